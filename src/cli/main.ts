@@ -1,0 +1,67 @@
+import { Command } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { DataDirLockedError } from '../db/database.js';
+import { AppError, errorMessage } from '../errors.js';
+import { createLogger } from '../logger.js';
+import { runCreateOrg, runDoctor, runMigrate, runServe, runWorker } from './commands.js';
+
+/** Prints what went wrong in words an operator can act on, then exits non-zero. */
+function fail(error: unknown): never {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`roster: ${error.message}\n`);
+  } else if (error instanceof AppError) {
+    process.stderr.write(`roster: ${errorMessage(error.code, 'en', error.details)} (${error.code})\n`);
+  } else {
+    process.stderr.write(
+      `roster: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+}
+
+function context() {
+  const config = loadConfig();
+  return { config, logger: createLogger(config) };
+}
+
+const program = new Command('roster').description('Roster: organization directory and member management');
+
+program
+  .command('serve')
+  .description('Serve the console and the API (with the job worker in-process, unless --no-worker)')
+  .option('--no-worker', 'do not run jobs in this process (PostgreSQL only; run `roster worker` elsewhere)')
+  .action(async (options: { worker: boolean }) => runServe(context(), options).catch(fail));
+
+program
+  .command('worker')
+  .description('Run background jobs only (PostgreSQL; on PGlite `roster serve` runs them)')
+  .action(async () => runWorker(context()).catch(fail));
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date')
+  .action(async () => runMigrate(context()).catch(fail));
+
+program
+  .command('create-org')
+  .description('Create an organization and its owner (the first owner created this way becomes the operator)')
+  .requiredOption('--name <name>', 'organization name')
+  .requiredOption('--domain <domain>', 'account domain suffix, e.g. acme.example')
+  .requiredOption('--owner-username <username>', 'owner username (an existing account becomes the owner)')
+  .option('--owner-name <name>', 'owner display name (new owner)')
+  .option('--owner-email <email>', 'owner email (new owner)')
+  .option('--owner-password <password>', 'owner password (new owner); omitted: a temporary one is generated')
+  .action(async (options) => runCreateOrg(context(), options).catch(fail));
+
+program
+  .command('doctor')
+  .description('Check the configuration, the database, mail and the console build')
+  .action(async () => {
+    try {
+      process.exitCode = (await runDoctor()) ? 0 : 1;
+    } catch (error) {
+      fail(error);
+    }
+  });
+
+program.parseAsync().catch(fail);

@@ -1,0 +1,152 @@
+import path from 'node:path';
+
+/** Where the database lives: the embedded PGlite folder, or a PostgreSQL server. */
+export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/** The validated, frozen configuration. `src/config.ts` is the only reader of `process.env`. */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  /** The address people use to reach the console; every link in a message is built from it. */
+  readonly publicUrl: URL;
+  readonly database: DatabaseConfig;
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset keeps mail in the outbox (the dev mailbox). */
+  readonly smtpUrl: URL | null;
+  readonly mailFrom: string;
+  /** An HTTP endpoint that receives `{ to, text }` for every SMS; unset keeps SMS in the outbox. */
+  readonly smsWebhookUrl: URL | null;
+  /** Shared secret that signs SMS webhook calls (HMAC-SHA256 in `X-Roster-Signature`). */
+  readonly smsWebhookSecret: string | null;
+  /** Proxy addresses (IPs or CIDRs) whose `X-Forwarded-For` is believed; empty trusts none. */
+  readonly trustProxy: readonly string[];
+  /** Country assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
+  readonly defaultPhoneRegion: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** A configuration value that is wrong: names the variable and what it should look like. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+  ) {
+    super(`${variable} is invalid: expected ${expected}.`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function readPort(env: Env): number {
+  const raw = env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError('PORT', 'a whole number from 1 to 65535, e.g. PORT=3000');
+  }
+  return port;
+}
+
+function readUrl(env: Env, name: string, protocols: string[], example: string): URL | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL such as ${example}`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(
+      name,
+      `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}, e.g. ${example}`,
+    );
+  }
+  return url;
+}
+
+function readTrustProxy(env: Env): string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return [];
+  const entries = raw.split(',').map((s) => s.trim());
+  const ipOrCidr = /^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$/;
+  if (entries.some((e) => !ipOrCidr.test(e))) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'a comma-separated list of proxy IPs or CIDRs, e.g. TRUST_PROXY=10.0.0.0/8',
+    );
+  }
+  return entries;
+}
+
+/** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError('NODE_ENV', 'one of development, production, test');
+  }
+  const port = readPort(env);
+  const host = env.HOST ?? '0.0.0.0';
+  const publicUrl =
+    readUrl(env, 'PUBLIC_URL', ['http:', 'https:'], 'https://roster.example.com') ??
+    new URL(`http://localhost:${port}`);
+  if (publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash) {
+    throw new ConfigError('PUBLIC_URL', 'an origin without a path, e.g. https://roster.example.com');
+  }
+
+  const databaseUrl = readUrl(
+    env,
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'postgres://user:pass@127.0.0.1:5432/roster',
+  );
+  const database: DatabaseConfig = databaseUrl
+    ? { kind: 'postgres', url: databaseUrl.toString() }
+    : { kind: 'pglite', dataDir: path.resolve(env.ROSTER_DATA_DIR || './data') };
+
+  const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587');
+  const mailFrom = env.MAIL_FROM ?? `Roster <no-reply@${publicUrl.hostname}>`;
+  if (/[\r\n]/.test(mailFrom) || !/@/.test(mailFrom)) {
+    throw new ConfigError('MAIL_FROM', 'an address such as "Roster <no-reply@example.com>" on one line');
+  }
+  const smsWebhookUrl = readUrl(
+    env,
+    'SMS_WEBHOOK_URL',
+    ['http:', 'https:'],
+    'https://sms-gateway.example.com/send',
+  );
+  const smsWebhookSecret = env.SMS_WEBHOOK_SECRET || null;
+  if (smsWebhookUrl && (!smsWebhookSecret || smsWebhookSecret.length < 16)) {
+    throw new ConfigError(
+      'SMS_WEBHOOK_SECRET',
+      'a secret of at least 16 characters when SMS_WEBHOOK_URL is set',
+    );
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const defaultPhoneRegion = (env.DEFAULT_PHONE_REGION ?? 'CN').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(defaultPhoneRegion)) {
+    throw new ConfigError('DEFAULT_PHONE_REGION', 'a two-letter country code, e.g. DEFAULT_PHONE_REGION=CN');
+  }
+
+  return Object.freeze({
+    env: nodeEnv,
+    host,
+    port,
+    publicUrl,
+    database,
+    smtpUrl,
+    mailFrom,
+    smsWebhookUrl,
+    smsWebhookSecret,
+    trustProxy: Object.freeze(readTrustProxy(env)),
+    defaultPhoneRegion,
+    logLevel,
+  });
+}

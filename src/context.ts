@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { DB } from './db/schema.js';
+import type { Transports } from './notify/transports.js';
+
+/** What every service and job handler gets: built once at boot, shared by all requests. */
+export interface AppContext {
+  readonly config: Config;
+  readonly database: Database;
+  readonly db: Kysely<DB>;
+  readonly boss: PgBoss;
+  readonly logger: Logger;
+  readonly transports: Transports;
+}
+
+/** Who asked, from where: recorded in the audit log beside every change. */
+export interface RequestMeta {
+  readonly ip: string | null;
+  readonly requestId: string | null;
+  readonly userAgent: string | null;
+  readonly locale: 'en' | 'zh-CN';
+}

@@ -1,0 +1,173 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamp column: read as a Date, written as a Date, an ISO string or an SQL expression. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a default (usually now()). */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Set once, by its default. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+/** Member statuses of PRODUCT.md's status table. */
+export type MemberStatus =
+  | 'invited'
+  | 'invitation_expired'
+  | 'declined'
+  | 'pending'
+  | 'rejected'
+  | 'active'
+  | 'disabled'
+  | 'removed';
+
+export type Locale = 'en' | 'zh-CN';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  kind: 'managed' | 'personal';
+  username: string;
+  email: string | null;
+  phone: string | null;
+  name: string;
+  password_hash: string;
+  password_temporary: Generated<boolean>;
+  password_expires_at: Timestamp | null;
+  password_changed_at: DefaultTimestamp;
+  is_operator: Generated<boolean>;
+  disabled_at: Timestamp | null;
+  locale: Generated<Locale>;
+  last_sign_in_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  account_id: string;
+  created_at: CreatedAt;
+  last_seen_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ThrottlesTable {
+  key: string;
+  hits: number;
+  window_started_at: Timestamp;
+}
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  name: string;
+  code: string;
+  domain: string;
+  plan: Generated<'free' | 'paid'>;
+  member_limit: Generated<number>;
+  seats_used: Generated<number>;
+  owner_account_id: string;
+  join_rules: Generated<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DepartmentsTable {
+  id: Generated<string>;
+  org_id: string;
+  parent_id: string | null;
+  name: string;
+  sort_order: Generated<number>;
+  path: string;
+  is_root: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MembersTable {
+  id: Generated<string>;
+  org_id: string;
+  account_id: string;
+  status: MemberStatus;
+  status_reason: string | null;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  version: Generated<number>;
+  created_by: string | null;
+  joined_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MemberDepartmentsTable {
+  org_id: string;
+  member_id: string;
+  department_id: string;
+  is_primary: Generated<boolean>;
+  position: string | null;
+}
+
+export type TokenPurpose = 'setup' | 'registration' | 'invitation' | 'password_reset' | 'public_join';
+
+export interface TokensTable {
+  id: Generated<string>;
+  purpose: TokenPurpose;
+  hash: string;
+  org_id: string | null;
+  account_id: string | null;
+  recipient: string | null;
+  expires_at: Timestamp | null;
+  used_at: Timestamp | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: ColumnType<number, never, never>;
+  org_id: string | null;
+  actor_account_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: Generated<'success' | 'failure'>;
+  ip: string | null;
+  request_id: string | null;
+  before: unknown;
+  after: unknown;
+  created_at: CreatedAt;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'kept' | 'failed';
+
+export interface OutboxMessagesTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  org_id: string | null;
+  channel: 'email' | 'sms';
+  recipient: string;
+  subject: string | null;
+  body_text: string;
+  body_html: string | null;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  claimed_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** The database as Kysely sees it. */
+export interface DB {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  throttles: ThrottlesTable;
+  organizations: OrganizationsTable;
+  departments: DepartmentsTable;
+  members: MembersTable;
+  member_departments: MemberDepartmentsTable;
+  tokens: TokensTable;
+  audit_events: AuditEventsTable;
+  outbox_messages: OutboxMessagesTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type AccountUpdate = Updateable<AccountsTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type Member = Selectable<MembersTable>;

@@ -1,0 +1,51 @@
+/**
+ * The permission catalogue: every action a role can allow. Built-in roles and, later, custom roles
+ * are lists of these keys; routes and services name the one they need.
+ */
+export const PERMISSIONS = {
+  'org.read': { en: 'See the organization profile', zh: '查看组织信息' },
+  'org.manage': { en: 'Edit the organization profile and join rules', zh: '编辑组织信息和加入规则' },
+  'departments.read': { en: 'See departments', zh: '查看部门' },
+  'departments.manage': {
+    en: 'Create, rename, move and delete departments',
+    zh: '创建、重命名、移动和删除部门',
+  },
+  'members.read': { en: 'See members and their details', zh: '查看成员及其详情' },
+  'members.manage': { en: 'Add, edit, disable and remove members', zh: '添加、编辑、停用和移除成员' },
+  'members.invite': { en: 'Invite people to join', zh: '邀请他人加入' },
+  'approvals.manage': { en: 'Approve or reject join requests', zh: '审批加入申请' },
+  'roles.manage': { en: 'Create and assign roles and user groups', zh: '创建和分配角色与用户组' },
+  'imports.run': { en: 'Import members in bulk', zh: '批量导入成员' },
+  'exports.run': { en: 'Export members', zh: '导出成员' },
+  'audit.read': { en: 'Read the audit log', zh: '查看审计日志' },
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+const ALL = Object.keys(PERMISSIONS) as Permission[];
+
+/** The roles every organization has. The owner is also protected by the member rules. */
+export const BUILT_IN_ROLES = {
+  owner: ALL,
+  admin: ALL,
+  member: ['org.read', 'departments.read', 'members.read', 'members.invite'],
+} as const satisfies Record<string, readonly Permission[]>;
+
+export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
+
+/** Roles that make a member an admin: no approval for their invitations, and the last one is protected. */
+export const ADMIN_ROLES: readonly string[] = ['owner', 'admin'];
+
+/** The permissions a set of role keys grants. Unknown keys grant nothing (fail closed). */
+export function permissionsOf(roles: readonly string[]): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const role of roles) {
+    const list: readonly Permission[] | undefined = BUILT_IN_ROLES[role as BuiltInRole];
+    for (const permission of list ?? []) granted.add(permission);
+  }
+  return granted;
+}
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}

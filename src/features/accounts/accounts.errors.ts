@@ -1,0 +1,59 @@
+import { defineErrors } from '../../errors.js';
+
+export const AccountErrors = defineErrors({
+  'auth.invalid_credentials': {
+    status: 401,
+    en: 'The account or password is incorrect. Check both and try again, or ask your admin to reset your password.',
+    zh: '账号或密码不正确。请检查后重试，或请管理员重置密码。',
+  },
+  'auth.temporary_password_expired': {
+    status: 401,
+    en: 'This temporary password was not used within 72 hours and no longer works. Ask your admin for a new one.',
+    zh: '该临时密码在 72 小时内未使用，已失效。请向管理员申请新密码。',
+  },
+  'password.invalid': {
+    status: 400,
+    en: 'The password does not meet the policy: at least 8 characters with letters and digits, no spaces, not a common password, and not containing your name, account or organization.',
+    zh: '密码不符合规则：至少 8 位，包含字母和数字，不含空格，不能是常见密码，也不能包含您的姓名、账号或组织名。',
+  },
+  'account.username_taken': {
+    status: 409,
+    en: 'This username is already used. Choose another one.',
+    zh: '该用户名已被使用。请换一个。',
+  },
+  'account.email_taken': {
+    status: 409,
+    en: 'This email address already belongs to an account. Sign in with it, or use another address.',
+    zh: '该邮箱已属于某个账号。请用它登录，或换一个邮箱。',
+  },
+  'account.phone_taken': {
+    status: 409,
+    en: 'This mobile number already belongs to an account. Sign in with it, or use another number.',
+    zh: '该手机号已属于某个账号。请用它登录，或换一个号码。',
+  },
+  'account.invalid_phone': {
+    status: 400,
+    en: 'This is not a valid mobile number. Include the country code, e.g. +86 138 1234 5678.',
+    zh: '手机号无效。请包含国家代码，例如 +86 138 1234 5678。',
+  },
+  'account.invalid_username': {
+    status: 400,
+    en: 'A username has 3–40 lowercase letters, digits, dots, dashes or underscores and starts with a letter or digit.',
+    zh: '用户名为 3–40 位小写字母、数字、点、短横线或下划线，并以字母或数字开头。',
+  },
+  'account.name_not_editable': {
+    status: 403,
+    en: 'Your name on a managed account is kept by your organization. Ask an admin to change it.',
+    zh: '托管账号的姓名由组织维护。请联系管理员修改。',
+  },
+  'registration.invalid_token': {
+    status: 400,
+    en: 'This registration link is invalid, used or older than 24 hours. Start the registration again.',
+    zh: '该注册链接无效、已使用或已超过 24 小时。请重新开始注册。',
+  },
+  'registration.needs_address': {
+    status: 400,
+    en: 'Give an email address or a mobile number to register.',
+    zh: '请填写邮箱或手机号进行注册。',
+  },
+});

@@ -1,0 +1,224 @@
+import { sql } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { Account } from '../../db/schema.js';
+import { AppError, CommonErrors } from '../../errors.js';
+import { queueMessage } from '../../notify/outbox.js';
+import { recordAudit } from '../audit/audit.js';
+import { clearHits, recordHit, retryAfter, type ThrottleRule } from '../throttles/throttles.js';
+import { AccountErrors } from './accounts.errors.js';
+import { passwordChangedMessage } from './accounts.messages.js';
+import { findAccountById, findAccountByLogin, toMe } from './accounts.queries.js';
+import type { Me } from './accounts.schemas.js';
+import { normalizeName, normalizePhone } from './identifiers.js';
+import { checkPassword, type PasswordContext } from './password-policy.js';
+import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
+
+/** Failures allowed per sign-in name and per client address before sign-in is throttled. */
+export const SIGN_IN_PER_LOGIN: ThrottleRule = { limit: 10, windowSeconds: 15 * 60 };
+export const SIGN_IN_PER_IP: ThrottleRule = { limit: 50, windowSeconds: 15 * 60 };
+
+/** Throws `password.invalid` listing every rule the password breaks. */
+export function assertPasswordPolicy(password: string, context: PasswordContext): void {
+  const rules = checkPassword(password, context);
+  if (rules.length > 0) throw new AppError(AccountErrors['password.invalid'], { rules, field: 'password' });
+}
+
+async function throttled(ctx: AppContext, keys: [string, ThrottleRule][]): Promise<void> {
+  for (const [key, rule] of keys) {
+    const seconds = await retryAfter(ctx.db, key, rule);
+    if (seconds > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: seconds });
+  }
+}
+
+/**
+ * Signs in by username, email or phone. Every failure answers the same, in about the same time,
+ * whether or not the account exists; failures count per sign-in name and per address.
+ */
+export async function signIn(
+  ctx: AppContext,
+  meta: RequestMeta,
+  input: { login: string; password: string },
+): Promise<{ token: string; account: Me }> {
+  const login = input.login.trim().toLowerCase();
+  const loginKey = `sign_in:login:${login}`;
+  const keys: [string, ThrottleRule][] = [
+    [loginKey, SIGN_IN_PER_LOGIN],
+    [`sign_in:ip:${meta.ip ?? 'unknown'}`, SIGN_IN_PER_IP],
+  ];
+  await throttled(ctx, keys);
+
+  const account = await findAccountByLogin(
+    ctx.db,
+    login,
+    normalizePhone(login, ctx.config.defaultPhoneRegion),
+  );
+  const passwordOk = await verifyPassword(
+    account?.password_hash ?? (await DUMMY_HASH_PROMISE),
+    input.password,
+  );
+  if (!account || !passwordOk || account.disabled_at) {
+    for (const [key, rule] of keys) await recordHit(ctx.db, key, rule);
+    await recordAudit(ctx.db, meta, {
+      orgId: null,
+      actorAccountId: account?.id ?? null,
+      action: 'account.sign_in',
+      targetType: 'account',
+      targetId: account?.id,
+      outcome: 'failure',
+    });
+    throw new AppError(AccountErrors['auth.invalid_credentials']);
+  }
+  if (account.password_temporary && account.password_expires_at && account.password_expires_at < new Date()) {
+    throw new AppError(AccountErrors['auth.temporary_password_expired']);
+  }
+
+  await clearHits(ctx.db, loginKey);
+  const rehash = needsRehash(account.password_hash) ? await hashPassword(input.password) : null;
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('accounts')
+      .set({ last_sign_in_at: sql`now()`, ...(rehash ? { password_hash: rehash } : {}) })
+      .where('id', '=', account.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const token = await createSession(trx, account.id, meta);
+    await recordAudit(trx, meta, {
+      orgId: null,
+      actorAccountId: account.id,
+      action: 'account.sign_in',
+      targetType: 'account',
+      targetId: account.id,
+    });
+    return { token, account: toMe(updated) };
+  });
+}
+
+export async function signOut(ctx: AppContext, principal: Principal): Promise<void> {
+  await endSession(ctx.db, principal.sessionHash);
+}
+
+/** The signed-in account. */
+export async function getMe(ctx: AppContext, principal: Principal): Promise<Me> {
+  const account = await findAccountById(ctx.db, principal.accountId);
+  if (!account) throw new AppError(CommonErrors['auth.required']);
+  return toMe(account);
+}
+
+/** A person edits their own language and, on a personal account, their own name. */
+export async function updateMe(
+  ctx: AppContext,
+  meta: RequestMeta,
+  principal: Principal,
+  input: { name?: string; locale?: 'en' | 'zh-CN' },
+): Promise<Me> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', principal.accountId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    let name: string | undefined;
+    if (input.name !== undefined) {
+      if (before.kind === 'managed') throw new AppError(AccountErrors['account.name_not_editable']);
+      name = normalizeName(input.name);
+      if (!name) throw new AppError(CommonErrors['request.invalid'], { summary: 'name', field: 'name' });
+    }
+    const after = await trx
+      .updateTable('accounts')
+      .set({
+        ...(name ? { name } : {}),
+        ...(input.locale ? { locale: input.locale } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', principal.accountId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, meta, {
+      orgId: null,
+      actorAccountId: principal.accountId,
+      action: 'account.updated',
+      targetType: 'account',
+      targetId: principal.accountId,
+      before: { name: before.name, locale: before.locale },
+      after: { name: after.name, locale: after.locale },
+    });
+    return toMe(after);
+  });
+}
+
+/** The words a person's password must not contain: their names, addresses and organizations. */
+async function passwordContext(ctx: AppContext, account: Account): Promise<string[]> {
+  const orgs = await ctx.db
+    .selectFrom('members')
+    .innerJoin('organizations', 'organizations.id', 'members.org_id')
+    .select(['organizations.name', 'organizations.domain'])
+    .where('members.account_id', '=', account.id)
+    .execute();
+  return [account.name, account.username, account.email ?? '', ...orgs.flatMap((o) => [o.name, o.domain])];
+}
+
+/**
+ * Changes the signed-in person's password: ends every session (a new one is returned for this
+ * browser), clears a temporary password, and tells the person by email or SMS.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  meta: RequestMeta,
+  principal: Principal,
+  input: { currentPassword: string; newPassword: string },
+): Promise<{ token: string; account: Me }> {
+  const account = await findAccountById(ctx.db, principal.accountId);
+  if (!account || !(await verifyPassword(account.password_hash, input.currentPassword))) {
+    throw new AppError(AccountErrors['auth.invalid_credentials'], { field: 'currentPassword' });
+  }
+  assertPasswordPolicy(input.newPassword, await passwordContext(ctx, account));
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError(AccountErrors['password.invalid'], {
+      rules: ['password.same_as_current'],
+      field: 'newPassword',
+    });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('accounts')
+      .set({
+        password_hash: passwordHash,
+        password_temporary: false,
+        password_expires_at: null,
+        password_changed_at: sql`now()`,
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', account.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await endAllSessions(trx, account.id);
+    const token = await createSession(trx, account.id, meta);
+    const changedAt = updated.password_changed_at.toISOString();
+    const to = updated.email ?? updated.phone;
+    if (to) {
+      await queueMessage(trx, ctx.boss, {
+        dedupeKey: `password_changed:${account.id}:${changedAt}`,
+        channel: updated.email ? 'email' : 'sms',
+        to,
+        locale: updated.locale,
+        template: passwordChangedMessage,
+        vars: {
+          name: updated.name,
+          time: changedAt.slice(0, 16).replace('T', ' '),
+          signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
+        },
+      });
+    }
+    await recordAudit(trx, meta, {
+      orgId: null,
+      actorAccountId: account.id,
+      action: 'account.password_changed',
+      targetType: 'account',
+      targetId: account.id,
+    });
+    return { token, account: toMe(updated) };
+  });
+}

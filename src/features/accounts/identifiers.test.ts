@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeEmail, normalizePhone, normalizeUsername } from './identifiers.js';
+
+describe('normalizePhone', () => {
+  it('gives one E.164 form for every spelling of a number', () => {
+    for (const spelling of ['008613812345678', '+86 138 1234 5678', '13812345678', '+86-138-1234-5678']) {
+      expect(normalizePhone(spelling, 'CN')).toBe('+8613812345678');
+    }
+  });
+
+  it('uses the default region only when no country code is given', () => {
+    expect(normalizePhone('+1 650 253 0000', 'CN')).toBe('+16502530000');
+    expect(normalizePhone('650 253 0000', 'US')).toBe('+16502530000');
+  });
+
+  it('refuses what is not a valid number', () => {
+    expect(normalizePhone('12345', 'CN')).toBeUndefined();
+    expect(normalizePhone('not a phone', 'CN')).toBeUndefined();
+  });
+});
+
+describe('normalizeUsername and normalizeEmail', () => {
+  it('lowercases and trims', () => {
+    expect(normalizeUsername('  ZhangSan01 ')).toBe('zhangsan01');
+    expect(normalizeEmail(' Li.Si@Example.COM ')).toBe('li.si@example.com');
+  });
+
+  it('refuses too short, too long or odd usernames', () => {
+    expect(normalizeUsername('ab')).toBeUndefined();
+    expect(normalizeUsername('a'.repeat(41))).toBeUndefined();
+    expect(normalizeUsername('-dash')).toBeUndefined();
+    expect(normalizeUsername('with space')).toBeUndefined();
+    expect(normalizeUsername('has@at')).toBeUndefined();
+  });
+});

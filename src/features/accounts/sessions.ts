@@ -1,0 +1,73 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { hashToken, newToken } from '../tokens/tokens.js';
+
+/** A session ends after a week without use, and a month after sign-in whatever happens. */
+const IDLE_SECONDS = 7 * 24 * 3600;
+const ABSOLUTE_SECONDS = 30 * 24 * 3600;
+
+/** The signed-in account behind a request. */
+export interface Principal {
+  readonly accountId: string;
+  readonly sessionHash: string;
+  readonly isOperator: boolean;
+  /** The password was set by someone else (or generated): nothing but changing it is allowed. */
+  readonly mustChangePassword: boolean;
+  readonly locale: 'en' | 'zh-CN';
+}
+
+/** Starts a session; the returned value goes in the cookie and nowhere else. */
+export async function createSession(
+  db: Kysely<DB> | Transaction<DB>,
+  accountId: string,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<string> {
+  const token = newToken();
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashToken(token),
+      account_id: accountId,
+      expires_at: sql`now() + make_interval(secs => ${IDLE_SECONDS})`,
+      ip: client.ip,
+      user_agent: client.userAgent?.slice(0, 500) ?? null,
+    })
+    .execute();
+  return token;
+}
+
+/** The principal for a cookie value, extending the session's idle time; undefined when it has ended. */
+export async function resolveSession(db: Kysely<DB>, token: string): Promise<Principal | undefined> {
+  const sessionHash = hashToken(token);
+  const row = await db
+    .updateTable('sessions')
+    .set({
+      last_seen_at: sql`now()`,
+      expires_at: sql`least(sessions.created_at + make_interval(secs => ${ABSOLUTE_SECONDS}), now() + make_interval(secs => ${IDLE_SECONDS}))`,
+    })
+    .from('accounts')
+    .whereRef('accounts.id', '=', 'sessions.account_id')
+    .where('sessions.id_hash', '=', sessionHash)
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('accounts.disabled_at', 'is', null)
+    .returning(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    accountId: row.id,
+    sessionHash,
+    isOperator: row.is_operator,
+    mustChangePassword: row.password_temporary,
+    locale: row.locale,
+  };
+}
+
+/** Ends one session. */
+export async function endSession(db: Kysely<DB> | Transaction<DB>, sessionHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', sessionHash).execute();
+}
+
+/** Ends every session of an account (password change, account disabled). */
+export async function endAllSessions(db: Kysely<DB> | Transaction<DB>, accountId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+}

@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+import { PageQuery, Timestamp, Uuid } from '../../http/schemas.js';
+
+export const AuditQuery = Type.Object(
+  {
+    action: Type.Optional(
+      Type.String({ maxLength: 100, description: 'An action (member.disabled) or its prefix (member.)' }),
+    ),
+    actorAccountId: Type.Optional(Uuid),
+    targetId: Type.Optional(Type.String({ maxLength: 100 })),
+    from: Type.Optional(Timestamp),
+    to: Type.Optional(Timestamp),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+export const AuditEventView = Type.Object({
+  id: Type.String(),
+  action: Type.String(),
+  actor: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
+  targetType: Type.Union([Type.String(), Type.Null()]),
+  targetId: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  requestId: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  createdAt: Timestamp,
+});
+
+export const AuditPage = Type.Object({
+  items: Type.Array(AuditEventView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

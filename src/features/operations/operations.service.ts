@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Static } from 'typebox';
+import type { AppContext, RequestMeta } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import type { Principal } from '../accounts/sessions.js';
+import { recordAudit } from '../audit/audit.js';
+import { OrganizationErrors } from '../organizations/organizations.errors.js';
+import { toOrganization } from '../organizations/organizations.queries.js';
+import type { Organization } from '../organizations/organizations.schemas.js';
+import { OperationErrors } from './operations.errors.js';
+import type { MailboxPage } from './operations.schemas.js';
+
+/** Which transports and database this installation runs on. */
+export function operationsStatus(ctx: AppContext) {
+  return { mail: ctx.transports.mail.kind, sms: ctx.transports.sms.kind, database: ctx.database.backend };
+}
+
+/** Every organization, newest first: operators set plans and limits, and see no members by this. */
+export async function listAllOrganizations(ctx: AppContext): Promise<Organization[]> {
+  const rows = await ctx.db
+    .selectFrom('organizations')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .limit(1000)
+    .execute();
+  return rows.map(toOrganization);
+}
+
+/** Sets an organization's plan and member limit; the limit never drops below the seats in use. */
+export async function updateOrganizationPlan(
+  ctx: AppContext,
+  meta: RequestMeta,
+  principal: Principal,
+  orgId: string,
+  input: { plan?: 'free' | 'paid'; memberLimit?: number },
+): Promise<Organization> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom('organizations')
+      .selectAll()
+      .where('id', '=', orgId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw new AppError(OrganizationErrors['organization.not_found']);
+    if (input.memberLimit !== undefined && input.memberLimit < before.seats_used) {
+      throw new AppError(OrganizationErrors['organization.limit_below_seats'], {
+        seatsUsed: before.seats_used,
+        field: 'memberLimit',
+      });
+    }
+    const after = await trx
+      .updateTable('organizations')
+      .set({
+        ...(input.plan ? { plan: input.plan } : {}),
+        ...(input.memberLimit !== undefined ? { member_limit: input.memberLimit } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', orgId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, meta, {
+      orgId,
+      actorAccountId: principal.accountId,
+      action: 'organization.plan_changed',
+      targetType: 'organization',
+      targetId: orgId,
+      before: { plan: before.plan, memberLimit: before.member_limit },
+      after: { plan: after.plan, memberLimit: after.member_limit },
+    });
+    return toOrganization(after);
+  });
+}
+
+type CursorKey = [string, string];
+const isCursorKey = (key: unknown): key is CursorKey =>
+  Array.isArray(key) && key.length === 2 && key.every((part) => typeof part === 'string');
+
+/** The dev mailbox: messages kept in the outbox because no transport is configured. */
+export async function listMailbox(
+  ctx: AppContext,
+  query: { cursor?: string; limit?: number },
+): Promise<Static<typeof MailboxPage>> {
+  if (ctx.transports.mail.kind === 'smtp') throw new AppError(OperationErrors['mailbox.disabled']);
+  const limit = query.limit ?? 50;
+  let q = ctx.db
+    .selectFrom('outbox_messages')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, isCursorKey);
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '<', new Date(createdAt)),
+        eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)]),
+      ]),
+    );
+  }
+  const rows = await q.execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((m) => ({
+      id: m.id,
+      channel: m.channel,
+      recipient: m.recipient,
+      subject: m.subject,
+      bodyText: m.body_text,
+      bodyHtml: m.body_html,
+      status: m.status,
+      createdAt: m.created_at.toISOString(),
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+  };
+}

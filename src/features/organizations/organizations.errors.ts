@@ -1,0 +1,34 @@
+import { defineErrors } from '../../errors.js';
+
+export const OrganizationErrors = defineErrors({
+  'organization.not_found': {
+    status: 404,
+    en: 'There is no such organization, or you are not an active member of it. Pick one from the organization switcher.',
+    zh: '没有该组织，或您不是它的在职成员。请在组织切换器中选择。',
+  },
+  'organization.domain_taken': {
+    status: 409,
+    en: 'Another organization already uses this domain. Choose another domain suffix.',
+    zh: '该域名已被其他组织使用。请换一个域名后缀。',
+  },
+  'organization.invalid_domain': {
+    status: 400,
+    en: 'The domain must look like acme.example: lowercase letters, digits and dashes, with at least one dot.',
+    zh: '域名格式应类似 acme.example：小写字母、数字和短横线，至少包含一个点。',
+  },
+  'organization.limit_below_seats': {
+    status: 409,
+    en: 'The member limit cannot be lower than the {seatsUsed} members the organization already has.',
+    zh: '成员上限不能低于该组织已有的 {seatsUsed} 名成员。',
+  },
+  'setup.invalid_code': {
+    status: 403,
+    en: 'The setup code is wrong or was replaced by a newer one. Use the link the server printed most recently.',
+    zh: '初始化代码错误或已被更新的代码取代。请使用服务器最近打印的链接。',
+  },
+  'setup.already_done': {
+    status: 409,
+    en: 'This installation is already set up. Sign in instead.',
+    zh: '该系统已完成初始化。请直接登录。',
+  },
+});

@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
+import { permissionsOf } from '../access/permissions.js';
+import type { Organization, OrgSummary } from './organizations.schemas.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The organizations an account is an active member of, with its roles there. */
+export async function listMyOrganizations(db: Executor, accountId: string): Promise<OrgSummary[]> {
+  const rows = await db
+    .selectFrom('members')
+    .innerJoin('organizations', 'organizations.id', 'members.org_id')
+    .select([
+      'organizations.id',
+      'organizations.name',
+      'organizations.code',
+      'organizations.domain',
+      'members.roles',
+    ])
+    .where('members.account_id', '=', accountId)
+    .where('members.status', '=', 'active')
+    .orderBy('organizations.created_at')
+    .execute();
+  return rows.map((row) => ({ ...row, permissions: [...permissionsOf(row.roles)].sort() }));
+}
+
+export function toOrganization(row: OrganizationRow): Organization {
+  return {
+    id: row.id,
+    name: row.name,
+    code: row.code,
+    domain: row.domain,
+    plan: row.plan,
+    memberLimit: row.member_limit,
+    seatsUsed: row.seats_used,
+    ownerAccountId: row.owner_account_id,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** A fresh 8-digit org code, not starting with 0 so it reads as a number. */
+function newOrgCode(): string {
+  return String(crypto.randomInt(10_000_000, 100_000_000));
+}
+
+/**
+ * Inserts an organization with its root department and its owner as the first active member,
+ * counted against the member limit. Retries the random org code on the rare collision.
+ */
+export async function insertOrganization(
+  trx: Transaction<DB>,
+  input: { name: string; domain: string; ownerAccountId: string },
+): Promise<OrganizationRow> {
+  let org: OrganizationRow | undefined;
+  for (let attempt = 0; !org; attempt++) {
+    if (attempt === 5) throw new Error('Could not find a free organization code after 5 attempts');
+    org = await trx
+      .insertInto('organizations')
+      .values({
+        name: input.name,
+        domain: input.domain,
+        code: newOrgCode(),
+        owner_account_id: input.ownerAccountId,
+        seats_used: 1,
+      })
+      .onConflict((oc) => oc.column('code').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+  const rootId = crypto.randomUUID();
+  await trx
+    .insertInto('departments')
+    .values({ id: rootId, org_id: org.id, name: input.name, path: `${rootId}/`, is_root: true })
+    .execute();
+  const member = await trx
+    .insertInto('members')
+    .values({
+      org_id: org.id,
+      account_id: input.ownerAccountId,
+      status: 'active',
+      roles: ['owner'],
+      created_by: input.ownerAccountId,
+      joined_at: sql`now()`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('member_departments')
+    .values({ org_id: org.id, member_id: member.id, department_id: rootId, is_primary: true })
+    .execute();
+  return org;
+}

@@ -1,0 +1,58 @@
+import { type Static, Type } from 'typebox';
+import { Body, Email, Password, Timestamp, Uuid } from '../../http/schemas.js';
+import { Me } from '../accounts/accounts.schemas.js';
+
+const Plan = Type.Union([Type.Literal('free'), Type.Literal('paid')]);
+const OrgName = Type.String({ minLength: 1, maxLength: 60 });
+const Domain = Type.String({
+  minLength: 3,
+  maxLength: 100,
+  description: 'Suffix of managed usernames, e.g. acme.example',
+});
+
+/** An organization in the signed-in person's list, with what they may do there. */
+export const OrgSummary = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  code: Type.String(),
+  domain: Type.String(),
+  roles: Type.Array(Type.String()),
+  permissions: Type.Array(Type.String()),
+});
+export type OrgSummary = Static<typeof OrgSummary>;
+
+export const Organization = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  code: Type.String({ description: 'Public number people search to request to join' }),
+  domain: Type.String(),
+  plan: Plan,
+  memberLimit: Type.Integer(),
+  seatsUsed: Type.Integer({ description: 'Members counted against the limit, invited ones included' }),
+  ownerAccountId: Uuid,
+  createdAt: Timestamp,
+});
+export type Organization = Static<typeof Organization>;
+
+export const OrgParams = Type.Object({ orgId: Uuid }, { additionalProperties: false });
+
+export const CreateOrgBody = Body({ name: OrgName, domain: Domain });
+export const UpdateOrgBody = Body({ name: Type.Optional(OrgName) });
+export const OperatorUpdateOrgBody = Body({
+  plan: Type.Optional(Plan),
+  memberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+});
+
+export const SetupBody = Body({
+  code: Type.String({ minLength: 10, maxLength: 100 }),
+  organization: Body({ name: OrgName, domain: Domain }),
+  owner: Body({
+    name: Type.String({ minLength: 1, maxLength: 20 }),
+    username: Type.String({ minLength: 3, maxLength: 40 }),
+    email: Type.Optional(Email),
+    password: Password,
+  }),
+});
+
+export const SetupResponse = Type.Object({ account: Me, organization: OrgSummary });
+export const MeWithOrgsResponse = Type.Object({ account: Me, organizations: Type.Array(OrgSummary) });

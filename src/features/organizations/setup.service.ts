@@ -1,0 +1,178 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB } from '../../db/schema.js';
+import { AppError, CommonErrors } from '../../errors.js';
+import { AccountErrors } from '../accounts/accounts.errors.js';
+import { toMe } from '../accounts/accounts.queries.js';
+import type { Me } from '../accounts/accounts.schemas.js';
+import { assertPasswordPolicy } from '../accounts/accounts.service.js';
+import { normalizeEmail, normalizeName, normalizeUsername } from '../accounts/identifiers.js';
+import { generatePassword, hashPassword } from '../accounts/passwords.js';
+import { createSession } from '../accounts/sessions.js';
+import { recordAudit } from '../audit/audit.js';
+import { consumeToken, issueToken } from '../tokens/tokens.js';
+import { OrganizationErrors } from './organizations.errors.js';
+import { insertOrganization, listMyOrganizations, toOrganization } from './organizations.queries.js';
+import type { OrgSummary } from './organizations.schemas.js';
+import { normalizeDomain } from './organizations.service.js';
+
+/** A temporary password stops working when unused for this long. */
+const TEMPORARY_PASSWORD_SECONDS = 72 * 3600;
+
+/** A fresh install has no operator yet: the first visit with the setup code creates one. */
+export async function setupNeeded(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
+  const operator = await db
+    .selectFrom('accounts')
+    .select('id')
+    .where('is_operator', '=', true)
+    .limit(1)
+    .executeTakeFirst();
+  return !operator;
+}
+
+/** A new one-time setup code (replacing any earlier one) while the install is not set up; null after. */
+export async function issueSetupCode(ctx: AppContext): Promise<string | null> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (!(await setupNeeded(trx))) return null;
+    return issueToken(trx, { purpose: 'setup', ttlSeconds: null });
+  });
+}
+
+interface OwnerInput {
+  name: string;
+  username: string;
+  email?: string;
+  password: string;
+}
+
+function normalizeOwner(input: OwnerInput) {
+  const name = normalizeName(input.name);
+  const username = normalizeUsername(input.username);
+  if (!name)
+    throw new AppError(CommonErrors['request.invalid'], { summary: 'owner.name', field: 'owner.name' });
+  if (!username) throw new AppError(AccountErrors['account.invalid_username'], { field: 'owner.username' });
+  return { name, username, email: input.email ? normalizeEmail(input.email) : null };
+}
+
+async function insertOwner(
+  trx: Transaction<DB>,
+  owner: { name: string; username: string; email: string | null },
+  passwordHash: string,
+  options: { operator: boolean; temporary: boolean },
+) {
+  return trx
+    .insertInto('accounts')
+    .values({
+      kind: 'personal',
+      name: owner.name,
+      username: owner.username,
+      email: owner.email,
+      password_hash: passwordHash,
+      is_operator: options.operator,
+      password_temporary: options.temporary,
+      password_expires_at: options.temporary
+        ? sql`now() + make_interval(secs => ${TEMPORARY_PASSWORD_SECONDS})`
+        : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Serializes set-up attempts, so two visitors racing with the code cannot both become operator. */
+async function lockSetup(trx: Transaction<DB>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('roster.setup'))`.execute(trx);
+}
+
+/**
+ * First-run setup: with the printed code, creates the first organization and its owner, who is also
+ * the installation's first operator, and signs the owner in.
+ */
+export async function completeSetup(
+  ctx: AppContext,
+  meta: RequestMeta,
+  input: { code: string; organization: { name: string; domain: string }; owner: OwnerInput },
+): Promise<{ token: string; account: Me; organization: OrgSummary }> {
+  const owner = normalizeOwner(input.owner);
+  const domain = normalizeDomain(input.organization.domain);
+  const orgName = input.organization.name.trim();
+  assertPasswordPolicy(input.owner.password, [owner.name, owner.username, owner.email, orgName, domain]);
+  const passwordHash = await hashPassword(input.owner.password);
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockSetup(trx);
+    if (!(await setupNeeded(trx))) throw new AppError(OrganizationErrors['setup.already_done']);
+    if (!(await consumeToken(trx, 'setup', input.code)))
+      throw new AppError(OrganizationErrors['setup.invalid_code']);
+    const inserted = await insertOwner(trx, owner, passwordHash, { operator: true, temporary: false });
+    const org = await insertOrganization(trx, { name: orgName, domain, ownerAccountId: inserted.id });
+    const token = await createSession(trx, inserted.id, meta);
+    const account = await trx
+      .updateTable('accounts')
+      .set({ last_sign_in_at: sql`now()` })
+      .where('id', '=', inserted.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, meta, {
+      orgId: org.id,
+      actorAccountId: account.id,
+      action: 'organization.created',
+      targetType: 'organization',
+      targetId: org.id,
+      after: { ...toOrganization(org), via: 'setup' },
+    });
+    const [summary] = await listMyOrganizations(trx, account.id);
+    if (!summary) throw new Error('The set-up organization is missing from its owner’s list');
+    return { token, account: toMe(account), organization: summary };
+  });
+}
+
+/**
+ * `roster create-org`: creates an organization from the shell. A new owner gets a generated temporary
+ * password (returned once, to print); the first account created this way is the operator.
+ */
+export async function createOrganizationFromCli(
+  ctx: AppContext,
+  input: { name: string; domain: string; owner: Omit<OwnerInput, 'password'> & { password?: string } },
+): Promise<{ organization: OrgSummary; username: string; temporaryPassword: string | null }> {
+  const owner = normalizeOwner({ ...input.owner, password: '' });
+  const domain = normalizeDomain(input.domain);
+  const temporaryPassword = input.owner.password ? null : generatePassword();
+  const password = input.owner.password ?? (temporaryPassword as string);
+  const existing = await ctx.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('username', '=', owner.username)
+    .executeTakeFirst();
+  if (!existing)
+    assertPasswordPolicy(password, [owner.name, owner.username, owner.email, input.name, domain]);
+  const passwordHash = existing ? null : await hashPassword(password);
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockSetup(trx);
+    const operator = await setupNeeded(trx);
+    const account =
+      existing ??
+      (await insertOwner(trx, owner, passwordHash as string, {
+        operator,
+        temporary: temporaryPassword !== null,
+      }));
+    const org = await insertOrganization(trx, {
+      name: input.name.trim(),
+      domain,
+      ownerAccountId: account.id,
+    });
+    await recordAudit(trx, null, {
+      orgId: org.id,
+      actorAccountId: null,
+      action: 'organization.created',
+      targetType: 'organization',
+      targetId: org.id,
+      after: { ...toOrganization(org), via: 'cli' },
+    });
+    const summary = (await listMyOrganizations(trx, account.id)).find((o) => o.id === org.id);
+    if (!summary) throw new Error('The new organization is missing from its owner’s list');
+    return {
+      organization: summary,
+      username: account.username,
+      temporaryPassword: existing ? null : temporaryPassword,
+    };
+  });
+}

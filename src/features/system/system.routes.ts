@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import type { App } from '../../http/types.js';
+
+export function systemRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/healthz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up',
+        response: { 200: Type.Object({ ok: Type.Boolean() }) },
+      },
+    },
+    async () => ({ ok: true }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: {
+        tags: ['system'],
+        summary: 'The database answers',
+        response: {
+          200: Type.Object({ ok: Type.Boolean(), database: Type.String() }),
+          503: Type.Object({ ok: Type.Boolean(), database: Type.String() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+        return { ok: true, database: ctx.database.backend };
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check failed');
+        return reply.status(503).send({ ok: false, database: ctx.database.backend });
+      }
+    },
+  );
+}

@@ -1,0 +1,127 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../context.js';
+import { accessRoutes } from '../features/access/access.routes.js';
+import { accountRoutes } from '../features/accounts/accounts.routes.js';
+import { auditRoutes } from '../features/audit/audit.routes.js';
+import { operationRoutes } from '../features/operations/operations.routes.js';
+import { organizationRoutes } from '../features/organizations/organizations.routes.js';
+import { systemRoutes } from '../features/system/system.routes.js';
+import { registerAccessControl } from './auth.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { ErrorResponse } from './schemas.js';
+import type { App } from './types.js';
+import { validatorCompiler } from './validation.js';
+
+/** The built console, served at `/`. */
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Builds the HTTP server: security headers, the access check, every feature's routes, the docs, the console. */
+export async function buildApp(ctx: AppContext): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    trustProxy: ctx.config.trustProxy.length > 0 ? [...ctx.config.trustProxy] : false,
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addSchema(ErrorResponse);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design writes its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: ctx.config.publicUrl.protocol === 'https:' ? [] : null,
+      },
+    },
+    // Links carry tokens: never leak them to another site through the Referer header.
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: ctx.config.publicUrl.protocol === 'https:',
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  registerAccessControl(app, ctx);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Roster API',
+        version: '1',
+        description:
+          'Organization directory and member management. Errors are `{ error: { code, message, details } }`; ' +
+          'branch on `code`. Sessions are cookies; state-changing requests must come from the console’s origin.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'roster_session' } } },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  systemRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  organizationRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  accessRoutes(app);
+  operationRoutes(app, ctx);
+
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async () =>
+    app.swagger(),
+  );
+
+  await registerConsole(app);
+  return app;
+}
+
+/** Serves the console's files, and its index.html for every page path (the console routes in the browser). */
+async function registerConsole(app: App): Promise<void> {
+  const hasConsole = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasConsole) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
+      maxAge: '1y',
+      immutable: true,
+    });
+  }
+  app.get(
+    '/*',
+    { schema: { hide: true }, config: { access: { kind: 'public' } } },
+    async (request, reply) => {
+      if (request.url.startsWith('/api/')) return notFoundHandler(request, reply);
+      if (!hasConsole) {
+        return reply
+          .status(503)
+          .type('text/plain')
+          .send('The console is not built. Run `npm run build:web` (npm start does it for you).');
+      }
+      return reply
+        .header('cache-control', 'no-cache')
+        .sendFile('index.html', { maxAge: 0, immutable: false });
+    },
+  );
+}

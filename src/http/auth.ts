@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { AppError, CommonErrors } from '../errors.js';
+import { loadOrgActor, type OrgActor } from '../features/access/access.js';
+import type { Permission } from '../features/access/permissions.js';
+import { type Principal, resolveSession } from '../features/accounts/sessions.js';
+import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
+
+/**
+ * Who may call a route, declared on every route (`config.access`) and checked here only:
+ * - public: anyone;
+ * - session: a signed-in account (`passwordChange`: also while a temporary password must be changed);
+ * - operator: a signed-in operator;
+ * - org: an active member of the `:orgId` in the path holding `permission`; anyone else gets 404.
+ */
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'session'; passwordChange?: boolean }
+  | { kind: 'operator' }
+  | { kind: 'org'; permission: Permission };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    orgActor: OrgActor | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The session cookie: `__Host-` prefixed and Secure behind TLS. */
+export function sessionCookieName(ctx: AppContext): string {
+  return ctx.config.publicUrl.protocol === 'https:' ? '__Host-roster_session' : 'roster_session';
+}
+
+export function setSessionCookie(ctx: AppContext, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookieName(ctx), token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.publicUrl.protocol === 'https:',
+    maxAge: 30 * 24 * 3600,
+  });
+}
+
+export function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
+  reply.clearCookie(sessionCookieName(ctx), { path: '/' });
+}
+
+/** A state-changing request carrying a cookie must come from our own pages. */
+function assertSameOrigin(ctx: AppContext, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    if (origin === ctx.config.publicUrl.origin) return;
+    throw new AppError(CommonErrors['request.cross_origin']);
+  }
+  // No Origin header: browsers still say where the request came from.
+  const site = request.headers['sec-fetch-site'];
+  if (site === 'same-origin' || site === 'none') return;
+  throw new AppError(CommonErrors['request.cross_origin']);
+}
+
+/** The signed-in principal of a route whose access is not public. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError(CommonErrors['auth.required']);
+  return request.principal;
+}
+
+/** The org actor of an org route. */
+export function orgActorOf(request: FastifyRequest): OrgActor {
+  if (!request.orgActor) throw new AppError(OrganizationErrors['organization.not_found']);
+  return request.orgActor;
+}
+
+/** Installs the one access check: every /api route must declare its access, or the app refuses to start. */
+export function registerAccessControl(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('orgActor', null);
+
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1') && !(route.config as { access?: RouteAccess } | undefined)?.access) {
+      throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return;
+    const token = request.cookies[sessionCookieName(ctx)];
+    if (token && !SAFE_METHODS.has(request.method)) assertSameOrigin(ctx, request);
+    if (access.kind === 'public') return;
+
+    const principal = token ? await resolveSession(ctx.db, token) : undefined;
+    if (!principal) throw new AppError(CommonErrors['auth.required']);
+    request.principal = principal;
+    if (principal.mustChangePassword && !(access.kind === 'session' && access.passwordChange)) {
+      throw new AppError(CommonErrors['auth.password_change_required']);
+    }
+    if (access.kind === 'operator' && !principal.isOperator) {
+      throw new AppError(CommonErrors['auth.forbidden'], { permission: 'operator' });
+    }
+    if (access.kind === 'org') {
+      const orgId = (request.params as { orgId?: string }).orgId ?? '';
+      const actor = await loadOrgActor(ctx.db, principal.accountId, orgId);
+      if (!actor) throw new AppError(OrganizationErrors['organization.not_found']);
+      if (!actor.permissions.has(access.permission)) {
+        throw new AppError(CommonErrors['auth.forbidden'], { permission: access.permission });
+      }
+      request.orgActor = actor;
+    }
+  });
+}

@@ -1,0 +1,40 @@
+import { type TSchema, Type } from 'typebox';
+
+/** The one error shape every route answers with. */
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable, dotted; clients branch on it' }),
+      message: Type.String({ description: 'What went wrong and what to do, in the language asked for' }),
+      details: Type.Record(Type.String(), Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+export const Timestamp = Type.String({ format: 'date-time' });
+export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+export const Locale = Type.Union([Type.Literal('en'), Type.Literal('zh-CN')]);
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+export const Password = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  description: 'Checked against the password policy',
+});
+
+/** A request object: unknown fields are refused, not ignored. */
+export function Body<T extends Record<string, TSchema>>(properties: T) {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** Keyset pagination: an opaque cursor and a page size. */
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+};
+
+/** The error statuses a route can answer with, for its OpenAPI entry. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorResponse]));
+}

@@ -1,0 +1,70 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { AppContext } from '../context.js';
+import type { Database } from '../db/database.js';
+import type { DB } from '../db/schema.js';
+
+/** A kind of background work: its queue's retry policy and its (idempotent) handler. */
+export interface JobDefinition<Data extends object> {
+  readonly name: string;
+  /** Retries with backoff; expiry is the handler's real worst case, so a killed worker's job runs again. */
+  readonly queue: { retryLimit: number; retryDelay: number; expireInSeconds: number };
+  /** Runs at least once per job: it must be safe to run again. */
+  handle(ctx: AppContext, data: Data, attempt: { retryCount: number; retryLimit: number }): Promise<void>;
+}
+
+/** Declares a job; the registry (jobs/registry.ts) lists every one. */
+export function defineJob<Data extends object>(job: JobDefinition<Data>): JobDefinition<Data> {
+  return job;
+}
+
+/** Starts pg-boss on the application's database (PGlite through its executeSql adapter). */
+export async function startBoss(
+  database: Database,
+  definitions: readonly JobDefinition<never>[],
+): Promise<PgBoss> {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => database.executeSql(text, values) },
+    schema: 'pgboss',
+    // Maintenance and cron run on whichever instance gets there first; pg-boss coordinates them in the database.
+    supervise: true,
+    schedule: true,
+  });
+  await boss.start();
+  for (const job of definitions) {
+    await boss.createQueue(job.name, { name: job.name, retryBackoff: true, ...job.queue });
+  }
+  return boss;
+}
+
+/** Subscribes this process to every queue: the worker role. */
+export async function startWorkers(
+  ctx: AppContext,
+  definitions: readonly JobDefinition<never>[],
+): Promise<void> {
+  for (const job of definitions) {
+    await ctx.boss.work<object>(
+      job.name,
+      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
+      async ([item]) => {
+        if (!item) return;
+        await (job as unknown as JobDefinition<object>).handle(ctx, item.data, {
+          retryCount: item.retryCount,
+          retryLimit: item.retryLimit,
+        });
+      },
+    );
+  }
+}
+
+/** Enqueues a job inside the change's transaction, so both commit or neither does. */
+export async function enqueue<Data extends object>(
+  trx: Transaction<DB>,
+  boss: PgBoss,
+  job: JobDefinition<Data>,
+  data: Data,
+): Promise<void> {
+  await boss.send(job.name, data, {
+    db: { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) },
+  });
+}

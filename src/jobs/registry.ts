@@ -1,0 +1,5 @@
+import { deliverMessageJob } from '../notify/outbox.js';
+import type { JobDefinition } from './jobs.js';
+
+/** Every job Roster runs; a feature's job is added here to get a queue and a worker. */
+export const allJobs: readonly JobDefinition<never>[] = [deliverMessageJob as JobDefinition<never>];

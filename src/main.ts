@@ -1,0 +1,59 @@
+import type PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import type { App } from './http/types.js';
+import { startBoss, startWorkers } from './jobs/jobs.js';
+import { allJobs } from './jobs/registry.js';
+import { createTransports } from './notify/transports.js';
+
+/** A started Roster: its context, its HTTP server when serving, and one way to stop it all cleanly. */
+export interface Running {
+  readonly ctx: AppContext;
+  readonly app: App | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots Roster: config → database → migrations → jobs → HTTP server and/or workers.
+ * `http: false` starts a worker only; `workers: false` a server only (PostgreSQL, several processes).
+ */
+export async function boot(
+  config: Config,
+  logger: Logger,
+  options: { http: boolean; workers: boolean; listen?: boolean },
+): Promise<Running> {
+  const database = await openDatabase(config.database);
+  let boss: PgBoss | null = null;
+  let app: App | null = null;
+  const close = async () => {
+    await app?.close();
+    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+    await database.close();
+  };
+  try {
+    await migrateToLatest(database.db);
+    boss = await startBoss(database, allJobs);
+    boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    const ctx: AppContext = {
+      config,
+      database,
+      db: database.db,
+      boss,
+      logger,
+      transports: createTransports(config, logger),
+    };
+    if (options.workers) await startWorkers(ctx, allJobs);
+    if (options.http) {
+      app = await buildApp(ctx);
+      if (options.listen !== false) await app.listen({ host: config.host, port: config.port });
+    }
+    return { ctx, app, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,104 @@
+import { sql, type Transaction } from 'kysely';
+import type PgBoss from 'pg-boss';
+import type { AppContext } from '../context.js';
+import type { DB, Locale } from '../db/schema.js';
+import { defineJob, enqueue } from '../jobs/jobs.js';
+import { type MessageTemplate, oneLine, renderEmail, renderSms } from './layout.js';
+
+/** A message to send because of one event; `dedupeKey` names the event (`password_changed:<account>:<time>`). */
+export interface MessageRequest<Vars> {
+  readonly dedupeKey: string;
+  readonly orgId?: string | null;
+  readonly channel: 'email' | 'sms';
+  readonly to: string;
+  readonly locale: Locale;
+  readonly template: MessageTemplate<Vars>;
+  readonly vars: Vars;
+}
+
+/** A claimed message older than this is taken to belong to a dead worker and is claimed again. */
+const STALE_CLAIM = '5 minutes';
+
+/** Delivers one outbox row; safe to run any number of times. */
+export const deliverMessageJob = defineJob<{ id: string }>({
+  name: 'notify.deliver',
+  queue: { retryLimit: 8, retryDelay: 30, expireInSeconds: 120 },
+  async handle(ctx, { id }, attempt) {
+    const message = await ctx.db
+      .updateTable('outbox_messages')
+      .set({ status: 'sending', claimed_at: sql`now()`, attempts: sql`attempts + 1` })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'pending'),
+          eb.and([
+            eb('status', '=', 'sending'),
+            eb('claimed_at', '<', sql<Date>`now() - ${STALE_CLAIM}::interval`),
+          ]),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (!message) return; // delivered already, or another worker holds it
+    try {
+      const outcome =
+        message.channel === 'email'
+          ? await ctx.transports.mail.send({
+              id: message.id,
+              recipient: message.recipient,
+              subject: message.subject ?? '',
+              text: message.body_text,
+              html: message.body_html,
+            })
+          : await ctx.transports.sms.send({
+              id: message.id,
+              recipient: message.recipient,
+              text: message.body_text,
+            });
+      await ctx.db
+        .updateTable('outbox_messages')
+        .set({ status: outcome, sent_at: sql`now()`, last_error: null })
+        .where('id', '=', id)
+        .execute();
+    } catch (error) {
+      const final = attempt.retryCount >= attempt.retryLimit;
+      await ctx.db
+        .updateTable('outbox_messages')
+        .set({ status: final ? 'failed' : 'pending', last_error: String(error).slice(0, 1000) })
+        .where('id', '=', id)
+        .execute();
+      throw error;
+    }
+  },
+});
+
+/**
+ * Stores a message in the outbox and enqueues its delivery, both in the caller's transaction.
+ * A second request for the same event (same dedupe key) stores and sends nothing.
+ */
+export async function queueMessage<Vars>(
+  trx: Transaction<DB>,
+  boss: PgBoss,
+  request: MessageRequest<Vars>,
+): Promise<void> {
+  const to = oneLine(request.to);
+  const rendered =
+    request.channel === 'email'
+      ? renderEmail(request.template, request.locale, request.vars)
+      : { subject: null, text: renderSms(request.template, request.locale, request.vars), html: null };
+  const row = await trx
+    .insertInto('outbox_messages')
+    .values({
+      dedupe_key: request.dedupeKey,
+      org_id: request.orgId ?? null,
+      channel: request.channel,
+      recipient: to,
+      subject: rendered.subject,
+      body_text: rendered.text,
+      body_html: rendered.html,
+    })
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (row) await enqueue(trx, boss, deliverMessageJob, { id: row.id });
+}
