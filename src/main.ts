@@ -2,7 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/database.js';
+import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
@@ -24,9 +24,9 @@ export interface Running {
 export async function boot(
   config: Config,
   logger: Logger,
-  options: { http: boolean; workers: boolean; listen?: boolean },
+  options: { http: boolean; workers: boolean; listen?: boolean; database?: Database },
 ): Promise<Running> {
-  const database = await openDatabase(config.database);
+  const database = options.database ?? (await openDatabase(config.database));
   let boss: PgBoss | null = null;
   let app: App | null = null;
   const close = async () => {

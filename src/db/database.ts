@@ -16,6 +16,8 @@ export interface Database {
   readonly db: Kysely<DB>;
   readonly backend: 'pglite' | 'postgres';
   readonly executeSql: ExecuteSql;
+  /** The embedded instance itself, on PGlite (tests dump and reload it). */
+  readonly pglite: PGlite | null;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ function openPostgres(url: string): Database {
   return {
     db,
     backend: 'postgres',
+    pglite: null,
     executeSql: async (text, values) => pool.query(text, values),
     close: () => db.destroy(),
   };
@@ -63,6 +66,7 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
     return {
       db,
       backend: 'pglite',
+      pglite: client,
       // Through Kysely's connection so pg-boss queues behind open transactions instead of slipping into them.
       executeSql: (text, values) =>
         db.connection().execute(async (conn) => {

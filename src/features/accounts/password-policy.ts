@@ -22,7 +22,8 @@ function contextWords(context: PasswordContext): string[] {
     if (!value) continue;
     const lower = value.toLowerCase();
     for (const part of [lower, lower.split('@')[0] ?? '', ...lower.split(/[\s@._+-]+/)]) {
-      if (part.length >= 4) words.add(part);
+      // "zhangsan01" also forbids "zhangsan": people vary the digits, not the name.
+      for (const word of [part, part.replace(/\d+$/, '')]) if (word.length >= 4) words.add(word);
     }
   }
   return [...words];

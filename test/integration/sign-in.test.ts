@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGN_IN_PER_LOGIN } from '../../src/features/accounts/accounts.service.js';
+import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
+import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+
+const signInAs = (h: Harness, login: string, password: string, headers: Record<string, string> = {}) =>
+  h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { login, password }, headers });
+
+describeEachBackend('sign-in', (backend) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(backend);
+  });
+  afterAll(async () => h?.close());
+
+  it('signs in by username, email or phone in any spelling, and records the time', async () => {
+    const account = await createAccount(h.ctx, { phone: '+8613812345678' });
+    for (const login of [account.username, account.email as string, '008613812345678', '138 1234 5678']) {
+      const response = await signInAs(h, login.toUpperCase(), PASSWORD);
+      expect(response.statusCode, login).toBe(200);
+      expect(response.json().account.id).toBe(account.id);
+      expect(response.json().account.lastSignInAt).not.toBeNull();
+    }
+  });
+
+  it('sets an httpOnly SameSite cookie and gives a new session id at every sign-in', async () => {
+    const account = await createAccount(h.ctx);
+    const first = await signInAs(h, account.username, PASSWORD);
+    const second = await signInAs(h, account.username, PASSWORD);
+    const cookie = first.cookies.find((c) => c.name === 'roster_session');
+    expect(cookie?.httpOnly).toBe(true);
+    expect(cookie?.sameSite).toBe('Lax');
+    expect(cookie?.value).not.toBe(second.cookies.find((c) => c.name === 'roster_session')?.value);
+  });
+
+  it('answers a wrong password and an unknown account the same way, in similar time', async () => {
+    const account = await createAccount(h.ctx);
+    const timed = async (login: string) => {
+      const start = performance.now();
+      const response = await signInAs(h, login, 'Wrong4password');
+      return { response, ms: performance.now() - start };
+    };
+    const wrong = await timed(account.username);
+    const unknown = await timed(`nobody-${account.username}`);
+    expect(wrong.response.statusCode).toBe(401);
+    expect(unknown.response.statusCode).toBe(401);
+    expect(unknown.response.json()).toEqual(wrong.response.json());
+    // Both paths verify an argon2 hash; without the dummy hash the unknown path is ~100× faster.
+    expect(unknown.ms).toBeGreaterThan(wrong.ms * 0.3);
+  });
+
+  it('throttles a sign-in name after repeated failures, whether or not the account exists', async () => {
+    const account = await createAccount(h.ctx);
+    for (const login of [account.username, 'ghost-account']) {
+      for (let i = 0; i < SIGN_IN_PER_LOGIN.limit; i++) {
+        expect((await signInAs(h, login, 'Wrong4password')).statusCode).toBe(401);
+      }
+      const limited = await signInAs(h, login, 'Wrong4password');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('rate_limited');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    // Even the right password waits until the window passes: the attacker learns nothing.
+    expect((await signInAs(h, account.username, PASSWORD)).statusCode).toBe(429);
+  });
+
+  it('counts per address in the database, and a spoofed X-Forwarded-For does not reset it', async () => {
+    await h.ctx.db.deleteFrom('throttles').execute();
+    await h.ctx.db
+      .insertInto('throttles')
+      .values({ key: 'sign_in:ip:127.0.0.1', hits: 50, window_started_at: new Date() })
+      .execute();
+    const account = await createAccount(h.ctx);
+    const spoofed = await signInAs(h, account.username, PASSWORD, { 'x-forwarded-for': '203.0.113.9' });
+    expect(spoofed.statusCode).toBe(429);
+    await h.ctx.db.deleteFrom('throttles').execute();
+  });
+
+  it('forces a change of an admin-set password before anything else', async () => {
+    const account = await createAccount(h.ctx, { temporary: true });
+    const { org } = await createOrg(h.ctx);
+    await addMember(h.ctx, org.id, account.id);
+    const response = await signInAs(h, account.username, PASSWORD);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().account.mustChangePassword).toBe(true);
+    const cookie = await signIn(h, account.username);
+    const api = client(h, cookie);
+
+    const blocked = await api.get(`/api/v1/orgs/${org.id}`);
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().error.code).toBe('auth.password_change_required');
+    expect((await api.get('/api/v1/me')).statusCode).toBe(200);
+
+    const changed = await api.send('POST', '/api/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'Glacier77peak',
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json().account.mustChangePassword).toBe(false);
+    const renewed = changed.cookies.find((c) => c.name === 'roster_session');
+    const after = await client(h, `roster_session=${renewed?.value}`).get(`/api/v1/orgs/${org.id}`);
+    expect(after.statusCode).toBe(200);
+  });
+
+  it('refuses a temporary password unused for 72 hours', async () => {
+    const account = await createAccount(h.ctx, { temporaryExpired: true });
+    const response = await signInAs(h, account.username, PASSWORD);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('auth.temporary_password_expired');
+  });
+
+  it('refuses a disabled account like a wrong password', async () => {
+    const account = await createAccount(h.ctx);
+    await h.ctx.db
+      .updateTable('accounts')
+      .set({ disabled_at: new Date() })
+      .where('id', '=', account.id)
+      .execute();
+    const response = await signInAs(h, account.username, PASSWORD);
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.code).toBe('auth.invalid_credentials');
+  });
+
+  it('ends every session when the password changes, and this one on sign-out', async () => {
+    const account = await createAccount(h.ctx);
+    const other = client(h, await signIn(h, account.username));
+    const mine = client(h, await signIn(h, account.username));
+    const changed = await mine.send('POST', '/api/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'Glacier77peak',
+    });
+    expect(changed.statusCode).toBe(200);
+    expect((await other.get('/api/v1/me')).statusCode).toBe(401);
+
+    const fresh = client(
+      h,
+      `roster_session=${changed.cookies.find((c) => c.name === 'roster_session')?.value}`,
+    );
+    expect((await fresh.get('/api/v1/me')).statusCode).toBe(200);
+    expect((await fresh.send('POST', '/api/v1/auth/sign-out')).statusCode).toBe(204);
+    expect((await fresh.get('/api/v1/me')).statusCode).toBe(401);
+  });
+
+  it('refuses a new password that breaks the policy, naming the rules', async () => {
+    const account = await createAccount(h.ctx, { username: 'wangwu88' });
+    const api = client(h, await signIn(h, account.username));
+    const response = await api.send('POST', '/api/v1/me/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'wangwu2026',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('password.invalid');
+    expect(response.json().error.details.rules).toEqual(['password.contains_context']);
+  });
+});
+
+describe('sign-in behind a trusted proxy', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('pglite', { env: { TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(async () => h?.close());
+
+  it('counts per client address taken from X-Forwarded-For only when the proxy is trusted', async () => {
+    await h.ctx.db
+      .insertInto('throttles')
+      .values({ key: 'sign_in:ip:198.51.100.7', hits: 50, window_started_at: new Date() })
+      .execute();
+    const account = await createAccount(h.ctx);
+    expect(
+      (await signInAs(h, account.username, PASSWORD, { 'x-forwarded-for': '198.51.100.7' })).statusCode,
+    ).toBe(429);
+    expect(
+      (await signInAs(h, account.username, PASSWORD, { 'x-forwarded-for': '198.51.100.8' })).statusCode,
+    ).toBe(200);
+  });
+});

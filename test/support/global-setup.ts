@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openPglite } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { startBoss } from '../../src/jobs/jobs.js';
+import { allJobs } from '../../src/jobs/registry.js';
+
+/** The PostgreSQL server the integration tests create their databases on. */
+export const DEFAULT_TEST_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function postgresAvailable(url: string): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Runs once before all tests: finds out whether PostgreSQL is there (and fails when CI requires it),
+ * and builds a migrated PGlite image that each test file loads instead of migrating again.
+ */
+export default async function setup(project: TestProject): Promise<() => void> {
+  const url = process.env.TEST_POSTGRES_URL ?? DEFAULT_TEST_POSTGRES;
+  const problem = await postgresAvailable(url);
+  if (problem && process.env.ROSTER_REQUIRE_POSTGRES === '1') {
+    throw new Error(
+      `PostgreSQL is required (ROSTER_REQUIRE_POSTGRES=1) but ${url} did not answer: ${problem}`,
+    );
+  }
+  if (problem) {
+    process.stdout.write(
+      `\n  SKIPPED: the PostgreSQL half of the integration tests — ${url} did not answer (${problem}).\n  Start PostgreSQL or set TEST_POSTGRES_URL to run them.\n\n`,
+    );
+  }
+  project.provide('postgresUrl', problem ? null : url);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-test-'));
+  const imagePath = path.join(dir, 'pglite-image.tar');
+  const database = await openPglite(null);
+  await migrateToLatest(database.db);
+  const boss = await startBoss(database, allJobs);
+  await boss.stop({ graceful: false, wait: true });
+  const image = await database.pglite?.dumpDataDir('none');
+  if (!image) throw new Error('The embedded database could not be dumped');
+  fs.writeFileSync(imagePath, Buffer.from(await image.arrayBuffer()));
+  await database.close();
+  project.provide('pgliteImage', imagePath);
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string | null;
+    pgliteImage: string;
+  }
+}

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import { describe, inject } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/context.js';
+import { type Database, openDatabase, openPglite } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import type { App } from '../../src/http/types.js';
+import { createLogger } from '../../src/logger.js';
+import { boot } from '../../src/main.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** A running Roster on a database of its own: the context, the in-process app, and its teardown. */
+export interface Harness {
+  readonly backend: Backend;
+  readonly ctx: AppContext;
+  readonly app: App;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Extra environment, as an operator would set it (SMTP_URL, TRUST_PROXY …). */
+  env?: Record<string, string>;
+  /** Run the job workers too (off by default: tests call handlers or wait for them explicitly). */
+  workers?: boolean;
+}
+
+/** A fresh, migrated database: PGlite loaded from the prepared image, or a new PostgreSQL database. */
+async function freshDatabase(
+  backend: Backend,
+): Promise<{ database: Database; url: string | null; drop(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const image = new Blob([fs.readFileSync(inject('pgliteImage'))]);
+    return { database: await openPglite(null, image), url: null, drop: async () => {} };
+  }
+  const adminUrl = inject('postgresUrl');
+  if (!adminUrl) throw new Error('PostgreSQL is not available for this run');
+  const name = `roster_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ kind: 'postgres', url: url.toString() });
+  await migrateToLatest(database.db);
+  return {
+    database,
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** Starts Roster in-process on a fresh database of the given backend. */
+export async function startHarness(backend: Backend, options: HarnessOptions = {}): Promise<Harness> {
+  const fresh = await freshDatabase(backend);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'http://roster.test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(fresh.url ? { DATABASE_URL: fresh.url } : { ROSTER_DATA_DIR: '/nonexistent' }),
+    ...options.env,
+  });
+  const running = await boot(config, createLogger(config), {
+    http: true,
+    workers: options.workers ?? false,
+    listen: false,
+    database: fresh.database,
+  });
+  if (!running.app) throw new Error('boot did not build the app');
+  await running.app.ready();
+  return {
+    backend,
+    ctx: running.ctx,
+    app: running.app,
+    close: async () => {
+      await running.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** The backends this run can reach: PGlite always, PostgreSQL when the global setup found it. */
+export function availableBackends(): Backend[] {
+  return inject('postgresUrl') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+/**
+ * Declares a suite once per backend, so no test can forget one. PostgreSQL's half is reported as
+ * skipped (by name) when there is no server, and CI makes that a failure.
+ */
+export function describeEachBackend(name: string, suite: (backend: Backend) => void): void {
+  for (const backend of ['pglite', 'postgres'] as const) {
+    describe.skipIf(!availableBackends().includes(backend))(`${name} [${backend}]`, () => suite(backend));
+  }
+}
