@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { issueSetupCode } from '../../src/features/organizations/setup.service.js';
+import { createLogger } from '../../src/logger.js';
+import { boot } from '../../src/main.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Roster as `npm start` runs it — embedded database in a fresh data folder, jobs in-process, the built
+ * console — listening on 127.0.0.1 at a free port, with its one-time setup code.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<{
+  url: string;
+  setupCode: string;
+  close(): Promise<void>;
+}> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-e2e-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ROSTER_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const running = await boot(config, createLogger(config), { http: true, workers: true });
+  const setupCode = await issueSetupCode(running.ctx);
+  if (!setupCode) throw new Error('A fresh install must ask for setup');
+  return {
+    url: config.publicUrl.origin,
+    setupCode,
+    close: async () => {
+      await running.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
