@@ -7,7 +7,8 @@ import { issueSetupCode } from '../../src/features/organizations/setup.service.j
 import { createLogger } from '../../src/logger.js';
 import { boot } from '../../src/main.js';
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

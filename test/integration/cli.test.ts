@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/server.js';
+
+const CLI = path.resolve('src/cli/main.ts');
+const children: ChildProcess[] = [];
+
+/** Runs `roster <args>` as an operator would, through tsx, and collects what it prints. */
+function roster(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const printed = async (pattern: RegExp, timeoutMs = 60_000) => {
+    const start = Date.now();
+    while (!pattern.test(output)) {
+      if (Date.now() - start > timeoutMs)
+        throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, exited, printed, output: () => output };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('roster serve on the embedded database', () => {
+  it('prints a setup link, refuses a second process on the same data folder, and stops cleanly on SIGTERM', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+    const port = String(await freePort());
+    const env = { ROSTER_DATA_DIR: dataDir, PORT: port, HOST: '127.0.0.1' };
+    const first = roster(['serve'], env);
+    await first.printed(/setup#code=[\w-]{43}/);
+
+    const second = roster(['serve'], env);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/already open in another Roster process/);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    // Closed cleanly: the folder opens again and the data is intact (still waiting for setup).
+    const third = roster(['serve'], env);
+    await third.printed(/setup#code=/);
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 180_000);
+
+  it('stops at start with a message naming a wrong variable', async () => {
+    const run = roster(['migrate'], { PORT: 'eighty' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/PORT is invalid: expected a whole number/);
+  });
+
+  it('creates an organization from the shell with a temporary owner password', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+    const run = roster(
+      [
+        'create-org',
+        '--name',
+        'Acme',
+        '--domain',
+        'acme.example',
+        '--owner-username',
+        'lisi',
+        '--owner-name',
+        '李四',
+      ],
+      { ROSTER_DATA_DIR: dataDir },
+    );
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/Created Acme \(code \d{8}/);
+    expect(run.output()).toMatch(/Temporary password: \w{14}/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+});
