@@ -89,3 +89,21 @@ describe('roster serve on the embedded database', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 });
+
+describe('roster doctor', () => {
+  it('checks each part and fails, naming it, when the database does not answer', async () => {
+    const run = roster(['doctor'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/✓ configuration/);
+    expect(run.output()).toMatch(/✗ database \(PostgreSQL\)/);
+    expect(run.output()).toMatch(/mail: no SMTP_URL/);
+  }, 60_000);
+
+  it('passes on a working embedded database', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+    const run = roster(['doctor'], { ROSTER_DATA_DIR: dataDir });
+    await run.exited;
+    expect(run.output()).toMatch(/✓ database: PGlite in .*, 0 migration\(s\) applied|✓ database: PGlite/);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+});

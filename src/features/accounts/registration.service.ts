@@ -65,8 +65,9 @@ export async function startRegistration(
       recipient: `${channel}:${address}`,
       ttlSeconds: REGISTRATION_TTL_SECONDS,
     });
+    // After '#': the token stays in the browser and never reaches a server log.
     const url = new URL('/register/complete', ctx.config.publicUrl);
-    url.searchParams.set('token', token);
+    url.hash = `token=${token}`;
     await queueMessage(trx, ctx.boss, {
       dedupeKey: `registration:${channel}:${address}:${Date.now()}`,
       channel,
