@@ -1,3 +1,4 @@
+import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGN_IN_PER_LOGIN } from '../../src/features/accounts/accounts.service.js';
 import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
@@ -100,6 +101,23 @@ describeEachBackend('sign-in', (backend) => {
     const renewed = changed.cookies.find((c) => c.name === 'roster_session');
     const after = await client(h, `roster_session=${renewed?.value}`).get(`/api/v1/orgs/${org.id}`);
     expect(after.statusCode).toBe(200);
+  });
+
+  it('rehashes a password made with older argon2 parameters at sign-in', async () => {
+    const account = await createAccount(h.ctx);
+    const weak = await hash(PASSWORD, { algorithm: 2, memoryCost: 4096, timeCost: 1, parallelism: 1 });
+    await h.ctx.db
+      .updateTable('accounts')
+      .set({ password_hash: weak })
+      .where('id', '=', account.id)
+      .execute();
+    expect((await signInAs(h, account.username, PASSWORD)).statusCode).toBe(200);
+    const stored = await h.ctx.db
+      .selectFrom('accounts')
+      .select('password_hash')
+      .where('id', '=', account.id)
+      .executeTakeFirst();
+    expect(stored?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it('refuses a temporary password unused for 72 hours', async () => {
