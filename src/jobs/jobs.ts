@@ -9,6 +9,8 @@ export interface JobDefinition<Data extends object> {
   readonly name: string;
   /** Retries with backoff; expiry is the handler's real worst case, so a killed worker's job runs again. */
   readonly queue: { retryLimit: number; retryDelay: number; expireInSeconds: number };
+  /** A cron expression (UTC) for work that runs by the clock; pg-boss runs it once across all instances. */
+  readonly schedule?: string;
   /** Runs at least once per job: it must be safe to run again. */
   handle(ctx: AppContext, data: Data, attempt: { retryCount: number; retryLimit: number }): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startBoss(
   await boss.start();
   for (const job of definitions) {
     await boss.createQueue(job.name, { name: job.name, retryBackoff: true, ...job.queue });
+    if (job.schedule) await boss.schedule(job.name, job.schedule, {});
   }
   return boss;
 }

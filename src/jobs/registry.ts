@@ -1,5 +1,9 @@
+import { sweepJob } from '../features/system/maintenance.job.js';
 import { deliverMessageJob } from '../notify/outbox.js';
 import type { JobDefinition } from './jobs.js';
 
-/** Every job Roster runs; a feature's job is added here to get a queue and a worker. */
-export const allJobs: readonly JobDefinition<never>[] = [deliverMessageJob as JobDefinition<never>];
+/** Every job Roster runs; a feature's job is added here to get a queue, a worker and its schedule. */
+export const allJobs: readonly JobDefinition<never>[] = [
+  deliverMessageJob as JobDefinition<never>,
+  sweepJob as JobDefinition<never>,
+];

@@ -22,7 +22,6 @@ export async function loadOrgActor(
   accountId: string,
   orgId: string,
 ): Promise<OrgActor | undefined> {
-  if (!UUID.test(orgId)) return undefined;
   const member = await db
     .selectFrom('members')
     .select(['id', 'roles'])

@@ -71,3 +71,12 @@ export async function endSession(db: Kysely<DB> | Transaction<DB>, sessionHash: 
 export async function endAllSessions(db: Kysely<DB> | Transaction<DB>, accountId: string): Promise<void> {
   await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
 }
+
+/** Deletes sessions that have ended; returns how many. */
+export async function deleteEndedSessions(db: Kysely<DB>): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -44,3 +44,12 @@ export async function recordHit(db: Kysely<DB>, key: string, rule: ThrottleRule)
 export async function clearHits(db: Kysely<DB>, key: string): Promise<void> {
   await db.deleteFrom('throttles').where('key', '=', key).execute();
 }
+
+/** Deletes counters whose window passed long ago (a day covers every rule's window). */
+export async function deleteStaleThrottles(db: Kysely<DB>): Promise<number> {
+  const result = await db
+    .deleteFrom('throttles')
+    .where('window_started_at', '<', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
