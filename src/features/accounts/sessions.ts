@@ -36,23 +36,34 @@ export async function createSession(
   return token;
 }
 
+/** A session's idle deadline moves at most this often: reads do not each cost a write. */
+const TOUCH_EVERY_SECONDS = 60;
+
 /** The principal for a cookie value, extending the session's idle time; undefined when it has ended. */
 export async function resolveSession(db: Kysely<DB>, token: string): Promise<Principal | undefined> {
   const sessionHash = hashToken(token);
   const row = await db
-    .updateTable('sessions')
-    .set({
-      last_seen_at: sql`now()`,
-      expires_at: sql`least(sessions.created_at + make_interval(secs => ${ABSOLUTE_SECONDS}), now() + make_interval(secs => ${IDLE_SECONDS}))`,
-    })
-    .from('accounts')
-    .whereRef('accounts.id', '=', 'sessions.account_id')
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .select(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
+    .select(
+      sql<boolean>`sessions.last_seen_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as('stale'),
+    )
     .where('sessions.id_hash', '=', sessionHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('accounts.disabled_at', 'is', null)
-    .returning(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
     .executeTakeFirst();
   if (!row) return undefined;
+  if (row.stale) {
+    await db
+      .updateTable('sessions')
+      .set({
+        last_seen_at: sql`now()`,
+        expires_at: sql`least(created_at + make_interval(secs => ${ABSOLUTE_SECONDS}), now() + make_interval(secs => ${IDLE_SECONDS}))`,
+      })
+      .where('id_hash', '=', sessionHash)
+      .execute();
+  }
   return {
     accountId: row.id,
     sessionHash,
