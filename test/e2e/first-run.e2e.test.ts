@@ -1,0 +1,61 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import { ORGANIZATION, OWNER, openPage, signIn, startServer, type TestServer } from './fixtures.js';
+
+describe.skipIf(skipWithoutBrowser())('first run: setup, sign out, sign in', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
+    browser = await launchBrowser();
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('creates the organization and its owner from the setup link, then signs out and in again', async () => {
+    const { context, page, pageErrors } = await openPage(browser);
+
+    // Before setup, the home page says where the setup link is.
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Welcome to Roster' }).waitFor();
+
+    // The link the server prints carries the code after '#'; the form picks it up.
+    await page.goto(`${server.url}/setup#code=${server.setupCode}`);
+    await expect(page.getByLabel('Setup code').inputValue()).resolves.toBe(server.setupCode);
+    await page.getByLabel('Organization name').fill(ORGANIZATION.name);
+    await page.getByLabel('Organization domain').fill(ORGANIZATION.domain);
+    await page.getByLabel('Name', { exact: true }).fill(OWNER.name);
+    await page.getByLabel('Username').fill(OWNER.username);
+    await page.getByLabel('Password', { exact: true }).fill(OWNER.password);
+    await page.getByLabel('Confirm password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+
+    // Lands on the new organization's overview.
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await page.getByText(ORGANIZATION.domain).first().waitFor();
+
+    // Sign out from the user menu.
+    await page.getByRole('button', { name: `Account menu for ${OWNER.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+
+    // Sign in again: the organization is shown.
+    await signIn(page, OWNER.username, OWNER.password);
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await expect(page.getByRole('button', { name: 'Switch organization' }).textContent()).resolves.toContain(
+      ORGANIZATION.name,
+    );
+
+    await screenshot(page, 'first-run');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

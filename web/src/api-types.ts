@@ -1,0 +1,64 @@
+/**
+ * The shapes the console reads from and sends to `/api/v1`, taken from the server's own response
+ * schemas (type-only imports: nothing of the server reaches the bundle), so the two cannot drift apart.
+ */
+import type { Static } from 'typebox';
+import type { Me as ServerMe } from '../../src/features/accounts/accounts.schemas.js';
+import type { AuditPage } from '../../src/features/audit/audit.schemas.js';
+import type {
+  MailboxPage,
+  OperationsStatus as ServerStatus,
+} from '../../src/features/operations/operations.schemas.js';
+import type {
+  MeWithOrgsResponse,
+  Organization,
+  OrgSummary as ServerOrgSummary,
+  SetupResponse as ServerSetupResponse,
+} from '../../src/features/organizations/organizations.schemas.js';
+
+/** The signed-in account (`Me` in the API). */
+export type Me = ServerMe;
+
+export type Locale = Me['locale'];
+
+/** An organization as listed for the signed-in account, with that account's roles in it. */
+export type OrgSummary = ServerOrgSummary;
+
+export type MeResponse = Static<typeof MeWithOrgsResponse>;
+
+export interface AccountResponse {
+  account: Me;
+}
+
+export type Plan = Organization['plan'];
+
+export interface OrganizationResponse {
+  organization: Organization;
+}
+
+export interface SetupStatus {
+  needed: boolean;
+}
+
+export type SetupResponse = Static<typeof ServerSetupResponse>;
+
+/** One page of a cursor-paginated list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type AuditEvent = Static<typeof AuditPage>['items'][number];
+
+export type OperationsStatus = Static<typeof ServerStatus>;
+
+/** An organization's full profile: what GET /orgs/:orgId and the operators' list answer. */
+export type { Organization };
+
+export type OutboxMessage = Static<typeof MailboxPage>['items'][number];
+
+/** The permission that lets someone edit the organization's profile. */
+export const ORG_MANAGE = 'org.manage';
+
+/** The permission that lets someone read the organization's audit log. */
+export const AUDIT_READ = 'audit.read';

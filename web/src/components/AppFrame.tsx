@@ -1,0 +1,136 @@
+import {
+  AuditOutlined,
+  CloudServerOutlined,
+  DashboardOutlined,
+  MailOutlined,
+  SettingOutlined,
+} from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
+import { Fragment, type ReactNode, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
+import { useApi } from '../api';
+import { AUDIT_READ, type OperationsStatus } from '../api-types';
+import { defaultOrg, hasPermission, rememberOrg, useSession } from '../session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { LinkButton } from './LinkButton';
+import { PageSpinner } from './LoadState';
+import { OrgSwitcher } from './OrgSwitcher';
+import { UserMenu } from './UserMenu';
+
+/** The operations status query: operators see which mail, SMS and database back this server. */
+export function useOperationsStatus(enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['operations', 'status'],
+    queryFn: ({ signal }) => api.get<OperationsStatus>('/operations/status', undefined, signal),
+    enabled,
+    staleTime: 5 * 60_000,
+  });
+}
+
+/**
+ * The signed-in frame: left navigation, top bar (org switcher, language, dev mailbox, user menu) and the
+ * page: its child route, or `children` when used around one page.
+ */
+export function AppFrame({ children }: { children?: ReactNode }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const location = useLocation();
+  const { account, organizations } = useSession();
+  const orgMatch = useMatch('/orgs/:orgId/*');
+  const routeOrgId = orgMatch?.params.orgId !== 'new' ? orgMatch?.params.orgId : undefined;
+  const current = organizations.find((org) => org.id === routeOrgId) ?? defaultOrg(organizations);
+  const status = useOperationsStatus(account.isOperator);
+  const mailKept = account.isOperator && status.data?.mail === 'outbox';
+
+  useEffect(() => {
+    if (routeOrgId && organizations.some((org) => org.id === routeOrgId)) rememberOrg(routeOrgId);
+  }, [routeOrgId, organizations]);
+
+  const items: MenuProps['items'] = [];
+  if (current) {
+    const base = `/orgs/${encodeURIComponent(current.id)}`;
+    items.push({ key: base, icon: <DashboardOutlined />, label: <Link to={base}>{t('nav.overview')}</Link> });
+    if (hasPermission(current, AUDIT_READ)) {
+      items.push({
+        key: `${base}/audit`,
+        icon: <AuditOutlined />,
+        label: <Link to={`${base}/audit`}>{t('nav.audit')}</Link>,
+      });
+    }
+    items.push({
+      key: `${base}/settings`,
+      icon: <SettingOutlined />,
+      label: <Link to={`${base}/settings`}>{t('nav.settings')}</Link>,
+    });
+  }
+  if (account.isOperator) {
+    items.push(
+      { type: 'divider' },
+      {
+        key: '/operations',
+        icon: <CloudServerOutlined />,
+        label: <Link to="/operations">{t('nav.operations')}</Link>,
+      },
+    );
+  }
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        width={220}
+        theme="light"
+        style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
+        aria-label={t('nav.label')}
+      >
+        <Link to="/" style={{ display: 'block', padding: '16px 24px' }} aria-label={t('nav.home')}>
+          <Typography.Text strong style={{ fontSize: 18 }}>
+            Roster
+          </Typography.Text>
+        </Link>
+        <nav>
+          <Menu
+            mode="inline"
+            items={items}
+            selectedKeys={[location.pathname.replace(/\/$/, '')]}
+            style={{ borderInlineEnd: 'none' }}
+          />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: token.colorBgContainer,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            padding: '0 16px',
+            height: 56,
+            lineHeight: '56px',
+          }}
+        >
+          <Flex justify="space-between" align="center" style={{ height: '100%' }}>
+            <OrgSwitcher organizations={organizations} current={current} />
+            <Flex align="center" gap={4}>
+              {mailKept ? (
+                <LinkButton type="text" icon={<MailOutlined />} to="/dev-mailbox">
+                  {t('nav.devMailbox')}
+                </LinkButton>
+              ) : null}
+              <LanguageSwitch saveToAccount={!account.mustChangePassword} />
+              <UserMenu account={account} />
+            </Flex>
+          </Flex>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+          <main>
+            <Suspense fallback={<PageSpinner />}>
+              {/* Keyed by organization: switching orgs starts each page (forms, filters) afresh. */}
+              <Fragment key={routeOrgId ?? ''}>{children ?? <Outlet />}</Fragment>
+            </Suspense>
+          </main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

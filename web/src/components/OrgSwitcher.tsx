@@ -1,0 +1,54 @@
+import { ApartmentOutlined, DownOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Dropdown, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router-dom';
+import type { OrgSummary } from '../api-types';
+
+const NEW_ORG = '__new__';
+
+export interface OrgSwitcherProps {
+  organizations: OrgSummary[];
+  current: OrgSummary | undefined;
+}
+
+/** Opens another of the signed-in account's organizations, on the same page; or creates one. */
+export function OrgSwitcher({ organizations, current }: OrgSwitcherProps) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const open = (key: string) => {
+    if (key === NEW_ORG) {
+      navigate('/orgs/new');
+      return;
+    }
+    // Stay on the same page (overview, audit log, settings) of the organization chosen.
+    const section = current ? location.pathname.match(/^\/orgs\/[^/]+(\/[^/]+)?/)?.[1] : undefined;
+    navigate(`/orgs/${encodeURIComponent(key)}${section ?? ''}`);
+  };
+
+  return (
+    <Dropdown
+      trigger={['click']}
+      // Moves focus into the menu when it opens, so the arrow keys and Enter work from the keyboard.
+      autoFocus
+      menu={{
+        selectable: true,
+        selectedKeys: current ? [current.id] : [],
+        items: [
+          ...organizations.map((org) => ({ key: org.id, label: org.name, extra: org.domain })),
+          ...(organizations.length > 0 ? [{ type: 'divider' as const }] : []),
+          { key: NEW_ORG, label: t('frame.newOrganization'), icon: <PlusOutlined /> },
+        ],
+        onClick: ({ key }) => open(key),
+      }}
+    >
+      <Button type="text" icon={<ApartmentOutlined />} aria-label={t('frame.switchOrganization')}>
+        <Typography.Text strong ellipsis style={{ maxWidth: 320 }}>
+          {current?.name ?? t('frame.noOrganization')}
+        </Typography.Text>
+        <DownOutlined style={{ fontSize: 10 }} />
+      </Button>
+    </Dropdown>
+  );
+}

@@ -1,0 +1,118 @@
+import { EditOutlined } from '@ant-design/icons';
+import { Card, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api';
+import { ORG_MANAGE } from '../../api-types';
+import { LinkButton } from '../../components/LinkButton';
+import { LoadError, PageSpinner } from '../../components/LoadState';
+import { NotFound } from '../../components/NotFound';
+import { PageHeader } from '../../components/PageHeader';
+import { useFormat } from '../../format';
+import { hasPermission, roleLabel } from '../../session';
+import { useOrganization } from './use-organization';
+
+/** An organization at a glance: its code (to join by), domain, plan, seats, and the viewer's roles. */
+export function OverviewPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { orgId, query, summary } = useOrganization();
+
+  if (query.isPending) return <PageSpinner />;
+  if (query.error) {
+    if (query.error instanceof ApiError && query.error.status === 404)
+      return <NotFound subTitle={query.error.message} />;
+    return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
+  }
+  const org = query.data;
+  const seatsPercent = org.memberLimit > 0 ? Math.round((org.seatsUsed / org.memberLimit) * 100) : 0;
+
+  return (
+    <>
+      <PageHeader
+        title={org.name}
+        description={t('overview.description')}
+        extra={
+          hasPermission(summary, ORG_MANAGE) ? (
+            <LinkButton
+              type="primary"
+              icon={<EditOutlined />}
+              to={`/orgs/${encodeURIComponent(orgId)}/settings`}
+            >
+              {t('overview.edit')}
+            </LinkButton>
+          ) : null
+        }
+      />
+      <Flex vertical gap={16}>
+        <Card title={t('overview.profile')}>
+          <Descriptions
+            column={{ xs: 1, md: 2 }}
+            items={[
+              { key: 'name', label: t('org.name'), children: org.name },
+              {
+                key: 'code',
+                label: t('org.code'),
+                children: (
+                  <Typography.Text
+                    code
+                    copyable={{ text: org.code, tooltips: [t('overview.copyCode'), t('common.copied')] }}
+                  >
+                    {org.code}
+                  </Typography.Text>
+                ),
+              },
+              { key: 'domain', label: t('org.domain'), children: org.domain },
+              { key: 'created', label: t('org.created'), children: format.dateTime(org.createdAt) },
+            ]}
+          />
+        </Card>
+        <Card title={t('overview.planAndSeats')}>
+          <Descriptions
+            column={{ xs: 1, md: 2 }}
+            items={[
+              {
+                key: 'plan',
+                label: t('org.plan'),
+                children: <Tag color={org.plan === 'paid' ? 'gold' : 'default'}>{t(`plan.${org.plan}`)}</Tag>,
+              },
+              { key: 'limit', label: t('org.memberLimit'), children: format.number(org.memberLimit) },
+              {
+                key: 'seats',
+                label: t('org.seatsUsed'),
+                children: (
+                  <Flex vertical style={{ width: 240 }}>
+                    <span>
+                      {t('overview.seatsOf', {
+                        used: format.number(org.seatsUsed),
+                        limit: format.number(org.memberLimit),
+                      })}
+                    </span>
+                    <Progress
+                      percent={seatsPercent}
+                      size="small"
+                      status={seatsPercent >= 100 ? 'exception' : 'normal'}
+                      aria-label={t('org.seatsUsed')}
+                    />
+                  </Flex>
+                ),
+              },
+            ]}
+          />
+        </Card>
+        <Card title={t('overview.yourRoles')}>
+          {summary && summary.roles.length > 0 ? (
+            <Flex wrap gap={8}>
+              {summary.roles.map((role) => (
+                <Tag key={role} color="blue">
+                  {roleLabel(role, t)}
+                </Tag>
+              ))}
+            </Flex>
+          ) : (
+            <Typography.Text type="secondary">{t('overview.noRoles')}</Typography.Text>
+          )}
+        </Card>
+      </Flex>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import { type ComponentType, lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { AppFrame } from './components/AppFrame';
+import { PageSpinner } from './components/LoadState';
+import { NotFound } from './components/NotFound';
+import { RequireAuth } from './components/RequireAuth';
+
+/** Splits a page into its own chunk; pages use named exports, React.lazy wants a default one. */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const HomePage = page(() => import('./pages/Home/HomePage'), 'HomePage');
+const SetupPage = page(() => import('./pages/Setup/SetupPage'), 'SetupPage');
+const SignInPage = page(() => import('./pages/Auth/SignInPage'), 'SignInPage');
+const RegisterPage = page(() => import('./pages/Registrations/RegisterPage'), 'RegisterPage');
+const CompleteRegistrationPage = page(
+  () => import('./pages/Registrations/CompleteRegistrationPage'),
+  'CompleteRegistrationPage',
+);
+const ChangePasswordPage = page(() => import('./pages/Accounts/ChangePasswordPage'), 'ChangePasswordPage');
+const ProfilePage = page(() => import('./pages/Accounts/ProfilePage'), 'ProfilePage');
+const OverviewPage = page(() => import('./pages/Organizations/OverviewPage'), 'OverviewPage');
+const SettingsPage = page(() => import('./pages/Organizations/SettingsPage'), 'SettingsPage');
+const NewOrganizationPage = page(
+  () => import('./pages/Organizations/NewOrganizationPage'),
+  'NewOrganizationPage',
+);
+const AuditLogPage = page(() => import('./pages/Audit/AuditLogPage'), 'AuditLogPage');
+const OperationsPage = page(() => import('./pages/Operations/OperationsPage'), 'OperationsPage');
+const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), 'DevMailboxPage');
+
+/** Every address of the console. The server answers index.html for any path outside /api. */
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<PageSpinner />}>
+      <Routes>
+        <Route path="/" element={<HomePage />} />
+        <Route path="/setup" element={<SetupPage />} />
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route path="/register" element={<RegisterPage />} />
+        <Route path="/register/complete" element={<CompleteRegistrationPage />} />
+        <Route element={<RequireAuth />}>
+          <Route path="/change-password" element={<ChangePasswordPage />} />
+          <Route element={<AppFrame />}>
+            <Route path="/orgs/new" element={<NewOrganizationPage />} />
+            <Route path="/orgs/:orgId" element={<OverviewPage />} />
+            <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
+            <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
+            <Route path="/profile" element={<ProfilePage />} />
+            <Route path="/operations" element={<OperationsPage />} />
+            <Route path="/dev-mailbox" element={<DevMailboxPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Route>
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

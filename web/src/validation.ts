@@ -1,0 +1,95 @@
+import type { FormRule } from 'antd';
+import type { TFunction } from 'i18next';
+
+// The same limits as the server's schemas and rules (src/features/accounts, src/features/organizations).
+const NAME_MAX = 20;
+const ORG_NAME_MAX = 60;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 128;
+const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,39}$/;
+/** A domain name with at least one dot, such as acme.example. */
+const DOMAIN_PATTERN = /^(?=.{3,100}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+/** A phone number as people type it: digits with an optional + or 00, spaces, dashes or brackets. */
+export const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,24}$/;
+
+function graphemes(value: string): number {
+  return [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(value)].length;
+}
+
+/** The password policy the server enforces, as client-side checks with the same wording. */
+export function passwordRules(t: TFunction): FormRule[] {
+  return [
+    { required: true, message: t('validation.passwordRequired') },
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (!value) return;
+        const length = [...value].length;
+        if (length < PASSWORD_MIN) throw new Error(t('passwordRules.tooShort'));
+        if (length > PASSWORD_MAX) throw new Error(t('passwordRules.tooLong'));
+        if (!/\p{L}/u.test(value) || !/\p{Nd}/u.test(value))
+          throw new Error(t('passwordRules.needsLetterAndDigit'));
+        if (/\s/u.test(value)) throw new Error(t('passwordRules.hasSpace'));
+      },
+    },
+  ];
+}
+
+/** "Confirm password" must repeat the field named `passwordField`. */
+export function confirmRules(t: TFunction, passwordField: string | string[]): FormRule[] {
+  return [
+    { required: true, message: t('validation.confirmRequired') },
+    ({ getFieldValue }) => ({
+      validator: async (_rule, value: string | undefined) => {
+        if (value && value !== getFieldValue(passwordField)) throw new Error(t('validation.confirmMismatch'));
+      },
+    }),
+  ];
+}
+
+/** A person's name: 1 to 20 characters as people count them (张三 is 2). */
+export function nameRules(t: TFunction): FormRule[] {
+  return [
+    { required: true, whitespace: true, message: t('validation.nameRequired') },
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (value && graphemes(value.trim()) > NAME_MAX)
+          throw new Error(t('validation.tooLong', { max: NAME_MAX }));
+      },
+    },
+  ];
+}
+
+/** A username: 3–40 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit. */
+export function usernameRules(t: TFunction): FormRule[] {
+  return [
+    { required: true, whitespace: true, message: t('validation.usernameRequired') },
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (value && !USERNAME_PATTERN.test(value.trim().toLowerCase())) {
+          throw new Error(t('validation.usernameInvalid'));
+        }
+      },
+    },
+  ];
+}
+
+export function orgNameRules(t: TFunction): FormRule[] {
+  return [
+    { required: true, whitespace: true, message: t('validation.orgNameRequired') },
+    { max: ORG_NAME_MAX, message: t('validation.tooLong', { max: ORG_NAME_MAX }) },
+  ];
+}
+
+/** An organization domain, compared in lowercase as the server stores it. */
+export function domainRules(t: TFunction): FormRule[] {
+  return [
+    { required: true, whitespace: true, message: t('validation.domainRequired') },
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (value?.trim() && !DOMAIN_PATTERN.test(value.trim().toLowerCase())) {
+          throw new Error(t('validation.domainInvalid'));
+        }
+      },
+    },
+  ];
+}
