@@ -1,4 +1,6 @@
+import net from 'node:net';
 import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js';
 
 /** Where the database lives: the embedded PGlite folder, or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
@@ -71,8 +73,14 @@ function readTrustProxy(env: Env): string[] {
   const raw = env.TRUST_PROXY?.trim();
   if (!raw) return [];
   const entries = raw.split(',').map((s) => s.trim());
-  const ipOrCidr = /^([0-9.]+|[0-9a-fA-F:]+)(\/\d{1,3})?$/;
-  if (entries.some((e) => !ipOrCidr.test(e))) {
+  const valid = (entry: string) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = net.isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  if (!entries.every(valid)) {
     throw new ConfigError(
       'TRUST_PROXY',
       'a comma-separated list of proxy IPs or CIDRs, e.g. TRUST_PROXY=10.0.0.0/8',
@@ -131,7 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const defaultPhoneRegion = (env.DEFAULT_PHONE_REGION ?? 'CN').toUpperCase();
-  if (!/^[A-Z]{2}$/.test(defaultPhoneRegion)) {
+  if (!isSupportedCountry(defaultPhoneRegion)) {
     throw new ConfigError('DEFAULT_PHONE_REGION', 'a two-letter country code, e.g. DEFAULT_PHONE_REGION=CN');
   }
 

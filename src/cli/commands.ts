@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { issueSetupCode } from '../features/organizations/setup.service.js';
+import { createOrganizationFromCli, issueSetupCode } from '../features/organizations/setup.service.js';
 import { WEB_DIST } from '../http/app.js';
+import { createLogger } from '../logger.js';
 import { boot, type Running } from '../main.js';
 import { createTransports } from '../notify/transports.js';
 
@@ -85,7 +86,6 @@ export async function runCreateOrg(
     ownerPassword?: string;
   },
 ): Promise<void> {
-  const { createOrganizationFromCli } = await import('../features/organizations/setup.service.js');
   const running = await boot(config, logger, { http: false, workers: false });
   try {
     const result = await createOrganizationFromCli(running.ctx, {
@@ -140,10 +140,7 @@ export async function runDoctor(): Promise<boolean> {
     ok = false;
     say(false, `database (${where}): ${(error as Error).message}`);
   }
-  const { mail } = createTransports(
-    config,
-    (await import('../logger.js')).createLogger({ logLevel: 'silent' }),
-  );
+  const { mail } = createTransports(config, createLogger({ logLevel: 'silent' }));
   try {
     await mail.verify();
     say(

@@ -50,7 +50,10 @@ program
   .requiredOption('--owner-username <username>', 'owner username (an existing account becomes the owner)')
   .option('--owner-name <name>', 'owner display name (new owner)')
   .option('--owner-email <email>', 'owner email (new owner)')
-  .option('--owner-password <password>', 'owner password (new owner); omitted: a temporary one is generated')
+  .option(
+    '--owner-password <password>',
+    'owner password (new owner), to be changed at the first sign-in; omitted: one is generated',
+  )
   .action(async (options) => runCreateOrg(context(), options).catch(fail));
 
 program

@@ -25,6 +25,26 @@ import { validatorCompiler } from './validation.js';
 /** The built console, served at `/`. */
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
+/** The longest path segment the router matches (find-my-way's default maxParamLength). */
+const MAX_PATH_SEGMENT = 100;
+const NOT_ROUTABLE = '/api/v1/not-routable';
+
+/**
+ * The router answers a malformed (`%zz`) or over-long path segment by itself, without the security
+ * headers or the error shape; such a path goes to the not-found handler instead.
+ */
+function routableUrl(url: string): string {
+  for (const segment of (url.split('?', 1)[0] ?? '').split('/')) {
+    if (segment.length > MAX_PATH_SEGMENT) return NOT_ROUTABLE;
+    try {
+      decodeURIComponent(segment);
+    } catch {
+      return NOT_ROUTABLE;
+    }
+  }
+  return url;
+}
+
 /** Builds the HTTP server: security headers, the access check, every feature's routes, the docs, the console. */
 export async function buildApp(ctx: AppContext): Promise<App> {
   const app = Fastify({
@@ -33,6 +53,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     requestIdHeader: false,
     trustProxy: ctx.config.trustProxy.length > 0 ? [...ctx.config.trustProxy] : false,
     bodyLimit: 1_048_576,
+    rewriteUrl: (request) => routableUrl(request.url ?? '/'),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
@@ -58,6 +79,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     // Links carry tokens: never leak them to another site through the Referer header.
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: ctx.config.publicUrl.protocol === 'https:',
+    frameguard: { action: 'deny' },
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -50,17 +50,23 @@ export function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
   reply.clearCookie(sessionCookieName(ctx), { path: '/' });
 }
 
-/** A state-changing request carrying a cookie must come from our own pages. */
-function assertSameOrigin(ctx: AppContext, request: FastifyRequest): void {
+/**
+ * A state-changing request from a browser must come from our own pages — with or without a session
+ * cookie, so another site cannot sign a visitor in to its own account either. A request that says
+ * nothing of its origin and carries no cookie is not a browser's, and cannot be forged by one.
+ */
+function assertSameOrigin(ctx: AppContext, request: FastifyRequest, hasCookie: boolean): void {
   const origin = request.headers.origin;
-  if (origin !== undefined) {
-    if (origin === ctx.config.publicUrl.origin) return;
+  const site = request.headers['sec-fetch-site'];
+  if (origin !== undefined && origin !== ctx.config.publicUrl.origin) {
     throw new AppError(CommonErrors['request.cross_origin']);
   }
-  // No Origin header: browsers still say where the request came from.
-  const site = request.headers['sec-fetch-site'];
-  if (site === 'same-origin' || site === 'none') return;
-  throw new AppError(CommonErrors['request.cross_origin']);
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new AppError(CommonErrors['request.cross_origin']);
+  }
+  if (hasCookie && origin === undefined && site === undefined) {
+    throw new AppError(CommonErrors['request.cross_origin']);
+  }
 }
 
 /** The signed-in principal of a route whose access is not public. */
@@ -90,7 +96,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     const access = request.routeOptions.config.access;
     if (!access) return;
     const token = request.cookies[sessionCookieName(ctx)];
-    if (token && !SAFE_METHODS.has(request.method)) assertSameOrigin(ctx, request);
+    if (!SAFE_METHODS.has(request.method)) assertSameOrigin(ctx, request, token !== undefined);
     if (access.kind === 'public') return;
 
     const principal = token ? await resolveSession(ctx.db, token) : undefined;

@@ -13,7 +13,7 @@ export const ErrorResponse = Type.Object(
 );
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
-export const Timestamp = Type.String({ format: 'date-time' });
+export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 export const Locale = Type.Union([Type.Literal('en'), Type.Literal('zh-CN')]);
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });

@@ -1,9 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type PgBoss from 'pg-boss';
-import type { AppContext } from '../context.js';
 import type { DB, Locale } from '../db/schema.js';
 import { defineJob, enqueue } from '../jobs/jobs.js';
-import { type MessageTemplate, oneLine, renderEmail, renderSms } from './layout.js';
+import { type MessageTemplate, renderEmail, renderSms } from './layout.js';
 
 /** A message to send because of one event; `dedupeKey` names the event (`password_changed:<account>:<time>`). */
 export interface MessageRequest<Vars> {
@@ -81,7 +80,10 @@ export async function queueMessage<Vars>(
   boss: PgBoss,
   request: MessageRequest<Vars>,
 ): Promise<void> {
-  const to = oneLine(request.to);
+  const to = request.to.trim();
+  // A recipient is one address: anything with spaces or control characters could smuggle a header.
+  if (!/^[^\s@]+@[^\s@]+$|^\+\d{6,15}$/.test(to))
+    throw new Error('queueMessage: the recipient is not one address');
   const rendered =
     request.channel === 'email'
       ? renderEmail(request.template, request.locale, request.vars)

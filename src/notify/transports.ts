@@ -40,7 +40,7 @@ function smtpTransport(config: Config, url: URL): MailTransport {
     async send(mail) {
       await transporter.sendMail({
         from: config.mailFrom,
-        to: mail.recipient,
+        to: { name: '', address: mail.recipient },
         subject: mail.subject,
         text: mail.text,
         html: mail.html ?? undefined,

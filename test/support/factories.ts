@@ -50,15 +50,13 @@ export async function createAccount(
 /** An organization owned by a new account, with its root department. */
 export async function createOrg(ctx: AppContext, owner?: { id: string }) {
   const ownerAccount = owner ?? (await createAccount(ctx));
-  const org = await ctx.db
-    .transaction()
-    .execute((trx) =>
-      insertOrganization(trx, {
-        name: `Org ${unique()}`,
-        domain: `org${unique()}.test`,
-        ownerAccountId: ownerAccount.id,
-      }),
-    );
+  const org = await ctx.db.transaction().execute((trx) =>
+    insertOrganization(trx, {
+      name: `Org ${unique()}`,
+      domain: `org${unique()}.test`,
+      ownerAccountId: ownerAccount.id,
+    }),
+  );
   return { org, owner: ownerAccount };
 }
 

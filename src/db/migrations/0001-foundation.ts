@@ -156,6 +156,8 @@ const up_statements = [
   $$`,
   sql`create trigger audit_events_append_only before update or delete on audit_events
     for each row execute function audit_events_append_only()`,
+  sql`create trigger audit_events_no_truncate before truncate on audit_events
+    for each statement execute function audit_events_append_only()`,
 
   sql`create table outbox_messages (
     id uuid primary key default gen_random_uuid(),

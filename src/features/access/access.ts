@@ -22,6 +22,7 @@ export async function loadOrgActor(
   accountId: string,
   orgId: string,
 ): Promise<OrgActor | undefined> {
+  if (!UUID.test(orgId)) return undefined;
   const member = await db
     .selectFrom('members')
     .select(['id', 'roles'])

@@ -126,8 +126,8 @@ export async function completeSetup(
 }
 
 /**
- * `roster create-org`: creates an organization from the shell. A new owner gets a generated temporary
- * password (returned once, to print); the first account created this way is the operator.
+ * `roster create-org`: creates an organization from the shell. A new owner's password — given, or
+ * generated and returned once to print — is temporary; the first account created this way is the operator.
  */
 export async function createOrganizationFromCli(
   ctx: AppContext,
@@ -152,7 +152,8 @@ export async function createOrganizationFromCli(
       existing ??
       (await insertOwner(trx, owner, passwordHash as string, {
         operator,
-        temporary: temporaryPassword !== null,
+        // Set by whoever ran the command, not chosen by the owner: changed at the first sign-in [ASVS 6.4.1].
+        temporary: true,
       }));
     const org = await insertOrganization(trx, {
       name: input.name.trim(),
