@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** A timestamp column: read as a Date, written as a Date, an ISO string or an SQL expression. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -167,7 +167,4 @@ export interface DB {
 }
 
 export type Account = Selectable<AccountsTable>;
-export type NewAccount = Insertable<AccountsTable>;
-export type AccountUpdate = Updateable<AccountsTable>;
 export type Organization = Selectable<OrganizationsTable>;
-export type Member = Selectable<MembersTable>;

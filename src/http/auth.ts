@@ -32,7 +32,7 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The session cookie: `__Host-` prefixed and Secure behind TLS. */
-export function sessionCookieName(ctx: AppContext): string {
+function sessionCookieName(ctx: AppContext): string {
   return ctx.config.publicUrl.protocol === 'https:' ? '__Host-roster_session' : 'roster_session';
 }
 

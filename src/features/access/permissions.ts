@@ -33,9 +33,6 @@ export const BUILT_IN_ROLES = {
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 
-/** Roles that make a member an admin: no approval for their invitations, and the last one is protected. */
-export const ADMIN_ROLES: readonly string[] = ['owner', 'admin'];
-
 /** The permissions a set of role keys grants. Unknown keys grant nothing (fail closed). */
 export function permissionsOf(roles: readonly string[]): Set<Permission> {
   const granted = new Set<Permission>();
@@ -44,8 +41,4 @@ export function permissionsOf(roles: readonly string[]): Set<Permission> {
     for (const permission of list ?? []) granted.add(permission);
   }
   return granted;
-}
-
-export function isPermission(value: string): value is Permission {
-  return Object.hasOwn(PERMISSIONS, value);
 }

@@ -16,7 +16,7 @@ import { createSession, endAllSessions, endSession, type Principal } from './ses
 
 /** Failures allowed per sign-in name and per client address before sign-in is throttled. */
 export const SIGN_IN_PER_LOGIN: ThrottleRule = { limit: 10, windowSeconds: 15 * 60 };
-export const SIGN_IN_PER_IP: ThrottleRule = { limit: 50, windowSeconds: 15 * 60 };
+const SIGN_IN_PER_IP: ThrottleRule = { limit: 50, windowSeconds: 15 * 60 };
 
 /** Throws `password.invalid` listing every rule the password breaks. */
 export function assertPasswordPolicy(password: string, context: PasswordContext): void {

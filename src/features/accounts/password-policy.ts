@@ -10,8 +10,8 @@ export type PasswordRule =
   | 'password.too_common'
   | 'password.contains_context';
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+const PASSWORD_MIN_LENGTH = 8;
+const PASSWORD_MAX_LENGTH = 128;
 
 /** Words a password must not contain: the person's names and addresses, the org's name. */
 export type PasswordContext = readonly (string | null | undefined)[];

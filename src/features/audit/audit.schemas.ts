@@ -15,7 +15,7 @@ export const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AuditEventView = Type.Object({
+const AuditEventView = Type.Object({
   id: Type.String(),
   action: Type.String(),
   actor: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
