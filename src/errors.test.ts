@@ -8,7 +8,15 @@ describe('the error catalogue', () => {
 
   it('holds the codes of every feature', () => {
     const prefixes = new Set(entries.map(([code]) => code.split('.')[0]));
-    for (const prefix of ['auth', 'request', 'password', 'account', 'organization', 'setup', 'registration']) {
+    for (const prefix of [
+      'auth',
+      'request',
+      'password',
+      'account',
+      'organization',
+      'setup',
+      'registration',
+    ]) {
       expect(prefixes).toContain(prefix);
     }
   });
