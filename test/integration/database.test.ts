@@ -93,16 +93,18 @@ describeEachBackend('database', (backend) => {
     expect(await jobsFor(h, committed)).toBe(1);
   });
 
-  it.skipIf(backend !== 'postgres')('survives the server ending its idle connections', async () => {
-    // Fill the pool with idle clients, then end them from the server side (a restart or failover).
-    await Promise.all(Array.from({ length: 4 }, () => sql`select pg_sleep(0.05)`.execute(h.ctx.db)));
-    await h.ctx.database.executeSql(
-      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-    );
-    await sleep(300);
-    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(h.ctx.db);
-    expect(rows).toEqual([{ one: 1 }]);
-  });
+  // PostgreSQL only (PGlite has no server to end connections): declared only there, so nothing reads as skipped.
+  if (backend === 'postgres')
+    it('survives the server ending its idle connections', async () => {
+      // Fill the pool with idle clients, then end them from the server side (a restart or failover).
+      await Promise.all(Array.from({ length: 4 }, () => sql`select pg_sleep(0.05)`.execute(h.ctx.db)));
+      await h.ctx.database.executeSql(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      await sleep(300);
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(h.ctx.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    });
 });
 
 describe('pg-boss queries on PGlite while a transaction is open', () => {

@@ -36,18 +36,28 @@ describeEachBackend('sign-in', (backend) => {
 
   it('answers a wrong password and an unknown account the same way, in similar time', async () => {
     const account = await createAccount(h.ctx);
-    const timed = async (login: string) => {
-      const start = performance.now();
-      const response = await signInAs(h, login, 'Wrong4password');
-      return { response, ms: performance.now() - start };
-    };
-    const wrong = await timed(account.username);
-    const unknown = await timed(`nobody-${account.username}`);
-    expect(wrong.response.statusCode).toBe(401);
-    expect(unknown.response.statusCode).toBe(401);
-    expect(unknown.response.json()).toEqual(wrong.response.json());
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+    const known: number[] = [];
+    const unknown: number[] = [];
+    let bodies: unknown[] = [];
+    // Alternate the two, so a busy moment of the machine weighs on both alike.
+    for (let i = 0; i < 5; i++) {
+      for (const [login, times] of [
+        [account.username, known],
+        [`nobody-${account.username}`, unknown],
+      ] as const) {
+        const start = performance.now();
+        const response = await signInAs(h, login, 'Wrong4password');
+        times.push(performance.now() - start);
+        expect(response.statusCode).toBe(401);
+        bodies = [...bodies, response.json()];
+      }
+    }
+    expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
     // Both paths verify an argon2 hash; without the dummy hash the unknown path is ~100× faster.
-    expect(unknown.ms).toBeGreaterThan(wrong.ms * 0.3);
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.25);
+    await h.ctx.db.deleteFrom('throttles').execute();
   });
 
   it('throttles a sign-in name after repeated failures, whether or not the account exists', async () => {
