@@ -16,6 +16,7 @@ describe('the error catalogue', () => {
       'organization',
       'setup',
       'registration',
+      'department',
     ]) {
       expect(prefixes).toContain(prefix);
     }

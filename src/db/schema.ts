@@ -103,6 +103,14 @@ export interface MemberDepartmentsTable {
   position: string | null;
 }
 
+/** A head of a department (a member of the same org). */
+export interface DepartmentHeadsTable {
+  org_id: string;
+  department_id: string;
+  member_id: string;
+  created_at: CreatedAt;
+}
+
 export type TokenPurpose = 'setup' | 'registration' | 'invitation' | 'password_reset' | 'public_join';
 
 export interface TokensTable {
@@ -161,6 +169,7 @@ export interface DB {
   departments: DepartmentsTable;
   members: MembersTable;
   member_departments: MemberDepartmentsTable;
+  department_heads: DepartmentHeadsTable;
   tokens: TokensTable;
   audit_events: AuditEventsTable;
   outbox_messages: OutboxMessagesTable;
@@ -168,3 +177,4 @@ export interface DB {
 
 export type Account = Selectable<AccountsTable>;
 export type Organization = Selectable<OrganizationsTable>;
+export type Department = Selectable<DepartmentsTable>;

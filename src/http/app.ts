@@ -13,6 +13,7 @@ import type { AppContext } from '../context.js';
 import { accessRoutes } from '../features/access/access.routes.js';
 import { accountRoutes } from '../features/accounts/accounts.routes.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
+import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { operationRoutes } from '../features/operations/operations.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
@@ -106,6 +107,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   systemRoutes(app, ctx);
   accountRoutes(app, ctx);
   organizationRoutes(app, ctx);
+  departmentRoutes(app, ctx);
   auditRoutes(app, ctx);
   accessRoutes(app);
   operationRoutes(app, ctx);

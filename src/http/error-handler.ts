@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
+import { DepartmentErrors } from '../features/departments/departments.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
 import { localeOf } from './request-meta.js';
 
@@ -10,6 +11,7 @@ const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
   accounts_email_key: { code: AccountErrors['account.email_taken'], field: 'email' },
   accounts_phone_key: { code: AccountErrors['account.phone_taken'], field: 'phone' },
   organizations_domain_key: { code: OrganizationErrors['organization.domain_taken'], field: 'domain' },
+  departments_sibling_name_key: { code: DepartmentErrors['department.name_taken'], field: 'name' },
 };
 
 interface DatabaseError {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { BUILT_IN_ROLES, type Permission } from '../../src/features/access/permissions.js';
-import { addMember, createAccount, createOrg, signIn } from '../support/factories.js';
+import { addMember, createAccount, createDepartment, createOrg, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 import { apiRoutes, fillPath, type JsonSchema, type RouteInfo, sampleOf } from '../support/routes.js';
 
@@ -15,6 +15,7 @@ type Org = Awaited<ReturnType<typeof createOrg>>['org'];
  */
 const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> = {
   orgId: async (_ctx, org) => org.id,
+  departmentId: async (ctx, org) => (await createDepartment(ctx, org.id)).id,
 };
 
 /** The org-scoped routes that exist today: the walk must find at least these. */
@@ -22,6 +23,11 @@ const KNOWN_ORG_ROUTES = [
   'GET /api/v1/orgs/:orgId',
   'PATCH /api/v1/orgs/:orgId',
   'GET /api/v1/orgs/:orgId/audit',
+  'GET /api/v1/orgs/:orgId/departments',
+  'PATCH /api/v1/orgs/:orgId/departments/:departmentId',
+  'POST /api/v1/orgs/:orgId/departments/:departmentId/move',
+  'DELETE /api/v1/orgs/:orgId/departments/:departmentId',
+  'PUT /api/v1/orgs/:orgId/departments/:departmentId/heads',
 ];
 
 const NOT_ACTIVE: MemberStatus[] = [

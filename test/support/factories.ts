@@ -79,6 +79,34 @@ export async function addMember(
     .executeTakeFirstOrThrow();
 }
 
+/** A department of the org, under `parentId` or the root, with a unique name unless one is given. */
+export async function createDepartment(
+  ctx: AppContext,
+  orgId: string,
+  options: { parentId?: string; name?: string; sortOrder?: number } = {},
+) {
+  const parent = await ctx.db
+    .selectFrom('departments')
+    .select(['id', 'path'])
+    .where('org_id', '=', orgId)
+    .$if(options.parentId === undefined, (q) => q.where('is_root', '=', true))
+    .$if(options.parentId !== undefined, (q) => q.where('id', '=', options.parentId as string))
+    .executeTakeFirstOrThrow();
+  const id = crypto.randomUUID();
+  return ctx.db
+    .insertInto('departments')
+    .values({
+      id,
+      org_id: orgId,
+      parent_id: parent.id,
+      name: options.name ?? `Department ${unique()}`,
+      sort_order: options.sortOrder ?? 0,
+      path: `${parent.path}${id}/`,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /** Signs in through the API and returns the session cookie to send with later requests. */
 export async function signIn(h: Harness, login: string, password = PASSWORD): Promise<string> {
   const response = await h.app.inject({

@@ -1,0 +1,324 @@
+import crypto from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Department as DepartmentRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { OrgActor } from '../access/access.js';
+import { recordAudit } from '../audit/audit.js';
+import { DepartmentErrors } from './departments.errors.js';
+import {
+  countContents,
+  findDepartment,
+  listChildren,
+  listDepartmentViews,
+  lockActiveMembers,
+  lockTree,
+  moveSubtree,
+  namesOf,
+  nextSortOrder,
+  renumberSiblings,
+  replaceHeads,
+  searchDepartments,
+  siblingNameTaken,
+  subtreeDepth,
+} from './departments.queries.js';
+import type { Department, DepartmentSearchHit } from './departments.schemas.js';
+import {
+  compareSiblings,
+  depthAfterMove,
+  depthOfPath,
+  idsOfPath,
+  isPermutationOf,
+  isWithin,
+  MAX_DEPTH,
+  normalizeDepartmentName,
+  orderTree,
+  placeBefore,
+} from './departments.tree.js';
+
+const SEARCH_LIMIT = 50;
+
+function requireName(name: string): string {
+  const value = normalizeDepartmentName(name);
+  if (!value) throw new AppError(DepartmentErrors['department.invalid_name'], { field: 'name' });
+  return value;
+}
+
+async function requireDepartment(
+  trx: Transaction<DB>,
+  orgId: string,
+  id: string,
+  field?: string,
+): Promise<DepartmentRow> {
+  const department = await findDepartment(trx, orgId, id);
+  if (!department) throw new AppError(DepartmentErrors['department.not_found'], field ? { field } : {});
+  return department;
+}
+
+async function assertNameFree(
+  trx: Transaction<DB>,
+  orgId: string,
+  parentId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  if (await siblingNameTaken(trx, orgId, parentId, name, exceptId)) {
+    throw new AppError(DepartmentErrors['department.name_taken'], { field: 'name', name });
+  }
+}
+
+/** A parent's children ids in display order. */
+async function childIds(trx: Transaction<DB>, orgId: string, parentId: string): Promise<string[]> {
+  const rows = await listChildren(trx, orgId, parentId);
+  return rows
+    .map((row) => ({ id: row.id, parentId, name: row.name, sortOrder: row.sort_order }))
+    .sort(compareSiblings)
+    .map((row) => row.id);
+}
+
+async function viewOf(trx: Transaction<DB>, orgId: string, id: string): Promise<Department> {
+  const [view] = await listDepartmentViews(trx, orgId, [id]);
+  if (!view) throw new Error(`Department ${id} vanished inside its own transaction`);
+  return view;
+}
+
+/** The org's whole tree, parents before children, siblings in order. */
+export async function listDepartments(ctx: AppContext, actor: OrgActor): Promise<Department[]> {
+  return orderTree(await listDepartmentViews(ctx.db, actor.orgId));
+}
+
+/** Departments whose name contains the term, each with its path from the root. */
+export async function findDepartments(
+  ctx: AppContext,
+  actor: OrgActor,
+  term: string,
+): Promise<DepartmentSearchHit[]> {
+  const value = term.trim();
+  if (!value) return [];
+  const hits = await searchDepartments(ctx.db, actor.orgId, value, SEARCH_LIMIT);
+  const names = await namesOf(ctx.db, actor.orgId, [...new Set(hits.flatMap((hit) => idsOfPath(hit.path)))]);
+  return hits.map((hit) => ({
+    id: hit.id,
+    name: hit.name,
+    isRoot: hit.is_root,
+    depth: depthOfPath(hit.path),
+    path: idsOfPath(hit.path).map((id) => ({ id, name: names.get(id) ?? '' })),
+  }));
+}
+
+/** Creates a department under `parentId`, last among its siblings. */
+export async function createDepartment(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  input: { name: string; parentId: string },
+): Promise<Department> {
+  const name = requireName(input.name);
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    const depth = depthOfPath(parent.path) + 1;
+    if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
+    await assertNameFree(trx, actor.orgId, parent.id, name);
+    const id = crypto.randomUUID();
+    const sortOrder = await nextSortOrder(trx, actor.orgId, parent.id);
+    await trx
+      .insertInto('departments')
+      .values({
+        id,
+        org_id: actor.orgId,
+        parent_id: parent.id,
+        name,
+        sort_order: sortOrder,
+        path: `${parent.path}${id}/`,
+      })
+      .execute();
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.created',
+      targetType: 'department',
+      targetId: id,
+      after: { name, parentId: parent.id, sortOrder },
+    });
+    return viewOf(trx, actor.orgId, id);
+  });
+}
+
+/** Renames a department or sets its sort order. The root is renamed only by the owner. */
+export async function updateDepartment(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  id: string,
+  input: { name?: string; sortOrder?: number },
+): Promise<Department> {
+  const name = input.name === undefined ? undefined : requireName(input.name);
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    const department = await requireDepartment(trx, actor.orgId, id);
+    if (department.is_root) {
+      if (input.sortOrder !== undefined) throw new AppError(DepartmentErrors['department.root_locked']);
+      if (name !== undefined && !actor.roles.includes('owner')) {
+        throw new AppError(DepartmentErrors['department.root_owner_only']);
+      }
+    }
+    if (name !== undefined && department.parent_id) {
+      await assertNameFree(trx, actor.orgId, department.parent_id, name, department.id);
+    }
+    const after = await trx
+      .updateTable('departments')
+      .set({
+        ...(name === undefined ? {} : { name }),
+        ...(input.sortOrder === undefined ? {} : { sort_order: input.sortOrder }),
+        updated_at: sql`now()`,
+      })
+      .where('org_id', '=', actor.orgId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.updated',
+      targetType: 'department',
+      targetId: id,
+      before: { name: department.name, sortOrder: department.sort_order },
+      after: { name: after.name, sortOrder: after.sort_order },
+    });
+    return viewOf(trx, actor.orgId, id);
+  });
+}
+
+/**
+ * Moves a department (with its subtree) under another one, placed before `beforeId` or last.
+ * Never under itself or a descendant; the tree lock makes the check hold against concurrent moves.
+ */
+export async function moveDepartment(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  id: string,
+  input: { parentId: string; beforeId?: string },
+): Promise<Department> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    const department = await requireDepartment(trx, actor.orgId, id);
+    if (department.is_root) throw new AppError(DepartmentErrors['department.root_locked']);
+    const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    if (isWithin(parent.path, department.path)) throw new AppError(DepartmentErrors['department.cycle']);
+    const depth = depthAfterMove(parent.path, await subtreeDepth(trx, actor.orgId, department.path));
+    if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
+    const moving = parent.id !== department.parent_id;
+    if (moving) await assertNameFree(trx, actor.orgId, parent.id, department.name);
+    const order = placeBefore(await childIds(trx, actor.orgId, parent.id), department.id, input.beforeId);
+    if (!order) throw new AppError(DepartmentErrors['department.not_sibling'], { field: 'beforeId' });
+    if (moving) await moveSubtree(trx, actor.orgId, department, parent);
+    await renumberSiblings(trx, actor.orgId, order);
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.moved',
+      targetType: 'department',
+      targetId: id,
+      before: { parentId: department.parent_id, sortOrder: department.sort_order },
+      after: { parentId: parent.id, sortOrder: order.indexOf(department.id) },
+    });
+    return viewOf(trx, actor.orgId, id);
+  });
+}
+
+/** Puts a parent's sub-departments in the given order; the list must name each of them once. */
+export async function orderDepartments(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  input: { parentId: string; orderedIds: string[] },
+): Promise<Department[]> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    const current = await childIds(trx, actor.orgId, parent.id);
+    if (!isPermutationOf(input.orderedIds, current)) {
+      throw new AppError(DepartmentErrors['department.order_mismatch'], {
+        field: 'orderedIds',
+        expected: current.length,
+      });
+    }
+    await renumberSiblings(trx, actor.orgId, input.orderedIds);
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.reordered',
+      targetType: 'department',
+      targetId: parent.id,
+      before: { orderedIds: current },
+      after: { orderedIds: input.orderedIds },
+    });
+    return orderTree(await listDepartmentViews(trx, actor.orgId, input.orderedIds));
+  });
+}
+
+/** Deletes a department that has no members (removed ones included) and no sub-departments. */
+export async function deleteDepartment(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  id: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    const department = await requireDepartment(trx, actor.orgId, id);
+    if (department.is_root) throw new AppError(DepartmentErrors['department.root_locked']);
+    const contents = await countContents(trx, actor.orgId, id);
+    if (contents.members + contents.removedMembers + contents.subDepartments > 0) {
+      throw new AppError(DepartmentErrors['department.not_empty'], contents);
+    }
+    const before = await viewOf(trx, actor.orgId, id);
+    await trx.deleteFrom('departments').where('org_id', '=', actor.orgId).where('id', '=', id).execute();
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.deleted',
+      targetType: 'department',
+      targetId: id,
+      before: { name: before.name, parentId: before.parentId, heads: before.heads.map((h) => h.memberId) },
+    });
+  });
+}
+
+/** Makes exactly these active members the department's heads (an empty list clears them). */
+export async function setDepartmentHeads(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  id: string,
+  input: { memberIds: string[] },
+): Promise<Department> {
+  const memberIds = [...new Set(input.memberIds)];
+  return ctx.db.transaction().execute(async (trx) => {
+    await lockTree(trx, actor.orgId);
+    await requireDepartment(trx, actor.orgId, id);
+    const before = await viewOf(trx, actor.orgId, id);
+    const active = new Set(await lockActiveMembers(trx, actor.orgId, memberIds));
+    const notActive = memberIds.filter((memberId) => !active.has(memberId));
+    if (notActive.length > 0) {
+      throw new AppError(DepartmentErrors['department.head_not_active'], {
+        field: 'memberIds',
+        count: notActive.length,
+        memberIds: notActive,
+      });
+    }
+    await replaceHeads(trx, actor.orgId, id, memberIds);
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'department.heads_changed',
+      targetType: 'department',
+      targetId: id,
+      before: { memberIds: before.heads.map((head) => head.memberId) },
+      after: { memberIds },
+    });
+    return viewOf(trx, actor.orgId, id);
+  });
+}
