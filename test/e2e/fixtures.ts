@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { addMember, createAccount } from '../support/factories.js';
 import { startTestServer } from '../support/server.js';
 
 /** The owner every flow sets up; the password satisfies the policy (letters, digits, not common). */
@@ -55,4 +56,70 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.getByLabel('Username, email or phone').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** A fresh browser profile signed in through /sign-in; resolves once the console has opened. */
+export async function signedInPage(
+  browser: Browser,
+  server: TestServer,
+  login: string,
+  password: string,
+): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const opened = await openPage(browser);
+  await opened.page.goto(`${server.url}/sign-in`);
+  await signIn(opened.page, login, password);
+  await opened.page.waitForURL(/\/orgs\/(new|[0-9a-f-]{36})$/);
+  return opened;
+}
+
+/** Opens the signed-in person's menu in the top bar and picks one of its items. */
+export async function chooseFromUserMenu(page: Page, name: string, item: string): Promise<void> {
+  await page.getByRole('button', { name: `Account menu for ${name}` }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** The organization id in the address of an organization's page. */
+export function orgIdOf(page: Page): string {
+  const match = new URL(page.url()).pathname.match(/^\/orgs\/([0-9a-f-]{36})/);
+  if (!match?.[1]) throw new Error(`Not on an organization's page: ${page.url()}`);
+  return match[1];
+}
+
+/**
+ * The error shown next to a form field, found as assistive technology finds it: the field is marked
+ * invalid and its description (`aria-describedby`) holds the message. Waits for it to appear.
+ */
+export async function fieldError(page: Page, label: string): Promise<string> {
+  const field = page.getByLabel(label, { exact: true });
+  await field.and(page.locator('[aria-invalid="true"]')).waitFor();
+  const described = (await field.getAttribute('aria-describedby'))?.split(/\s+/) ?? [];
+  const help = described.find((id) => id.endsWith('_help'));
+  if (!help) throw new Error(`The field "${label}" is invalid but describes no error`);
+  const message = page.locator(`[id="${help}"]`).filter({ hasText: /\S/ });
+  await message.waitFor();
+  return (await message.textContent()) ?? '';
+}
+
+/**
+ * Adds `count` active members to an organization straight in the database, counting their seats: the
+ * console cannot add members yet. Replace with the members page once it exists.
+ */
+export async function addMembersDirectly(server: TestServer, orgId: string, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const account = await createAccount(server.ctx);
+    await addMember(server.ctx, orgId, account.id);
+  }
+  await server.ctx.db
+    .updateTable('organizations')
+    .set((eb) => ({ seats_used: eb('seats_used', '+', count) }))
+    .where('id', '=', orgId)
+    .execute();
+}
+
+/** Waits until the org switcher in the top bar names `organization` as the current one, shown and spoken. */
+export async function expectCurrentOrg(page: Page, organization: string): Promise<void> {
+  const switcher = page.getByRole('button', { name: `Switch organization (current: ${organization})` });
+  await switcher.waitFor();
+  const shown = await switcher.textContent();
+  if (shown !== organization) throw new Error(`The org switcher shows "${shown}", not "${organization}"`);
 }

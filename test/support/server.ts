@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/context.js';
 import { issueSetupCode } from '../../src/features/organizations/setup.service.js';
 import { createLogger } from '../../src/logger.js';
 import { boot } from '../../src/main.js';
@@ -21,11 +22,13 @@ export async function freePort(): Promise<number> {
 
 /**
  * Roster as `npm start` runs it — embedded database in a fresh data folder, jobs in-process, the built
- * console — listening on 127.0.0.1 at a free port, with its one-time setup code.
+ * console — listening on 127.0.0.1 at a free port, with its one-time setup code. `ctx` is the running
+ * server's own context, for preconditions the console cannot create yet.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<{
   url: string;
   setupCode: string;
+  ctx: AppContext;
   close(): Promise<void>;
 }> {
   const port = await freePort();
@@ -45,6 +48,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     url: config.publicUrl.origin,
     setupCode,
+    ctx: running.ctx,
     close: async () => {
       await running.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

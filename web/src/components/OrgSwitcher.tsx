@@ -36,14 +36,28 @@ export function OrgSwitcher({ organizations, current }: OrgSwitcherProps) {
         selectable: true,
         selectedKeys: current ? [current.id] : [],
         items: [
-          ...organizations.map((org) => ({ key: org.id, label: org.name, extra: org.domain })),
+          // A radio group to assistive technology, so the current organization is announced as checked.
+          ...organizations.map((org) => ({
+            key: org.id,
+            label: org.name,
+            extra: org.domain,
+            role: 'menuitemradio',
+            'aria-checked': org.id === current?.id,
+          })),
           ...(organizations.length > 0 ? [{ type: 'divider' as const }] : []),
           { key: NEW_ORG, label: t('frame.newOrganization'), icon: <PlusOutlined /> },
         ],
         onClick: ({ key }) => open(key),
       }}
     >
-      <Button type="text" icon={<ApartmentOutlined />} aria-label={t('frame.switchOrganization')}>
+      <Button
+        type="text"
+        icon={<ApartmentOutlined />}
+        // The label replaces the button's text for screen readers: it must name the current organization too.
+        aria-label={
+          current ? t('frame.switchOrganizationFrom', { name: current.name }) : t('frame.switchOrganization')
+        }
+      >
         <Typography.Text strong ellipsis style={{ maxWidth: 320 }}>
           {current?.name ?? t('frame.noOrganization')}
         </Typography.Text>

@@ -80,7 +80,9 @@ export function ProfilePage() {
               },
             ]}
           />
-          <LinkButton to="/change-password">{t('frame.changePassword')}</LinkButton>
+          <LinkButton to="/change-password" style={{ marginTop: 8 }}>
+            {t('frame.changePassword')}
+          </LinkButton>
         </Card>
         <Card title={t('profile.preferencesSection')}>
           {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}

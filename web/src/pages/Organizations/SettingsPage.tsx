@@ -99,11 +99,12 @@ export function SettingsPage() {
           <Form.Item name="name" label={t('org.name')} rules={orgNameRules(t)}>
             <Input autoComplete="organization" />
           </Form.Item>
-          <Form.Item label={t('org.domain')} extra={t('settings.domainFixed')}>
-            <Input value={org.domain} disabled />
+          {/* Not form fields (no `name`), so their labels are tied to them by id. */}
+          <Form.Item label={t('org.domain')} htmlFor={`${FORM_ID}_domain`} extra={t('settings.domainFixed')}>
+            <Input id={`${FORM_ID}_domain`} value={org.domain} disabled />
           </Form.Item>
-          <Form.Item label={t('org.code')} extra={t('settings.codeFixed')}>
-            <Input value={org.code} disabled />
+          <Form.Item label={t('org.code')} htmlFor={`${FORM_ID}_code`} extra={t('settings.codeFixed')}>
+            <Input id={`${FORM_ID}_code`} value={org.code} disabled />
           </Form.Item>
         </Form>
       </Card>

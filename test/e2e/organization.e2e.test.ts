@@ -1,0 +1,190 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount, PASSWORD } from '../support/factories.js';
+import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import {
+  addMembersDirectly,
+  expectCurrentOrg,
+  fieldError,
+  ORGANIZATION,
+  OWNER,
+  orgIdOf,
+  setUpThroughApi,
+  signedInPage,
+  startServer,
+  type TestServer,
+} from './fixtures.js';
+
+/** Fills in /orgs/new and waits for the new organization's overview; returns its id. */
+async function createOrganization(page: Page, name: string, domain: string): Promise<string> {
+  await page.getByRole('heading', { name: 'New organization' }).waitFor();
+  await page.getByLabel('Organization name').fill(name);
+  await page.getByLabel('Organization domain').fill(domain);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  await page.getByRole('heading', { name }).waitFor();
+  return orgIdOf(page);
+}
+
+/** Opens the org switcher in the top bar and picks one of the organizations listed. */
+async function switchTo(page: Page, organization: string): Promise<void> {
+  await page.getByRole('button', { name: 'Switch organization' }).click();
+  await page.getByRole('menuitemradio', { name: organization }).click();
+}
+
+/** Opens the org switcher in the top bar and picks "New organization". */
+async function newOrganizationFromSwitcher(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Switch organization' }).click();
+  await page.getByRole('menuitem', { name: 'New organization' }).click();
+}
+
+describe.skipIf(skipWithoutBrowser())('organization settings, operations and the org switcher', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
+    browser = await launchBrowser();
+    server = await startServer();
+    await setUpThroughApi(server);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('renames the organization on Settings; the overview, the switcher and the audit log follow', async () => {
+    const renamed = 'Acme Robotics International';
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    // The fixed fields are shown, labelled, and cannot be edited.
+    const domain = page.getByLabel('Organization domain');
+    await expect(domain.inputValue()).resolves.toBe(ORGANIZATION.domain);
+    await expect(domain.isDisabled()).resolves.toBe(true);
+    await expect(page.getByLabel('Organization code').isDisabled()).resolves.toBe(true);
+
+    const name = page.getByLabel('Organization name');
+    await expect(name.inputValue()).resolves.toBe(ORGANIZATION.name);
+    await name.fill(renamed);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('The settings have been saved.').waitFor();
+
+    // The switcher in the top bar shows the new name without a reload, and so does the overview.
+    await expectCurrentOrg(page, renamed);
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: renamed }).waitFor();
+
+    // The audit log has the change, with the name before and after.
+    await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'organization.updated' });
+    await row.getByText(OWNER.name).waitFor();
+    await row.getByRole('button', { name: 'Expand row' }).click();
+    const details = page.getByRole('row').filter({ hasText: 'Before' });
+    await details.getByText(`"name": "${ORGANIZATION.name}"`).waitFor();
+    await details.getByText(`"name": "${renamed}"`).waitFor();
+
+    await screenshot(page, 'organization-renamed-audit');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('sets an organization’s plan and member limit on Operations, refusing a limit below the seats used', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    // An organization of the operator's own for this flow, with three members (the console cannot add
+    // members yet, so two are added in the database).
+    await newOrganizationFromSwitcher(page);
+    const orgId = await createOrganization(page, 'Analytical Engines', 'engines.example');
+    await addMembersDirectly(server, orgId, 2);
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('heading', { name: 'Operations' }).waitFor();
+    await page.getByRole('button', { name: 'Plan of Analytical Engines' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Plan of Analytical Engines' });
+    await dialog.getByText('3 seats are in use now.').waitFor();
+    await dialog.getByLabel('Plan').click();
+    // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
+    await page.getByTitle('Paid', { exact: true }).click();
+    await dialog.getByLabel('Member limit').fill('500');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row').filter({ hasText: 'engines.example' });
+    await row.getByText('Paid').waitFor();
+    await row.getByText('500').waitFor();
+
+    // The organization's overview shows the plan and the limit.
+    await switchTo(page, 'Analytical Engines');
+    await page.waitForURL(new RegExp(`/orgs/${orgId}$`));
+    await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
+    await page.getByText('3 of 500').waitFor();
+    await page.getByText('Paid', { exact: true }).waitFor();
+    await page.getByText('500', { exact: true }).waitFor();
+
+    // A limit below the three seats in use: the server's refusal appears next to the field.
+    await page.getByRole('navigation').getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('button', { name: 'Plan of Analytical Engines' }).click();
+    await dialog.getByLabel('Member limit').fill('2');
+    const refusal = page.waitForResponse((response) =>
+      response.url().endsWith(`/api/v1/operations/orgs/${orgId}`),
+    );
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    const response = await refusal;
+    expect(response.status()).toBe(409);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('organization.limit_below_seats');
+    await expect(fieldError(page, 'Member limit')).resolves.toBe(error.message);
+    await expect(dialog.getByRole('alert').count()).resolves.toBe(0);
+
+    await screenshot(page, 'operations-limit-below-seats');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('switches between two organizations from the top bar, staying on the same page', async () => {
+    await createAccount(server.ctx, { username: 'kat', name: 'Katherine Johnson' });
+    const { context, page, pageErrors } = await signedInPage(browser, server, 'kat', PASSWORD);
+
+    // In no organization yet: she creates one, then a second from the switcher.
+    const langley = await createOrganization(page, 'Langley Research', 'langley.example');
+    await expectCurrentOrg(page, 'Langley Research');
+    await newOrganizationFromSwitcher(page);
+    const ames = await createOrganization(page, 'Ames Research', 'ames.example');
+    await expectCurrentOrg(page, 'Ames Research');
+
+    // On Settings, switching opens the other organization's Settings.
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(new RegExp(`/orgs/${ames}/settings$`));
+    await expect(page.getByLabel('Organization name').inputValue()).resolves.toBe('Ames Research');
+    await switchTo(page, 'Langley Research');
+    await page.waitForURL(new RegExp(`/orgs/${langley}/settings$`));
+    await expect.poll(() => page.getByLabel('Organization name').inputValue()).toBe('Langley Research');
+    await expect(page.getByLabel('Organization domain').inputValue()).resolves.toBe('langley.example');
+    await expectCurrentOrg(page, 'Langley Research');
+
+    // On the overview, switching opens the other organization's overview.
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Langley Research' }).waitFor();
+    await switchTo(page, 'Ames Research');
+    await page.waitForURL(new RegExp(`/orgs/${ames}$`));
+    await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+    await expectCurrentOrg(page, 'Ames Research');
+
+    // The console remembers the organization last opened.
+    await page.goto(server.url);
+    await page.waitForURL(new RegExp(`/orgs/${ames}$`));
+    await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+
+    // The switcher lists both, the current one marked.
+    await page.getByRole('button', { name: 'Switch organization' }).click();
+    await page.getByRole('menuitemradio', { name: 'Ames Research', checked: true }).waitFor();
+    await page.getByRole('menuitemradio', { name: 'Langley Research', checked: false }).waitFor();
+
+    await screenshot(page, 'org-switcher');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
