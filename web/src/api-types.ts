@@ -6,6 +6,10 @@ import type { Static } from 'typebox';
 import type { Me as ServerMe } from '../../src/features/accounts/accounts.schemas.js';
 import type { AuditPage } from '../../src/features/audit/audit.schemas.js';
 import type {
+  Department as ServerDepartment,
+  DepartmentSearchHit as ServerDepartmentSearchHit,
+} from '../../src/features/departments/departments.schemas.js';
+import type {
   MailboxPage,
   OperationsStatus as ServerStatus,
 } from '../../src/features/operations/operations.schemas.js';
@@ -56,6 +60,17 @@ export type OperationsStatus = Static<typeof ServerStatus>;
 export type { Organization };
 
 export type OutboxMessage = Static<typeof MailboxPage>['items'][number];
+
+/** A department as the tree lists it: parent, depth below the root, direct member count and heads. */
+export type Department = ServerDepartment;
+
+export type DepartmentSearchHit = ServerDepartmentSearchHit;
+
+/** The permission that lets someone see the department tree. */
+export const DEPARTMENTS_READ = 'departments.read';
+
+/** The permission that lets someone create, rename, move and delete departments. */
+export const DEPARTMENTS_MANAGE = 'departments.manage';
 
 /** The permission that lets someone edit the organization's profile. */
 export const ORG_MANAGE = 'org.manage';

@@ -26,6 +26,7 @@ const NewOrganizationPage = page(
   () => import('./pages/Organizations/NewOrganizationPage'),
   'NewOrganizationPage',
 );
+const DepartmentsPage = page(() => import('./pages/Departments/DepartmentsPage'), 'DepartmentsPage');
 const AuditLogPage = page(() => import('./pages/Audit/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('./pages/Operations/OperationsPage'), 'OperationsPage');
 const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), 'DevMailboxPage');
@@ -45,6 +46,7 @@ export function AppRoutes() {
           <Route element={<AppFrame />}>
             <Route path="/orgs/new" element={<NewOrganizationPage />} />
             <Route path="/orgs/:orgId" element={<OverviewPage />} />
+            <Route path="/orgs/:orgId/departments" element={<DepartmentsPage />} />
             <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/profile" element={<ProfilePage />} />

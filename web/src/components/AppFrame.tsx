@@ -4,6 +4,7 @@ import {
   DashboardOutlined,
   MailOutlined,
   SettingOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
@@ -11,7 +12,7 @@ import { Fragment, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
-import { AUDIT_READ, type OperationsStatus } from '../api-types';
+import { AUDIT_READ, DEPARTMENTS_READ, type OperationsStatus } from '../api-types';
 import { defaultOrg, hasPermission, rememberOrg, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LinkButton } from './LinkButton';
@@ -52,6 +53,13 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   const items: MenuProps['items'] = [];
   if (current) {
     const base = `/orgs/${encodeURIComponent(current.id)}`;
+    if (hasPermission(current, DEPARTMENTS_READ)) {
+      items.push({
+        key: `${base}/departments`,
+        icon: <TeamOutlined />,
+        label: <Link to={`${base}/departments`}>{t('nav.departments')}</Link>,
+      });
+    }
     items.push({ key: base, icon: <DashboardOutlined />, label: <Link to={base}>{t('nav.overview')}</Link> });
     if (hasPermission(current, AUDIT_READ)) {
       items.push({
@@ -80,7 +88,7 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider
-        width={220}
+        width={240}
         theme="light"
         style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
         aria-label={t('nav.label')}

@@ -1,0 +1,145 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import {
+  fieldError,
+  ORGANIZATION,
+  OWNER,
+  setUpThroughApi,
+  signedInPage,
+  startServer,
+  type TestServer,
+} from './fixtures.js';
+
+/** The department tree on the left of Members & Departments. */
+function tree(page: Page) {
+  return page.getByRole('tree', { name: 'Departments' });
+}
+
+/** Opens a tree node's "…" menu and picks one of its items. */
+async function nodeAction(page: Page, department: string, item: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${department}`, exact: true }).click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Names a new department in the open dialog and creates it. */
+async function createDepartment(page: Page, name: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'New department' });
+  await dialog.getByLabel('Department name').fill(name);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await tree(page).getByText(name, { exact: true }).waitFor();
+}
+
+/** The selected department's details card on the right. */
+function details(page: Page) {
+  return page.locator('.ant-descriptions');
+}
+
+describe.skipIf(skipWithoutBrowser())('members & departments: the department tree', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await startServer();
+    await setUpThroughApi(server);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('builds, renames, moves, refuses, deletes and searches departments by clicking', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const nav = page.getByRole('navigation');
+    // Members & Departments is the first item of the left navigation.
+    await expect(nav.getByRole('menuitem').first().textContent()).resolves.toBe('Members & Departments');
+    await nav.getByRole('link', { name: 'Members & Departments' }).click();
+    await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+    // The root department is named after the organization and is selected at first.
+    await tree(page).getByText(ORGANIZATION.name, { exact: true }).waitFor();
+
+    // Two sub-departments under the root, one nested, one at the same level as another.
+    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    await createDepartment(page, 'Engineering');
+    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    await createDepartment(page, 'Sales');
+    await nodeAction(page, 'Engineering', 'New sub-department');
+    await createDepartment(page, 'Platform');
+    await nodeAction(page, 'Sales', 'New same-level department');
+    await createDepartment(page, 'Marketing');
+    // The new department is selected: its details show where it is.
+    await details(page).getByText(`${ORGANIZATION.name} / Marketing`, { exact: true }).waitFor();
+
+    // Rename one.
+    await nodeAction(page, 'Marketing', 'Rename');
+    const rename = page.getByRole('dialog', { name: 'Rename "Marketing"' });
+    await rename.getByLabel('Department name').fill('Growth');
+    await rename.getByRole('button', { name: 'Save' }).click();
+    await rename.waitFor({ state: 'hidden', timeout: 5000 }).catch(async (e) => {
+      await screenshot(page, 'debug');
+      throw e;
+    });
+    await tree(page).getByText('Growth', { exact: true }).waitFor();
+    await expect(tree(page).getByText('Marketing', { exact: true }).count()).resolves.toBe(0);
+
+    // Move it under Sales; the move dialog offers neither the department itself nor its own.
+    await nodeAction(page, 'Growth', 'Move');
+    const move = page.getByRole('dialog', { name: 'Move "Growth"' });
+    await move.getByLabel('New parent department').click();
+    const options = page.locator('.ant-select-tree');
+    await options.getByTitle('Sales', { exact: true }).waitFor();
+    await expect(options.getByTitle('Growth', { exact: true }).count()).resolves.toBe(0);
+    await options.getByTitle('Sales', { exact: true }).click();
+    await move.getByRole('button', { name: 'Move' }).click();
+    await move.waitFor({ state: 'hidden' });
+    await tree(page).getByText('Growth', { exact: true }).click();
+    await details(page).getByText(`${ORGANIZATION.name} / Sales / Growth`, { exact: true }).waitFor();
+
+    // A second "Engineering" under the root is refused; the server's message is beside the name.
+    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    const create = page.getByRole('dialog', { name: 'New department' });
+    await create.getByLabel('Department name').fill('Engineering');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await expect(fieldError(page, 'Department name')).resolves.toContain(
+      'Another department at the same level is already called "Engineering"',
+    );
+    await create.getByRole('button', { name: 'Cancel' }).click();
+    await create.waitFor({ state: 'hidden' });
+
+    // Deleting a department that still has a sub-department: the confirmation says so, the server refuses.
+    await nodeAction(page, 'Engineering', 'Delete');
+    let confirm = page.getByRole('dialog').filter({ hasText: 'Delete "Engineering"?' });
+    await confirm.getByText('It still has 0 members and 1 sub-departments').waitFor();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    const refused = page.getByRole('dialog').filter({ hasText: '"Engineering" was not deleted' });
+    await refused.getByText('Move or delete them first, then delete it.').waitFor();
+    await refused.getByRole('button', { name: 'OK' }).click();
+    await refused.waitFor({ state: 'hidden' });
+
+    // An empty one is deleted.
+    await nodeAction(page, 'Platform', 'Delete');
+    confirm = page.getByRole('dialog').filter({ hasText: 'Delete "Platform"?' });
+    await confirm.getByText('The department has no members and no sub-departments.').waitFor();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('"Platform" has been deleted.').waitFor();
+    await tree(page).getByText('Platform', { exact: true }).waitFor({ state: 'detached' });
+
+    // Search: the hit is revealed and selected.
+    await tree(page).getByText(ORGANIZATION.name, { exact: true }).click();
+    await page.getByRole('button', { name: 'Actions for Sales', exact: true }).waitFor();
+    const search = page.getByLabel('Search departments');
+    await search.fill('grow');
+    await search.press('Enter');
+    await details(page).getByText(`${ORGANIZATION.name} / Sales / Growth`, { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Growth', level: 4 }).waitFor();
+    const selected = page.locator('.ant-tree-treenode-selected');
+    await expect(selected.textContent()).resolves.toContain('Growth');
+
+    await screenshot(page, 'departments-tree');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,44 @@
+import type { Department } from '../../api-types';
+
+/** A department with its sub-departments, in the order the server lists them. */
+export interface DepartmentNode {
+  department: Department;
+  children: DepartmentNode[];
+}
+
+/** Builds the tree from the flat, display-ordered list (parents before their children). */
+export function buildTree(items: Department[]): DepartmentNode[] {
+  const nodes = new Map<string, DepartmentNode>();
+  const roots: DepartmentNode[] = [];
+  for (const department of items) nodes.set(department.id, { department, children: [] });
+  for (const department of items) {
+    const node = nodes.get(department.id);
+    if (!node) continue;
+    const parent = department.parentId ? nodes.get(department.parentId) : undefined;
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+/** The ids of a department and every department below it. */
+export function subtreeIds(items: Department[], id: string): Set<string> {
+  const ids = new Set([id]);
+  // Parents come before their children, so one pass collects the whole subtree.
+  for (const department of items) {
+    if (department.parentId && ids.has(department.parentId)) ids.add(department.id);
+  }
+  return ids;
+}
+
+/** The departments from the root down to `id`, `id` included. */
+export function pathTo(items: Department[], id: string): Department[] {
+  const byId = new Map(items.map((department) => [department.id, department]));
+  const path: Department[] = [];
+  let current = byId.get(id);
+  while (current) {
+    path.unshift(current);
+    current = current.parentId ? byId.get(current.parentId) : undefined;
+  }
+  return path;
+}
