@@ -7,10 +7,10 @@ import { useApi } from '../../api';
 import type { AccountResponse } from '../../api-types';
 import { AppFrame } from '../../components/AppFrame';
 import { AuthLayout } from '../../components/AuthLayout';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { PageHeader } from '../../components/PageHeader';
 import { showFormError } from '../../form-errors';
 import { ME_KEY, useSession, useSetAccount, useSignOut } from '../../session';
-import { confirmRules, passwordRules } from '../../validation';
 
 interface PasswordValues {
   currentPassword: string;
@@ -111,22 +111,7 @@ function ChangePasswordForm({ forced }: { forced: boolean }) {
         >
           <Input.Password autoComplete="current-password" autoFocus={forced} />
         </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t('changePassword.new')}
-          extra={t('passwordRules.summary')}
-          rules={passwordRules(t)}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('account.confirmPassword')}
-          dependencies={['newPassword']}
-          rules={confirmRules(t, 'newPassword')}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name="newPassword" label={t('changePassword.new')} />
         {forced ? (
           <Button type="primary" htmlType="submit" block loading={change.isPending}>
             {t('changePassword.submit')}

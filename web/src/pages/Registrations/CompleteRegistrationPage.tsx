@@ -2,14 +2,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Result } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { ApiError, useApi } from '../../api';
 import type { AccountResponse, MeResponse } from '../../api-types';
 import { AuthLayout } from '../../components/AuthLayout';
 import { LinkButton } from '../../components/LinkButton';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { showFormError } from '../../form-errors';
+import { useLinkSecret } from '../../link-secret';
 import { ME_KEY } from '../../session';
-import { confirmRules, nameRules, passwordRules, usernameRules } from '../../validation';
+import { nameRules, usernameRules } from '../../validation';
 
 interface CompleteValues {
   name: string;
@@ -25,10 +27,7 @@ export function CompleteRegistrationPage() {
   const api = useApi({ redirectOnSignedOut: false });
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const location = useLocation();
-  // Links carry the token in the fragment (`#token=…`, never sent to servers or logs); `?token=` works too.
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? params.get('token') ?? '';
+  const token = useLinkSecret('token');
   const [alert, setAlert] = useState<string | null>(null);
 
   const complete = useMutation({
@@ -86,22 +85,7 @@ export function CompleteRegistrationPage() {
         >
           <Input autoComplete="username" spellCheck={false} autoCapitalize="none" />
         </Form.Item>
-        <Form.Item
-          name="password"
-          label={t('account.password')}
-          extra={t('passwordRules.summary')}
-          rules={passwordRules(t)}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirm"
-          label={t('account.confirmPassword')}
-          dependencies={['password']}
-          rules={confirmRules(t, 'password')}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name="password" label={t('account.password')} />
         <Button type="primary" htmlType="submit" block loading={complete.isPending}>
           {t('completeRegistration.submit')}
         </Button>

@@ -2,22 +2,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Divider, Form, Input, Result } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useApi } from '../../api';
 import type { MeResponse, SetupResponse, SetupStatus } from '../../api-types';
 import { AuthLayout } from '../../components/AuthLayout';
 import { LinkButton } from '../../components/LinkButton';
 import { LoadError, PageSpinner } from '../../components/LoadState';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { type FieldName, showFormError } from '../../form-errors';
+import { useLinkSecret } from '../../link-secret';
 import { ME_KEY } from '../../session';
-import {
-  confirmRules,
-  domainRules,
-  nameRules,
-  orgNameRules,
-  passwordRules,
-  usernameRules,
-} from '../../validation';
+import { domainRules, nameRules, orgNameRules, usernameRules } from '../../validation';
 
 interface SetupValues {
   code: string;
@@ -42,10 +37,7 @@ export function SetupPage() {
   const api = useApi({ redirectOnSignedOut: false });
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const location = useLocation();
-  // The server prints `/setup#code=…` (a fragment never reaches logs or proxies); `?code=` works too.
-  const code = new URLSearchParams(location.hash.slice(1)).get('code') ?? params.get('code') ?? '';
+  const code = useLinkSecret('code');
   const [alert, setAlert] = useState<string | null>(null);
 
   const status = useQuery({
@@ -158,22 +150,7 @@ export function SetupPage() {
         >
           <Input type="email" autoComplete="email" />
         </Form.Item>
-        <Form.Item
-          name={['owner', 'password']}
-          label={t('account.password')}
-          extra={t('passwordRules.summary')}
-          rules={passwordRules(t)}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name={['owner', 'confirm']}
-          label={t('account.confirmPassword')}
-          dependencies={[['owner', 'password']]}
-          rules={confirmRules(t, ['owner', 'password'])}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields name={['owner', 'password']} label={t('account.password')} />
         <Button type="primary" htmlType="submit" block loading={setup.isPending}>
           {t('setup.submit')}
         </Button>
