@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-departments.js';
+import * as m0003 from './migrations/0003-members.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
 const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-departments': m0002,
+  '0003-members': m0003,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -93,6 +93,52 @@ export interface MembersTable {
   joined_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: DefaultTimestamp;
+  /** Copied from the account so the directory sorts and searches one table. */
+  name: Generated<string>;
+  sort_name: Generated<string>;
+  search_text: Generated<string>;
+  employee_id: string | null;
+  work_location: string | null;
+  org_email: string | null;
+  directory_order: Generated<number>;
+  expires_at: Timestamp | null;
+  invitation_address: string | null;
+  status_changed_at: DefaultTimestamp;
+}
+
+/** A short piece of a member's name or pinyin initials, with the directory's sort key. */
+export interface MemberSearchGramsTable {
+  org_id: string;
+  gram: string;
+  directory_order: number;
+  sort_name: string;
+  member_id: string;
+}
+
+/** A custom role: permission keys from the catalogue. */
+export interface OrgRolesTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  description: Generated<string>;
+  permissions: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UserGroupsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  description: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+export interface MemberGroupsTable {
+  org_id: string;
+  group_id: string;
+  member_id: string;
 }
 
 export interface MemberDepartmentsTable {
@@ -170,6 +216,10 @@ export interface DB {
   members: MembersTable;
   member_departments: MemberDepartmentsTable;
   department_heads: DepartmentHeadsTable;
+  member_search_grams: MemberSearchGramsTable;
+  org_roles: OrgRolesTable;
+  user_groups: UserGroupsTable;
+  member_groups: MemberGroupsTable;
   tokens: TokensTable;
   audit_events: AuditEventsTable;
   outbox_messages: OutboxMessagesTable;
@@ -178,3 +228,4 @@ export interface DB {
 export type Account = Selectable<AccountsTable>;
 export type Organization = Selectable<OrganizationsTable>;
 export type Department = Selectable<DepartmentsTable>;
+export type Member = Selectable<MembersTable>;

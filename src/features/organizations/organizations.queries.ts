@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
 import { permissionsOf } from '../access/permissions.js';
+import { writeSearchKeys } from '../members/members.queries.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -89,5 +90,6 @@ export async function insertOrganization(
     .insertInto('member_departments')
     .values({ org_id: org.id, member_id: member.id, department_id: rootId, is_primary: true })
     .execute();
+  await writeSearchKeys(trx, { memberIds: [member.id] });
   return org;
 }

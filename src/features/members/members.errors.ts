@@ -1,0 +1,164 @@
+import { defineErrors } from '../../errors.js';
+
+export const MemberErrors = defineErrors({
+  'member.not_found': {
+    status: 404,
+    en: 'There is no such member in this organization. Reload the member list and pick it again.',
+    zh: '该组织中没有这个成员。请刷新成员列表后重新选择。',
+  },
+  'member.stale': {
+    status: 409,
+    en: 'Someone changed this member after you opened it (now version {current}). Reload it, then make your change again.',
+    zh: '在您打开后，该成员已被他人修改（当前版本 {current}）。请刷新后重新修改。',
+  },
+  'member.limit_reached': {
+    status: 409,
+    en: 'The organization has reached its member limit of {limit} (invited members count too). Remove members or ask the operator to raise the limit.',
+    zh: '组织已达到 {limit} 人的成员上限（已邀请的成员也计入）。请移除成员，或请运营管理员提高上限。',
+  },
+  'member.invalid_name': {
+    status: 400,
+    en: 'A name has 1 to 20 characters. Enter a non-empty, shorter name.',
+    zh: '姓名为 1 到 20 个字符。请输入非空且更短的姓名。',
+  },
+  'member.contact_required': {
+    status: 400,
+    en: 'A managed account needs an email address or a mobile number (or both). Enter at least one.',
+    zh: '托管账号需要邮箱或手机号（或两者）。请至少填写一项。',
+  },
+  'member.invalid_phone': {
+    status: 400,
+    en: 'This is not a valid mobile number. Enter it with its country code (+86 138 1234 5678), or as a number of the default region.',
+    zh: '手机号无效。请带国家码填写（如 +86 138 1234 5678），或填写默认地区的号码。',
+  },
+  'member.invalid_account_name': {
+    status: 400,
+    en: 'An account name has 2 to 40 letters, digits, dots, dashes or underscores and starts with a letter or digit; the organization domain is added after it.',
+    zh: '账号名为 2 到 40 个字母、数字、点、短横线或下划线，须以字母或数字开头；系统会在其后加上组织域名。',
+  },
+  'member.departments_required': {
+    status: 400,
+    en: 'Choose at least one department, and mark exactly one of them as primary.',
+    zh: '请至少选择一个部门，并将其中恰好一个设为主部门。',
+  },
+  'member.department_not_found': {
+    status: 422,
+    en: 'One of the chosen departments does not exist in this organization any more. Reload the tree and choose again.',
+    zh: '所选部门中有一个已不在该组织中。请刷新部门树后重新选择。',
+  },
+  'member.role_not_found': {
+    status: 422,
+    en: 'The role "{role}" does not exist in this organization. Reload the roles and choose again.',
+    zh: '该组织中没有角色"{role}"。请刷新角色列表后重新选择。',
+  },
+  'member.group_not_found': {
+    status: 422,
+    en: 'One of the chosen user groups does not exist in this organization. Reload the groups and choose again.',
+    zh: '所选用户组中有一个不在该组织中。请刷新用户组后重新选择。',
+  },
+  'member.employee_id_taken': {
+    status: 409,
+    en: 'Another member of this organization already has employee ID "{employeeId}". Enter a different one.',
+    zh: '该组织中已有成员使用工号"{employeeId}"。请换一个工号。',
+  },
+  'member.expiry_in_past': {
+    status: 400,
+    en: 'The expiration time must be in the future. Choose a later time, or leave it empty for no expiration.',
+    zh: '到期时间必须晚于现在。请选择更晚的时间，或留空表示永不过期。',
+  },
+  'member.personal_fields': {
+    status: 403,
+    en: 'This member signs in with a personal account: only they can change its name, email and phone, on their own profile page. You can edit the organization fields.',
+    zh: '该成员使用个人账号：只有本人能在个人资料页修改姓名、邮箱和手机号。您可以修改组织字段。',
+  },
+  'member.personal_password': {
+    status: 403,
+    en: 'This member signs in with a personal account: you cannot set its password. Send a reset link instead; it goes to their own email or phone.',
+    zh: '该成员使用个人账号：您不能为其设置密码。请改为发送重置链接，链接将发送到其本人的邮箱或手机。',
+  },
+  'member.no_contact_for_link': {
+    status: 409,
+    en: 'This account has neither an email address nor a mobile number to send a reset link to. Set a password for it instead.',
+    zh: '该账号既没有邮箱也没有手机号，无法发送重置链接。请改为直接设置密码。',
+  },
+  'member.self_change': {
+    status: 403,
+    en: 'You cannot change your own roles, departments or status. Ask another admin.',
+    zh: '您不能修改自己的角色、部门或状态。请联系其他管理员。',
+  },
+  'member.not_active': {
+    status: 409,
+    en: 'Only active members can be disabled or have their password reset; this one is {status}.',
+    zh: '只有正常状态的成员可以停用或重置密码；该成员当前为 {status}。',
+  },
+  'member.not_disabled': {
+    status: 409,
+    en: 'Only disabled members can be enabled; this one is {status}.',
+    zh: '只有已停用的成员可以启用；该成员当前为 {status}。',
+  },
+  'member.expired_renew': {
+    status: 409,
+    en: 'This member was disabled because its expiration time passed. Renew it with a new expiration time instead of enabling it.',
+    zh: '该成员因到期被停用。请设置新的到期时间进行续期，而不是直接启用。',
+  },
+  'member.not_renewable': {
+    status: 409,
+    en: 'Only active or disabled members can be renewed; this one is {status}.',
+    zh: '只有正常或已停用的成员可以续期；该成员当前为 {status}。',
+  },
+  'member.remove_needs_disabled': {
+    status: 409,
+    en: 'Only disabled members can be removed; this one is {status}. Disable it first.',
+    zh: '只有已停用的成员可以移除；该成员当前为 {status}。请先停用。',
+  },
+  'member.not_removed': {
+    status: 409,
+    en: 'Only removed members can be restored; this one is {status}.',
+    zh: '只有已移除的成员可以恢复；该成员当前为 {status}。',
+  },
+  'member.delete_needs_not_joined': {
+    status: 409,
+    en: 'Only people who never joined (invited, expired, declined, pending or rejected) can be deleted; this one is {status}. Disable and remove it instead.',
+    zh: '只有未加入的人员（已邀请、已过期、已拒绝、待审批或已驳回）可以删除；该成员当前为 {status}。请先停用再移除。',
+  },
+  'member.removed_read_only': {
+    status: 409,
+    en: 'A removed member cannot be edited. Restore it first.',
+    zh: '已移除的成员不能编辑。请先恢复。',
+  },
+  'member.not_active_or_disabled': {
+    status: 409,
+    en: 'Only active or disabled members can change departments; this one is {status}.',
+    zh: '只有正常或已停用的成员可以调整部门；该成员当前为 {status}。',
+  },
+  'member.owner_protected': {
+    status: 409,
+    en: 'The owner of the organization cannot be disabled, removed or deleted.',
+    zh: '组织所有者不能被停用、移除或删除。',
+  },
+  'member.owner_role_fixed': {
+    status: 409,
+    en: 'The owner role cannot be given or taken away by editing roles; the owner keeps it.',
+    zh: '所有者角色不能通过编辑角色授予或收回；所有者始终保留该角色。',
+  },
+  'member.last_admin': {
+    status: 409,
+    en: 'This is the last active admin of the organization, which must always keep one. Make another member an admin first.',
+    zh: '这是组织中最后一位在职管理员，组织必须至少保留一位。请先将其他成员设为管理员。',
+  },
+  'member.handover_required': {
+    status: 409,
+    en: 'This member heads {departments} department(s). Name an active member to hand them over to.',
+    zh: '该成员是 {departments} 个部门的负责人。请指定一位在职成员进行交接。',
+  },
+  'member.handover_invalid': {
+    status: 422,
+    en: 'The member to hand over to must be another active member of this organization. Choose someone else.',
+    zh: '交接对象必须是该组织中另一位在职成员。请重新选择。',
+  },
+  'member.restore_email_conflict': {
+    status: 409,
+    en: 'The email address {email} of this member now belongs to another account. Confirm that this is still the same person to restore it.',
+    zh: '该成员的邮箱 {email} 现在属于另一个账号。请确认仍是同一人后再恢复。',
+  },
+});

@@ -1,0 +1,275 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, Member as MemberRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { MemberErrors } from './members.errors.js';
+import type { MemberDetails, MemberSummary } from './members.schemas.js';
+import { searchKeys } from './members.search.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+/**
+ * Recomputes the stored search keys (name copy, sort name, search text, grams) of members from their
+ * accounts and fields. Every write that changes a name, account, email, phone, employee ID or directory
+ * order calls it in its transaction; pass the member ids, or an account id to refresh all its orgs.
+ */
+export async function writeSearchKeys(
+  trx: Transaction<DB>,
+  target: { memberIds: readonly string[] } | { accountId: string },
+): Promise<void> {
+  let query = trx
+    .selectFrom('members as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select([
+      'm.id',
+      'm.org_id',
+      'm.employee_id',
+      'm.directory_order',
+      'a.name',
+      'a.username',
+      'a.email',
+      'a.phone',
+    ]);
+  if ('accountId' in target) query = query.where('m.account_id', '=', target.accountId);
+  else if (target.memberIds.length === 0) return;
+  else query = query.where('m.id', 'in', target.memberIds);
+  const rows = await query.execute();
+  if (rows.length === 0) return;
+  const keyed = rows.map((row) => ({
+    row,
+    keys: searchKeys({ ...row, employeeId: row.employee_id }),
+  }));
+  await sql`update members set name = v.name, sort_name = v.sort_name, search_text = v.search_text
+    from unnest(${keyed.map((k) => k.row.id)}::uuid[], ${keyed.map((k) => k.row.name)}::text[],
+      ${keyed.map((k) => k.keys.sortName)}::text[], ${keyed.map((k) => k.keys.searchText)}::text[])
+      as v(id, name, sort_name, search_text)
+    where members.id = v.id`.execute(trx);
+  await trx
+    .deleteFrom('member_search_grams')
+    .where(
+      'member_id',
+      'in',
+      keyed.map((k) => k.row.id),
+    )
+    .execute();
+  const grams = keyed.flatMap(({ row, keys }) =>
+    keys.grams.map((gram) => ({
+      org_id: row.org_id,
+      gram,
+      directory_order: row.directory_order,
+      sort_name: keys.sortName,
+      member_id: row.id,
+    })),
+  );
+  for (let i = 0; i < grams.length; i += 1000) {
+    await trx
+      .insertInto('member_search_grams')
+      .values(grams.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+/** Locks one member of the org for an edit; another org's id answers member.not_found. */
+export async function lockMember(trx: Transaction<DB>, orgId: string, memberId: string): Promise<MemberRow> {
+  const member = await trx
+    .selectFrom('members')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('id', '=', memberId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!member) throw new AppError(MemberErrors['member.not_found']);
+  return member;
+}
+
+/** Refuses an edit made on a version older than the row's (optimistic concurrency). */
+export function assertVersion(member: MemberRow, version: number): void {
+  if (member.version !== version)
+    throw new AppError(MemberErrors['member.stale'], { current: member.version });
+}
+
+/** Raises the version and stamps the edit; every member write ends with this. */
+export async function bumpVersion(trx: Transaction<DB>, memberId: string): Promise<void> {
+  await trx
+    .updateTable('members')
+    .set({ version: sql`version + 1`, updated_at: sql`now()` })
+    .where('id', '=', memberId)
+    .execute();
+}
+
+/**
+ * Takes `count` seats of the member limit in one conditional update, so concurrent adds cannot pass the
+ * limit together (no count-then-insert). Refuses with member.limit_reached.
+ */
+export async function takeSeats(trx: Transaction<DB>, orgId: string, count = 1): Promise<void> {
+  const taken = await trx
+    .updateTable('organizations')
+    .set({ seats_used: sql`seats_used + ${count}` })
+    .where('id', '=', orgId)
+    .where(sql<boolean>`seats_used + ${count} <= member_limit`)
+    .returning('id')
+    .executeTakeFirst();
+  if (!taken) {
+    const org = await trx
+      .selectFrom('organizations')
+      .select('member_limit')
+      .where('id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    throw new AppError(MemberErrors['member.limit_reached'], { limit: org.member_limit });
+  }
+}
+
+/** Gives seats back when members stop counting against the limit. */
+export async function releaseSeats(trx: Transaction<DB>, orgId: string, count = 1): Promise<void> {
+  await trx
+    .updateTable('organizations')
+    .set({ seats_used: sql`greatest(seats_used - ${count}, 0)` })
+    .where('id', '=', orgId)
+    .execute();
+}
+
+/** The org's active admins (owner included) other than one member, counted under lock by the caller. */
+export async function countOtherActiveAdmins(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberId: string,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where('id', '!=', memberId)
+    .where(sql<boolean>`roles && array['owner', 'admin']::text[]`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The member table's rows for these ids, in the order given. */
+export async function memberSummaries(
+  db: Executor,
+  orgId: string,
+  ids: readonly string[],
+): Promise<MemberSummary[]> {
+  if (ids.length === 0) return [];
+  const [rows, departments] = await Promise.all([
+    db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .select([
+        'm.id',
+        'm.account_id',
+        'a.kind',
+        'a.name',
+        'a.username',
+        'a.email',
+        'a.phone',
+        'a.last_sign_in_at',
+        'm.status',
+        'm.status_reason',
+        'm.roles',
+        'm.employee_id',
+        'm.work_location',
+        'm.org_email',
+        'm.directory_order',
+        'm.expires_at',
+        'm.version',
+      ])
+      .where('m.org_id', '=', orgId)
+      .where('m.id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('member_departments as md')
+      .innerJoin('departments as d', 'd.id', 'md.department_id')
+      .select(['md.member_id', 'd.id', 'd.name', 'md.is_primary', 'md.position'])
+      .where('md.org_id', '=', orgId)
+      .where('md.member_id', 'in', ids)
+      .orderBy('md.is_primary', 'desc')
+      .orderBy('d.name')
+      .execute(),
+  ]);
+  const byMember = new Map<string, MemberSummary['departments']>();
+  for (const d of departments) {
+    const list = byMember.get(d.member_id) ?? [];
+    list.push({ id: d.id, name: d.name, isPrimary: d.is_primary, position: d.position });
+    byMember.set(d.member_id, list);
+  }
+  const byId = new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        accountId: row.account_id,
+        accountKind: row.kind,
+        name: row.name,
+        username: row.username,
+        email: row.email,
+        phone: row.phone,
+        status: row.status,
+        statusReason: row.status_reason,
+        roles: row.roles,
+        departments: byMember.get(row.id) ?? [],
+        employeeId: row.employee_id,
+        workLocation: row.work_location,
+        orgEmail: row.org_email,
+        directoryOrder: row.directory_order,
+        expiresAt: iso(row.expires_at),
+        lastSignInAt: iso(row.last_sign_in_at),
+        version: row.version,
+      } satisfies MemberSummary,
+    ]),
+  );
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Every field of one member, or undefined when the org has no such member. */
+export async function memberDetails(
+  db: Executor,
+  orgId: string,
+  id: string,
+): Promise<MemberDetails | undefined> {
+  const [summary] = await memberSummaries(db, orgId, [id]);
+  if (!summary) return undefined;
+  const [extra, groups] = await Promise.all([
+    db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .leftJoin('accounts as c', 'c.id', 'm.created_by')
+      .select([
+        'm.joined_at',
+        'm.created_at',
+        'm.status_changed_at',
+        'm.invitation_address',
+        'a.password_temporary',
+        'c.id as creator_id',
+        'c.name as creator_name',
+      ])
+      .where('m.id', '=', id)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('member_groups as mg')
+      .innerJoin('user_groups as g', 'g.id', 'mg.group_id')
+      .select(['g.id', 'g.name'])
+      .where('mg.member_id', '=', id)
+      .orderBy('g.name')
+      .execute(),
+  ]);
+  return {
+    ...summary,
+    groups,
+    joinedAt: iso(extra.joined_at),
+    createdAt: extra.created_at.toISOString(),
+    statusChangedAt: extra.status_changed_at.toISOString(),
+    createdBy: extra.creator_id ? { id: extra.creator_id, name: extra.creator_name ?? '' } : null,
+    invitationAddress: extra.invitation_address,
+    mustChangePassword: extra.password_temporary,
+  };
+}
+
+/** memberDetails for a member that must exist (inside the transaction that just wrote it). */
+export async function requireMemberDetails(db: Executor, orgId: string, id: string): Promise<MemberDetails> {
+  const details = await memberDetails(db, orgId, id);
+  if (!details) throw new AppError(MemberErrors['member.not_found']);
+  return details;
+}

@@ -1,0 +1,214 @@
+import { type Static, Type } from 'typebox';
+import { Body, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
+
+export const MemberStatus = Type.Union(
+  [
+    Type.Literal('invited'),
+    Type.Literal('invitation_expired'),
+    Type.Literal('declined'),
+    Type.Literal('pending'),
+    Type.Literal('rejected'),
+    Type.Literal('active'),
+    Type.Literal('disabled'),
+    Type.Literal('removed'),
+  ],
+  { description: "A member's place in PRODUCT.md's status table" },
+);
+
+/** The status tabs of the member table; `all` is everyone but removed members. */
+export const StatusTab = Type.Union([
+  Type.Literal('all'),
+  Type.Literal('active'),
+  Type.Literal('not_joined'),
+  Type.Literal('pending'),
+  Type.Literal('disabled'),
+  Type.Literal('removed'),
+]);
+export type StatusTab = Static<typeof StatusTab>;
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const MemberDepartment = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  isPrimary: Type.Boolean(),
+  position: Nullable(Type.String()),
+});
+
+/** A row of the member table. */
+export const MemberSummary = Type.Object({
+  id: Uuid,
+  accountId: Uuid,
+  accountKind: Type.Union([Type.Literal('managed'), Type.Literal('personal')]),
+  name: Type.String(),
+  username: Type.String(),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  status: MemberStatus,
+  statusReason: Nullable(Type.String()),
+  roles: Type.Array(Type.String(), {
+    description: 'Built-in role keys (owner, admin, member) or custom role ids',
+  }),
+  departments: Type.Array(MemberDepartment, { description: 'The primary department first' }),
+  employeeId: Nullable(Type.String()),
+  workLocation: Nullable(Type.String()),
+  orgEmail: Nullable(Type.String()),
+  directoryOrder: Type.Integer(),
+  expiresAt: NullableTimestamp,
+  lastSignInAt: NullableTimestamp,
+  version: Type.Integer(),
+});
+export type MemberSummary = Static<typeof MemberSummary>;
+
+/** Every field, for the details drawer and the edit dialog. */
+export const MemberDetails = Type.Object({
+  ...MemberSummary.properties,
+  ...Type.Object({
+    groups: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
+    joinedAt: NullableTimestamp,
+    createdAt: Timestamp,
+    statusChangedAt: Timestamp,
+    createdBy: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
+    invitationAddress: Nullable(Type.String()),
+    mustChangePassword: Type.Boolean(),
+  }).properties,
+});
+export type MemberDetails = Static<typeof MemberDetails>;
+
+export const MemberResponse = Type.Object({ member: MemberDetails });
+
+export const MemberParams = Type.Object({ orgId: Uuid, memberId: Uuid }, { additionalProperties: false });
+
+export const MemberListQuery = Type.Object({
+  departmentId: Type.Optional(Uuid),
+  includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
+  status: Type.Optional(StatusTab),
+  q: Type.Optional(
+    Type.String({ maxLength: 64, description: 'Name, account, email, phone, employee ID or pinyin' }),
+  ),
+  cursor: Type.Optional(Type.String({ maxLength: 300 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+export type MemberListQuery = Static<typeof MemberListQuery>;
+
+export const MemberPage = Type.Object({
+  items: Type.Array(MemberSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const MemberCountsQuery = Type.Omit(MemberListQuery, ['status', 'cursor', 'limit']);
+export const MemberCounts = Type.Object({
+  tabs: Type.Record(Type.String(), Type.Integer(), { description: 'Members per status tab' }),
+});
+
+const Name = Type.String({ minLength: 1, maxLength: 80, description: '1–20 characters a person sees' });
+const Phone = Type.String({ minLength: 3, maxLength: 32 });
+const ShortText = (maxLength: number) => Type.String({ maxLength });
+
+export const DepartmentAssignment = Body({
+  departmentId: Uuid,
+  position: Type.Optional(Type.Union([ShortText(50), Type.Null()])),
+  isPrimary: Type.Optional(Type.Boolean()),
+});
+const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
+const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
+const GroupIds = Type.Array(Uuid, { maxItems: 50 });
+const DirectoryOrder = Type.Integer({ minimum: 1, maximum: 10000 });
+
+/** The two steps of the add dialog in one request. */
+export const CreateMemberBody = Body({
+  name: Name,
+  departments: Departments,
+  roles: Type.Optional(Roles),
+  accountName: Type.String({
+    minLength: 2,
+    maxLength: 40,
+    description: "The part before '@'; the org's domain is added after it",
+  }),
+  password: Type.Optional(Password),
+  email: Type.Optional(Email),
+  phone: Type.Optional(Phone),
+  employeeId: Type.Optional(ShortText(40)),
+  workLocation: Type.Optional(ShortText(100)),
+  groupIds: Type.Optional(GroupIds),
+  orgEmail: Type.Optional(Email),
+  directoryOrder: Type.Optional(DirectoryOrder),
+  expiresAt: Type.Optional(Timestamp),
+});
+export type CreateMemberBody = Static<typeof CreateMemberBody>;
+
+export const CreateMemberResponse = Type.Object({
+  member: MemberDetails,
+  passwordSentTo: Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Null()], {
+    description: 'Where the generated temporary password went; null when the admin typed one',
+  }),
+});
+
+/** Edit: send the version you read and only the fields that change; null clears an optional field. */
+export const UpdateMemberBody = Body({
+  version: Type.Integer({ minimum: 1 }),
+  name: Type.Optional(Name),
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  phone: Type.Optional(Type.Union([Phone, Type.Null()])),
+  roles: Type.Optional(Roles),
+  departments: Type.Optional(Departments),
+  groupIds: Type.Optional(GroupIds),
+  employeeId: Type.Optional(Type.Union([ShortText(40), Type.Null()])),
+  workLocation: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+  orgEmail: Type.Optional(Type.Union([Email, Type.Null()])),
+  directoryOrder: Type.Optional(DirectoryOrder),
+  expiresAt: Type.Optional(NullableTimestamp),
+});
+export type UpdateMemberBody = Static<typeof UpdateMemberBody>;
+
+export const VersionBody = Body({ version: Type.Integer({ minimum: 1 }) });
+
+export const ChangeDepartmentsBody = Body({
+  version: Type.Integer({ minimum: 1 }),
+  departments: Departments,
+});
+
+export const RenewBody = Body({
+  version: Type.Integer({ minimum: 1 }),
+  expiresAt: Type.Union([Timestamp, Type.Null()], { description: 'The new expiration time; null for none' }),
+});
+
+export const RemoveBody = Body({
+  version: Type.Integer({ minimum: 1 }),
+  handOverTo: Type.Optional(Uuid),
+});
+
+export const RestoreBody = Body({
+  version: Type.Integer({ minimum: 1 }),
+  confirmEmailConflict: Type.Optional(Type.Boolean()),
+});
+
+export const DeleteMemberQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) });
+
+export const ResetPasswordBody = Body({
+  mode: Type.Union([Type.Literal('generate'), Type.Literal('set'), Type.Literal('link')]),
+  password: Type.Optional(Password),
+});
+
+export const ResetPasswordResponse = Type.Object({
+  sentTo: Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Null()]),
+  link: Type.Union([Type.String(), Type.Null()], {
+    description: 'For a managed account, the reset link to hand over; never for a personal one',
+  }),
+});
+
+/** The profile card: what any member may see of another, the primary department only. */
+export const MemberCard = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  status: MemberStatus,
+  department: Type.Union([
+    Type.Object({ id: Uuid, name: Type.String(), position: Nullable(Type.String()) }),
+    Type.Null(),
+  ]),
+  orgEmail: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  workLocation: Nullable(Type.String()),
+  employeeId: Nullable(Type.String()),
+});

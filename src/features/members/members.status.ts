@@ -1,0 +1,129 @@
+import type { MemberStatus } from '../../db/schema.js';
+
+/**
+ * PRODUCT.md's status table as data: every lifecycle action, the statuses it may start from, where it
+ * leads, and how it changes the seats counted against the member limit. The services ask `transition`
+ * and nothing else, so a rule lives here once.
+ */
+
+/** Statuses that hold a seat of the member limit ("counting invited members too"). */
+export const SEATED: ReadonlySet<MemberStatus> = new Set(['invited', 'pending', 'active', 'disabled']);
+
+/** Rows of people who never joined: deleted outright instead of disabled and removed. */
+export const NOT_JOINED: ReadonlySet<MemberStatus> = new Set([
+  'invited',
+  'invitation_expired',
+  'declined',
+  'pending',
+  'rejected',
+]);
+
+export type LifecycleAction =
+  | 'disable'
+  | 'enable'
+  | 'renew'
+  | 'remove'
+  | 'restore'
+  | 'delete'
+  | 'edit'
+  | 'change_departments'
+  | 'reset_password';
+
+interface Rule {
+  from: readonly MemberStatus[];
+  /** The status after the action; undefined when it keeps the status (edits) or deletes the row. */
+  to?: MemberStatus;
+  /** The error code when the member is in another status. */
+  refusal: string;
+}
+
+const RULES: Record<LifecycleAction, Rule> = {
+  disable: { from: ['active'], to: 'disabled', refusal: 'member.not_active' },
+  enable: { from: ['disabled'], to: 'active', refusal: 'member.not_disabled' },
+  renew: { from: ['active', 'disabled'], to: 'active', refusal: 'member.not_renewable' },
+  remove: { from: ['disabled'], to: 'removed', refusal: 'member.remove_needs_disabled' },
+  restore: { from: ['removed'], to: 'active', refusal: 'member.not_removed' },
+  delete: { from: [...NOT_JOINED], refusal: 'member.delete_needs_not_joined' },
+  edit: {
+    from: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
+    refusal: 'member.removed_read_only',
+  },
+  change_departments: { from: ['active', 'disabled'], refusal: 'member.not_active_or_disabled' },
+  reset_password: { from: ['active'], refusal: 'member.not_active' },
+};
+
+export interface MemberFacts {
+  status: MemberStatus;
+  statusReason: string | null;
+  roles: readonly string[];
+  /** Whether its expiration time has passed (at the time of the action). */
+  expired: boolean;
+}
+
+export type Decision =
+  | { ok: true; to: MemberStatus | undefined; seats: -1 | 0 | 1 }
+  | { ok: false; code: string };
+
+const ADMIN_ROLES = new Set(['owner', 'admin']);
+
+/** Whether the roles make the member an admin of the org (owner included). */
+export function isAdmin(roles: readonly string[]): boolean {
+  return roles.some((role) => ADMIN_ROLES.has(role));
+}
+
+/** Actions that take the member out of the active admins. */
+const ENDS_ACCESS: ReadonlySet<LifecycleAction> = new Set(['disable', 'remove', 'delete']);
+
+/**
+ * Whether `action` may happen to a member, and what it does to its status and the seat count.
+ * `otherActiveAdmins` counts the org's active admins besides this member.
+ */
+export function transition(
+  action: LifecycleAction,
+  member: MemberFacts,
+  otherActiveAdmins: number,
+): Decision {
+  const rule = RULES[action];
+  if (member.roles.includes('owner') && ENDS_ACCESS.has(action))
+    return { ok: false, code: 'member.owner_protected' };
+  if (!rule.from.includes(member.status)) return { ok: false, code: rule.refusal };
+  if (action === 'enable' && member.expired) return { ok: false, code: 'member.expired_renew' };
+  if (
+    ENDS_ACCESS.has(action) &&
+    member.status === 'active' &&
+    isAdmin(member.roles) &&
+    otherActiveAdmins === 0
+  ) {
+    return { ok: false, code: 'member.last_admin' };
+  }
+  const to = rule.to;
+  const seats =
+    to === undefined && action !== 'delete'
+      ? 0
+      : seatChange(member.status, action === 'delete' ? undefined : to);
+  return { ok: true, to, seats };
+}
+
+/** +1 when a member starts holding a seat, -1 when it stops. */
+export function seatChange(from: MemberStatus | undefined, to: MemberStatus | undefined): -1 | 0 | 1 {
+  const before = from !== undefined && SEATED.has(from);
+  const after = to !== undefined && SEATED.has(to);
+  if (before === after) return 0;
+  return after ? 1 : -1;
+}
+
+/**
+ * Whether taking `roles` away from an active admin leaves the org without one. Role edits ask this;
+ * the owner keeps the owner role (ownership moves only by a transfer).
+ */
+export function roleChangeRefusal(
+  member: MemberFacts,
+  nextRoles: readonly string[],
+  otherActiveAdmins: number,
+): string | undefined {
+  if (member.roles.includes('owner') !== nextRoles.includes('owner')) return 'member.owner_role_fixed';
+  if (member.status === 'active' && isAdmin(member.roles) && !isAdmin(nextRoles) && otherActiveAdmins === 0) {
+    return 'member.last_admin';
+  }
+  return undefined;
+}
