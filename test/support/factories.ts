@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../src/context.js';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
+import { writeSearchKeys } from '../../src/features/members/members.queries.js';
 import { insertOrganization } from '../../src/features/organizations/organizations.queries.js';
 import type { Harness } from './harness.js';
 
@@ -60,23 +61,45 @@ export async function createOrg(ctx: AppContext, owner?: { id: string }) {
   return { org, owner: ownerAccount };
 }
 
-/** Makes an account a member of an org with the given roles and status. */
+/**
+ * Makes an account a member of an org with the given roles and status, in the root department (or the
+ * one given) as its primary, with its search keys written as the service writes them.
+ */
 export async function addMember(
   ctx: AppContext,
   orgId: string,
   accountId: string,
-  options: { roles?: string[]; status?: MemberStatus } = {},
+  options: { roles?: string[]; status?: MemberStatus; departmentId?: string; directoryOrder?: number } = {},
 ) {
-  return ctx.db
-    .insertInto('members')
-    .values({
-      org_id: orgId,
-      account_id: accountId,
-      roles: options.roles ?? ['member'],
-      status: options.status ?? 'active',
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return ctx.db.transaction().execute(async (trx) => {
+    const member = await trx
+      .insertInto('members')
+      .values({
+        org_id: orgId,
+        account_id: accountId,
+        roles: options.roles ?? ['member'],
+        status: options.status ?? 'active',
+        ...(options.directoryOrder ? { directory_order: options.directoryOrder } : {}),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const departmentId =
+      options.departmentId ??
+      (
+        await trx
+          .selectFrom('departments')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('is_root', '=', true)
+          .executeTakeFirstOrThrow()
+      ).id;
+    await trx
+      .insertInto('member_departments')
+      .values({ org_id: orgId, member_id: member.id, department_id: departmentId, is_primary: true })
+      .execute();
+    await writeSearchKeys(trx, { memberIds: [member.id] });
+    return member;
+  });
 }
 
 /** A department of the org, under `parentId` or the root, with a unique name unless one is given. */
