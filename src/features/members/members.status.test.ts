@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { MemberStatus } from '../../db/schema.js';
+import {
+  isAdmin,
+  type LifecycleAction,
+  type MemberFacts,
+  NOT_JOINED,
+  roleChangeRefusal,
+  SEATED,
+  seatChange,
+  transition,
+} from './members.status.js';
+
+const STATUSES: readonly MemberStatus[] = [
+  'invited',
+  'invitation_expired',
+  'declined',
+  'pending',
+  'rejected',
+  'active',
+  'disabled',
+  'removed',
+];
+
+const facts = (status: MemberStatus, overrides: Partial<MemberFacts> = {}): MemberFacts => ({
+  status,
+  statusReason: null,
+  roles: ['member'],
+  expired: false,
+  ...overrides,
+});
+
+/**
+ * PRODUCT.md's status table, written out by hand: for each action, the statuses it starts from with
+ * where it leads and the seat change, and the code refusing every other status.
+ */
+const TABLE: Record<
+  LifecycleAction,
+  { allowed: Partial<Record<MemberStatus, [MemberStatus | undefined, -1 | 0 | 1]>>; refusal: string }
+> = {
+  disable: { allowed: { active: ['disabled', 0] }, refusal: 'member.not_active' },
+  enable: { allowed: { disabled: ['active', 0] }, refusal: 'member.not_disabled' },
+  renew: { allowed: { active: ['active', 0], disabled: ['active', 0] }, refusal: 'member.not_renewable' },
+  remove: { allowed: { disabled: ['removed', -1] }, refusal: 'member.remove_needs_disabled' },
+  restore: { allowed: { removed: ['active', 1] }, refusal: 'member.not_removed' },
+  delete: {
+    allowed: {
+      invited: [undefined, -1],
+      invitation_expired: [undefined, 0],
+      declined: [undefined, 0],
+      pending: [undefined, -1],
+      rejected: [undefined, 0],
+    },
+    refusal: 'member.delete_needs_not_joined',
+  },
+  edit: {
+    allowed: {
+      invited: [undefined, 0],
+      invitation_expired: [undefined, 0],
+      declined: [undefined, 0],
+      pending: [undefined, 0],
+      rejected: [undefined, 0],
+      active: [undefined, 0],
+      disabled: [undefined, 0],
+    },
+    refusal: 'member.removed_read_only',
+  },
+  change_departments: {
+    allowed: { active: [undefined, 0], disabled: [undefined, 0] },
+    refusal: 'member.not_active_or_disabled',
+  },
+  reset_password: { allowed: { active: [undefined, 0] }, refusal: 'member.not_active' },
+};
+
+describe('transition: every action from every status', () => {
+  for (const [action, row] of Object.entries(TABLE) as [LifecycleAction, (typeof TABLE)[LifecycleAction]][]) {
+    for (const status of STATUSES) {
+      const expected = row.allowed[status];
+      it(`${action} from ${status}: ${expected ? `→ ${expected[0] ?? '(same/deleted)'}, seats ${expected[1]}` : row.refusal}`, () => {
+        const decision = transition(action, facts(status), 1);
+        if (expected) expect(decision).toEqual({ ok: true, to: expected[0], seats: expected[1] });
+        else expect(decision).toEqual({ ok: false, code: row.refusal });
+      });
+    }
+  }
+});
+
+describe('the owner', () => {
+  const owner = (status: MemberStatus) => facts(status, { roles: ['owner'] });
+
+  it.each(['disable', 'remove', 'delete'] as const)(
+    'cannot be the target of %s, whatever its status',
+    (action) => {
+      for (const status of STATUSES) {
+        expect(transition(action, owner(status), 5)).toEqual({ ok: false, code: 'member.owner_protected' });
+      }
+    },
+  );
+
+  it('may still be edited, renewed and have its password reset', () => {
+    expect(transition('edit', owner('active'), 0)).toMatchObject({ ok: true });
+    expect(transition('renew', owner('active'), 0)).toMatchObject({ ok: true, to: 'active' });
+    expect(transition('reset_password', owner('active'), 0)).toMatchObject({ ok: true });
+  });
+
+  it('keeps the owner role through role edits, and nobody else gets it that way', () => {
+    expect(roleChangeRefusal(owner('active'), ['admin'], 3)).toBe('member.owner_role_fixed');
+    expect(roleChangeRefusal(facts('active', { roles: ['admin'] }), ['owner'], 3)).toBe(
+      'member.owner_role_fixed',
+    );
+    expect(roleChangeRefusal(owner('active'), ['owner', 'member'], 0)).toBeUndefined();
+  });
+});
+
+describe('the last active admin', () => {
+  const admin = (status: MemberStatus) => facts(status, { roles: ['admin'] });
+
+  it('cannot be disabled when no other active admin is left, and can when one is', () => {
+    expect(transition('disable', admin('active'), 0)).toEqual({ ok: false, code: 'member.last_admin' });
+    expect(transition('disable', admin('active'), 1)).toEqual({ ok: true, to: 'disabled', seats: 0 });
+  });
+
+  it('counts only for active admins: a disabled admin can be removed with no other admin', () => {
+    expect(transition('remove', admin('disabled'), 0)).toEqual({ ok: true, to: 'removed', seats: -1 });
+  });
+
+  it('does not stop a plain member from being disabled, with or without admins', () => {
+    expect(transition('disable', facts('active'), 0)).toEqual({ ok: true, to: 'disabled', seats: 0 });
+  });
+
+  it('cannot lose the admin role by a role edit when it is the last one', () => {
+    expect(roleChangeRefusal(admin('active'), ['member'], 0)).toBe('member.last_admin');
+    expect(roleChangeRefusal(admin('active'), ['member'], 1)).toBeUndefined();
+    expect(roleChangeRefusal(admin('disabled'), ['member'], 0)).toBeUndefined();
+    expect(roleChangeRefusal(admin('active'), ['admin', 'member'], 0)).toBeUndefined();
+  });
+
+  it('knows owners and admins as admins, and only them', () => {
+    expect(isAdmin(['owner'])).toBe(true);
+    expect(isAdmin(['member', 'admin'])).toBe(true);
+    expect(isAdmin(['member', '3c0d2b1e-0000-4000-8000-000000000000'])).toBe(false);
+  });
+});
+
+describe('expiry', () => {
+  it('refuses to enable an expired member and asks for a renewal, which works', () => {
+    const expired = facts('disabled', { statusReason: 'expired', expired: true });
+    expect(transition('enable', expired, 1)).toEqual({ ok: false, code: 'member.expired_renew' });
+    expect(transition('renew', expired, 1)).toEqual({ ok: true, to: 'active', seats: 0 });
+  });
+
+  it('enables a member disabled for its expiry once the expiration time no longer lies in the past', () => {
+    const renewedElsewhere = facts('disabled', { statusReason: 'expired', expired: false });
+    expect(transition('enable', renewedElsewhere, 1)).toEqual({ ok: true, to: 'active', seats: 0 });
+  });
+});
+
+describe('seats', () => {
+  it('are held by invited, pending, active and disabled members only', () => {
+    expect([...SEATED].sort()).toEqual(['active', 'disabled', 'invited', 'pending']);
+    expect([...NOT_JOINED].sort()).toEqual([
+      'declined',
+      'invitation_expired',
+      'invited',
+      'pending',
+      'rejected',
+    ]);
+  });
+
+  it('change by one when a member starts or stops holding one', () => {
+    expect(seatChange('removed', 'active')).toBe(1);
+    expect(seatChange(undefined, 'invited')).toBe(1);
+    expect(seatChange('disabled', 'removed')).toBe(-1);
+    expect(seatChange('pending', undefined)).toBe(-1);
+    expect(seatChange('active', 'disabled')).toBe(0);
+    expect(seatChange('declined', undefined)).toBe(0);
+    expect(seatChange('invitation_expired', 'invited')).toBe(1);
+  });
+});
