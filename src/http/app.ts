@@ -16,6 +16,8 @@ import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { operationRoutes } from '../features/operations/operations.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
+import { groupRoutes } from '../features/roles/groups.routes.js';
+import { roleRoutes } from '../features/roles/roles.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
 import { registerAccessControl } from './auth.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
@@ -108,6 +110,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   accountRoutes(app, ctx);
   organizationRoutes(app, ctx);
   departmentRoutes(app, ctx);
+  roleRoutes(app, ctx);
+  groupRoutes(app, ctx);
   auditRoutes(app, ctx);
   accessRoutes(app);
   operationRoutes(app, ctx);

@@ -3,6 +3,7 @@ import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
 import { DepartmentErrors } from '../features/departments/departments.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
+import { GroupErrors, RoleErrors } from '../features/roles/roles.errors.js';
 import { localeOf } from './request-meta.js';
 
 /** Unique violations answered by constraint name: a race the service's own check could not see. */
@@ -12,6 +13,8 @@ const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
   accounts_phone_key: { code: AccountErrors['account.phone_taken'], field: 'phone' },
   organizations_domain_key: { code: OrganizationErrors['organization.domain_taken'], field: 'domain' },
   departments_sibling_name_key: { code: DepartmentErrors['department.name_taken'], field: 'name' },
+  org_roles_name_key: { code: RoleErrors['role.name_taken'], field: 'name' },
+  user_groups_name_key: { code: GroupErrors['group.name_taken'], field: 'name' },
 };
 
 interface DatabaseError {

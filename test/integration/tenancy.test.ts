@@ -16,6 +16,23 @@ type Org = Awaited<ReturnType<typeof createOrg>>['org'];
 const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> = {
   orgId: async (_ctx, org) => org.id,
   departmentId: async (ctx, org) => (await createDepartment(ctx, org.id)).id,
+  memberId: async (ctx, org) => (await addMember(ctx, org.id, (await createAccount(ctx)).id)).id,
+  roleId: async (ctx, org) =>
+    (
+      await ctx.db
+        .insertInto('org_roles')
+        .values({ org_id: org.id, name: `Role ${crypto.randomUUID()}`.slice(0, 30), permissions: [] })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
+  groupId: async (ctx, org) =>
+    (
+      await ctx.db
+        .insertInto('user_groups')
+        .values({ org_id: org.id, name: `Group ${crypto.randomUUID()}`.slice(0, 30) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
 };
 
 /** The org-scoped routes that exist today: the walk must find at least these. */
@@ -28,6 +45,17 @@ const KNOWN_ORG_ROUTES = [
   'POST /api/v1/orgs/:orgId/departments/:departmentId/move',
   'DELETE /api/v1/orgs/:orgId/departments/:departmentId',
   'PUT /api/v1/orgs/:orgId/departments/:departmentId/heads',
+  'GET /api/v1/orgs/:orgId/roles',
+  'POST /api/v1/orgs/:orgId/roles',
+  'PATCH /api/v1/orgs/:orgId/roles/:roleId',
+  'DELETE /api/v1/orgs/:orgId/roles/:roleId',
+  'GET /api/v1/orgs/:orgId/groups',
+  'POST /api/v1/orgs/:orgId/groups',
+  'PATCH /api/v1/orgs/:orgId/groups/:groupId',
+  'DELETE /api/v1/orgs/:orgId/groups/:groupId',
+  'GET /api/v1/orgs/:orgId/groups/:groupId/members',
+  'POST /api/v1/orgs/:orgId/groups/:groupId/members',
+  'DELETE /api/v1/orgs/:orgId/groups/:groupId/members/:memberId',
 ];
 
 const NOT_ACTIVE: MemberStatus[] = [

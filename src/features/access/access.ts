@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { type Permission, permissionsOf } from './permissions.js';
+import { isBuiltInRole, type Permission, permissionsOf } from './permissions.js';
 
 /** An account acting inside one organization, as an active member of it. */
 export interface OrgActor {
@@ -12,6 +12,42 @@ export interface OrgActor {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The entries of members.roles that may name a custom role: not built-in, shaped like a row id. */
+export function customRoleIds(roles: readonly string[]): string[] {
+  return roles.filter((role) => !isBuiltInRole(role) && UUID.test(role));
+}
+
+/**
+ * The custom roles that members of these orgs hold, each found only in its own org: a role id of
+ * another org in members.roles matches nothing and grants nothing.
+ */
+export async function loadCustomRoles(
+  db: Kysely<DB> | Transaction<DB>,
+  holders: readonly { orgId: string; roles: readonly string[] }[],
+): Promise<{ orgId: string; id: string; permissions: string[] }[]> {
+  const wanted = holders.flatMap((holder) => customRoleIds(holder.roles).map((id) => ({ ...holder, id })));
+  if (wanted.length === 0) return [];
+  const rows = await db
+    .selectFrom('org_roles')
+    .select(['org_id', 'id', 'permissions'])
+    .where(
+      'id',
+      'in',
+      wanted.map((entry) => entry.id),
+    )
+    .where(
+      'org_id',
+      'in',
+      wanted.map((entry) => entry.orgId),
+    )
+    .execute();
+  // Both lists may hold several orgs: keep only the pairs someone of that very org holds.
+  const pairs = new Set(wanted.map((entry) => `${entry.orgId}/${entry.id}`));
+  return rows
+    .filter((row) => pairs.has(`${row.org_id}/${row.id}`))
+    .map((row) => ({ orgId: row.org_id, id: row.id, permissions: row.permissions }));
+}
 
 /**
  * The account's standing in an org, or undefined when it is not an active member there — which the
@@ -31,11 +67,15 @@ export async function loadOrgActor(
     .where('status', '=', 'active')
     .executeTakeFirst();
   if (!member) return undefined;
+  const custom = await loadCustomRoles(db, [{ orgId, roles: member.roles }]);
   return {
     accountId,
     orgId,
     memberId: member.id,
     roles: member.roles,
-    permissions: permissionsOf(member.roles),
+    permissions: permissionsOf(
+      member.roles,
+      custom.map((role) => role.permissions),
+    ),
   };
 }

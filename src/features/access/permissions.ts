@@ -1,5 +1,5 @@
 /**
- * The permission catalogue: every action a role can allow. Built-in roles and, later, custom roles
+ * The permission catalogue: every action a role can allow. Built-in roles and custom roles (org_roles)
  * are lists of these keys; routes and services name the one they need.
  */
 export const PERMISSIONS = {
@@ -33,12 +33,31 @@ export const BUILT_IN_ROLES = {
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 
-/** The permissions a set of role keys grants. Unknown keys grant nothing (fail closed). */
-export function permissionsOf(roles: readonly string[]): Set<Permission> {
+/** Whether a role key names a built-in role (the others in members.roles are custom role ids). */
+export function isBuiltInRole(role: string): role is BuiltInRole {
+  return Object.hasOwn(BUILT_IN_ROLES, role);
+}
+
+/** Whether a string is a key of the permission catalogue. */
+export function isPermission(key: string): key is Permission {
+  return Object.hasOwn(PERMISSIONS, key);
+}
+
+/**
+ * The permissions a set of role keys grants, plus the permission lists of the member's custom roles
+ * (looked up by the caller in the member's own org). Unknown keys grant nothing (fail closed).
+ */
+export function permissionsOf(
+  roles: readonly string[],
+  customRoles: readonly (readonly string[])[] = [],
+): Set<Permission> {
   const granted = new Set<Permission>();
   for (const role of roles) {
-    const list: readonly Permission[] | undefined = BUILT_IN_ROLES[role as BuiltInRole];
-    for (const permission of list ?? []) granted.add(permission);
+    if (!isBuiltInRole(role)) continue;
+    for (const permission of BUILT_IN_ROLES[role]) granted.add(permission);
+  }
+  for (const list of customRoles) {
+    for (const key of list) if (isPermission(key)) granted.add(key);
   }
   return granted;
 }

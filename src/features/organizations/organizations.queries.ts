@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
+import { loadCustomRoles } from '../access/access.js';
 import { permissionsOf } from '../access/permissions.js';
 import { writeSearchKeys } from '../members/members.queries.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
@@ -23,7 +24,18 @@ export async function listMyOrganizations(db: Executor, accountId: string): Prom
     .where('members.status', '=', 'active')
     .orderBy('organizations.created_at')
     .execute();
-  return rows.map((row) => ({ ...row, permissions: [...permissionsOf(row.roles)].sort() }));
+  const custom = await loadCustomRoles(
+    db,
+    rows.map((row) => ({ orgId: row.id, roles: row.roles })),
+  );
+  return rows.map((row) => {
+    const held = custom.filter((role) => role.orgId === row.id && row.roles.includes(role.id));
+    const permissions = permissionsOf(
+      row.roles,
+      held.map((role) => role.permissions),
+    );
+    return { ...row, permissions: [...permissions].sort() };
+  });
 }
 
 export function toOrganization(row: OrganizationRow): Organization {

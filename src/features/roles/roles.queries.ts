@@ -1,0 +1,95 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** A custom role as stored. */
+export interface RoleRow {
+  id: string;
+  name: string;
+  description: string;
+  permissions: string[];
+}
+
+const ROLE_COLUMNS = ['id', 'name', 'description', 'permissions'] as const;
+
+/** The org's custom roles, in no particular order (the service sorts them for people). */
+export async function listCustomRoles(db: Executor, orgId: string): Promise<RoleRow[]> {
+  return db.selectFrom('org_roles').select(ROLE_COLUMNS).where('org_id', '=', orgId).execute();
+}
+
+/** One custom role of the org, locked for a change when `lock` is set. */
+export async function findRole(
+  trx: Executor,
+  orgId: string,
+  id: string,
+  lock = false,
+): Promise<RoleRow | undefined> {
+  return trx
+    .selectFrom('org_roles')
+    .select(ROLE_COLUMNS)
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .$if(lock, (q) => q.forUpdate())
+    .executeTakeFirst();
+}
+
+/** Whether another custom role of the org has this name, ignoring case (as the unique index does). */
+export async function roleNameTaken(
+  trx: Transaction<DB>,
+  orgId: string,
+  name: string,
+  exceptId?: string,
+): Promise<boolean> {
+  const row = await trx
+    .selectFrom('org_roles')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`lower(name) = lower(${name})`)
+    .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId as string))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** How many members (removed ones left out) hold each role key or custom role id. */
+export async function roleMemberCounts(db: Executor, orgId: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ role: string; count: number }>`
+    select r.role, count(*)::int as count
+    from members m cross join lateral unnest(m.roles) as r(role)
+    where m.org_id = ${orgId} and m.status <> 'removed'
+    group by r.role`.execute(db);
+  return new Map(rows.map((row) => [row.role, row.count]));
+}
+
+/** Members of the org, removed ones left out, holding the role. */
+export async function countRoleHolders(trx: Transaction<DB>, orgId: string, roleId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where('status', '!=', 'removed')
+    .where(sql<boolean>`roles @> array[${roleId}]::text[]`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Takes a deleted role away from the removed members that still list it, so a restored member does not
+ * come back with a dangling id; one left without any role keeps the plain member role. Bumps their
+ * versions and returns their ids.
+ */
+export async function stripRoleFromRemoved(
+  trx: Transaction<DB>,
+  orgId: string,
+  roleId: string,
+): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    update members set
+      roles = case when cardinality(array_remove(roles, ${roleId}::text)) = 0 then array['member']::text[]
+                   else array_remove(roles, ${roleId}::text) end,
+      version = version + 1,
+      updated_at = now()
+    where org_id = ${orgId} and status = 'removed' and roles @> array[${roleId}]::text[]
+    returning id`.execute(trx);
+  return rows.map((row) => row.id);
+}
