@@ -10,6 +10,16 @@ import type {
   DepartmentSearchHit as ServerDepartmentSearchHit,
 } from '../../src/features/departments/departments.schemas.js';
 import type {
+  CreateMemberBody as ServerCreateMemberBody,
+  CreateMemberResponse as ServerCreateMemberResponse,
+  MemberCounts as ServerMemberCounts,
+  MemberDetails as ServerMemberDetails,
+  MemberSummary as ServerMemberSummary,
+  ResetPasswordResponse as ServerResetPasswordResponse,
+  StatusTab as ServerStatusTab,
+  UpdateMemberBody as ServerUpdateMemberBody,
+} from '../../src/features/members/members.schemas.js';
+import type {
   MailboxPage,
   OperationsStatus as ServerStatus,
 } from '../../src/features/operations/operations.schemas.js';
@@ -77,3 +87,30 @@ export const ORG_MANAGE = 'org.manage';
 
 /** The permission that lets someone read the organization's audit log. */
 export const AUDIT_READ = 'audit.read';
+
+/** A row of the member table. */
+export type MemberSummary = ServerMemberSummary;
+
+/** Every field of a member: the details drawer and the edit dialog. */
+export type MemberDetails = ServerMemberDetails;
+
+export type MemberStatus = MemberSummary['status'];
+
+/** A status tab of the member table (`all` is everyone but removed members). */
+export type StatusTab = ServerStatusTab;
+
+export type MemberCounts = Static<typeof ServerMemberCounts>;
+
+export type CreateMemberBody = ServerCreateMemberBody;
+
+export type CreateMemberResponse = Static<typeof ServerCreateMemberResponse>;
+
+export type UpdateMemberBody = ServerUpdateMemberBody;
+
+export type ResetPasswordResponse = Static<typeof ServerResetPasswordResponse>;
+
+/** The permission that lets someone see the member table and a member's details. */
+export const MEMBERS_READ = 'members.read';
+
+/** The permission that lets someone add, edit, disable and remove members. */
+export const MEMBERS_MANAGE = 'members.manage';

@@ -88,7 +88,8 @@ export interface ApiClient {
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
-  del<T>(path: string): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
+  del<T>(path: string, query?: Query): Promise<T>;
 }
 
 export interface UseApiOptions {
@@ -123,7 +124,8 @@ export function useApi({ redirectOnSignedOut = true }: UseApiOptions = {}): ApiC
       get: (path, query, signal) => call(path, { query, signal }),
       post: (path, body) => call(path, { method: 'POST', body: body ?? {} }),
       patch: (path, body) => call(path, { method: 'PATCH', body }),
-      del: (path) => call(path, { method: 'DELETE' }),
+      put: (path, body) => call(path, { method: 'PUT', body }),
+      del: (path, query) => call(path, { method: 'DELETE', query }),
     };
   }, [navigate, redirectOnSignedOut]);
 }

@@ -26,12 +26,16 @@ import {
   DEPARTMENTS_READ,
   type Department,
   type DepartmentSearchHit,
+  MEMBERS_MANAGE,
+  MEMBERS_READ,
 } from '../../api-types';
 import { Forbidden } from '../../components/Forbidden';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { hasPermission, useSession } from '../../session';
+import { AddMemberButton } from '../Members/AddMemberDialog';
+import { MembersPanel } from '../Members/MembersPanel';
 import {
   DepartmentNameModal,
   departmentsKey,
@@ -42,14 +46,19 @@ import { buildTree, type DepartmentNode, pathTo } from './department-tree';
 
 type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'delete';
 
-/** Members & Departments: the department tree with its node menu, and the selected department's details. */
+/**
+ * Members & Departments: the department tree with its node menu on the left; on the right the selected
+ * department's details and its members.
+ */
 export function DepartmentsPage() {
   const { t } = useTranslation();
   const { orgId = '' } = useParams<{ orgId: string }>();
-  const { organizations } = useSession();
+  const { account, organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
   const canRead = hasPermission(summary, DEPARTMENTS_READ);
   const canManage = hasPermission(summary, DEPARTMENTS_MANAGE);
+  const canReadMembers = hasPermission(summary, MEMBERS_READ);
+  const canManageMembers = hasPermission(summary, MEMBERS_MANAGE);
   const api = useApi();
   const queryClient = useQueryClient();
   const { modal, message } = App.useApp();
@@ -208,19 +217,29 @@ export function DepartmentsPage() {
       title={t('departments.title')}
       description={t('departments.description')}
       extra={
-        canManage ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            disabled={!root}
-            onClick={() => {
-              const parent = selected ?? root;
-              if (parent) setNameDialog({ kind: 'create', parentId: parent.id });
-            }}
-          >
-            {t('departments.new')}
-          </Button>
-        ) : null
+        <>
+          {canManage ? (
+            <Button
+              icon={<PlusOutlined />}
+              disabled={!root}
+              onClick={() => {
+                const parent = selected ?? root;
+                if (parent) setNameDialog({ kind: 'create', parentId: parent.id });
+              }}
+            >
+              {t('departments.new')}
+            </Button>
+          ) : null}
+          {canManageMembers && summary ? (
+            <AddMemberButton
+              orgId={orgId}
+              domain={summary.domain}
+              departments={departments}
+              departmentId={selected?.id}
+              type="primary"
+            />
+          ) : null}
+        </>
       }
     />
   );
@@ -245,7 +264,7 @@ export function DepartmentsPage() {
     <>
       {header}
       <Row gutter={16} wrap={false}>
-        <Col flex="360px" style={{ minWidth: 0 }}>
+        <Col flex="300px" style={{ minWidth: 0 }}>
           <Card title={t('departments.treeTitle')} size="small">
             <Input.Search
               aria-label={t('departments.search')}
@@ -301,6 +320,7 @@ export function DepartmentsPage() {
         <Col flex="auto" style={{ minWidth: 0 }}>
           {selected ? (
             <Card
+              size="small"
               title={
                 <Typography.Title level={4} style={{ margin: 0 }}>
                   {selected.name}
@@ -321,9 +341,9 @@ export function DepartmentsPage() {
               }
             >
               <Descriptions
-                column={1}
+                column={2}
+                size="small"
                 items={[
-                  { key: 'name', label: t('departments.name'), children: selected.name },
                   {
                     key: 'path',
                     label: t('departments.path'),
@@ -345,6 +365,18 @@ export function DepartmentsPage() {
           ) : (
             <Empty description={t('departments.none')} />
           )}
+          {canReadMembers && summary ? (
+            <div style={{ marginTop: 16 }}>
+              <MembersPanel
+                orgId={orgId}
+                domain={summary.domain}
+                departments={departments}
+                department={selected}
+                canManage={canManageMembers}
+                selfAccountId={account.id}
+              />
+            </div>
+          ) : null}
         </Col>
       </Row>
       <DepartmentNameModal

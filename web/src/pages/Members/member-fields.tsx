@@ -1,0 +1,170 @@
+import type { FormRule } from 'antd';
+import { Form, Input, InputNumber, Select } from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { FieldName } from '../../form-errors';
+import { PHONE_PATTERN } from '../../validation';
+import type { Option } from './use-role-options';
+
+/** Server error codes that concern one field of the add and edit dialogs. */
+export const MEMBER_FIELD_CODES: Record<string, FieldName> = {
+  'member.invalid_name': 'name',
+  'account.name_not_editable': 'name',
+  'member.departments_required': 'departments',
+  'member.department_not_found': 'departments',
+  'member.role_not_found': 'roles',
+  'member.owner_role_fixed': 'roles',
+  'member.last_admin': 'roles',
+  'member.invalid_account_name': 'accountName',
+  'account.invalid_username': 'accountName',
+  'account.username_taken': 'accountName',
+  'member.contact_required': 'email',
+  'account.email_taken': 'email',
+  'member.invalid_phone': 'phone',
+  'account.invalid_phone': 'phone',
+  'account.phone_taken': 'phone',
+  'member.employee_id_taken': 'employeeId',
+  'member.group_not_found': 'groupIds',
+  'member.expiry_in_past': 'expiresAt',
+};
+
+/** Every field of the add and edit dialogs, for placing `details.fields` errors. */
+export const MEMBER_FIELDS: FieldName[] = [
+  'name',
+  'departments',
+  'roles',
+  'accountName',
+  'password',
+  'email',
+  'phone',
+  'employeeId',
+  'workLocation',
+  'groupIds',
+  'orgEmail',
+  'directoryOrder',
+  'expiresAt',
+];
+
+/** What Form.Item hands its control besides value and onChange: the label's target and the error's ids. */
+export interface AriaProps {
+  id?: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean | 'true' | 'false';
+  'aria-required'?: boolean | 'true' | 'false';
+}
+
+/** `2026-01-31T09:30` in the viewer's time zone, as a datetime-local input shows it. */
+function toLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(
+    date.getMinutes(),
+  )}`;
+}
+
+/**
+ * A date and time in the viewer's time zone, as an ISO timestamp (or null when empty). The browser's own
+ * picker: antd's needs dayjs values, and dayjs is not a dependency of the console.
+ */
+export function ExpiryInput({
+  value,
+  onChange,
+  ...aria
+}: AriaProps & {
+  value?: string | null;
+  onChange?: (value: string | null) => void;
+}) {
+  return (
+    <Input
+      {...aria}
+      type="datetime-local"
+      value={toLocalInput(value)}
+      min={toLocalInput(new Date().toISOString())}
+      onChange={(event) => onChange?.(event.target.value ? new Date(event.target.value).toISOString() : null)}
+      style={{ maxWidth: 260 }}
+    />
+  );
+}
+
+/** An expiration time, when given, lies in the future (the server says the same: member.expiry_in_past). */
+export function expiryRules(t: TFunction): FormRule[] {
+  return [
+    {
+      validator: async (_rule, value: string | null | undefined) => {
+        if (value && new Date(value).getTime() <= Date.now()) throw new Error(t('members.expiryInPast'));
+      },
+    },
+  ];
+}
+
+/** The email field of a managed account: it, the phone, or both. */
+export function contactRules(t: TFunction, required: boolean): FormRule[] {
+  return [
+    { type: 'email', message: t('validation.emailInvalid') },
+    ({ getFieldValue }) => ({
+      validator: async (_rule, value: string | undefined) => {
+        if (required && !value?.trim() && !String(getFieldValue('phone') ?? '').trim()) {
+          throw new Error(t('members.contactRequired'));
+        }
+      },
+    }),
+  ];
+}
+
+/** A mobile number as people type it. */
+export function phoneRules(t: TFunction): FormRule[] {
+  return [{ pattern: PHONE_PATTERN, message: t('validation.phoneInvalid') }];
+}
+
+/** The organization's own fields of a member: the add dialog's "More" and part of the edit dialog. */
+export function OrgFields({ groups }: { groups: Option[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name="employeeId" label={t('members.employeeId')}>
+        <Input maxLength={40} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="workLocation" label={t('members.workLocation')}>
+        <Input maxLength={100} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="groupIds" label={t('members.groups')}>
+        <Select
+          mode="multiple"
+          options={groups}
+          placeholder={groups.length === 0 ? t('members.noGroups') : undefined}
+          optionFilterProp="label"
+        />
+      </Form.Item>
+      <Form.Item
+        name="orgEmail"
+        label={t('members.orgEmail')}
+        rules={[{ type: 'email', message: t('validation.emailInvalid') }]}
+      >
+        <Input type="email" maxLength={254} autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="directoryOrder"
+        label={t('members.directoryOrder')}
+        extra={t('members.directoryOrderHelp')}
+        rules={[{ type: 'integer', min: 1, max: 10000, message: t('members.directoryOrderInvalid') }]}
+      >
+        <InputNumber min={1} max={10000} precision={0} style={{ width: 160 }} />
+      </Form.Item>
+      <Form.Item
+        name="expiresAt"
+        label={t('members.expiresAt')}
+        extra={t('members.expiresAtHelp')}
+        rules={expiryRules(t)}
+      >
+        <ExpiryInput />
+      </Form.Item>
+    </>
+  );
+}
+
+/** Trims a text field; an empty one is absent. */
+export function optionalText(value: string | null | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
