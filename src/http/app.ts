@@ -14,6 +14,7 @@ import { accessRoutes } from '../features/access/access.routes.js';
 import { accountRoutes } from '../features/accounts/accounts.routes.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
+import { memberRoutes } from '../features/members/members.routes.js';
 import { operationRoutes } from '../features/operations/operations.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
 import { groupRoutes } from '../features/roles/groups.routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   accountRoutes(app, ctx);
   organizationRoutes(app, ctx);
   departmentRoutes(app, ctx);
+  memberRoutes(app, ctx);
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);
   auditRoutes(app, ctx);

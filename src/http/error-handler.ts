@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
 import { DepartmentErrors } from '../features/departments/departments.errors.js';
+import { MemberErrors } from '../features/members/members.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
 import { GroupErrors, RoleErrors } from '../features/roles/roles.errors.js';
 import { localeOf } from './request-meta.js';
@@ -13,8 +14,20 @@ const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
   accounts_phone_key: { code: AccountErrors['account.phone_taken'], field: 'phone' },
   organizations_domain_key: { code: OrganizationErrors['organization.domain_taken'], field: 'domain' },
   departments_sibling_name_key: { code: DepartmentErrors['department.name_taken'], field: 'name' },
+  members_employee_id_key: { code: MemberErrors['member.employee_id_taken'], field: 'employeeId' },
   org_roles_name_key: { code: RoleErrors['role.name_taken'], field: 'name' },
   user_groups_name_key: { code: GroupErrors['group.name_taken'], field: 'name' },
+};
+
+/**
+ * Foreign-key violations answered by constraint name: a row referred to was deleted meanwhile
+ * (a department deleted while a member was being put in it).
+ */
+const FOREIGN_KEY_ERRORS: Record<string, { code: string; field: string }> = {
+  member_departments_department_same_org: {
+    code: MemberErrors['member.department_not_found'],
+    field: 'departments',
+  },
 };
 
 interface DatabaseError {
@@ -27,6 +40,10 @@ function toAppError(error: unknown): AppError | null {
   const dbError = error as DatabaseError;
   if (dbError?.code === '23505' && dbError.constraint && CONSTRAINT_ERRORS[dbError.constraint]) {
     const { code, field } = CONSTRAINT_ERRORS[dbError.constraint] as { code: string; field: string };
+    return new AppError(code, { field });
+  }
+  if (dbError?.code === '23503' && dbError.constraint && FOREIGN_KEY_ERRORS[dbError.constraint]) {
+    const { code, field } = FOREIGN_KEY_ERRORS[dbError.constraint] as { code: string; field: string };
     return new AppError(code, { field });
   }
   const fastifyError = error as FastifyError;

@@ -18,6 +18,7 @@ export interface JsonSchema {
   pattern?: string;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
   minimum?: number;
   maximum?: number;
   default?: unknown;
@@ -130,7 +131,9 @@ export function sampleOf(schema: JsonSchema, where = 'schema', requiredOnly = fa
           .map(([key, value]) => [key, sampleOf(value, `${where}.${key}`, requiredOnly)]),
       );
     case 'array':
-      return [];
+      return Array.from({ length: schema.minItems ?? 0 }, (_, i) =>
+        sampleOf(schema.items ?? {}, `${where}[${i}]`, requiredOnly),
+      );
     case 'string':
       return sampleString(schema, where);
     case 'integer':

@@ -78,9 +78,10 @@ export function accountRoutes(app: App, ctx: AppContext): void {
       config: { access: { kind: 'session', passwordChange: true } },
       schema: {
         tags: ['me'],
-        summary: 'Change your own language or (personal accounts) name',
+        summary:
+          'Change your own name, language, email or mobile number (a new email or phone needs your password)',
         body: UpdateMeBody,
-        response: { 200: MeResponse, ...errorResponses(400, 401, 403) },
+        response: { 200: MeResponse, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request) => ({

@@ -27,10 +27,17 @@ export const SignInBody = Body({
 
 export const ChangePasswordBody = Body({ currentPassword: Password, newPassword: Password });
 
+/** A person edits their own name, language, email and phone; a new email or phone needs the password. */
 export const UpdateMeBody = Body({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  name: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 80, description: '1–20 characters a person sees' }),
+  ),
   locale: Type.Optional(Locale),
+  email: Type.Optional(Type.Union([Email, Type.Null()])),
+  phone: Type.Optional(Type.Union([Type.String({ minLength: 3, maxLength: 32 }), Type.Null()])),
+  currentPassword: Type.Optional(Password),
 });
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const StartRegistrationBody = Body({
   email: Type.Optional(Email),

@@ -4,12 +4,15 @@ import type { Account } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
+import { assertSignInNamesFree, notifyContactChanged } from '../members/members.contact.js';
+import { MemberErrors } from '../members/members.errors.js';
+import { writeSearchKeys } from '../members/members.queries.js';
 import { clearHits, recordHit, retryAfter, type ThrottleRule } from '../throttles/throttles.js';
 import { AccountErrors } from './accounts.errors.js';
 import { passwordChangedMessage } from './accounts.messages.js';
 import { findAccountById, findAccountByLogin, toMe } from './accounts.queries.js';
-import type { Me } from './accounts.schemas.js';
-import { normalizeName, normalizePhone } from './identifiers.js';
+import type { Me, UpdateMeBody } from './accounts.schemas.js';
+import { normalizeEmail, normalizeName, normalizePhone } from './identifiers.js';
 import { checkPassword, type PasswordContext } from './password-policy.js';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
@@ -105,13 +108,39 @@ export async function getMe(ctx: AppContext, principal: Principal): Promise<Me> 
   return toMe(account);
 }
 
-/** A person edits their own language and, on a personal account, their own name. */
+/**
+ * A person edits their own profile: language, name (managed accounts too), email and mobile number.
+ * A new email or phone needs the current password, keeps one of the two, and is told to the old
+ * address [ASVS 6.3.7]; every org the person belongs to sees the new name in its directory.
+ */
 export async function updateMe(
   ctx: AppContext,
   meta: RequestMeta,
   principal: Principal,
-  input: { name?: string; locale?: 'en' | 'zh-CN' },
+  input: UpdateMeBody,
 ): Promise<Me> {
+  const name = input.name === undefined ? undefined : normalizeName(input.name);
+  if (name === undefined && input.name !== undefined) {
+    throw new AppError(CommonErrors['request.invalid'], { summary: 'name', field: 'name' });
+  }
+  const email = input.email === undefined ? undefined : input.email && normalizeEmail(input.email);
+  const phone =
+    input.phone === undefined || input.phone === null
+      ? input.phone
+      : normalizePhone(input.phone, ctx.config.defaultPhoneRegion);
+  if (phone === undefined && input.phone) {
+    throw new AppError(AccountErrors['account.invalid_phone'], { field: 'phone' });
+  }
+  const current = await findAccountById(ctx.db, principal.accountId);
+  if (!current) throw new AppError(CommonErrors['auth.required']);
+  const contactChanges =
+    (email !== undefined && email !== current.email) || (phone !== undefined && phone !== current.phone);
+  if (
+    contactChanges &&
+    !(input.currentPassword && (await verifyPassword(current.password_hash, input.currentPassword)))
+  ) {
+    throw new AppError(AccountErrors['auth.invalid_credentials'], { field: 'currentPassword' });
+  }
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('accounts')
@@ -119,30 +148,43 @@ export async function updateMe(
       .where('id', '=', principal.accountId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    let name: string | undefined;
-    if (input.name !== undefined) {
-      if (before.kind === 'managed') throw new AppError(AccountErrors['account.name_not_editable']);
-      name = normalizeName(input.name);
-      if (!name) throw new AppError(CommonErrors['request.invalid'], { summary: 'name', field: 'name' });
+    const next = {
+      name: name ?? before.name,
+      locale: input.locale ?? before.locale,
+      email: email === undefined ? before.email : email,
+      phone: phone === undefined ? before.phone : phone,
+    };
+    if (!next.email && !next.phone) {
+      throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
     }
+    await assertSignInNamesFree(
+      trx,
+      {
+        email: next.email === before.email ? null : next.email,
+        phone: next.phone === before.phone ? null : next.phone,
+      },
+      before.id,
+    );
     const after = await trx
       .updateTable('accounts')
-      .set({
-        ...(name ? { name } : {}),
-        ...(input.locale ? { locale: input.locale } : {}),
-        updated_at: sql`now()`,
-      })
+      .set({ ...next, updated_at: sql`now()` })
       .where('id', '=', principal.accountId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const fields = (['name', 'locale', 'email', 'phone'] as const).filter((f) => before[f] !== after[f]);
+    if (fields.length === 0) return toMe(after);
+    await notifyContactChanged(trx, ctx.boss, before, after, null);
+    if (fields.some((field) => field !== 'locale')) {
+      await writeSearchKeys(trx, { accountId: after.id });
+    }
     await recordAudit(trx, meta, {
       orgId: null,
       actorAccountId: principal.accountId,
       action: 'account.updated',
       targetType: 'account',
       targetId: principal.accountId,
-      before: { name: before.name, locale: before.locale },
-      after: { name: after.name, locale: after.locale },
+      before: Object.fromEntries(fields.map((field) => [field, before[field]])),
+      after: Object.fromEntries(fields.map((field) => [field, after[field]])),
     });
     return toMe(after);
   });

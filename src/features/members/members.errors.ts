@@ -41,6 +41,11 @@ export const MemberErrors = defineErrors({
     en: 'Choose at least one department, and mark exactly one of them as primary.',
     zh: '请至少选择一个部门，并将其中恰好一个设为主部门。',
   },
+  'member.department_duplicate': {
+    status: 400,
+    en: 'The same department is chosen twice. Choose each department once, with one position.',
+    zh: '同一个部门被选择了两次。每个部门只能选择一次，并填写一个职位。',
+  },
   'member.department_not_found': {
     status: 422,
     en: 'One of the chosen departments does not exist in this organization any more. Reload the tree and choose again.',

@@ -79,16 +79,19 @@ export const MemberResponse = Type.Object({ member: MemberDetails });
 
 export const MemberParams = Type.Object({ orgId: Uuid, memberId: Uuid }, { additionalProperties: false });
 
-export const MemberListQuery = Type.Object({
-  departmentId: Type.Optional(Uuid),
-  includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
-  status: Type.Optional(StatusTab),
-  q: Type.Optional(
-    Type.String({ maxLength: 64, description: 'Name, account, email, phone, employee ID or pinyin' }),
-  ),
-  cursor: Type.Optional(Type.String({ maxLength: 300 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-});
+export const MemberListQuery = Type.Object(
+  {
+    departmentId: Type.Optional(Uuid),
+    includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
+    status: Type.Optional(StatusTab),
+    q: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Name, account, email, phone, employee ID or pinyin' }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { additionalProperties: false },
+);
 export type MemberListQuery = Static<typeof MemberListQuery>;
 
 export const MemberPage = Type.Object({
@@ -96,7 +99,12 @@ export const MemberPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const MemberCountsQuery = Type.Omit(MemberListQuery, ['status', 'cursor', 'limit']);
+export const MemberCountsQuery = Type.Object(
+  Type.Omit(MemberListQuery, ['status', 'cursor', 'limit']).properties,
+  {
+    additionalProperties: false,
+  },
+);
 export const MemberCounts = Type.Object({
   tabs: Type.Record(Type.String(), Type.Integer(), { description: 'Members per status tab' }),
 });
@@ -183,7 +191,10 @@ export const RestoreBody = Body({
   confirmEmailConflict: Type.Optional(Type.Boolean()),
 });
 
-export const DeleteMemberQuery = Type.Object({ version: Type.Integer({ minimum: 1 }) });
+export const DeleteMemberQuery = Type.Object(
+  { version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 
 export const ResetPasswordBody = Body({
   mode: Type.Union([Type.Literal('generate'), Type.Literal('set'), Type.Literal('link')]),

@@ -18,6 +18,7 @@ export async function listMyOrganizations(db: Executor, accountId: string): Prom
       'organizations.name',
       'organizations.code',
       'organizations.domain',
+      'members.id as memberId',
       'members.roles',
     ])
     .where('members.account_id', '=', accountId)

@@ -16,6 +16,7 @@ export const OrgSummary = Type.Object({
   name: Type.String(),
   code: Type.String(),
   domain: Type.String(),
+  memberId: Uuid,
   roles: Type.Array(Type.String()),
   permissions: Type.Array(Type.String()),
 });

@@ -1,0 +1,222 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { BUILT_IN_ROLES } from '../access/permissions.js';
+import { MemberErrors } from './members.errors.js';
+
+/**
+ * The shared checks of a member's org-owned assignments — departments, roles, user groups — used by
+ * adding, editing, changing departments and importing, so each rule is written once.
+ */
+
+/** A department as a request names it. */
+export interface DepartmentChoice {
+  readonly departmentId: string;
+  readonly position?: string | null;
+  readonly isPrimary?: boolean;
+}
+
+/** A department assignment as stored: exactly one of a member's is primary. */
+export interface AssignedDepartment {
+  readonly departmentId: string;
+  readonly position: string | null;
+  readonly isPrimary: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks a list of departments without the database: at least one, none twice, at most one marked
+ * primary (none marked: the first is). Positions are trimmed; an empty one is none. Primary first.
+ */
+export function planDepartments(choices: readonly DepartmentChoice[]): AssignedDepartment[] {
+  if (choices.length === 0) {
+    throw new AppError(MemberErrors['member.departments_required'], { field: 'departments' });
+  }
+  const ids = choices.map((choice) => choice.departmentId.toLowerCase());
+  if (new Set(ids).size !== ids.length) {
+    throw new AppError(MemberErrors['member.department_duplicate'], { field: 'departments' });
+  }
+  const marked = choices.filter((choice) => choice.isPrimary === true).length;
+  if (marked > 1) throw new AppError(MemberErrors['member.departments_required'], { field: 'departments' });
+  const primaryIndex = marked === 0 ? 0 : choices.findIndex((choice) => choice.isPrimary === true);
+  const planned = choices.map((choice, index) => ({
+    departmentId: ids[index] as string,
+    position: choice.position?.trim() || null,
+    isPrimary: index === primaryIndex,
+  }));
+  return [...planned.filter((d) => d.isPrimary), ...planned.filter((d) => !d.isPrimary)];
+}
+
+/** Whether two assignment lists say the same thing (order aside from the primary). */
+export function sameDepartments(a: readonly AssignedDepartment[], b: readonly AssignedDepartment[]): boolean {
+  const key = (list: readonly AssignedDepartment[]) =>
+    list
+      .map((d) => `${d.departmentId}|${d.isPrimary}|${d.position ?? ''}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
+}
+
+/** A member's departments as stored, primary first. */
+export async function currentDepartments(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberId: string,
+): Promise<AssignedDepartment[]> {
+  const rows = await trx
+    .selectFrom('member_departments')
+    .select(['department_id', 'position', 'is_primary'])
+    .where('org_id', '=', orgId)
+    .where('member_id', '=', memberId)
+    .orderBy('is_primary', 'desc')
+    .orderBy('department_id')
+    .execute();
+  return rows.map((row) => ({
+    departmentId: row.department_id,
+    position: row.position,
+    isPrimary: row.is_primary,
+  }));
+}
+
+/**
+ * Validates a member's departments (all in the org, else member.department_not_found; one primary;
+ * no duplicates) and makes them its only ones. Holds the org's tree lock in share mode, so a
+ * department being deleted meanwhile either sees this member or is gone before it is checked here.
+ */
+export async function assignDepartments(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberId: string,
+  departments: readonly DepartmentChoice[],
+): Promise<AssignedDepartment[]> {
+  const planned = planDepartments(departments);
+  await trx
+    .selectFrom('departments')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('is_root', '=', true)
+    .forShare()
+    .execute();
+  const ids = planned.map((d) => d.departmentId);
+  const wellFormed = ids.filter((id) => UUID.test(id));
+  const found = wellFormed.length
+    ? await trx
+        .selectFrom('departments')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('id', 'in', wellFormed)
+        .execute()
+    : [];
+  const known = new Set(found.map((row) => row.id));
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) {
+    throw new AppError(MemberErrors['member.department_not_found'], {
+      field: 'departments',
+      departmentIds: missing,
+    });
+  }
+  await trx
+    .deleteFrom('member_departments')
+    .where('org_id', '=', orgId)
+    .where('member_id', '=', memberId)
+    .execute();
+  await trx
+    .insertInto('member_departments')
+    .values(
+      planned.map((d) => ({
+        org_id: orgId,
+        member_id: memberId,
+        department_id: d.departmentId,
+        is_primary: d.isPrimary,
+        position: d.position,
+      })),
+    )
+    .execute();
+  return planned;
+}
+
+const GRANTABLE_BUILT_IN = new Set(Object.keys(BUILT_IN_ROLES).filter((role) => role !== 'owner'));
+
+/**
+ * A role list checked against the org: each a built-in key or the id of one of the org's custom roles
+ * (else member.role_not_found). `owner` is given only where the member holds it already
+ * (`keepsOwner`); ownership moves only by a transfer. Duplicates are dropped.
+ */
+export async function resolveRoles(
+  trx: Transaction<DB>,
+  orgId: string,
+  roles: readonly string[],
+  keepsOwner = false,
+): Promise<string[]> {
+  const wanted = [...new Set(roles.map((role) => (UUID.test(role) ? role.toLowerCase() : role)))];
+  if (wanted.includes('owner') && !keepsOwner) {
+    throw new AppError(MemberErrors['member.owner_role_fixed'], { field: 'roles' });
+  }
+  const custom = wanted.filter((role) => role !== 'owner' && !GRANTABLE_BUILT_IN.has(role));
+  const unknown = custom.find((role) => !UUID.test(role));
+  if (unknown !== undefined) {
+    throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: unknown });
+  }
+  if (custom.length > 0) {
+    const found = await trx
+      .selectFrom('org_roles')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', 'in', custom)
+      .execute();
+    const known = new Set(found.map((row) => row.id));
+    const missing = custom.find((role) => !known.has(role));
+    if (missing !== undefined) {
+      throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: missing });
+    }
+  }
+  return wanted;
+}
+
+/**
+ * Makes exactly these user groups of the org a member's groups (else member.group_not_found).
+ * Returns the group ids without duplicates.
+ */
+export async function assignGroups(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberId: string,
+  groupIds: readonly string[],
+): Promise<string[]> {
+  const wanted = [...new Set(groupIds.map((id) => id.toLowerCase()))];
+  if (wanted.length > 0) {
+    const found = wanted.every((id) => UUID.test(id))
+      ? await trx
+          .selectFrom('user_groups')
+          .select('id')
+          .where('org_id', '=', orgId)
+          .where('id', 'in', wanted)
+          .execute()
+      : [];
+    if (found.length !== wanted.length) {
+      throw new AppError(MemberErrors['member.group_not_found'], { field: 'groupIds' });
+    }
+  }
+  await trx
+    .deleteFrom('member_groups')
+    .where('org_id', '=', orgId)
+    .where('member_id', '=', memberId)
+    .execute();
+  if (wanted.length > 0) {
+    await trx
+      .insertInto('member_groups')
+      .values(wanted.map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })))
+      .execute();
+  }
+  return wanted;
+}
+
+/**
+ * Serializes the changes that can take an org's last active admin away (role edits, disabling,
+ * removing): take this before locking the member, then count the other admins. Two admins demoting
+ * each other at once cannot both see the other as the admin who remains.
+ */
+export async function lockAdminChanges(trx: Transaction<DB>, orgId: string): Promise<void> {
+  await trx.selectFrom('organizations').select('id').where('id', '=', orgId).forNoKeyUpdate().execute();
+}

@@ -1,0 +1,190 @@
+import { sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { queueMessage } from '../../notify/outbox.js';
+import type { OrgActor } from '../access/access.js';
+import { assertPasswordPolicy } from '../accounts/accounts.service.js';
+import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/identifiers.js';
+import { generatePassword, hashPassword } from '../accounts/passwords.js';
+import { recordAudit } from '../audit/audit.js';
+import { assignDepartments, assignGroups, planDepartments, resolveRoles } from './members.assign.js';
+import { assertSignInNamesFree } from './members.contact.js';
+import { MemberErrors } from './members.errors.js';
+import { memberWelcomeMessage } from './members.messages.js';
+import { requireMemberDetails, takeSeats, writeSearchKeys } from './members.queries.js';
+import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
+
+/** A temporary password stops working when unused for this long (SECURITY.md, seed 001). */
+export const TEMPORARY_PASSWORD_HOURS = 72;
+
+/** The part of a managed username before '@' and the org's domain. */
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+
+/** A person's name as stored, or member.invalid_name. */
+export function requireMemberName(raw: string): string {
+  const name = normalizeName(raw);
+  if (!name) throw new AppError(MemberErrors['member.invalid_name'], { field: 'name' });
+  return name;
+}
+
+/** A mobile number in E.164 form, or member.invalid_phone. */
+export function requireMemberPhone(ctx: AppContext, raw: string): string {
+  const phone = normalizePhone(raw, ctx.config.defaultPhoneRegion);
+  if (!phone) throw new AppError(MemberErrors['member.invalid_phone'], { field: 'phone' });
+  return phone;
+}
+
+/** An expiration time as a Date, refused unless it lies in the future. */
+export function requireFutureExpiry(raw: string): Date {
+  const expiresAt = new Date(raw);
+  if (!(expiresAt.getTime() > Date.now())) {
+    throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
+  }
+  return expiresAt;
+}
+
+/** An optional free-text org field trimmed; empty is none. */
+export function optionalText(value: string | null | undefined): string | null {
+  return value?.trim() || null;
+}
+
+/**
+ * Seed 003's "Add Member": creates a managed account (`<accountName>@<org domain>`) with a temporary
+ * password and makes it an active member, taking a seat of the member limit. A generated password is
+ * sent to the person (email, else SMS); a typed one is handed over by the admin and not sent.
+ */
+export async function createMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  input: CreateMemberBody,
+): Promise<{ member: MemberDetails; passwordSentTo: 'email' | 'sms' | null }> {
+  const name = requireMemberName(input.name);
+  const accountName = input.accountName.trim().toLowerCase();
+  if (!ACCOUNT_NAME.test(accountName)) {
+    throw new AppError(MemberErrors['member.invalid_account_name'], { field: 'accountName' });
+  }
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const phone = input.phone !== undefined ? requireMemberPhone(ctx, input.phone) : null;
+  if (!email && !phone) throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
+  planDepartments(input.departments);
+  const expiresAt = input.expiresAt ? requireFutureExpiry(input.expiresAt) : null;
+  const employeeId = optionalText(input.employeeId);
+  const org = await ctx.db
+    .selectFrom('organizations')
+    .select(['name', 'domain'])
+    .where('id', '=', actor.orgId)
+    .executeTakeFirstOrThrow();
+  const username = `${accountName}@${org.domain}`;
+  const password = input.password ?? generatePassword();
+  if (input.password !== undefined) assertPasswordPolicy(password, [name, accountName, org.name, email]);
+  const passwordHash = await hashPassword(password);
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const roles = await resolveRoles(trx, actor.orgId, input.roles ?? ['member']);
+    await assertSignInNamesFree(trx, { username, email, phone });
+    await assertEmployeeIdFree(trx, actor.orgId, employeeId);
+    await takeSeats(trx, actor.orgId);
+    const account = await trx
+      .insertInto('accounts')
+      .values({
+        kind: 'managed',
+        username,
+        name,
+        email,
+        phone,
+        password_hash: passwordHash,
+        // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
+        password_temporary: true,
+        password_expires_at: sql`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
+        locale: meta.locale,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const member = await trx
+      .insertInto('members')
+      .values({
+        org_id: actor.orgId,
+        account_id: account.id,
+        status: 'active',
+        roles,
+        created_by: actor.accountId,
+        joined_at: sql`now()`,
+        employee_id: employeeId,
+        work_location: optionalText(input.workLocation),
+        org_email: input.orgEmail ? normalizeEmail(input.orgEmail) : null,
+        directory_order: input.directoryOrder ?? 10000,
+        expires_at: expiresAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const departments = await assignDepartments(trx, actor.orgId, member.id, input.departments);
+    const groupIds = await assignGroups(trx, actor.orgId, member.id, input.groupIds ?? []);
+    await writeSearchKeys(trx, { memberIds: [member.id] });
+
+    const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
+    if (passwordSentTo) {
+      await queueMessage(trx, ctx.boss, {
+        dedupeKey: `member_welcome:${member.id}`,
+        orgId: actor.orgId,
+        channel: passwordSentTo,
+        to: (email ?? phone) as string,
+        locale: account.locale,
+        template: memberWelcomeMessage,
+        vars: {
+          name,
+          orgName: org.name,
+          username,
+          password,
+          hours: TEMPORARY_PASSWORD_HOURS,
+          signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
+        },
+      });
+    }
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'member.created',
+      targetType: 'member',
+      targetId: member.id,
+      after: {
+        accountId: account.id,
+        name,
+        username,
+        email,
+        phone,
+        status: member.status,
+        roles,
+        departments,
+        groupIds,
+        employeeId,
+        workLocation: member.work_location,
+        orgEmail: member.org_email,
+        directoryOrder: member.directory_order,
+        expiresAt: member.expires_at?.toISOString() ?? null,
+        passwordSentTo,
+      },
+    });
+    return { member: await requireMemberDetails(trx, actor.orgId, member.id), passwordSentTo };
+  });
+}
+
+/** Refuses an employee ID another member of the org has (compared case-insensitively, as indexed). */
+export async function assertEmployeeIdFree(
+  trx: Transaction<DB>,
+  orgId: string,
+  employeeId: string | null,
+  exceptMemberId?: string,
+): Promise<void> {
+  if (!employeeId) return;
+  let query = trx
+    .selectFrom('members')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`lower(employee_id) = lower(${employeeId})`);
+  if (exceptMemberId) query = query.where('id', '!=', exceptMemberId);
+  if (await query.executeTakeFirst()) {
+    throw new AppError(MemberErrors['member.employee_id_taken'], { field: 'employeeId', employeeId });
+  }
+}

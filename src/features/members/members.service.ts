@@ -1,0 +1,164 @@
+import type { Static } from 'typebox';
+import type { AppContext } from '../../context.js';
+import type { MemberStatus } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import type { OrgActor } from '../access/access.js';
+import { DepartmentErrors } from '../departments/departments.errors.js';
+import {
+  countByStatus,
+  directoryPage,
+  isSortKey,
+  type Scope,
+  type StatusFilter,
+} from './members.directory.js';
+import { MemberErrors } from './members.errors.js';
+import { memberDetails, memberSummaries } from './members.queries.js';
+import type {
+  MemberCard,
+  MemberDetails,
+  MemberListQuery,
+  MemberSummary,
+  StatusTab,
+} from './members.schemas.js';
+import { planSearch } from './members.search.js';
+
+/** A subtree holding more than this share of the org's departments is read in directory order (walk). */
+const WALK_SHARE = 0.05;
+
+/** Which statuses each tab of the member table shows. */
+const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {
+  all: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
+  active: ['active'],
+  not_joined: ['invited', 'invitation_expired', 'declined'],
+  pending: ['pending', 'rejected'],
+  disabled: ['disabled'],
+  removed: ['removed'],
+};
+
+function statusFilter(tab: StatusTab): StatusFilter {
+  const statuses = TAB_STATUSES[tab];
+  return statuses.length === 1
+    ? { kind: 'one', status: statuses[0] as MemberStatus }
+    : { kind: 'any', statuses };
+}
+
+/**
+ * The members a department filter covers: the whole org (the root with its sub-departments), one
+ * department alone, or a subtree — walked in directory order when it is a large share of the org,
+ * gathered and sorted when small. An unknown department answers department.not_found.
+ */
+async function scopeOf(
+  ctx: AppContext,
+  orgId: string,
+  departmentId: string | undefined,
+  includeSubdepartments: boolean,
+): Promise<Scope> {
+  if (departmentId === undefined) return { kind: 'whole' };
+  const department = await ctx.db
+    .selectFrom('departments')
+    .select(['id', 'path', 'is_root'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', departmentId)
+    .executeTakeFirst();
+  if (!department) throw new AppError(DepartmentErrors['department.not_found'], { field: 'departmentId' });
+  if (!includeSubdepartments) return { kind: 'gather', departmentIds: [department.id] };
+  if (department.is_root) return { kind: 'whole' };
+  const [subtree, total] = await Promise.all([
+    ctx.db
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('path', 'like', `${department.path}%`)
+      .execute(),
+    ctx.db
+      .selectFrom('departments')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('org_id', '=', orgId)
+      .executeTakeFirstOrThrow(),
+  ]);
+  const departmentIds = subtree.map((row) => row.id);
+  return departmentIds.length > Number(total.count) * WALK_SHARE
+    ? { kind: 'walk', departmentIds }
+    : { kind: 'gather', departmentIds };
+}
+
+/** One page of the member table, in directory order, with the cursor of the next page. */
+export async function listMembers(
+  ctx: AppContext,
+  actor: OrgActor,
+  query: MemberListQuery,
+): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
+  const limit = query.limit ?? 50;
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isSortKey);
+  const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
+  const page = await directoryPage(ctx.db, {
+    orgId: actor.orgId,
+    scope,
+    status: statusFilter(query.status ?? 'all'),
+    search: planSearch(query.q ?? ''),
+    after,
+    limit: limit + 1,
+  });
+  const ids = page.ids.slice(0, limit);
+  let nextCursor: string | null = null;
+  if (page.ids.length > limit) {
+    const lastId = ids[ids.length - 1] as string;
+    const last = await ctx.db
+      .selectFrom('members')
+      .select(['directory_order', 'sort_name'])
+      .where('org_id', '=', actor.orgId)
+      .where('id', '=', lastId)
+      .executeTakeFirstOrThrow();
+    nextCursor = encodeCursor([last.directory_order, last.sort_name, lastId]);
+  }
+  return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
+}
+
+/** How many members of the scope (with the search applied) each status tab holds. */
+export async function countMembers(
+  ctx: AppContext,
+  actor: OrgActor,
+  query: Pick<MemberListQuery, 'departmentId' | 'includeSubdepartments' | 'q'>,
+): Promise<Record<StatusTab, number>> {
+  const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
+  const counts = await countByStatus(ctx.db, {
+    orgId: actor.orgId,
+    scope,
+    search: planSearch(query.q ?? ''),
+  });
+  const tabs = {} as Record<StatusTab, number>;
+  for (const [tab, statuses] of Object.entries(TAB_STATUSES) as [StatusTab, MemberStatus[]][]) {
+    tabs[tab] = statuses.reduce((sum, status) => sum + (counts.get(status) ?? 0), 0);
+  }
+  return tabs;
+}
+
+/** Every field of one member of the org. */
+export async function getMember(ctx: AppContext, actor: OrgActor, memberId: string): Promise<MemberDetails> {
+  const member = await memberDetails(ctx.db, actor.orgId, memberId);
+  if (!member) throw new AppError(MemberErrors['member.not_found']);
+  return member;
+}
+
+/** The profile card: what any member sees of another, with the primary department only. */
+export async function getMemberCard(
+  ctx: AppContext,
+  actor: OrgActor,
+  memberId: string,
+): Promise<Static<typeof MemberCard>> {
+  const [member] = await memberSummaries(ctx.db, actor.orgId, [memberId]);
+  if (!member) throw new AppError(MemberErrors['member.not_found']);
+  const primary = member.departments.find((department) => department.isPrimary);
+  return {
+    id: member.id,
+    name: member.name,
+    status: member.status,
+    department: primary ? { id: primary.id, name: primary.name, position: primary.position } : null,
+    orgEmail: member.orgEmail,
+    email: member.email,
+    phone: member.phone,
+    workLocation: member.workLocation,
+    employeeId: member.employeeId,
+  };
+}

@@ -1,0 +1,277 @@
+import { sql, type Transaction, type Updateable } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Member as MemberRow, MembersTable } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { OrgActor } from '../access/access.js';
+import { normalizeEmail } from '../accounts/identifiers.js';
+import { recordAudit } from '../audit/audit.js';
+import {
+  assignDepartments,
+  assignGroups,
+  currentDepartments,
+  type DepartmentChoice,
+  lockAdminChanges,
+  planDepartments,
+  resolveRoles,
+  sameDepartments,
+} from './members.assign.js';
+import { assertSignInNamesFree, notifyContactChanged } from './members.contact.js';
+import {
+  assertEmployeeIdFree,
+  optionalText,
+  requireFutureExpiry,
+  requireMemberName,
+  requireMemberPhone,
+} from './members.create.js';
+import { MemberErrors } from './members.errors.js';
+import {
+  assertVersion,
+  bumpVersion,
+  countOtherActiveAdmins,
+  lockMember,
+  requireMemberDetails,
+  writeSearchKeys,
+} from './members.queries.js';
+import type { MemberDetails, UpdateMemberBody } from './members.schemas.js';
+import { type LifecycleAction, type MemberFacts, roleChangeRefusal, transition } from './members.status.js';
+
+/** What the status machine needs to know of a member row. */
+function factsOf(member: MemberRow): MemberFacts {
+  return {
+    status: member.status,
+    statusReason: member.status_reason,
+    roles: member.roles,
+    expired: member.expires_at !== null && member.expires_at.getTime() <= Date.now(),
+  };
+}
+
+/** Refuses an action the member's status does not allow, naming the status. */
+function assertAllowed(action: LifecycleAction, member: MemberRow): void {
+  const decision = transition(action, factsOf(member), 0);
+  if (!decision.ok) throw new AppError(decision.code, { status: member.status });
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+
+/** The before/after of the fields an edit actually changed, for the audit log. */
+class Changes {
+  readonly before: Record<string, unknown> = {};
+  readonly after: Record<string, unknown> = {};
+  add(field: string, from: unknown, to: unknown): void {
+    this.before[field] = from;
+    this.after[field] = to;
+  }
+  get empty(): boolean {
+    return Object.keys(this.after).length === 0;
+  }
+}
+
+/**
+ * Name, email and phone live on the account: an org's admin edits them only on a managed account of
+ * that org (its username carries the org's domain); a personal account's owner edits them on /me.
+ * Returns whether the account changed.
+ */
+async function editAccountFields(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  member: MemberRow,
+  input: UpdateMemberBody,
+  changes: Changes,
+): Promise<boolean> {
+  if (input.name === undefined && input.email === undefined && input.phone === undefined) return false;
+  const account = await trx
+    .selectFrom('accounts')
+    .selectAll()
+    .where('id', '=', member.account_id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const name = input.name === undefined ? account.name : requireMemberName(input.name);
+  const email = input.email === undefined ? account.email : input.email && normalizeEmail(input.email);
+  const phone =
+    input.phone === undefined ? account.phone : input.phone && requireMemberPhone(ctx, input.phone);
+  if (name === account.name && email === account.email && phone === account.phone) return false;
+  const org = await trx
+    .selectFrom('organizations')
+    .select(['name', 'domain'])
+    .where('id', '=', actor.orgId)
+    .executeTakeFirstOrThrow();
+  if (account.kind !== 'managed' || !account.username.endsWith(`@${org.domain}`)) {
+    throw new AppError(MemberErrors['member.personal_fields']);
+  }
+  if (!email && !phone) throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
+  await assertSignInNamesFree(
+    trx,
+    { email: email === account.email ? null : email, phone: phone === account.phone ? null : phone },
+    account.id,
+  );
+  const updated = await trx
+    .updateTable('accounts')
+    .set({ name, email, phone, updated_at: sql`now()` })
+    .where('id', '=', account.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await notifyContactChanged(trx, ctx.boss, account, updated, { orgId: actor.orgId, orgName: org.name });
+  for (const field of ['name', 'email', 'phone'] as const) {
+    if (account[field] !== updated[field]) changes.add(field, account[field], updated[field]);
+  }
+  return true;
+}
+
+/** Roles, departments and groups; a member cannot change their own roles or departments. */
+async function editAssignments(
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  member: MemberRow,
+  input: UpdateMemberBody,
+  changes: Changes,
+  columns: Updateable<MembersTable>,
+): Promise<void> {
+  const self = member.id === actor.memberId;
+  if (input.roles !== undefined) {
+    const roles = await resolveRoles(trx, actor.orgId, input.roles, member.roles.includes('owner'));
+    if (!sameSet(roles, member.roles)) {
+      if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'roles' });
+      const others = await countOtherActiveAdmins(trx, actor.orgId, member.id);
+      const refusal = roleChangeRefusal(factsOf(member), roles, others);
+      if (refusal) throw new AppError(refusal, { field: 'roles' });
+      columns.roles = roles;
+      changes.add('roles', member.roles, roles);
+    }
+  }
+  if (input.departments !== undefined) {
+    const planned = planDepartments(input.departments);
+    const current = await currentDepartments(trx, actor.orgId, member.id);
+    if (!sameDepartments(planned, current)) {
+      if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
+      await assignDepartments(trx, actor.orgId, member.id, input.departments);
+      changes.add('departments', current, planned);
+    }
+  }
+  if (input.groupIds !== undefined) {
+    const current = (
+      await trx.selectFrom('member_groups').select('group_id').where('member_id', '=', member.id).execute()
+    ).map((row) => row.group_id);
+    const wanted = [...new Set(input.groupIds.map((id) => id.toLowerCase()))];
+    if (!sameSet(current, wanted)) {
+      await assignGroups(trx, actor.orgId, member.id, wanted);
+      changes.add('groupIds', current, wanted);
+    }
+  }
+}
+
+/** The org's own fields of the member row. */
+async function editOrgFields(
+  trx: Transaction<DB>,
+  member: MemberRow,
+  input: UpdateMemberBody,
+  changes: Changes,
+  columns: Updateable<MembersTable>,
+): Promise<void> {
+  if (input.employeeId !== undefined) {
+    const employeeId = optionalText(input.employeeId);
+    if (employeeId !== member.employee_id) {
+      await assertEmployeeIdFree(trx, member.org_id, employeeId, member.id);
+      columns.employee_id = employeeId;
+      changes.add('employeeId', member.employee_id, employeeId);
+    }
+  }
+  const workLocation = input.workLocation === undefined ? undefined : optionalText(input.workLocation);
+  if (workLocation !== undefined && workLocation !== member.work_location) {
+    columns.work_location = workLocation;
+    changes.add('workLocation', member.work_location, workLocation);
+  }
+  const orgEmail =
+    input.orgEmail === undefined ? undefined : input.orgEmail && normalizeEmail(input.orgEmail);
+  if (orgEmail !== undefined && orgEmail !== member.org_email) {
+    columns.org_email = orgEmail;
+    changes.add('orgEmail', member.org_email, orgEmail);
+  }
+  if (input.directoryOrder !== undefined && input.directoryOrder !== member.directory_order) {
+    columns.directory_order = input.directoryOrder;
+    changes.add('directoryOrder', member.directory_order, input.directoryOrder);
+  }
+  if (input.expiresAt !== undefined) {
+    const expiresAt = input.expiresAt === null ? null : requireFutureExpiry(input.expiresAt);
+    if (expiresAt?.getTime() !== member.expires_at?.getTime()) {
+      columns.expires_at = expiresAt;
+      changes.add('expiresAt', member.expires_at?.toISOString() ?? null, expiresAt?.toISOString() ?? null);
+    }
+  }
+}
+
+/**
+ * Edits a member: the version read must still be current; removed members are read-only; only the
+ * fields sent change, and the audit row holds exactly those, before and after.
+ */
+export async function updateMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: UpdateMemberBody,
+): Promise<MemberDetails> {
+  return ctx.db.transaction().execute(async (trx) => {
+    if (input.roles !== undefined) await lockAdminChanges(trx, actor.orgId);
+    const member = await lockMember(trx, actor.orgId, memberId);
+    assertVersion(member, input.version);
+    assertAllowed('edit', member);
+    const changes = new Changes();
+    const columns: Updateable<MembersTable> = {};
+    const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
+    await editAssignments(trx, actor, member, input, changes, columns);
+    await editOrgFields(trx, member, input, changes, columns);
+    if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
+    if (Object.keys(columns).length > 0) {
+      await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
+    }
+    // A new name is every org's news: the account's other memberships re-sort too.
+    await writeSearchKeys(
+      trx,
+      accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
+    );
+    await bumpVersion(trx, member.id);
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'member.updated',
+      targetType: 'member',
+      targetId: member.id,
+      before: changes.before,
+      after: changes.after,
+    });
+    return requireMemberDetails(trx, actor.orgId, member.id);
+  });
+}
+
+/** "Change department" from the row menu: replaces an active or disabled member's departments. */
+export async function changeDepartments(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: { version: number; departments: DepartmentChoice[] },
+): Promise<MemberDetails> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const member = await lockMember(trx, actor.orgId, memberId);
+    assertVersion(member, input.version);
+    assertAllowed('change_departments', member);
+    if (member.id === actor.memberId) {
+      throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
+    }
+    const before = await currentDepartments(trx, actor.orgId, member.id);
+    const after = await assignDepartments(trx, actor.orgId, member.id, input.departments);
+    await bumpVersion(trx, member.id);
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'member.departments_changed',
+      targetType: 'member',
+      targetId: member.id,
+      before: { departments: before },
+      after: { departments: after },
+    });
+    return requireMemberDetails(trx, actor.orgId, member.id);
+  });
+}
