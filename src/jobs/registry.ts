@@ -1,3 +1,4 @@
+import { memberExpiryJob } from '../features/members/members.expiry.job.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
 import { deliverMessageJob } from '../notify/outbox.js';
 import type { JobDefinition } from './jobs.js';
@@ -6,4 +7,5 @@ import type { JobDefinition } from './jobs.js';
 export const allJobs: readonly JobDefinition<never>[] = [
   deliverMessageJob as JobDefinition<never>,
   sweepJob as JobDefinition<never>,
+  memberExpiryJob as JobDefinition<never>,
 ];

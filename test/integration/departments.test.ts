@@ -278,7 +278,7 @@ describeEachBackend('departments', (backend) => {
     expect(codeOf(missingParent)).toBe('department.not_found');
   });
 
-  it('deletes only an empty department, saying how many members and sub-departments are in the way', async () => {
+  it('deletes only a department without sub-departments or members but removed ones, saying what is in the way', async () => {
     const o = await newOrg();
     const parent = await o.create('Parent');
     await o.create('Child 1', parent.id);
@@ -287,7 +287,7 @@ describeEachBackend('departments', (backend) => {
     await o.memberIn(staffed.id);
     await o.memberIn(staffed.id, 'disabled');
     const formerOnly = await o.create('Former staff');
-    await o.memberIn(formerOnly.id, 'removed');
+    const former = await o.memberIn(formerOnly.id, 'removed');
     const empty = await o.create('Empty');
 
     const withChildren = await o.admin.send('DELETE', `${o.base}/${parent.id}`);
@@ -298,9 +298,15 @@ describeEachBackend('departments', (backend) => {
     expect(withMembers.statusCode).toBe(409);
     expect(withMembers.json().error.details).toMatchObject({ members: 2, subDepartments: 0 });
     expect(withMembers.json().error.message).toContain('2 members');
+    // Removed members do not keep a department: they lose the link (and return to the root on restore).
     const withRemoved = await o.admin.send('DELETE', `${o.base}/${formerOnly.id}`);
-    expect(withRemoved.statusCode).toBe(409);
-    expect(withRemoved.json().error.details).toMatchObject({ members: 0, removedMembers: 1 });
+    expect(withRemoved.statusCode).toBe(204);
+    const links = await h.ctx.db
+      .selectFrom('member_departments')
+      .select('department_id')
+      .where('member_id', '=', former.id)
+      .execute();
+    expect(links).toEqual([]);
 
     const head = await o.memberIn(staffed.id);
     await o.admin.send('PUT', `${o.base}/${empty.id}/heads`, { memberIds: [head.id] });

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { isBuiltInRole, type Permission, permissionsOf } from './permissions.js';
 
@@ -65,6 +65,8 @@ export async function loadOrgActor(
     .where('org_id', '=', orgId)
     .where('account_id', '=', accountId)
     .where('status', '=', 'active')
+    // Access ends at the second the expiration time passes, not when the expiry job next runs.
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   if (!member) return undefined;
   const custom = await loadCustomRoles(db, [{ orgId, roles: member.roles }]);

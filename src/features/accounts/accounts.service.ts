@@ -191,7 +191,7 @@ export async function updateMe(
 }
 
 /** The words a person's password must not contain: their names, addresses and organizations. */
-async function passwordContext(ctx: AppContext, account: Account): Promise<string[]> {
+export async function passwordContext(ctx: AppContext, account: Account): Promise<string[]> {
   const orgs = await ctx.db
     .selectFrom('members')
     .innerJoin('organizations', 'organizations.id', 'members.org_id')

@@ -149,6 +149,40 @@ export async function countContents(
   return { members: members.members, removedMembers: members.removed, subDepartments: children.count };
 }
 
+/** Locks the removed members linked to a department until commit; returns their ids. */
+export async function lockRemovedMembers(
+  trx: Transaction<DB>,
+  orgId: string,
+  departmentId: string,
+): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('members as m')
+    .innerJoin('member_departments as md', 'md.member_id', 'm.id')
+    .select('m.id')
+    .where('md.org_id', '=', orgId)
+    .where('md.department_id', '=', departmentId)
+    .where('m.status', '=', 'removed')
+    .forUpdate('m')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Unlinks these members from a department. */
+export async function dropMemberLinks(
+  trx: Transaction<DB>,
+  orgId: string,
+  departmentId: string,
+  memberIds: string[],
+): Promise<void> {
+  if (memberIds.length === 0) return;
+  await trx
+    .deleteFrom('member_departments')
+    .where('org_id', '=', orgId)
+    .where('department_id', '=', departmentId)
+    .where('member_id', 'in', memberIds)
+    .execute();
+}
+
 /**
  * Departments of the org as the tree shows them, in no particular order: all of them, or those of
  * `ids`. Two queries whatever the size: departments with member counts, then every head.

@@ -8,10 +8,12 @@ import { recordAudit } from '../audit/audit.js';
 import { DepartmentErrors } from './departments.errors.js';
 import {
   countContents,
+  dropMemberLinks,
   findDepartment,
   listChildren,
   listDepartmentViews,
   lockActiveMembers,
+  lockRemovedMembers,
   lockTree,
   moveSubtree,
   namesOf,
@@ -259,7 +261,10 @@ export async function orderDepartments(
   });
 }
 
-/** Deletes a department that has no members (removed ones included) and no sub-departments. */
+/**
+ * Deletes a department that has no sub-departments and no members but removed ones: those lose the
+ * link (a restore puts a member left with no department in the root).
+ */
 export async function deleteDepartment(
   ctx: AppContext,
   meta: RequestMeta,
@@ -270,11 +275,14 @@ export async function deleteDepartment(
     await lockTree(trx, actor.orgId);
     const department = await requireDepartment(trx, actor.orgId, id);
     if (department.is_root) throw new AppError(DepartmentErrors['department.root_locked']);
+    // Locked before counting: a removed member being restored right now is counted as what it becomes.
+    const removed = await lockRemovedMembers(trx, actor.orgId, id);
     const contents = await countContents(trx, actor.orgId, id);
-    if (contents.members + contents.removedMembers + contents.subDepartments > 0) {
+    if (contents.members + contents.subDepartments > 0) {
       throw new AppError(DepartmentErrors['department.not_empty'], contents);
     }
     const before = await viewOf(trx, actor.orgId, id);
+    await dropMemberLinks(trx, actor.orgId, id, removed);
     await trx.deleteFrom('departments').where('org_id', '=', actor.orgId).where('id', '=', id).execute();
     await recordAudit(trx, meta, {
       orgId: actor.orgId,
@@ -282,7 +290,12 @@ export async function deleteDepartment(
       action: 'department.deleted',
       targetType: 'department',
       targetId: id,
-      before: { name: before.name, parentId: before.parentId, heads: before.heads.map((h) => h.memberId) },
+      before: {
+        name: before.name,
+        parentId: before.parentId,
+        heads: before.heads.map((h) => h.memberId),
+        removedMembers: removed,
+      },
     });
   });
 }

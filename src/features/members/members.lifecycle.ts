@@ -1,0 +1,235 @@
+import { sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Member as MemberRow } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { OrgActor } from '../access/access.js';
+import { recordAudit } from '../audit/audit.js';
+import { lockTree } from '../departments/departments.queries.js';
+import { MemberErrors } from './members.errors.js';
+import {
+  assertVersion,
+  bumpVersion,
+  countOtherActiveAdmins,
+  lockMember,
+  releaseSeats,
+  requireMemberDetails,
+  takeSeats,
+} from './members.queries.js';
+import type { MemberDetails } from './members.schemas.js';
+import { type Decision, isAdmin, type LifecycleAction, transition } from './members.status.js';
+
+/**
+ * The member lifecycle of PRODUCT.md's status table: disable, enable, renew, remove (with hand-over),
+ * restore and delete. Each one locks the member, checks its version, refuses the actor acting on
+ * themselves, asks the status machine, moves seats, and writes the audit row, in one transaction.
+ */
+
+type Allowed = Extract<Decision, { ok: true }>;
+
+/** The database's clock, the one access checks and the expiry job compare against. */
+export async function databaseNow(trx: Transaction<DB>): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+  return new Date((rows[0] as { now: Date }).now);
+}
+
+/** Whether the member's expiration time has passed at `now`. */
+export function hasExpired(member: Pick<MemberRow, 'expires_at'>, now: Date): boolean {
+  return member.expires_at !== null && member.expires_at.getTime() <= now.getTime();
+}
+
+/**
+ * Refuses an action on a locked member that the actor may not take: on themselves, or one the status
+ * table refuses (owner, last admin, wrong status). An action that ends an admin's access must hold the
+ * org's lock (runAction takes it), so two admins cannot end each other's access at once and leave none.
+ */
+export async function decideAction(
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  member: MemberRow,
+  action: LifecycleAction,
+): Promise<Allowed> {
+  if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change']);
+  const otherAdmins = isAdmin(member.roles) ? await countOtherActiveAdmins(trx, member.org_id, member.id) : 0;
+  const facts = {
+    status: member.status,
+    statusReason: member.status_reason,
+    roles: member.roles,
+    expired: hasExpired(member, await databaseNow(trx)),
+  };
+  const decision = transition(action, facts, otherAdmins);
+  if (!decision.ok) throw new AppError(decision.code, { status: member.status });
+  return decision;
+}
+
+/** Takes or gives back the member's seat as the decision says. */
+async function moveSeats(trx: Transaction<DB>, orgId: string, decision: Allowed): Promise<void> {
+  if (decision.seats > 0) await takeSeats(trx, orgId, decision.seats);
+  else if (decision.seats < 0) await releaseSeats(trx, orgId, -decision.seats);
+}
+
+/** Ends the live reset links and invitations of the member's account in this org [ASVS 7.4.3]. */
+export async function endMemberTokens(trx: Transaction<DB>, orgId: string, accountId: string): Promise<void> {
+  await trx
+    .updateTable('tokens')
+    .set({ used_at: sql`now()` })
+    .where('org_id', '=', orgId)
+    .where('account_id', '=', accountId)
+    .where('purpose', 'in', ['password_reset', 'invitation'])
+    .where('used_at', 'is', null)
+    .execute();
+}
+
+const statusOf = (member: Pick<MemberRow, 'status' | 'status_reason' | 'expires_at'>) => ({
+  status: member.status,
+  statusReason: member.status_reason,
+  expiresAt: member.expires_at ? member.expires_at.toISOString() : null,
+});
+
+interface StatusChange {
+  readonly auditAction: string;
+  readonly reason: string | null;
+  /** A new expiration time (undefined: unchanged). */
+  readonly expiresAt?: string | null;
+  /** What else the audit row's `after` says. */
+  readonly extra?: Record<string, unknown>;
+}
+
+/** Writes the decided status with its seat change, version and audit row; returns the member. */
+export async function applyStatus(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  member: MemberRow,
+  decision: Allowed,
+  change: StatusChange,
+): Promise<MemberDetails> {
+  await moveSeats(trx, member.org_id, decision);
+  const after = await trx
+    .updateTable('members')
+    .set({
+      status: decision.to ?? member.status,
+      status_reason: change.reason,
+      status_changed_at: sql`now()`,
+      ...(change.expiresAt === undefined ? {} : { expires_at: change.expiresAt }),
+    })
+    .where('id', '=', member.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await bumpVersion(trx, member.id);
+  await recordAudit(trx, meta, {
+    orgId: member.org_id,
+    actorAccountId: actor.accountId,
+    action: change.auditAction,
+    targetType: 'member',
+    targetId: member.id,
+    before: statusOf(member),
+    after: { ...statusOf(after), ...change.extra },
+  });
+  return requireMemberDetails(trx, member.org_id, member.id);
+}
+
+/**
+ * Runs one lifecycle action: locks the org's row (seats and the admin count), then the department tree
+ * when `tree` (the action writes department links or heads), then the member — always in this order,
+ * so two actions never wait on each other in a cycle — checks the version and the rules, then `apply`.
+ */
+export async function runAction<T>(
+  ctx: AppContext,
+  actor: OrgActor,
+  target: { memberId: string; version: number; action: LifecycleAction; tree?: boolean },
+  apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
+): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    // NO KEY UPDATE: serializes lifecycle actions and seat changes, not inserts that merely reference the org.
+    await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', actor.orgId)
+      .forNoKeyUpdate()
+      .execute();
+    if (target.tree) await lockTree(trx, actor.orgId);
+    const member = await lockMember(trx, actor.orgId, target.memberId);
+    assertVersion(member, target.version);
+    const decision = await decideAction(trx, actor, member, target.action);
+    return apply(trx, member, decision);
+  });
+}
+
+/** active → disabled: the member's access to the org ends with its next request; its sessions stay. */
+export async function disableMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: { version: number },
+): Promise<MemberDetails> {
+  return runAction(ctx, actor, { memberId, version: input.version, action: 'disable' }, async (trx, m, d) => {
+    await endMemberTokens(trx, m.org_id, m.account_id);
+    return applyStatus(trx, meta, actor, m, d, { auditAction: 'member.disabled', reason: 'manual' });
+  });
+}
+
+/** disabled → active, unless its expiration time has passed (then it must be renewed). */
+export async function enableMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: { version: number },
+): Promise<MemberDetails> {
+  return runAction(ctx, actor, { memberId, version: input.version, action: 'enable' }, (trx, m, d) =>
+    applyStatus(trx, meta, actor, m, d, { auditAction: 'member.enabled', reason: null }),
+  );
+}
+
+/** active or disabled → active with a new expiration time in the future (or none). */
+export async function renewMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: { version: number; expiresAt: string | null },
+): Promise<MemberDetails> {
+  return runAction(ctx, actor, { memberId, version: input.version, action: 'renew' }, async (trx, m, d) => {
+    if (input.expiresAt !== null && new Date(input.expiresAt) <= (await databaseNow(trx))) {
+      throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
+    }
+    return applyStatus(trx, meta, actor, m, d, {
+      auditAction: 'member.renewed',
+      reason: null,
+      expiresAt: input.expiresAt,
+    });
+  });
+}
+
+/**
+ * Deletes a row of someone who never joined (invited, expired, declined, pending, rejected): its
+ * departments, groups and search keys go with it, its seat is given back, the account stays.
+ */
+export async function deleteMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: { version: number },
+): Promise<void> {
+  await runAction(ctx, actor, { memberId, version: input.version, action: 'delete' }, async (trx, m, d) => {
+    await endMemberTokens(trx, m.org_id, m.account_id);
+    await moveSeats(trx, m.org_id, d);
+    await trx.deleteFrom('members').where('org_id', '=', m.org_id).where('id', '=', m.id).execute();
+    await recordAudit(trx, meta, {
+      orgId: m.org_id,
+      actorAccountId: actor.accountId,
+      action: 'member.deleted',
+      targetType: 'member',
+      targetId: m.id,
+      before: {
+        ...statusOf(m),
+        accountId: m.account_id,
+        name: m.name,
+        roles: m.roles,
+        invitationAddress: m.invitation_address,
+      },
+    });
+  });
+}
