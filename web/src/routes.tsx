@@ -18,6 +18,7 @@ const CompleteRegistrationPage = page(
   () => import('./pages/Registrations/CompleteRegistrationPage'),
   'CompleteRegistrationPage',
 );
+const ResetPasswordPage = page(() => import('./pages/Auth/ResetPasswordPage'), 'ResetPasswordPage');
 const ChangePasswordPage = page(() => import('./pages/Accounts/ChangePasswordPage'), 'ChangePasswordPage');
 const ProfilePage = page(() => import('./pages/Accounts/ProfilePage'), 'ProfilePage');
 const OverviewPage = page(() => import('./pages/Organizations/OverviewPage'), 'OverviewPage');
@@ -41,6 +42,7 @@ export function AppRoutes() {
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/register/complete" element={<CompleteRegistrationPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route element={<RequireAuth />}>
           <Route path="/change-password" element={<ChangePasswordPage />} />
           <Route element={<AppFrame />}>
