@@ -29,6 +29,11 @@ import type {
   OrgSummary as ServerOrgSummary,
   SetupResponse as ServerSetupResponse,
 } from '../../src/features/organizations/organizations.schemas.js';
+import type {
+  AddGroupMembersResponse as ServerAddGroupMembersResponse,
+  GroupView as ServerGroupView,
+  RoleView as ServerRoleView,
+} from '../../src/features/roles/roles.schemas.js';
 
 /** The signed-in account (`Me` in the API). */
 export type Me = ServerMe;
@@ -114,3 +119,20 @@ export const MEMBERS_READ = 'members.read';
 
 /** The permission that lets someone add, edit, disable and remove members. */
 export const MEMBERS_MANAGE = 'members.manage';
+
+/** A role as the roles page lists it: `id` is what a member's roles hold (a built-in key or a custom role id). */
+export type RoleView = ServerRoleView;
+
+/** A user group with its member count. */
+export type GroupView = ServerGroupView;
+
+export type AddGroupMembersResponse = Static<typeof ServerAddGroupMembersResponse>;
+
+/** GET /permissions: the permission catalogue with both languages' labels, and the built-in roles. */
+export interface PermissionCatalogue {
+  permissions: { key: string; en: string; zh: string }[];
+  roles: { key: string; permissions: string[] }[];
+}
+
+/** The permission that lets someone create, edit and delete custom roles and user groups. */
+export const ROLES_MANAGE = 'roles.manage';

@@ -28,6 +28,7 @@ const NewOrganizationPage = page(
   'NewOrganizationPage',
 );
 const DepartmentsPage = page(() => import('./pages/Departments/DepartmentsPage'), 'DepartmentsPage');
+const RolesPage = page(() => import('./pages/Roles/RolesPage'), 'RolesPage');
 const AuditLogPage = page(() => import('./pages/Audit/AuditLogPage'), 'AuditLogPage');
 const OperationsPage = page(() => import('./pages/Operations/OperationsPage'), 'OperationsPage');
 const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), 'DevMailboxPage');
@@ -49,6 +50,7 @@ export function AppRoutes() {
             <Route path="/orgs/new" element={<NewOrganizationPage />} />
             <Route path="/orgs/:orgId" element={<OverviewPage />} />
             <Route path="/orgs/:orgId/departments" element={<DepartmentsPage />} />
+            <Route path="/orgs/:orgId/roles" element={<RolesPage />} />
             <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/profile" element={<ProfilePage />} />

@@ -3,6 +3,7 @@ import {
   CloudServerOutlined,
   DashboardOutlined,
   MailOutlined,
+  SafetyCertificateOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -12,7 +13,7 @@ import { Fragment, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
-import { AUDIT_READ, DEPARTMENTS_READ, type OperationsStatus } from '../api-types';
+import { AUDIT_READ, DEPARTMENTS_READ, MEMBERS_READ, type OperationsStatus } from '../api-types';
 import { defaultOrg, hasPermission, rememberOrg, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LinkButton } from './LinkButton';
@@ -58,6 +59,13 @@ export function AppFrame({ children }: { children?: ReactNode }) {
         key: `${base}/departments`,
         icon: <TeamOutlined />,
         label: <Link to={`${base}/departments`}>{t('nav.departments')}</Link>,
+      });
+    }
+    if (hasPermission(current, MEMBERS_READ)) {
+      items.push({
+        key: `${base}/roles`,
+        icon: <SafetyCertificateOutlined />,
+        label: <Link to={`${base}/roles`}>{t('nav.roles')}</Link>,
       });
     }
     items.push({ key: base, icon: <DashboardOutlined />, label: <Link to={base}>{t('nav.overview')}</Link> });
