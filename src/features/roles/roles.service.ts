@@ -225,7 +225,7 @@ export async function updateRole(
  */
 export async function deleteRole(ctx: AppContext, meta: RequestMeta, actor: OrgActor, id: string) {
   await ctx.db.transaction().execute(async (trx) => {
-    // The row lock makes a member edit that checks this role (FOR KEY SHARE) wait for the outcome.
+    // Locked FOR UPDATE: a member edit that reads this role FOR KEY SHARE waits for the outcome.
     const role = await requireRole(trx, actor.orgId, id);
     const holders = await countRoleHolders(trx, actor.orgId, id);
     if (holders > 0) throw new AppError(RoleErrors['role.in_use'], { members: holders });
