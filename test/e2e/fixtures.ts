@@ -123,3 +123,40 @@ export async function expectCurrentOrg(page: Page, organization: string): Promis
   const shown = await switcher.textContent();
   if (shown !== organization) throw new Error(`The org switcher shows "${shown}", not "${organization}"`);
 }
+
+/** The department tree on the left of Members & Departments. */
+export function departmentTree(page: Page) {
+  return page.getByRole('tree', { name: 'Departments' });
+}
+
+/** Creates a department under `parent` from the parent's "…" menu in the tree, as a person would. */
+export async function createDepartmentByClicking(page: Page, parent: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${parent}`, exact: true }).click();
+  await page.getByRole('menuitem', { name: 'New sub-department', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'New department' });
+  await dialog.getByLabel('Department name').fill(name);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await departmentTree(page).getByText(name, { exact: true }).waitFor();
+}
+
+/**
+ * Calls the API with the browser context's session, as the console does (same origin), for setting up
+ * what a flow needs but does not test. Throws on an unexpected status.
+ */
+export async function apiAs<T>(
+  page: Page,
+  server: TestServer,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await page.request.fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { origin: server.url, 'content-type': 'application/json' },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok())
+    throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
+  return (await response.json()) as T;
+}

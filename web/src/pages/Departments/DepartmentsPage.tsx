@@ -264,7 +264,7 @@ export function DepartmentsPage() {
     <>
       {header}
       <Row gutter={16} wrap={false}>
-        <Col flex="300px" style={{ minWidth: 0 }}>
+        <Col flex="260px" style={{ minWidth: 0 }}>
           <Card title={t('departments.treeTitle')} size="small">
             <Input.Search
               aria-label={t('departments.search')}

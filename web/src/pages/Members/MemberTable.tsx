@@ -31,59 +31,64 @@ export function MemberTable({
   const { t } = useTranslation();
   const format = useFormat();
 
+  // Two lines per cell (name over account, departments over position) keep every column in view at 1280 px;
+  // the departments take what the fixed columns leave.
   const columns: ColumnsType<MemberSummary> = [
     {
-      title: t('account.name'),
+      title: t('members.nameAndAccount'),
       key: 'name',
-      width: 170,
+      width: 190,
       fixed: 'left',
       render: (_, member) => (
         <Flex align="center" gap={8} style={{ minWidth: 0 }}>
           <Avatar size="small" style={{ background: '#1677ff', flex: 'none' }}>
             {initials(member.name)}
           </Avatar>
-          <Button
-            type="link"
-            size="small"
-            style={{ padding: 0, minWidth: 0 }}
-            aria-label={t('members.detailsFor', { name: member.name })}
-            onClick={() => onAction('details', member)}
-          >
-            <Typography.Text ellipsis style={{ color: 'inherit' }}>
-              {member.name}
+          <Flex vertical style={{ minWidth: 0 }}>
+            <Button
+              type="link"
+              size="small"
+              style={{ padding: 0, height: 'auto', justifyContent: 'flex-start', maxWidth: '100%' }}
+              aria-label={t('members.detailsFor', { name: member.name })}
+              onClick={() => onAction('details', member)}
+            >
+              <Typography.Text ellipsis style={{ color: 'inherit' }}>
+                {member.name}
+              </Typography.Text>
+            </Button>
+            <Typography.Text
+              type="secondary"
+              ellipsis={{ tooltip: member.username }}
+              style={{ fontSize: 12 }}
+            >
+              {member.username}
             </Typography.Text>
-          </Button>
+          </Flex>
         </Flex>
       ),
     },
     {
-      title: t('members.account'),
-      dataIndex: 'username',
-      width: 190,
-      ellipsis: { showTitle: true },
-    },
-    {
-      title: t('members.departments'),
+      title: t('members.departmentsAndPosition'),
       key: 'departments',
-      width: 160,
-      ellipsis: { showTitle: false },
       render: (_, member) => {
         const names = member.departments.map((department) => department.name).join(', ');
-        return <Typography.Text ellipsis={{ tooltip: names }}>{names || '—'}</Typography.Text>;
+        const position = member.departments[0]?.position;
+        return (
+          <Flex vertical style={{ minWidth: 0 }}>
+            <Typography.Text ellipsis={{ tooltip: names }}>{names || '—'}</Typography.Text>
+            {position ? (
+              <Typography.Text type="secondary" ellipsis={{ tooltip: position }} style={{ fontSize: 12 }}>
+                {position}
+              </Typography.Text>
+            ) : null}
+          </Flex>
+        );
       },
-    },
-    {
-      title: t('members.position'),
-      key: 'position',
-      width: 120,
-      ellipsis: true,
-      render: (_, member) => member.departments[0]?.position ?? '—',
     },
     {
       title: t('members.roles'),
       key: 'roles',
-      width: 120,
-      ellipsis: { showTitle: false },
+      width: 96,
       render: (_, member) => {
         const names = roleNames(member.roles, roles, t).join(', ');
         return <Typography.Text ellipsis={{ tooltip: names }}>{names}</Typography.Text>;
@@ -92,20 +97,26 @@ export function MemberTable({
     {
       title: t('members.statusLabel'),
       key: 'status',
-      width: 130,
+      width: 104,
       render: (_, member) => <MemberStatusTag status={member.status} reason={member.statusReason} />,
     },
     {
       title: t('members.lastSignIn'),
       dataIndex: 'lastSignInAt',
-      width: 170,
+      width: 104,
       render: (value: string | null) =>
-        value ? <time dateTime={value}>{format.dateTime(value)}</time> : t('profile.never'),
+        value ? (
+          <Typography.Text style={{ fontSize: 12 }}>
+            <time dateTime={value}>{format.dateTime(value)}</time>
+          </Typography.Text>
+        ) : (
+          <Typography.Text type="secondary">{t('profile.never')}</Typography.Text>
+        ),
     },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 140,
+      width: 110,
       fixed: 'right',
       render: (_, member) => (
         <MemberActions
@@ -126,7 +137,7 @@ export function MemberTable({
       dataSource={rows}
       loading={loading}
       pagination={false}
-      scroll={{ x: 1200 }}
+      scroll={{ x: 700 }}
       locale={{ emptyText: empty }}
     />
   );

@@ -1,5 +1,5 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Empty, Flex, Input, Select, Switch, Tabs, Typography } from 'antd';
+import { Badge, Button, Card, Empty, Flex, Input, Select, Switch, Tabs, Typography, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department, MemberSummary, StatusTab } from '../../api-types';
@@ -53,6 +53,7 @@ export function MembersPanel({
 }: MembersPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
+  const { token } = theme.useToken();
   const roles = useRoleOptions(orgId);
   const [tab, setTab] = useState<StatusTab>('all');
   const [term, setTerm] = useState('');
@@ -115,6 +116,7 @@ export function MembersPanel({
 
   return (
     <Card
+      size="small"
       title={t('members.tableTitle', { department: department?.name ?? '' })}
       extra={
         <Flex align="center" gap={8}>
@@ -135,7 +137,11 @@ export function MembersPanel({
                 count={counts.data?.[key] ?? 0}
                 showZero
                 overflowCount={999_999}
-                color={key === tab ? '#1677ff' : '#bfbfbf'}
+                style={
+                  key === tab
+                    ? { backgroundColor: token.colorPrimary }
+                    : { backgroundColor: token.colorFillSecondary, color: token.colorTextSecondary }
+                }
                 aria-label={t('members.tabCount', { count: counts.data?.[key] ?? 0 })}
               />
             </Flex>

@@ -1,0 +1,251 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, skipWithoutBrowser } from './browser.js';
+import {
+  apiAs,
+  chooseFromUserMenu,
+  createDepartmentByClicking,
+  departmentTree,
+  ORGANIZATION,
+  OWNER,
+  orgIdOf,
+  setUpThroughApi,
+  signedInPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './fixtures.js';
+
+const ZHANG = { name: '张三', account: 'zhangsan', email: 'zhangsan@mail.example' } as const;
+const ZHANG_LOGIN = `${ZHANG.account}@${ORGANIZATION.domain}`;
+
+/** Opens Members & Departments from the left navigation. */
+async function openMembers(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
+  await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+}
+
+/** The member table's row for `name`. */
+function row(page: Page, name: string) {
+  return page
+    .locator('.ant-table-row')
+    .filter({ has: page.getByRole('button', { name: `Details of ${name}` }) });
+}
+
+/** Picks an action from a row's "More ▾" menu. */
+async function more(page: Page, name: string, action: string): Promise<void> {
+  await page.getByRole('button', { name: `More actions for ${name}` }).click();
+  await page.getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+/** The count a status tab shows. */
+async function tabCount(page: Page, tab: string): Promise<number> {
+  const text = await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).textContent();
+  return Number(text?.replace(/\D/g, ''));
+}
+
+/** Waits until a status tab shows `count`. */
+async function expectTabCount(page: Page, tab: string, count: number): Promise<void> {
+  await page
+    .getByRole('tab', { name: new RegExp(`^${tab}`) })
+    .filter({ hasText: new RegExp(`^${tab}${count}$`) })
+    .waitFor();
+  expect(await tabCount(page, tab)).toBe(count);
+}
+
+/** Answers a confirmation dialog titled `title` with its `button`. */
+async function confirm(page: Page, title: string, button: string): Promise<void> {
+  const dialog = page.getByRole('dialog').filter({ hasText: title });
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** A full-page screenshot in test-results/, with animations finished (drawers and toasts in place). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+describe.skipIf(skipWithoutBrowser())('members & departments: the member table', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await startServer();
+    await setUpThroughApi(server);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('adds a member in two steps, who signs in with the mailed temporary password and must change it', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await openMembers(page);
+    await createDepartmentByClicking(page, ORGANIZATION.name, 'Engineering');
+    await createDepartmentByClicking(page, 'Engineering', 'Platform');
+    await departmentTree(page).getByText('Engineering', { exact: true }).click();
+    await page.getByText('Members of Engineering').waitFor();
+    // The only member so far is the owner, in the root department: Engineering has nobody yet.
+    await page.getByText('No members yet — Add member').waitFor();
+
+    // Step 1: name, departments (the selected one is primary), roles.
+    await page.getByRole('button', { name: 'Add member' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add member' });
+    await dialog.getByLabel('Name', { exact: true }).fill(ZHANG.name);
+    await dialog.getByRole('radiogroup', { name: 'Primary department' }).getByText('Engineering').waitFor();
+    await expect(dialog.getByRole('radio', { name: 'Primary' }).isChecked()).resolves.toBe(true);
+    await dialog.getByLabel('Position in Engineering').fill('Engineer');
+    await dialog.locator('.ant-select-selection-item').filter({ hasText: 'Member' }).waitFor();
+    await dialog.getByRole('button', { name: 'Next' }).click();
+
+    // Step 2: the account under the org's domain, a generated password, an email.
+    await dialog.getByText(`@${ORGANIZATION.domain}`).waitFor();
+    await dialog.getByLabel('Account name').fill(ZHANG.account);
+    await expect(
+      dialog.getByRole('radio', { name: 'Generate a temporary password' }).isChecked(),
+    ).resolves.toBe(true);
+    await dialog.getByLabel('Email', { exact: true }).fill(ZHANG.email);
+    await screenshot(page, 'members-add-account-step');
+    await dialog.getByRole('button', { name: 'Finish' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const added = row(page, ZHANG.name);
+    await added.waitFor();
+    await expect(added.textContent()).resolves.toContain(ZHANG_LOGIN);
+    await expect(added.textContent()).resolves.toContain('Engineering');
+    await expect(added.textContent()).resolves.toContain('Engineer');
+    await added.getByText('Active', { exact: true }).waitFor();
+    await screenshot(page, 'members-added');
+
+    // The temporary password went by email: no SMTP server here, so it waits in the dev mailbox.
+    await page.getByRole('link', { name: 'Dev mailbox' }).click();
+    await page.getByRole('heading', { name: 'Dev mailbox' }).waitFor();
+    await page.getByRole('button', { name: `Your Roster account at ${ORGANIZATION.name}` }).click();
+    await page.getByText(`To ${ZHANG.email}`).first().waitFor();
+    await page.getByRole('tab', { name: 'Text' }).click();
+    const mail = (await page.getByText('Temporary password:').textContent()) ?? '';
+    const temporary = mail.match(/Temporary password: (\S+)/)?.[1];
+    if (!temporary) throw new Error(`No temporary password in the mail: ${mail}`);
+
+    await chooseFromUserMenu(page, OWNER.name, 'Sign out');
+    await page.waitForURL(/\/sign-in$/);
+    await signIn(page, ZHANG_LOGIN, temporary);
+    await page.waitForURL(/\/change-password$/);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    const chosen = 'zhang3san4feng';
+    await page.getByLabel('Current password').fill(temporary);
+    await page.getByLabel('New password').fill(chosen);
+    await page.getByLabel('Confirm password').fill(chosen);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await page.getByRole('button', { name: `Account menu for ${ZHANG.name}` }).waitFor();
+
+    await screenshot(page, 'members-first-sign-in');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('disables, removes and restores a member, the tab counts following', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await openMembers(page);
+    await row(page, ZHANG.name).waitFor();
+    await expectTabCount(page, 'Disabled', 0);
+    await expectTabCount(page, 'Active', 2);
+
+    // An active member offers disable, not remove (only disabled members can be removed).
+    await page.getByRole('button', { name: `More actions for ${ZHANG.name}` }).click();
+    await page.getByRole('menuitem', { name: 'Disable', exact: true }).waitFor();
+    await expect(page.getByRole('menuitem', { name: 'Remove', exact: true }).count()).resolves.toBe(0);
+    await page.getByRole('menuitem', { name: 'Disable', exact: true }).click();
+    await page.getByText(`${ZHANG.name} can no longer open this organization.`, { exact: false }).waitFor();
+    await confirm(page, `Disable ${ZHANG.name}?`, 'Disable');
+    await expectTabCount(page, 'Disabled', 1);
+    await expectTabCount(page, 'Active', 1);
+    await row(page, ZHANG.name).getByText('Disabled', { exact: true }).waitFor();
+
+    await more(page, ZHANG.name, 'Remove');
+    await page.getByText('Their account stays', { exact: false }).waitFor();
+    await confirm(page, `Remove ${ZHANG.name}?`, 'Remove');
+    await expectTabCount(page, 'Removed', 1);
+    await expectTabCount(page, 'Disabled', 0);
+    // "All" leaves removed members out; the Removed tab lists them.
+    await row(page, ZHANG.name).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: /^Removed/ }).click();
+    await row(page, ZHANG.name).getByText('Removed', { exact: true }).waitFor();
+    await screenshot(page, 'members-removed');
+
+    await more(page, ZHANG.name, 'Restore');
+    await confirm(page, `Restore ${ZHANG.name}?`, 'Restore');
+    await expectTabCount(page, 'Removed', 0);
+    await row(page, ZHANG.name).waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: /^Active/ }).click();
+    await row(page, ZHANG.name).getByText('Active', { exact: true }).waitFor();
+    await expectTabCount(page, 'Active', 2);
+
+    // The details drawer shows every field, the restored status among them.
+    await page.getByRole('button', { name: `Details of ${ZHANG.name}` }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: 'Activation time' });
+    await drawer.getByText(ZHANG_LOGIN).waitFor();
+    await drawer.getByText(ZHANG.email).waitFor();
+    await drawer.getByText(OWNER.name).waitFor();
+    await screenshot(page, 'members-restored-details');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('searches by name, account and pinyin initials', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(page);
+    const { items } = await apiAs<{ items: { id: string; isRoot: boolean }[] }>(
+      page,
+      server,
+      'GET',
+      `/orgs/${orgId}/departments`,
+    );
+    const root = items.find((department) => department.isRoot);
+    if (!root) throw new Error('The organization has no root department');
+    for (const [name, account] of [
+      ['张伟', 'zhangwei'],
+      ['李娜', 'lina'],
+      ['Alice Chen', 'alice'],
+    ] as const) {
+      await apiAs(page, server, 'POST', `/orgs/${orgId}/members`, {
+        name,
+        accountName: account,
+        departments: [{ departmentId: root.id, isPrimary: true }],
+        roles: ['member'],
+        email: `${account}@mail.example`,
+      });
+    }
+
+    await openMembers(page);
+    await row(page, 'Alice Chen').waitFor();
+    const search = page.getByLabel('Search members');
+    const expectOnly = async (names: string[]) => {
+      for (const name of names) await row(page, name).waitFor();
+      await expect.poll(() => page.locator('.ant-table-row').count()).toBe(names.length);
+    };
+
+    await search.fill('zs');
+    await expectOnly([ZHANG.name]);
+    await search.fill('zhangsan');
+    await expectOnly([ZHANG.name]);
+    await search.fill('张伟');
+    await expectOnly(['张伟']);
+    await page.getByText('1 member', { exact: true }).waitFor();
+    await search.fill('nobody-like-this');
+    await page.getByText('No member matches "nobody-like-this".').waitFor();
+    await search.fill('');
+    await expectOnly([OWNER.name, ZHANG.name, '张伟', '李娜', 'Alice Chen']);
+    await page.getByText('5 members', { exact: true }).waitFor();
+
+    await search.fill('张伟');
+    await expectOnly(['张伟']);
+    await screenshot(page, 'members-search');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
