@@ -248,6 +248,35 @@ describeEachBackend('members: edit', (backend) => {
     expect(codeOf(edit)).toBe('member.removed_read_only');
   });
 
+  it('raises the constraints the error handler maps by name when a race slips past the checks', async () => {
+    const o = await memberOrg(h);
+    const other = await createOrg(h.ctx);
+    const foreign = await createDepartment(h.ctx, other.org.id);
+    await expect(
+      h.ctx.db
+        .insertInto('member_departments')
+        .values({
+          org_id: o.org.id,
+          member_id: o.plainMember.id,
+          department_id: foreign.id,
+          is_primary: false,
+        })
+        .execute(),
+    ).rejects.toMatchObject({ code: '23503', constraint: 'member_departments_department_same_org' });
+    await h.ctx.db
+      .updateTable('members')
+      .set({ employee_id: 'Same-1' })
+      .where('id', '=', o.plainMember.id)
+      .execute();
+    await expect(
+      h.ctx.db
+        .updateTable('members')
+        .set({ employee_id: 'SAME-1' })
+        .where('id', '=', o.adminMember.id)
+        .execute(),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'members_employee_id_key' });
+  });
+
   it('answers an edit of another org’s member with 404 member.not_found', async () => {
     const o = await memberOrg(h);
     const other = await createOrg(h.ctx);

@@ -159,11 +159,14 @@ export async function resolveRoles(
     throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: unknown });
   }
   if (custom.length > 0) {
+    // FOR KEY SHARE: a role being deleted meanwhile (locked FOR UPDATE) is either gone when read
+    // here, or sees this member as its holder once this commits.
     const found = await trx
       .selectFrom('org_roles')
       .select('id')
       .where('org_id', '=', orgId)
       .where('id', 'in', custom)
+      .forKeyShare()
       .execute();
     const known = new Set(found.map((row) => row.id));
     const missing = custom.find((role) => !known.has(role));

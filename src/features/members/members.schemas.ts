@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Body, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
+import { MAX_TERM_LENGTH } from './members.search.js';
 
 export const MemberStatus = Type.Union(
   [
@@ -85,7 +86,10 @@ export const MemberListQuery = Type.Object(
     includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
     status: Type.Optional(StatusTab),
     q: Type.Optional(
-      Type.String({ maxLength: 64, description: 'Name, account, email, phone, employee ID or pinyin' }),
+      Type.String({
+        maxLength: MAX_TERM_LENGTH,
+        description: 'Name, account, email, phone, employee ID or pinyin',
+      }),
     ),
     cursor: Type.Optional(Type.String({ maxLength: 300 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
