@@ -9,8 +9,11 @@ import type { MemberAction } from './member-rules';
 import { useMember } from './use-members';
 import { roleNames, useRoleOptions } from './use-role-options';
 
-/** Up to two letters of a name for its avatar: 张三 → 张三, Ada Lovelace → AL. */
+/** Up to two letters of a name for its avatar: Ada Lovelace → AL; Chinese names by their end, 李小雷 → 小雷. */
 export function initials(name: string): string {
+  const characters = [...name.trim()];
+  if (characters.length > 0 && characters.every((character) => /\p{Script=Han}/u.test(character)))
+    return characters.slice(-2).join('');
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length > 1)
     return words

@@ -1,0 +1,126 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, skipWithoutBrowser } from './browser.js';
+import {
+  apiAs,
+  chooseFromUserMenu,
+  fieldError,
+  ORGANIZATION,
+  OWNER,
+  openPage,
+  orgIdOf,
+  setUpThroughApi,
+  signedInPage,
+  signIn,
+  startServer,
+  type TestServer,
+} from './fixtures.js';
+
+const LI = { name: '李雷', account: 'lilei', email: 'lilei@mail.example', given: 'given2by3admin' } as const;
+const LI_LOGIN = `${LI.account}@${ORGANIZATION.domain}`;
+
+/** A full-page screenshot in test-results/, with animations finished. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin edit dialog', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    server = await startServer();
+    await setUpThroughApi(server);
+    // The admin adds 李雷 with a typed password (to be changed at the first sign-in) and org fields.
+    const { context, page } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(page);
+    const { items } = await apiAs<{ items: { id: string; isRoot: boolean }[] }>(
+      page,
+      server,
+      'GET',
+      `/orgs/${orgId}/departments`,
+    );
+    const root = items.find((department) => department.isRoot);
+    if (!root) throw new Error('The organization has no root department');
+    await apiAs(page, server, 'POST', `/orgs/${orgId}/members`, {
+      name: LI.name,
+      accountName: LI.account,
+      password: LI.given,
+      email: LI.email,
+      departments: [{ departmentId: root.id, isPrimary: true, position: 'Designer' }],
+      roles: ['member'],
+      employeeId: 'E-007',
+    });
+    await context.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('lets a member change their name and phone, the phone only with their password, and shows org fields read-only', async () => {
+    const { context, page, pageErrors } = await openPage(browser);
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, LI_LOGIN, LI.given);
+    await page.waitForURL(/\/change-password$/);
+    const chosen = 'lei4lei5hanmeimei';
+    await page.getByLabel('Current password').fill(LI.given);
+    await page.getByLabel('New password').fill(chosen);
+    await page.getByLabel('Confirm password').fill(chosen);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+
+    await chooseFromUserMenu(page, LI.name, 'My profile');
+    await page.getByRole('heading', { name: 'My profile' }).waitFor();
+    // What the organization records, read-only.
+    const orgCard = page.locator('.ant-card').filter({ hasText: 'E-007' });
+    await orgCard.getByText(ORGANIZATION.name, { exact: true }).waitFor();
+    await orgCard.getByText(`${ORGANIZATION.name} · Designer`).waitFor();
+    await expect(orgCard.locator('input').count()).resolves.toBe(0);
+
+    // The name alone needs no password.
+    await page.getByLabel('Name', { exact: true }).fill('李小雷');
+    await expect(page.getByLabel('Current password').count()).resolves.toBe(0);
+    // A new phone number does: the field appears, and a wrong password is refused beside it.
+    await page.getByLabel('Phone', { exact: true }).fill('+86 138 1234 5678');
+    await page.getByLabel('Current password').fill('not-my-password-1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(fieldError(page, 'Current password')).resolves.toMatch(/\S/);
+    await page.getByLabel('Current password').fill(chosen);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Account menu for 李小雷' }).waitFor();
+    await page.getByLabel('Current password').waitFor({ state: 'detached' });
+
+    // Saved on the server: a fresh load shows the stored number.
+    await page.reload();
+    await page.getByRole('heading', { name: 'My profile' }).waitFor();
+    await expect(page.getByLabel('Phone', { exact: true }).inputValue()).resolves.toMatch(
+      /138\s?1234\s?5678$/,
+    );
+    await screenshot(page, 'members-own-profile');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets the admin edit a member in the dialog and see it in the details drawer', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
+    await page.getByRole('button', { name: 'Edit 李小雷' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit 李小雷' });
+    await expect(dialog.getByLabel('Employee ID').inputValue()).resolves.toBe('E-007');
+    await dialog.getByLabel('Work location').fill('Shanghai');
+    await dialog.getByLabel('Directory order').fill('5');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Details of 李小雷' }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: 'Activation time' });
+    await drawer.getByText('Shanghai', { exact: true }).waitFor();
+    await drawer.getByText('5', { exact: true }).waitFor();
+    await screenshot(page, 'members-edited-details');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
