@@ -80,6 +80,21 @@ export async function currentDepartments(
 }
 
 /**
+ * Holds the org's department tree in share mode: member writes run side by side, tree changes (which
+ * lock the root FOR UPDATE) wait for them and they for it. Take it before locking the member, in the
+ * order the tree's own changes take their locks (tree, then members), so neither waits on the other.
+ */
+export async function lockTreeShared(trx: Transaction<DB>, orgId: string): Promise<void> {
+  await trx
+    .selectFrom('departments')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('is_root', '=', true)
+    .forShare()
+    .execute();
+}
+
+/**
  * Validates a member's departments (all in the org, else member.department_not_found; one primary;
  * no duplicates) and makes them its only ones. Holds the org's tree lock in share mode, so a
  * department being deleted meanwhile either sees this member or is gone before it is checked here.
@@ -91,13 +106,7 @@ export async function assignDepartments(
   departments: readonly DepartmentChoice[],
 ): Promise<AssignedDepartment[]> {
   const planned = planDepartments(departments);
-  await trx
-    .selectFrom('departments')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('is_root', '=', true)
-    .forShare()
-    .execute();
+  await lockTreeShared(trx, orgId);
   const ids = planned.map((d) => d.departmentId);
   const wellFormed = ids.filter((id) => UUID.test(id));
   const found = wellFormed.length
@@ -213,6 +222,28 @@ export async function assignGroups(
       .execute();
   }
   return wanted;
+}
+
+/**
+ * Takes FOR KEY SHARE on the groups a member edit will put the member in, before the member's lock:
+ * group changes lock the group, then its members, and the member edit's inserts would otherwise
+ * wait for the group while holding the member.
+ */
+export async function lockGroupsShared(
+  trx: Transaction<DB>,
+  orgId: string,
+  groupIds: readonly string[],
+): Promise<void> {
+  const ids = groupIds.filter((id) => UUID.test(id));
+  if (ids.length === 0) return;
+  await trx
+    .selectFrom('user_groups')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forKeyShare()
+    .execute();
 }
 
 /**

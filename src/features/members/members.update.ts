@@ -11,6 +11,8 @@ import {
   currentDepartments,
   type DepartmentChoice,
   lockAdminChanges,
+  lockGroupsShared,
+  lockTreeShared,
   planDepartments,
   resolveRoles,
   sameDepartments,
@@ -213,7 +215,10 @@ export async function updateMember(
   input: UpdateMemberBody,
 ): Promise<MemberDetails> {
   return ctx.db.transaction().execute(async (trx) => {
+    // Locks in the order every writer takes them: org, tree or groups, then the member.
     if (input.roles !== undefined) await lockAdminChanges(trx, actor.orgId);
+    if (input.departments !== undefined) await lockTreeShared(trx, actor.orgId);
+    if (input.groupIds !== undefined) await lockGroupsShared(trx, actor.orgId, input.groupIds);
     const member = await lockMember(trx, actor.orgId, memberId);
     assertVersion(member, input.version);
     assertAllowed('edit', member);
@@ -254,6 +259,7 @@ export async function changeDepartments(
   input: { version: number; departments: DepartmentChoice[] },
 ): Promise<MemberDetails> {
   return ctx.db.transaction().execute(async (trx) => {
+    await lockTreeShared(trx, actor.orgId);
     const member = await lockMember(trx, actor.orgId, memberId);
     assertVersion(member, input.version);
     assertAllowed('change_departments', member);
