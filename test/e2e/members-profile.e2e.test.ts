@@ -120,6 +120,18 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await drawer.getByText('Shanghai', { exact: true }).waitFor();
     await drawer.getByText('5', { exact: true }).waitFor();
     await screenshot(page, 'members-edited-details');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+
+    // The same table in Chinese: tabs, columns, status tags and actions all translated.
+    await page.getByRole('button', { name: 'Language: English' }).click();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await page.getByRole('tab', { name: /^已停用/ }).waitFor();
+    await page.getByRole('columnheader', { name: '姓名 / 账号' }).waitFor();
+    await page.getByRole('button', { name: '李小雷 的更多操作' }).click();
+    await page.getByRole('menuitem', { name: '重置密码', exact: true }).waitFor();
+    await screenshot(page, 'members-table-zh');
+    await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

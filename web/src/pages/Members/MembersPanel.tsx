@@ -189,7 +189,7 @@ export function MembersPanel({
             if (next) setPaging({ key: pagingKey, cursors: [...cursors, next] });
           }}
         >
-          {t('members.next')} <RightOutlined />
+          {t('members.nextPage')} <RightOutlined />
         </Button>
         <Select
           aria-label={t('members.pageSize')}
