@@ -163,6 +163,24 @@ describeEachBackend('members: edit', (backend) => {
     expect(own.json().member).toMatchObject({ roles: ['admin'], workLocation: 'Home', version: 2 });
   });
 
+  it('never gives the owner an expiration time, by edit or by renewal', async () => {
+    const o = await memberOrg(h);
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const edit = await o.admin.send('PATCH', `${o.base}/${o.ownerMember.id}`, { version: 1, expiresAt });
+    expect(edit.statusCode).toBe(409);
+    expect(codeOf(edit)).toBe('member.owner_no_expiry');
+    const renew = await o.admin.send('POST', `${o.base}/${o.ownerMember.id}/renew`, {
+      version: 1,
+      expiresAt,
+    });
+    expect(codeOf(renew)).toBe('member.owner_no_expiry');
+    const cleared = await o.admin.send('POST', `${o.base}/${o.ownerMember.id}/renew`, {
+      version: 1,
+      expiresAt: null,
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+  });
+
   it('keeps the owner role where it is and the org with an active admin', async () => {
     const o = await memberOrg(h);
     const owner = await o.admin.send('PATCH', `${o.base}/${o.ownerMember.id}`, {

@@ -141,6 +141,11 @@ export const MemberErrors = defineErrors({
     en: 'The owner of the organization cannot be disabled, removed or deleted.',
     zh: '组织所有者不能被停用、移除或删除。',
   },
+  'member.owner_no_expiry': {
+    status: 409,
+    en: 'The owner of the organization cannot have an expiration time. Leave it empty.',
+    zh: '组织所有者不能设置到期时间。请留空。',
+  },
   'member.owner_role_fixed': {
     status: 409,
     en: 'The owner role cannot be given or taken away by editing roles; the owner keeps it.',

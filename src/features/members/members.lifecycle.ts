@@ -16,7 +16,7 @@ import {
   takeSeats,
 } from './members.queries.js';
 import type { MemberDetails } from './members.schemas.js';
-import { type Decision, isAdmin, type LifecycleAction, transition } from './members.status.js';
+import { type Decision, expiryRefusal, isAdmin, type LifecycleAction, transition } from './members.status.js';
 
 /**
  * The member lifecycle of PRODUCT.md's status table: disable, enable, renew, remove (with hand-over),
@@ -191,6 +191,8 @@ export async function renewMember(
   input: { version: number; expiresAt: string | null },
 ): Promise<MemberDetails> {
   return runAction(ctx, actor, { memberId, version: input.version, action: 'renew' }, async (trx, m, d) => {
+    const refusal = expiryRefusal(m.roles, input.expiresAt);
+    if (refusal) throw new AppError(refusal, { field: 'expiresAt' });
     if (input.expiresAt !== null && new Date(input.expiresAt) <= (await databaseNow(trx))) {
       throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
     }

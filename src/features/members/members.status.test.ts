@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberStatus } from '../../db/schema.js';
 import {
+  expiryRefusal,
   isAdmin,
   type LifecycleAction,
   type MemberFacts,
@@ -175,5 +176,13 @@ describe('seats', () => {
     expect(seatChange('active', 'disabled')).toBe(0);
     expect(seatChange('declined', undefined)).toBe(0);
     expect(seatChange('invitation_expired', 'invited')).toBe(1);
+  });
+});
+
+describe('expiryRefusal', () => {
+  it('refuses an expiration time for the owner only, and lets anyone clear one', () => {
+    expect(expiryRefusal(['owner'], '2030-01-01T00:00:00Z')).toBe('member.owner_no_expiry');
+    expect(expiryRefusal(['admin'], '2030-01-01T00:00:00Z')).toBeUndefined();
+    expect(expiryRefusal(['owner'], null)).toBeUndefined();
   });
 });

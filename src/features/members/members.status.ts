@@ -127,3 +127,8 @@ export function roleChangeRefusal(
   }
   return undefined;
 }
+
+/** The owner never expires: an expiration time would end the access of the one member who must keep it. */
+export function expiryRefusal(roles: readonly string[], expiresAt: Date | string | null): string | undefined {
+  return expiresAt !== null && roles.includes('owner') ? 'member.owner_no_expiry' : undefined;
+}

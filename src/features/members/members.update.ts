@@ -35,7 +35,13 @@ import {
   writeSearchKeys,
 } from './members.queries.js';
 import type { MemberDetails, UpdateMemberBody } from './members.schemas.js';
-import { type LifecycleAction, type MemberFacts, roleChangeRefusal, transition } from './members.status.js';
+import {
+  expiryRefusal,
+  type LifecycleAction,
+  type MemberFacts,
+  roleChangeRefusal,
+  transition,
+} from './members.status.js';
 
 /** What the status machine needs to know of a member row. */
 function factsOf(member: MemberRow): MemberFacts {
@@ -196,6 +202,8 @@ async function editOrgFields(
   }
   if (input.expiresAt !== undefined) {
     const expiresAt = input.expiresAt === null ? null : requireFutureExpiry(input.expiresAt);
+    const refusal = expiryRefusal(member.roles, expiresAt);
+    if (refusal) throw new AppError(refusal, { field: 'expiresAt' });
     if (expiresAt?.getTime() !== member.expires_at?.getTime()) {
       columns.expires_at = expiresAt;
       changes.add('expiresAt', member.expires_at?.toISOString() ?? null, expiresAt?.toISOString() ?? null);
