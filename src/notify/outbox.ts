@@ -18,6 +18,9 @@ export interface MessageRequest<Vars> {
 /** A claimed message older than this is taken to belong to a dead worker and is claimed again. */
 const STALE_CLAIM = '5 minutes';
 
+/** What a sent message's body becomes in the outbox. */
+export const DELIVERED_BODY = '(delivered; the body is not kept because it may hold a password or a link)';
+
 /** Delivers one outbox row; safe to run any number of times. */
 export const deliverMessageJob = defineJob<{ id: string }>({
   name: 'notify.deliver',
@@ -54,9 +57,16 @@ export const deliverMessageJob = defineJob<{ id: string }>({
               recipient: message.recipient,
               text: message.body_text,
             });
+      // A delivered body may hold a temporary password or a link's token: it is not kept once it left.
+      // Kept messages (no transport) stay whole: the dev mailbox is their only way to the person.
       await ctx.db
         .updateTable('outbox_messages')
-        .set({ status: outcome, sent_at: sql`now()`, last_error: null })
+        .set({
+          status: outcome,
+          sent_at: sql`now()`,
+          last_error: null,
+          ...(outcome === 'sent' ? { body_text: DELIVERED_BODY, body_html: null } : {}),
+        })
         .where('id', '=', id)
         .execute();
     } catch (error) {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { AppContext } from '../../src/context.js';
 import { passwordChangedMessage } from '../../src/features/accounts/accounts.messages.js';
 import type { MessageTemplate } from '../../src/notify/layout.js';
-import { deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
+import { DELIVERED_BODY, deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
 import type { MailTransport, OutgoingMail } from '../../src/notify/transports.js';
 import { client, createAccount, PASSWORD, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
@@ -125,6 +125,8 @@ describeEachBackend('outbox', (backend) => {
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(1);
     expect(row.sent_at).not.toBeNull();
+    expect(row.body_text).toBe(DELIVERED_BODY);
+    expect(row.body_html).toBeNull();
   });
 
   it('puts a failed delivery back to pending and rethrows, and marks it failed on the last retry', async () => {
