@@ -22,7 +22,9 @@ const up_statements = [
   sql`comment on column members.status_reason is 'Why the status is what it is, e.g. expired for a member disabled by its expiration time'`,
   sql`comment on column members.joined_at is 'Activation time: when the member first became active'`,
   sql`comment on column members.invitation_address is 'The email or phone number an invitation was sent to'`,
-  sql`create index members_directory_idx on members (org_id, directory_order, sort_name, id)`,
+  // Covering: a search walks the directory in order reading status and search text off the index alone.
+  sql`create index members_directory_idx on members (org_id, directory_order, sort_name, id)
+    include (status, search_text)`,
   sql`create index members_status_directory_idx on members (org_id, status, directory_order, sort_name, id)`,
   sql`create index members_search_trgm_idx on members using gin (search_text gin_trgm_ops)`,
   sql`create unique index members_employee_id_key on members (org_id, lower(employee_id)) where employee_id is not null`,
@@ -38,12 +40,16 @@ const up_statements = [
     foreign key (org_id, member_id) references members (org_id, id) on delete cascade
   )`,
   sql`comment on table member_search_grams is 'One- and two-character pieces of names and pinyin initials with the directory''s sort key: answers the short terms a trigram index cannot'`,
-  sql`create index member_search_grams_member_idx on member_search_grams (member_id)`,
+  // Deletes a member's grams, and tells whether a member holds a gram (a short term in a small department).
+  sql`create index member_search_grams_member_idx on member_search_grams (member_id, gram)`,
 
   sql`alter table member_departments add constraint member_departments_department_same_org
     foreign key (org_id, department_id) references departments (org_id, id)`,
   sql`alter table member_departments add constraint member_departments_member_same_org
     foreign key (org_id, member_id) references members (org_id, id) on delete cascade`,
+  // A department's member ids off the index alone: a small department's listing gathers them from it.
+  sql`drop index member_departments_department_idx`,
+  sql`create index member_departments_department_idx on member_departments (department_id, member_id)`,
   sql`comment on column member_departments.is_primary is 'The primary department: shown first, and alone on the profile card'`,
 
   sql`create table org_roles (
@@ -112,6 +118,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of ['member_groups', 'user_groups', 'org_roles', 'member_search_grams']) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db);
   }
+  await sql`drop index if exists member_departments_department_idx`.execute(db);
+  await sql`create index member_departments_department_idx on member_departments (department_id)`.execute(db);
   await sql`alter table member_departments drop constraint if exists member_departments_member_same_org`.execute(
     db,
   );

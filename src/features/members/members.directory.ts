@@ -24,7 +24,8 @@ export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'
  * Which members are in scope, and how the database should find them:
  * - `whole`: the whole org (the root with its sub-departments);
  * - `walk`: a large share of the org — read the org's sort index in order, probing each row's departments;
- * - `gather`: a small share — collect the departments' members, then sort the few.
+ * - `gather`: a small share — collect the departments' members, then sort the few. A gather that finds
+ *   more than GATHER_LIMIT members turns into a walk by itself, so a wrong guess costs one round trip.
  */
 export type Scope =
   | { kind: 'whole' }
@@ -41,11 +42,16 @@ export interface DirectoryQuery {
 }
 
 /**
- * A substring search first reads this many rows of the scope in directory order and keeps the matches:
- * a common term fills its page within them, without sorting all its matches. A rarer term falls back to
- * the trigram index, whose few matches are cheap to sort.
+ * A substring search first walks this many rows of the scope in directory order, off the covering sort
+ * index (no table reads), keeping the matches: a common term fills its page there without sorting all
+ * its matches. A term with no match in them is rare: the trigram index finds its matches beyond, few
+ * enough to sort, in the same statement. A term with a few matches walks on (see WALK_MORE).
  */
 export const WALK_BUDGET = 2000;
+/** The most rows the second walk of a middling term reads, sized by the first walk's rate of matches. */
+export const WALK_MORE = 20_000;
+/** A gathered scope larger than this is walked instead. */
+export const GATHER_LIMIT = 5000;
 
 function statusCondition(column: string, filter: StatusFilter): RawBuilder<boolean> {
   return filter.kind === 'one'
@@ -53,14 +59,11 @@ function statusCondition(column: string, filter: StatusFilter): RawBuilder<boole
     : sql<boolean>`${sql.ref(column)} = any(${filter.statuses}::text[])`;
 }
 
-function scopeCondition(scope: Scope): RawBuilder<boolean> {
+/** Whether the member `id` belongs to a walked scope (always, for the whole org). */
+function inScope(scope: Scope, id: string): RawBuilder<boolean> {
   if (scope.kind === 'whole') return sql<boolean>`true`;
-  if (scope.kind === 'gather') {
-    return sql<boolean>`m.id in (select md.member_id from member_departments md
-      where md.department_id = any(${scope.departmentIds}::uuid[]))`;
-  }
   return sql<boolean>`exists (select 1 from member_departments md
-    where md.member_id = m.id and md.department_id = any(${scope.departmentIds}::uuid[]))`;
+    where md.member_id = ${sql.ref(id)} and md.department_id = any(${scope.departmentIds}::uuid[]))`;
 }
 
 function afterCondition(prefix: string, idColumn: string, after: SortKey | undefined): RawBuilder<boolean> {
@@ -70,23 +73,33 @@ function afterCondition(prefix: string, idColumn: string, after: SortKey | undef
   )}) > (${after[0]}, ${after[1]}, ${after[2]}::uuid)`;
 }
 
+const ORDER = sql`order by m.directory_order, m.sort_name, m.id`;
+
 interface KeyRow {
   id: string;
   directory_order: number;
   sort_name: string;
 }
 
-async function run(db: Executor, query: RawBuilder<KeyRow>): Promise<KeyRow[]> {
-  return (await query.execute(db)).rows;
+/** The members' own conditions: org, status tab and cursor. */
+function memberConditions(q: DirectoryQuery, after = q.after): RawBuilder<boolean> {
+  return sql<boolean>`m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
+    and ${afterCondition('m', 'id', after)}`;
 }
 
-/** Members in scope, in directory order, after the cursor; no search. */
-function listQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
+/** What a member must hold to match a search, read from its row (gram: probed in its grams). */
+function searchCondition(search: SearchPlan): RawBuilder<boolean> {
+  if (search.kind === 'none') return sql<boolean>`true`;
+  if (search.kind === 'substring') return sql<boolean>`m.search_text like ${search.pattern}`;
+  return sql<boolean>`exists (select 1 from member_search_grams g
+    where g.member_id = m.id and g.gram = ${search.gram})`;
+}
+
+/** The scope in directory order, off the sort index, keeping members that hold the condition. */
+function walkQuery(q: DirectoryQuery, condition: RawBuilder<boolean>): RawBuilder<KeyRow> {
   return sql<KeyRow>`select m.id, m.directory_order, m.sort_name from members m
-    where m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
-      and ${scopeCondition(q.scope)} and ${afterCondition('m', 'id', q.after)}
-    order by m.directory_order, m.sort_name, m.id
-    limit ${q.limit}`;
+    where ${memberConditions(q)} and ${inScope(q.scope, 'm.id')} and ${condition}
+    ${ORDER} limit ${q.limit}`;
 }
 
 /** Members whose name or pinyin initials hold a 1–2 character term, straight off the gram index. */
@@ -94,96 +107,163 @@ function gramQuery(q: DirectoryQuery, gram: string): RawBuilder<KeyRow> {
   return sql<KeyRow>`select g.member_id as id, g.directory_order, g.sort_name
     from member_search_grams g join members m on m.id = g.member_id
     where g.org_id = ${q.orgId} and g.gram = ${gram} and ${afterCondition('g', 'member_id', q.after)}
-      and ${statusCondition('m.status', q.status)} and ${scopeCondition(q.scope)}
+      and ${statusCondition('m.status', q.status)} and ${inScope(q.scope, 'g.member_id')}
     order by g.directory_order, g.sort_name, g.member_id
     limit ${q.limit}`;
 }
 
-/** The first `WALK_BUDGET` rows of the scope in order, keeping those that hold the pattern. */
-function boundedWalkQuery(q: DirectoryQuery, pattern: string): RawBuilder<KeyRow> {
-  return sql<KeyRow>`select w.id, w.directory_order, w.sort_name from (
-      select m.id, m.directory_order, m.sort_name, m.search_text from members m
-      where m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
-        and ${scopeCondition(q.scope)} and ${afterCondition('m', 'id', q.after)}
-      order by m.directory_order, m.sort_name, m.id
-      limit ${WALK_BUDGET}
-    ) w
-    where w.search_text like ${pattern}
-    order by w.directory_order, w.sort_name, w.id
-    limit ${q.limit}`;
-}
-
-/** Every match of the pattern through the trigram index, sorted; right when the matches are few. */
-function trigramQuery(
-  q: DirectoryQuery,
-  pattern: string,
-  afterWalk: SortKey | undefined,
-): RawBuilder<KeyRow> {
-  return sql<KeyRow>`with hits as materialized (
-      select m.id from members m where m.search_text like ${pattern} and m.org_id = ${q.orgId}
-    )
-    select m.id, m.directory_order, m.sort_name from members m join hits on hits.id = m.id
-    where ${statusCondition('m.status', q.status)} and ${scopeCondition(q.scope)}
-      and ${afterCondition('m', 'id', afterWalk)}
-    order by m.directory_order, m.sort_name, m.id
-    limit ${q.limit}`;
-}
-
-function keyOf(row: KeyRow): SortKey {
-  return [row.directory_order, row.sort_name, row.id];
+interface GatherRow {
+  id: string | null;
+  directory_order: number | null;
+  sort_name: string | null;
 }
 
 /**
- * One page of the directory: the ids of up to `limit` members after the cursor, in directory order.
- * The caller asks for one more than it shows, to know whether there is a next page.
+ * A small scope: its members' ids off the department index (at most GATHER_LIMIT + 1 of them), each
+ * looked up by primary key, filtered and sorted. When the scope is larger, the statement answers one
+ * row of nulls instead and the caller walks.
+ */
+function gatherQuery(q: DirectoryQuery, departmentIds: string[]): RawBuilder<GatherRow> {
+  return sql<GatherRow>`with ids as materialized (
+      select md.member_id from member_departments md
+      where md.department_id = any(${departmentIds}::uuid[]) limit ${GATHER_LIMIT + 1}
+    )
+    (select m.id, m.directory_order, m.sort_name
+      from (select distinct i.member_id from ids i) i
+      cross join lateral (select m.id, m.directory_order, m.sort_name from members m
+        where m.id = i.member_id and ${memberConditions(q)} and ${searchCondition(q.search)}) m
+      where (select count(*) from ids) <= ${GATHER_LIMIT}
+      ${ORDER} limit ${q.limit})
+    union all
+    (select null::uuid, null::int, null::text where (select count(*) from ids) > ${GATHER_LIMIT})`;
+}
+
+interface WalkRow extends KeyRow {
+  /** A match found by the walk or by the trigram index, or the last row walked. */
+  source: 'walk' | 'index' | 'edge';
+  /** On the edge row: whether the trigram index answered the rest of the page. */
+  indexed: boolean | null;
+}
+
+/**
+ * Reading one more row of a walk, against sorting one more trigram match (a table read): the whole org's
+ * walk reads the covering index only; a department's walk also probes each row's departments.
+ */
+const WALK_ROW_COST = { whole: 0.15, walk: 0.5 } as const;
+
+/**
+ * Whether the trigram index should answer the rest of the page after a walk that found `found` of its
+ * `limit` matches in `budget` rows: always with none (a rare term); otherwise when walking on until the
+ * page should fill (at the rate seen, at most WALK_MORE rows) costs more than sorting the matches still
+ * ahead (the rate times the org's seated members).
+ */
+function preferIndex(q: DirectoryQuery, budget: number, limit: number): RawBuilder<boolean> {
+  const rowCost = WALK_ROW_COST[q.scope.kind === 'whole' ? 'whole' : 'walk'];
+  return sql<boolean>`(select k.found = 0 or
+      least(${WALK_MORE}, 2.0 * (${limit} - k.found) * ${budget} / nullif(k.found, 0)) * ${rowCost}
+        >= k.found::float8 / ${budget} * coalesce((select o.seats_used from organizations o where o.id = ${q.orgId}), 0)
+    from (select count(*) as found from found) k)`;
+}
+
+/**
+ * One statement of a substring search over the whole org or a walked scope. `walk` reads up to `budget`
+ * rows of the scope in order (index only), marking matches; the first branch returns them. When they do
+ * not fill the page, the walk was cut at its budget and the index is preferred (or `thenIndex`), the
+ * second branch (its one-time filters) returns the trigram index's matches beyond the walk's last row,
+ * sorted. The branches come one after the other in order, so the result needs no sort of its own. The
+ * last row walked comes back too (source `edge`) when the page is not full: the next walk starts there.
+ */
+function walkStepQuery(
+  q: DirectoryQuery,
+  pattern: string,
+  step: { after: SortKey | undefined; budget: number; limit: number; thenIndex: boolean },
+): RawBuilder<WalkRow> {
+  const useIndex = step.thenIndex ? sql<boolean>`true` : preferIndex(q, step.budget, step.limit);
+  return sql<WalkRow>`with walk as materialized (
+      select m.id, m.directory_order, m.sort_name, m.search_text like ${pattern} as hit,
+        row_number() over (${ORDER}) as n
+      from members m
+      where ${memberConditions(q, step.after)} and ${inScope(q.scope, 'm.id')}
+      ${ORDER} limit ${step.budget}
+    ),
+    found as (select w.id, w.directory_order, w.sort_name from walk w where w.hit limit ${step.limit}),
+    edge as (select w.id, w.directory_order, w.sort_name from walk w where w.n = ${step.budget}),
+    decision as (
+      select (select count(*) from found) < ${step.limit} and exists (select 1 from edge) and ${useIndex}
+        as indexed
+    ),
+    hits as materialized (
+      select m.id, m.directory_order, m.sort_name from members m
+      where m.search_text like ${pattern} and ${memberConditions(q, undefined)}
+        and (m.directory_order, m.sort_name, m.id) > (select e.directory_order, e.sort_name, e.id from edge e)
+    )
+    (select f.id, f.directory_order, f.sort_name, 'walk' as source, null::boolean as indexed from found f)
+    union all
+    (select h.id, h.directory_order, h.sort_name, 'index', null from hits h
+      where (select d.indexed from decision d) and ${inScope(q.scope, 'h.id')}
+      order by h.directory_order, h.sort_name, h.id limit greatest(${step.limit} - (select count(*) from found), 0))
+    union all
+    (select e.id, e.directory_order, e.sort_name, 'edge', (select d.indexed from decision d) from edge e
+      where (select count(*) from found) < ${step.limit})`;
+}
+
+/**
+ * A substring search over a large scope: a first walk of WALK_BUDGET rows, then, if the page is not
+ * full, the trigram index for a rare term (same statement) or, for a middling one, a second walk sized
+ * to fill the page at the rate seen (at most WALK_MORE rows) and the trigram index for what is missing.
+ */
+async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string): Promise<KeyRow[]> {
+  const first = await walkStepQuery(q, pattern, {
+    after: q.after,
+    budget: WALK_BUDGET,
+    limit: q.limit,
+    thenIndex: false,
+  }).execute(db);
+  const matches: KeyRow[] = first.rows.filter((row) => row.source !== 'edge');
+  const edge = first.rows.find((row) => row.source === 'edge');
+  // Done when the walk covered the scope or filled the page, or the index answered the rest.
+  if (!edge || edge.indexed) return matches;
+  const missing = q.limit - matches.length;
+  const budget = Math.min(WALK_MORE, Math.ceil((2 * missing * WALK_BUDGET) / matches.length));
+  const more = await walkStepQuery(q, pattern, {
+    after: [edge.directory_order, edge.sort_name, edge.id],
+    budget,
+    limit: missing,
+    thenIndex: true,
+  }).execute(db);
+  return [...matches, ...more.rows.filter((row) => row.source !== 'edge')];
+}
+
+/** The page's rows when the scope is walked (or is the whole org). */
+async function walkedPage(db: Executor, q: DirectoryQuery): Promise<KeyRow[]> {
+  const plan = q.search;
+  if (plan.kind === 'substring') return substringSearch(db, q, plan.pattern);
+  const query = plan.kind === 'gram' ? gramQuery(q, plan.gram) : walkQuery(q, sql<boolean>`true`);
+  return (await query.execute(db)).rows;
+}
+
+/**
+ * One page of the directory: the ids of up to `limit` members after the cursor, in directory order,
+ * with each row's sort key (`keys`, for the next page's cursor). The caller asks for one more than it
+ * shows, to know whether there is a next page. `last` is the last row's key.
  */
 export async function directoryPage(
   db: Executor,
   q: DirectoryQuery,
-): Promise<{ ids: string[]; last?: SortKey }> {
+): Promise<{ ids: string[]; keys: SortKey[]; last?: SortKey }> {
   let rows: KeyRow[];
-  const plan = q.search;
-  if (plan.kind === 'none') rows = await run(db, listQuery(q));
-  else if (plan.kind === 'gram') rows = await run(db, gramQuery(q, plan.gram));
-  else if (q.scope.kind === 'gather') rows = await run(db, listQueryWithPattern(q, plan.pattern));
-  else {
-    rows = await run(db, boundedWalkQuery(q, plan.pattern));
-    if (rows.length < q.limit) {
-      // The walk read WALK_BUDGET rows of the scope (or all of it) and found too few: the rest of the
-      // page lies beyond those rows, which the trigram index finds without reading them.
-      const walked = await run(db, walkEnd(q));
-      if (walked.length === WALK_BUDGET) {
-        const end = keyOf(walked[0] as KeyRow);
-        const more = await run(db, trigramQuery({ ...q, limit: q.limit - rows.length }, plan.pattern, end));
-        rows = [...rows, ...more];
-      }
-    }
+  if (q.scope.kind === 'gather') {
+    const gathered = (await gatherQuery(q, q.scope.departmentIds).execute(db)).rows;
+    rows =
+      gathered[0] && gathered[0].id === null
+        ? await walkedPage(db, { ...q, scope: { kind: 'walk', departmentIds: q.scope.departmentIds } })
+        : (gathered as KeyRow[]);
+  } else {
+    rows = await walkedPage(db, q);
   }
-  const last = rows.at(-1);
-  return { ids: rows.map((row) => row.id), ...(last ? { last: keyOf(last) } : {}) };
-}
-
-/** The key of the last row the bounded walk read, when it read a full budget. */
-function walkEnd(q: DirectoryQuery): RawBuilder<KeyRow> {
-  return sql<KeyRow>`select w.id, w.directory_order, w.sort_name from (
-      select m.id, m.directory_order, m.sort_name from members m
-      where m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
-        and ${scopeCondition(q.scope)} and ${afterCondition('m', 'id', q.after)}
-      order by m.directory_order, m.sort_name, m.id
-      limit ${WALK_BUDGET}
-    ) w
-    order by w.directory_order desc, w.sort_name desc, w.id desc
-    limit 1`;
-}
-
-/** A small scope's members holding the pattern, sorted. */
-function listQueryWithPattern(q: DirectoryQuery, pattern: string): RawBuilder<KeyRow> {
-  return sql<KeyRow>`select m.id, m.directory_order, m.sort_name from members m
-    where m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
-      and ${scopeCondition(q.scope)} and ${afterCondition('m', 'id', q.after)}
-      and m.search_text like ${pattern}
-    order by m.directory_order, m.sort_name, m.id
-    limit ${q.limit}`;
+  const keys = rows.map((row): SortKey => [row.directory_order, row.sort_name, row.id]);
+  const last = keys.at(-1);
+  return { ids: rows.map((row) => row.id), keys, ...(last ? { last } : {}) };
 }
 
 /** How many members of the scope are in each status, with the search applied. */
@@ -195,12 +275,15 @@ export async function countByStatus(
     q.search.kind === 'gram'
       ? sql<boolean>`m.id in (select g.member_id from member_search_grams g
           where g.org_id = ${q.orgId} and g.gram = ${q.search.gram})`
-      : q.search.kind === 'substring'
-        ? sql<boolean>`m.search_text like ${q.search.pattern}`
-        : sql<boolean>`true`;
+      : searchCondition(q.search);
+  const scope =
+    q.scope.kind === 'whole'
+      ? sql<boolean>`true`
+      : sql<boolean>`m.id in (select md.member_id from member_departments md
+          where md.department_id = any(${q.scope.departmentIds}::uuid[]))`;
   const { rows } = await sql<{ status: MemberStatus; count: number }>`
     select m.status, count(*)::int as count from members m
-    where m.org_id = ${q.orgId} and ${scopeCondition(q.scope)} and ${search}
+    where m.org_id = ${q.orgId} and ${scope} and ${search}
     group by m.status`.execute(db);
   return new Map(rows.map((row) => [row.status, row.count]));
 }

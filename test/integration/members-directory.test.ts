@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MemberStatus } from '../../src/db/schema.js';
+import {
+  directoryPage,
+  type Scope,
+  type SortKey,
+  type StatusFilter,
+  WALK_BUDGET,
+} from '../../src/features/members/members.directory.js';
+import { writeSearchKeys } from '../../src/features/members/members.queries.js';
+import { planSearch } from '../../src/features/members/members.search.js';
+import { createDepartment, createOrg } from '../support/factories.js';
+import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+
+/**
+ * The directory's strategies (walk, gather, gram index, walk then trigram index) against the plain
+ * definition: filter every member, sort, page. The org holds more members than the walk's budget, and
+ * the rarest names sort last, so a search must continue past the walk to find them.
+ */
+
+interface Row {
+  id: string;
+  name: string;
+  status: MemberStatus;
+  order: number;
+  departments: string[];
+  sortName: string;
+  searchText: string;
+}
+
+const SURNAMES = ['王', '李', '张', '刘', '陈'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊'];
+const STATUSES: MemberStatus[] = ['active', 'active', 'active', 'disabled', 'invited', 'removed'];
+const ALL: StatusFilter = {
+  kind: 'any',
+  statuses: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
+};
+
+/** Members named Kiwi: ten among the first rows walked, one in the second walk, two only the index finds. */
+const kiwi = (i: number, count: number) =>
+  (i > 0 && i <= 100 && i % 10 === 0) || i === 3 * WALK_BUDGET || i === count - 2 || i === count - 3;
+
+function nameOf(i: number, count: number): string {
+  if (kiwi(i, count)) return `Kiwi Lee${i}`;
+  if (i % 500 === 7) return `欧阳${GIVEN[i % GIVEN.length]}`;
+  if (i % 3 === 0) return `Ann Smith${i}`;
+  return `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i >> 3) % GIVEN.length]}`;
+}
+
+describeEachBackend('members directory', (backend) => {
+  let h: Harness;
+  let orgId: string;
+  let rows: Row[];
+  let big: string[];
+  let small: string[];
+
+  beforeAll(async () => {
+    h = await startHarness(backend);
+    ({
+      org: { id: orgId },
+    } = await createOrg(h.ctx));
+    const a = await createDepartment(h.ctx, orgId, { name: 'A' });
+    const a1 = await createDepartment(h.ctx, orgId, { name: 'A1', parentId: a.id });
+    const b = await createDepartment(h.ctx, orgId, { name: 'B' });
+    big = [a.id, a1.id];
+    small = [a1.id];
+    const count = 4 * WALK_BUDGET + 1000;
+    const index = [...Array(count).keys()];
+    // Zhou Yang (周阳) writes "zhouyang", which holds "ouyang" too: a rare term's matches, all sorting late.
+    const orderOf = (i: number) => (i % 500 === 7 || i >= count - 3 ? 10000 : 1 + i);
+    const names = index.map((i) => (i === count - 1 ? '周阳' : nameOf(i, count)));
+    const { rows: accounts } = await sql<{
+      id: string;
+    }>`insert into accounts (kind, username, name, password_hash)
+      select 'managed', 'dir' || n || '@' || ${orgId}, name, 'x' from unnest(${index}::int[], ${names}::text[]) as t(n, name)
+      returning id`.execute(h.ctx.db);
+    const { rows: members } = await sql<{
+      id: string;
+    }>`insert into members (org_id, account_id, status, directory_order)
+      select ${orgId}, account_id, status, directory_order
+      from unnest(${accounts.map((r) => r.id)}::uuid[], ${index.map((i) => STATUSES[i % STATUSES.length])}::text[],
+        ${index.map(orderOf)}::int[]) as t(account_id, status, directory_order)
+      returning id`.execute(h.ctx.db);
+    const departmentOf = (i: number) => (i % 4 === 0 ? a1.id : i % 4 === 1 ? a.id : b.id);
+    await sql`insert into member_departments (org_id, member_id, department_id, is_primary)
+      select ${orgId}, member_id, department_id, true
+      from unnest(${members.map((m) => m.id)}::uuid[], ${index.map(departmentOf)}::uuid[]) as t(member_id, department_id)`.execute(
+      h.ctx.db,
+    );
+    await h.ctx.db
+      .transaction()
+      .execute((trx) => writeSearchKeys(trx, { memberIds: members.map((m) => m.id) }));
+    const stored = await h.ctx.db
+      .selectFrom('members as m')
+      .innerJoin('member_departments as md', 'md.member_id', 'm.id')
+      .select([
+        'm.id',
+        'm.name',
+        'm.status',
+        'm.directory_order',
+        'm.sort_name',
+        'm.search_text',
+        'md.department_id',
+      ])
+      .where('m.org_id', '=', orgId)
+      .execute();
+    rows = stored.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      order: r.directory_order,
+      departments: [r.department_id],
+      sortName: r.sort_name,
+      searchText: r.search_text,
+    }));
+  });
+  afterAll(async () => h?.close());
+
+  const compare = (x: Row, y: Row) =>
+    x.order - y.order ||
+    (x.sortName < y.sortName ? -1 : x.sortName > y.sortName ? 1 : 0) ||
+    (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+
+  /** The plain definition of the listing: every member in scope holding the term, sorted. */
+  function expected(scope: Scope, status: StatusFilter, term: string): string[] {
+    const plan = planSearch(term);
+    const statuses = status.kind === 'one' ? [status.status] : status.statuses;
+    return rows
+      .filter((r) => statuses.includes(r.status))
+      .filter((r) => scope.kind === 'whole' || r.departments.some((d) => scope.departmentIds.includes(d)))
+      .filter((r) =>
+        plan.kind === 'none'
+          ? true
+          : plan.kind === 'gram'
+            ? r.name.toLowerCase().includes(plan.gram)
+            : r.searchText.includes(term),
+      )
+      .sort(compare)
+      .map((r) => r.id);
+  }
+
+  /** Every page, following the keys the directory answers, as the service builds its cursors. */
+  async function pages(scope: Scope, status: StatusFilter, term: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let after: SortKey | undefined;
+    for (let page = 0; page < 200; page++) {
+      const result = await directoryPage(h.ctx.db, {
+        orgId,
+        scope,
+        status,
+        search: planSearch(term),
+        after,
+        limit: limit + 1,
+      });
+      ids.push(...result.ids.slice(0, limit));
+      if (result.ids.length <= limit) return ids;
+      after = result.keys[limit - 1];
+    }
+    throw new Error('too many pages');
+  }
+
+  it('finds a rare term whose matches all lie beyond the walked rows (the trigram branch)', async () => {
+    const want = expected({ kind: 'whole' }, ALL, 'ouyang');
+    expect(want.length).toBeGreaterThan(2);
+    const page = await directoryPage(h.ctx.db, {
+      orgId,
+      scope: { kind: 'whole' },
+      status: ALL,
+      search: planSearch('ouyang'),
+      after: undefined,
+      limit: 21,
+    });
+    expect(page.ids).toEqual(want.slice(0, 21));
+  });
+
+  it('fills a page of a middling term by the trigram index, or by a second walk in a large org', async () => {
+    const want = expected({ kind: 'whole' }, ALL, 'kiwi');
+    expect(want).toHaveLength(13);
+    // The org's size decides between sorting the matches ahead and walking on; both answer the same.
+    for (const seats of [rows.length, 1_000_000]) {
+      await h.ctx.db.updateTable('organizations').set({ seats_used: seats }).where('id', '=', orgId).execute();
+      for (const limit of [11, 12, 13, 20]) {
+        const page = await directoryPage(h.ctx.db, {
+          orgId,
+          scope: { kind: 'whole' },
+          status: ALL,
+          search: planSearch('kiwi'),
+          after: undefined,
+          limit,
+        });
+        expect(page.ids).toEqual(want.slice(0, limit));
+      }
+    }
+  });
+
+  it('pages through a common term across the walk and the trigram index without a gap or a repeat', async () => {
+    for (const term of ['kiwi', 'smith', 'wang', 'zhang', 'ouyang']) {
+      expect(await pages({ kind: 'whole' }, ALL, term, 20)).toEqual(expected({ kind: 'whole' }, ALL, term));
+    }
+  });
+
+  it('lists every scope in directory order, walked or gathered', async () => {
+    const scopes: Scope[] = [
+      { kind: 'whole' },
+      { kind: 'walk', departmentIds: big },
+      { kind: 'gather', departmentIds: small },
+      { kind: 'gather', departmentIds: big },
+    ];
+    for (const scope of scopes) {
+      expect(await pages(scope, ALL, '', 100)).toEqual(expected(scope, ALL, ''));
+      expect(await pages(scope, { kind: 'one', status: 'disabled' }, '', 100)).toEqual(
+        expected(scope, { kind: 'one', status: 'disabled' }, ''),
+      );
+    }
+  });
+
+  it('searches each scope by substring and by short term', async () => {
+    const scopes: Scope[] = [
+      { kind: 'whole' },
+      { kind: 'walk', departmentIds: big },
+      { kind: 'gather', departmentIds: small },
+    ];
+    for (const scope of scopes) {
+      for (const term of ['ouyang', 'smith1', '王伟', '张', 'ou']) {
+        expect(await pages(scope, ALL, term, 50)).toEqual(expected(scope, ALL, term));
+      }
+    }
+  });
+});
