@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
 import {
   directoryPage,
+  GATHER_LIMIT,
   type Scope,
   type SortKey,
   type StatusFilter,
@@ -54,6 +55,9 @@ describeEachBackend('members directory', (backend) => {
   let rows: Row[];
   let big: string[];
   let small: string[];
+  let everyDepartment: string[];
+  /** Each department's path, for `subtree` scopes. */
+  let paths: Map<string, string>;
 
   beforeAll(async () => {
     h = await startHarness(backend);
@@ -65,6 +69,14 @@ describeEachBackend('members directory', (backend) => {
     const b = await createDepartment(h.ctx, orgId, { name: 'B' });
     big = [a.id, a1.id];
     small = [a1.id];
+    everyDepartment = [a.id, a1.id, b.id];
+    const root = await h.ctx.db
+      .selectFrom('departments')
+      .select(['id', 'path'])
+      .where('org_id', '=', orgId)
+      .where('is_root', '=', true)
+      .executeTakeFirstOrThrow();
+    paths = new Map([root, a, a1, b].map((d) => [d.id, d.path]));
     const count = 4 * WALK_BUDGET + 1000;
     const index = [...Array(count).keys()];
     // Zhou Yang (周阳) writes "zhouyang", which holds "ouyang" too: a rare term's matches, all sorting late.
@@ -122,13 +134,21 @@ describeEachBackend('members directory', (backend) => {
     (x.sortName < y.sortName ? -1 : x.sortName > y.sortName ? 1 : 0) ||
     (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
+  /** The departments a scope covers. */
+  function departmentsOf(scope: Exclude<Scope, { kind: 'whole' }>): string[] {
+    if (scope.kind !== 'subtree') return scope.departmentIds;
+    return [...paths].filter(([, path]) => path.startsWith(scope.path)).map(([id]) => id);
+  }
+
+  const subtree = (id: string): Scope => ({ kind: 'subtree', path: paths.get(id) as string });
+
   /** The plain definition of the listing: every member in scope holding the term, sorted. */
   function expected(scope: Scope, status: StatusFilter, term: string): string[] {
     const plan = planSearch(term);
     const statuses = status.kind === 'one' ? [status.status] : status.statuses;
     return rows
       .filter((r) => statuses.includes(r.status))
-      .filter((r) => scope.kind === 'whole' || r.departments.some((d) => scope.departmentIds.includes(d)))
+      .filter((r) => scope.kind === 'whole' || r.departments.some((d) => departmentsOf(scope).includes(d)))
       .filter((r) =>
         plan.kind === 'none'
           ? true
@@ -179,7 +199,11 @@ describeEachBackend('members directory', (backend) => {
     expect(want).toHaveLength(13);
     // The org's size decides between sorting the matches ahead and walking on; both answer the same.
     for (const seats of [rows.length, 1_000_000]) {
-      await h.ctx.db.updateTable('organizations').set({ seats_used: seats }).where('id', '=', orgId).execute();
+      await h.ctx.db
+        .updateTable('organizations')
+        .set({ seats_used: seats })
+        .where('id', '=', orgId)
+        .execute();
       for (const limit of [11, 12, 13, 20]) {
         const page = await directoryPage(h.ctx.db, {
           orgId,
@@ -200,16 +224,21 @@ describeEachBackend('members directory', (backend) => {
     }
   });
 
-  it('lists every scope in directory order, walked or gathered', async () => {
+  it('lists every scope in directory order, walked or gathered (a gather too large is walked)', async () => {
+    expect(rows.length).toBeGreaterThan(GATHER_LIMIT);
     const scopes: Scope[] = [
       { kind: 'whole' },
       { kind: 'walk', departmentIds: big },
       { kind: 'gather', departmentIds: small },
       { kind: 'gather', departmentIds: big },
+      { kind: 'gather', departmentIds: everyDepartment },
+      subtree(big[0] as string),
+      subtree(small[0] as string),
+      subtree([...paths.keys()][0] as string),
     ];
     for (const scope of scopes) {
-      expect(await pages(scope, ALL, '', 100)).toEqual(expected(scope, ALL, ''));
-      expect(await pages(scope, { kind: 'one', status: 'disabled' }, '', 100)).toEqual(
+      expect(await pages(scope, ALL, '', 1000)).toEqual(expected(scope, ALL, ''));
+      expect(await pages(scope, { kind: 'one', status: 'disabled' }, '', 1000)).toEqual(
         expected(scope, { kind: 'one', status: 'disabled' }, ''),
       );
     }
@@ -220,6 +249,8 @@ describeEachBackend('members directory', (backend) => {
       { kind: 'whole' },
       { kind: 'walk', departmentIds: big },
       { kind: 'gather', departmentIds: small },
+      subtree(big[0] as string),
+      subtree([...paths.keys()][0] as string),
     ];
     for (const scope of scopes) {
       for (const term of ['ouyang', 'smith1', '王伟', '张', 'ou']) {

@@ -23,14 +23,32 @@ export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'
 /**
  * Which members are in scope, and how the database should find them:
  * - `whole`: the whole org (the root with its sub-departments);
+ * - `subtree`: the department at `path` with every department below it; gathered when it holds at most
+ *   GATHER_LIMIT members, walked otherwise — the directory finds out in the same statement;
  * - `walk`: a large share of the org — read the org's sort index in order, probing each row's departments;
  * - `gather`: a small share — collect the departments' members, then sort the few. A gather that finds
  *   more than GATHER_LIMIT members turns into a walk by itself, so a wrong guess costs one round trip.
+ * Prefer `subtree` to listing a subtree's ids: a long id list costs the planner more than the page.
  */
 export type Scope =
   | { kind: 'whole' }
+  | { kind: 'subtree'; path: string }
   | { kind: 'walk'; departmentIds: string[] }
   | { kind: 'gather'; departmentIds: string[] };
+
+/** A department scope's membership test, on `member_departments md` (joined to `departments d`). */
+function departmentMatch(scope: Exclude<Scope, { kind: 'whole' }>): {
+  join: RawBuilder<unknown>;
+  where: RawBuilder<boolean>;
+} {
+  if (scope.kind === 'subtree') {
+    return {
+      join: sql`join departments d on d.id = md.department_id`,
+      where: sql<boolean>`d.path like ${`${scope.path.replace(/[\\%_]/g, '\\$&')}%`}`,
+    };
+  }
+  return { join: sql``, where: sql<boolean>`md.department_id = any(${scope.departmentIds}::uuid[])` };
+}
 
 export interface DirectoryQuery {
   orgId: string;
@@ -59,11 +77,16 @@ function statusCondition(column: string, filter: StatusFilter): RawBuilder<boole
     : sql<boolean>`${sql.ref(column)} = any(${filter.statuses}::text[])`;
 }
 
-/** Whether the member `id` belongs to a walked scope (always, for the whole org). */
+/**
+ * Whether the member `id` belongs to a walked scope (always, for the whole org): a probe of the member's
+ * own departments. `offset 0` keeps it a probe per row: as a semi-join, a planner may instead read the
+ * whole scope and sort it (PGlite's does), which costs the scope's size instead of the page's.
+ */
 function inScope(scope: Scope, id: string): RawBuilder<boolean> {
   if (scope.kind === 'whole') return sql<boolean>`true`;
-  return sql<boolean>`exists (select 1 from member_departments md
-    where md.member_id = ${sql.ref(id)} and md.department_id = any(${scope.departmentIds}::uuid[]))`;
+  const match = departmentMatch(scope);
+  return sql<boolean>`exists (select 1 from member_departments md ${match.join}
+    where md.member_id = ${sql.ref(id)} and ${match.where} offset 0)`;
 }
 
 function afterCondition(prefix: string, idColumn: string, after: SortKey | undefined): RawBuilder<boolean> {
@@ -123,10 +146,11 @@ interface GatherRow {
  * looked up by primary key, filtered and sorted. When the scope is larger, the statement answers one
  * row of nulls instead and the caller walks.
  */
-function gatherQuery(q: DirectoryQuery, departmentIds: string[]): RawBuilder<GatherRow> {
+function gatherQuery(q: DirectoryQuery, scope: Exclude<Scope, { kind: 'whole' }>): RawBuilder<GatherRow> {
+  const match = departmentMatch(scope);
   return sql<GatherRow>`with ids as materialized (
-      select md.member_id from member_departments md
-      where md.department_id = any(${departmentIds}::uuid[]) limit ${GATHER_LIMIT + 1}
+      select md.member_id from member_departments md ${match.join}
+      where ${match.where} limit ${GATHER_LIMIT + 1}
     )
     (select m.id, m.directory_order, m.sort_name
       from (select distinct i.member_id from ids i) i
@@ -252,11 +276,13 @@ export async function directoryPage(
   q: DirectoryQuery,
 ): Promise<{ ids: string[]; keys: SortKey[]; last?: SortKey }> {
   let rows: KeyRow[];
-  if (q.scope.kind === 'gather') {
-    const gathered = (await gatherQuery(q, q.scope.departmentIds).execute(db)).rows;
+  if (q.scope.kind === 'gather' || q.scope.kind === 'subtree') {
+    const gathered = (await gatherQuery(q, q.scope).execute(db)).rows;
+    const walked =
+      q.scope.kind === 'gather' ? { kind: 'walk' as const, departmentIds: q.scope.departmentIds } : q.scope;
     rows =
       gathered[0] && gathered[0].id === null
-        ? await walkedPage(db, { ...q, scope: { kind: 'walk', departmentIds: q.scope.departmentIds } })
+        ? await walkedPage(db, { ...q, scope: walked })
         : (gathered as KeyRow[]);
   } else {
     rows = await walkedPage(db, q);
@@ -276,11 +302,10 @@ export async function countByStatus(
       ? sql<boolean>`m.id in (select g.member_id from member_search_grams g
           where g.org_id = ${q.orgId} and g.gram = ${q.search.gram})`
       : searchCondition(q.search);
-  const scope =
-    q.scope.kind === 'whole'
-      ? sql<boolean>`true`
-      : sql<boolean>`m.id in (select md.member_id from member_departments md
-          where md.department_id = any(${q.scope.departmentIds}::uuid[]))`;
+  const match = q.scope.kind === 'whole' ? undefined : departmentMatch(q.scope);
+  const scope = match
+    ? sql<boolean>`m.id in (select md.member_id from member_departments md ${match.join} where ${match.where})`
+    : sql<boolean>`true`;
   const { rows } = await sql<{ status: MemberStatus; count: number }>`
     select m.status, count(*)::int as count from members m
     where m.org_id = ${q.orgId} and ${scope} and ${search}
