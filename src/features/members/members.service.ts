@@ -23,9 +23,6 @@ import type {
 } from './members.schemas.js';
 import { planSearch } from './members.search.js';
 
-/** A subtree holding more than this share of the org's departments is read in directory order (walk). */
-const WALK_SHARE = 0.05;
-
 /** Which statuses each tab of the member table shows. */
 const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {
   all: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
@@ -64,23 +61,8 @@ async function scopeOf(
   if (!department) throw new AppError(DepartmentErrors['department.not_found'], { field: 'departmentId' });
   if (!includeSubdepartments) return { kind: 'gather', departmentIds: [department.id] };
   if (department.is_root) return { kind: 'whole' };
-  const [subtree, total] = await Promise.all([
-    ctx.db
-      .selectFrom('departments')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where('path', 'like', `${department.path}%`)
-      .execute(),
-    ctx.db
-      .selectFrom('departments')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('org_id', '=', orgId)
-      .executeTakeFirstOrThrow(),
-  ]);
-  const departmentIds = subtree.map((row) => row.id);
-  return departmentIds.length > Number(total.count) * WALK_SHARE
-    ? { kind: 'walk', departmentIds }
-    : { kind: 'gather', departmentIds };
+  // The directory gathers or walks the subtree as its member count says, in the page's own statement.
+  return { kind: 'subtree', path: department.path };
 }
 
 /** One page of the member table, in directory order, with the cursor of the next page. */
