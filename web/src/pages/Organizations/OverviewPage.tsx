@@ -8,7 +8,8 @@ import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format';
-import { hasPermission, roleLabel } from '../../session';
+import { hasPermission } from '../../session';
+import { roleNames, useRoleOptions } from '../Members/use-role-options';
 import { useOrganization } from './use-organization';
 
 /** An organization at a glance: its code (to join by), domain, plan, seats, and the viewer's roles. */
@@ -16,6 +17,7 @@ export function OverviewPage() {
   const { t } = useTranslation();
   const format = useFormat();
   const { orgId, query, summary } = useOrganization();
+  const roleOptions = useRoleOptions(orgId);
 
   if (query.isPending) return <PageSpinner />;
   if (query.error) {
@@ -102,9 +104,9 @@ export function OverviewPage() {
         <Card title={t('overview.yourRoles')}>
           {summary && summary.roles.length > 0 ? (
             <Flex wrap gap={8}>
-              {summary.roles.map((role) => (
-                <Tag key={role} color="blue">
-                  {roleLabel(role, t)}
+              {roleNames(summary.roles, roleOptions, t).map((name, index) => (
+                <Tag key={summary.roles[index]} color="blue">
+                  {name}
                 </Tag>
               ))}
             </Flex>
