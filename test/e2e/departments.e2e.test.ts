@@ -98,6 +98,27 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await tree(page).getByText('Growth', { exact: true }).click();
     await details(page).getByText(`${ORGANIZATION.name} / Sales / Growth`, { exact: true }).waitFor();
 
+    // Siblings reorder from the menu: Sales moves above Engineering.
+    const order = async () => {
+      const names = await tree(page).locator('.ant-tree-treenode').allTextContents();
+      return ['Engineering', 'Sales'].map((name) => names.findIndex((text) => text.startsWith(name)));
+    };
+    const [engineeringAt, salesAt] = await order();
+    expect(engineeringAt).toBeLessThan(salesAt as number);
+    await nodeAction(page, 'Sales', 'Move up');
+    await expect.poll(order).toEqual([salesAt, engineeringAt]);
+
+    // Heads: the owner heads Sales, found by the member search, and the details say so.
+    await nodeAction(page, 'Sales', 'Set heads');
+    const heads = page.getByRole('dialog', { name: 'Heads of "Sales"' });
+    await heads.getByLabel('Heads').fill('ada');
+    // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
+    await page.getByTitle(`${OWNER.name} (${OWNER.username})`, { exact: true }).click();
+    await heads.getByRole('button', { name: 'Save' }).click();
+    await heads.waitFor({ state: 'hidden' });
+    await tree(page).getByText('Sales', { exact: true }).click();
+    await details(page).getByText(OWNER.name, { exact: true }).waitFor();
+
     // A second "Engineering" under the root is refused; the server's message is beside the name.
     await nodeAction(page, ORGANIZATION.name, 'New sub-department');
     const create = page.getByRole('dialog', { name: 'New department' });

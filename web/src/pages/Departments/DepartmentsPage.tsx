@@ -43,8 +43,9 @@ import {
   type NameDialog,
 } from './DepartmentModals';
 import { buildTree, type DepartmentNode, pathTo } from './department-tree';
+import { HeadsModal } from './HeadsModal';
 
-type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'delete';
+type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'up' | 'down' | 'heads' | 'delete';
 
 /**
  * Members & Departments: the department tree with its node menu on the left; on the right the selected
@@ -77,6 +78,7 @@ export function DepartmentsPage() {
   const [expanded, setExpanded] = useState<string[] | null>(null);
   const [nameDialog, setNameDialog] = useState<NameDialog | null>(null);
   const [moving, setMoving] = useState<Department | null>(null);
+  const [headsOf, setHeadsOf] = useState<Department | null>(null);
   const [searchTerm, setSearchTerm] = useState('');
   const [hits, setHits] = useState<DepartmentSearchHit[] | null>(null);
   const [searching, setSearching] = useState(false);
@@ -155,16 +157,49 @@ export function DepartmentsPage() {
       setNameDialog({ kind: 'create', parentId: department.parentId });
     else if (action === 'rename') setNameDialog({ kind: 'rename', department });
     else if (action === 'move') setMoving(department);
+    else if (action === 'up' || action === 'down') void reorder(department, action);
+    else if (action === 'heads') setHeadsOf(department);
     else if (action === 'delete') confirmDelete(department);
+  }
+
+  /** The department's siblings in display order (the list comes ordered), itself included. */
+  function siblingsOf(department: Department): Department[] {
+    return departments.filter((other) => other.parentId === department.parentId);
+  }
+
+  /** Moves a department one place up or down among its siblings. */
+  async function reorder(department: Department, direction: 'up' | 'down') {
+    const siblings = siblingsOf(department);
+    const index = siblings.findIndex((other) => other.id === department.id);
+    const before = direction === 'up' ? siblings[index - 1] : siblings[index + 2];
+    try {
+      await api.post(`${base}/${encodeURIComponent(department.id)}/move`, {
+        parentId: department.parentId,
+        ...(before ? { beforeId: before.id } : {}),
+      });
+      await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
+    } catch (error) {
+      modal.error({
+        title: t('departments.moveAction'),
+        content: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   function nodeMenu(department: Department): MenuProps['items'] {
     const items: MenuProps['items'] = [{ key: 'sub', label: t('departments.newSub') }];
     if (!department.isRoot) items.push({ key: 'sibling', label: t('departments.newSibling') });
-    items.push({ key: 'rename', label: t('departments.rename') });
+    items.push(
+      { key: 'rename', label: t('departments.rename') },
+      { key: 'heads', label: t('departments.setHeads') },
+    );
     if (!department.isRoot) {
+      const siblings = siblingsOf(department);
+      const index = siblings.findIndex((other) => other.id === department.id);
       items.push(
         { key: 'move', label: t('departments.moveAction') },
+        { key: 'up', label: t('departments.moveUp'), disabled: index <= 0 },
+        { key: 'down', label: t('departments.moveDown'), disabled: index === siblings.length - 1 },
         { type: 'divider' },
         { key: 'delete', label: t('departments.delete'), danger: true },
       );
@@ -386,6 +421,7 @@ export function DepartmentsPage() {
         onClose={() => setNameDialog(null)}
         onSaved={(department) => revealNew(department)}
       />
+      <HeadsModal orgId={orgId} department={headsOf} onClose={() => setHeadsOf(null)} />
       <MoveDepartmentModal
         orgId={orgId}
         department={moving}

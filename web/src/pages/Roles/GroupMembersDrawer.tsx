@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -17,28 +17,10 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { AddGroupMembersResponse, GroupView, MemberSummary, Page } from '../../api-types';
 import { MemberStatusTag } from '../Members/MemberStatusTag';
-import { useDebounced } from '../Members/use-members';
+import { useMemberSearch } from '../Members/use-member-search';
 import { groupsKey, rolesPath } from './use-roles';
 
 const PAGE_SIZE = 50;
-const SEARCH_SIZE = 20;
-
-/** Members found by the member search (GET /members?q=…), for the add picker. */
-function useMemberSearch(orgId: string, term: string, enabled: boolean) {
-  const api = useApi();
-  const q = useDebounced(term.trim());
-  return useQuery({
-    queryKey: ['orgs', orgId, 'members', 'search', q],
-    queryFn: ({ signal }) =>
-      api.get<Page<MemberSummary>>(
-        `/orgs/${encodeURIComponent(orgId)}/members`,
-        { q, limit: SEARCH_SIZE },
-        signal,
-      ),
-    enabled,
-    staleTime: 30_000,
-  });
-}
 
 /** A group's members in directory order, page by page, with Add members and Remove for those who manage. */
 export function GroupMembersDrawer({
