@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { addMember, createAccount } from '../support/factories.js';
 import { startTestServer } from '../support/server.js';
 
@@ -147,7 +147,7 @@ export async function createDepartmentByClicking(page: Page, parent: string, nam
 export async function apiAs<T>(
   page: Page,
   server: TestServer,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
 ): Promise<T> {
@@ -159,4 +159,13 @@ export async function apiAs<T>(
   if (!response.ok())
     throw new Error(`${method} ${path} answered ${response.status()}: ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/**
+ * A dialog once it has finished zooming in: a click sent while it still moves can land beside the
+ * button it aims at (seen under load).
+ */
+export async function settledDialog(page: Page, dialog: Locator): Promise<Locator> {
+  await dialog.and(page.locator(':not([class*="-zoom-"])')).waitFor();
+  return dialog;
 }

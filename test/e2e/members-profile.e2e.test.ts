@@ -9,6 +9,7 @@ import {
   OWNER,
   openPage,
   orgIdOf,
+  settledDialog,
   setUpThroughApi,
   signedInPage,
   signIn,
@@ -132,6 +133,83 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await page.getByRole('menuitem', { name: '重置密码', exact: true }).waitFor();
     await screenshot(page, 'members-table-zh');
     await page.keyboard.press('Escape');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('hands out a reset link, and asks whom to hand department-head roles to on removal', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(page);
+    const found = await apiAs<{ items: { id: string }[] }>(
+      page,
+      server,
+      'GET',
+      `/orgs/${orgId}/members?q=lilei`,
+    );
+    const departments = await apiAs<{ items: { id: string; isRoot: boolean }[] }>(
+      page,
+      server,
+      'GET',
+      `/orgs/${orgId}/departments`,
+    );
+    const root = departments.items.find((department) => department.isRoot);
+    if (!root || !found.items[0]) throw new Error('No root department or no 李小雷');
+    await apiAs(page, server, 'PUT', `/orgs/${orgId}/departments/${root.id}/heads`, {
+      memberIds: [found.items[0].id],
+    });
+    await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
+    // The root department's card names its head.
+    await page.locator('.ant-descriptions').getByText('李小雷', { exact: true }).waitFor();
+
+    // A managed account's reset link is shown, to copy and hand over.
+    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
+    await page.getByRole('menuitem', { name: 'Reset password', exact: true }).click();
+    const reset = await settledDialog(
+      page,
+      page.getByRole('dialog', { name: 'Reset the password of 李小雷' }),
+    );
+    await reset.getByRole('radio', { name: 'Reset link' }).check();
+    await reset.getByRole('button', { name: 'Reset password' }).click();
+    await reset.getByText('The reset link is ready').waitFor();
+    await expect(reset.locator('code').textContent()).resolves.toContain(`${server.url}/reset-password#`);
+    await reset.getByRole('button', { name: 'Copy' }).waitFor();
+    await reset.getByRole('button', { name: 'Close' }).last().click();
+    await reset.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
+    await page.getByRole('menuitem', { name: 'Disable', exact: true }).click();
+    const disable = await settledDialog(
+      page,
+      page.getByRole('dialog').filter({ hasText: 'Disable 李小雷?' }),
+    );
+    await disable.getByRole('button', { name: 'Disable', exact: true }).click();
+    await disable.waitFor({ state: 'hidden' });
+    await page
+      .getByRole('tab', { name: /^Disabled/ })
+      .filter({ hasText: /^Disabled1$/ })
+      .waitFor();
+
+    // Removing a department head: the server asks for a successor, the dialog asks the admin.
+    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
+    await page.getByRole('menuitem', { name: 'Remove', exact: true }).click();
+    const remove = await settledDialog(page, page.getByRole('dialog', { name: 'Remove 李小雷?' }));
+    await remove.getByRole('button', { name: 'Remove', exact: true }).click();
+    await remove.getByText('heads 1 department', { exact: false }).waitFor();
+    // Searched on the server as the admin types.
+    await remove.getByLabel('Hand over to').fill('ada');
+    const options = page.locator('.ant-select-dropdown:not([class*="-slide-"])');
+    await options.getByText(`${OWNER.name} (${OWNER.username})`).click();
+    await options.waitFor({ state: 'hidden' });
+    await remove.getByText(`${OWNER.name} (${OWNER.username})`).filter({ visible: true }).waitFor();
+    // Not `exact`: after the refusal, the button's loading icon may linger in its name while it fades out.
+    await remove.getByRole('button', { name: 'Remove' }).click();
+    await remove.waitFor({ state: 'hidden' });
+    await page
+      .getByRole('tab', { name: /^Removed/ })
+      .filter({ hasText: /^Removed1$/ })
+      .waitFor();
+    await page.locator('.ant-descriptions').getByText(OWNER.name, { exact: true }).waitFor();
+    await screenshot(page, 'members-handed-over');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

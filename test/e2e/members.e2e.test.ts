@@ -9,6 +9,7 @@ import {
   ORGANIZATION,
   OWNER,
   orgIdOf,
+  settledDialog,
   setUpThroughApi,
   signedInPage,
   signIn,
@@ -55,7 +56,7 @@ async function expectTabCount(page: Page, tab: string, count: number): Promise<v
 
 /** Answers a confirmation dialog titled `title` with its `button`. */
 async function confirm(page: Page, title: string, button: string): Promise<void> {
-  const dialog = page.getByRole('dialog').filter({ hasText: title });
+  const dialog = await settledDialog(page, page.getByRole('dialog').filter({ hasText: title }));
   await dialog.getByRole('button', { name: button, exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
 }
@@ -92,7 +93,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table',
 
     // Step 1: name, departments (the selected one is primary), roles.
     await page.getByRole('button', { name: 'Add member' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Add member' });
+    const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'Add member' }));
     await dialog.getByLabel('Name', { exact: true }).fill(ZHANG.name);
     await dialog.getByRole('radiogroup', { name: 'Primary department' }).getByText('Engineering').waitFor();
     await expect(dialog.getByRole('radio', { name: 'Primary' }).isChecked()).resolves.toBe(true);
