@@ -37,7 +37,7 @@ export function MemberTable({
     {
       title: t('members.nameAndAccount'),
       key: 'name',
-      width: 190,
+      width: 170,
       fixed: 'left',
       render: (_, member) => (
         <Flex align="center" gap={8} style={{ minWidth: 0 }}>
@@ -137,7 +137,7 @@ export function MemberTable({
       dataSource={rows}
       loading={loading}
       pagination={false}
-      scroll={{ x: 700 }}
+      scroll={{ x: 680 }}
       locale={{ emptyText: empty }}
     />
   );
