@@ -23,11 +23,11 @@ export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'
 /**
  * Which members are in scope, and how the database should find them:
  * - `whole`: the whole org (the root with its sub-departments);
- * - `subtree`: the department at `path` with every department below it; gathered when it holds at most
- *   GATHER_LIMIT members, walked otherwise — the directory finds out in the same statement;
+ * - `subtree`: the department at `path` with every department below it; gathered when it holds few
+ *   members, walked otherwise — the directory finds out in the page's statement (see gatherQuery);
  * - `walk`: a large share of the org — read the org's sort index in order, probing each row's departments;
- * - `gather`: a small share — collect the departments' members, then sort the few. A gather that finds
- *   more than GATHER_LIMIT members turns into a walk by itself, so a wrong guess costs one round trip.
+ * - `gather`: a small share — collect the departments' members, then sort the few; a gather that finds
+ *   many members turns into a walk by itself, as `subtree` does.
  * Prefer `subtree` to listing a subtree's ids: a long id list costs the planner more than the page.
  */
 export type Scope =
@@ -68,8 +68,9 @@ export interface DirectoryQuery {
 export const WALK_BUDGET = 2000;
 /** The most rows the second walk of a middling term reads, sized by the first walk's rate of matches. */
 export const WALK_MORE = 20_000;
-/** A gathered scope larger than this is walked instead. */
-export const GATHER_LIMIT = 5000;
+/** Bounds of the size above which a department scope is walked rather than gathered (see gatherQuery). */
+export const GATHER_MIN = 500;
+export const GATHER_LIMIT = 10_000;
 
 function statusCondition(column: string, filter: StatusFilter): RawBuilder<boolean> {
   return filter.kind === 'one'
@@ -142,24 +143,39 @@ interface GatherRow {
 }
 
 /**
- * A small scope: its members' ids off the department index (at most GATHER_LIMIT + 1 of them), each
- * looked up by primary key, filtered and sorted. When the scope is larger, the statement answers one
- * row of nulls instead and the caller walks.
+ * A department scope, gathered or walked as its size says, in one statement. Gathering costs a lookup
+ * per member of the scope; walking costs a probe per row read, about limit × org ÷ scope rows: they
+ * break even near √(limit × org) members, the threshold (within GATHER_MIN..GATHER_LIMIT). `ids` reads
+ * at most one more than that off the department index; when they are no more, each is looked up by
+ * primary key, filtered and sorted. Otherwise the second branch (its one-time filter) runs `walk`, or,
+ * without one, answers a row of nulls and the caller walks.
  */
-function gatherQuery(q: DirectoryQuery, scope: Exclude<Scope, { kind: 'whole' }>): RawBuilder<GatherRow> {
+function gatherQuery(
+  q: DirectoryQuery,
+  scope: Exclude<Scope, { kind: 'whole' }>,
+  walk: RawBuilder<KeyRow> | undefined,
+): RawBuilder<GatherRow> {
   const match = departmentMatch(scope);
-  return sql<GatherRow>`with ids as materialized (
+  const otherwise = walk
+    ? sql`select w.id, w.directory_order, w.sort_name from (${walk}) w`
+    : sql`select null::uuid, null::int, null::text`;
+  return sql<GatherRow>`with threshold as (
+      select least(${GATHER_LIMIT}, greatest(${GATHER_MIN}, sqrt(${q.limit}::float8 * coalesce((
+        select o.seats_used from organizations o where o.id = ${q.orgId}), 0))))::int as size
+    ),
+    ids as materialized (
       select md.member_id from member_departments md ${match.join}
-      where ${match.where} limit ${GATHER_LIMIT + 1}
-    )
+      where ${match.where} limit (select t.size + 1 from threshold t)
+    ),
+    small as (select (select count(*) from ids) <= (select t.size from threshold t) as yes)
     (select m.id, m.directory_order, m.sort_name
       from (select distinct i.member_id from ids i) i
       cross join lateral (select m.id, m.directory_order, m.sort_name from members m
         where m.id = i.member_id and ${memberConditions(q)} and ${searchCondition(q.search)}) m
-      where (select count(*) from ids) <= ${GATHER_LIMIT}
+      where (select s.yes from small s)
       ${ORDER} limit ${q.limit})
     union all
-    (select null::uuid, null::int, null::text where (select count(*) from ids) > ${GATHER_LIMIT})`;
+    (${otherwise} where not (select s.yes from small s))`;
 }
 
 interface WalkRow extends KeyRow {
@@ -258,12 +274,15 @@ async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string)
   return [...matches, ...more.rows.filter((row) => row.source !== 'edge')];
 }
 
+/** The statement of a walked page without a substring search: the gram index, or the sort index. */
+function walkedQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
+  return q.search.kind === 'gram' ? gramQuery(q, q.search.gram) : walkQuery(q, sql<boolean>`true`);
+}
+
 /** The page's rows when the scope is walked (or is the whole org). */
 async function walkedPage(db: Executor, q: DirectoryQuery): Promise<KeyRow[]> {
-  const plan = q.search;
-  if (plan.kind === 'substring') return substringSearch(db, q, plan.pattern);
-  const query = plan.kind === 'gram' ? gramQuery(q, plan.gram) : walkQuery(q, sql<boolean>`true`);
-  return (await query.execute(db)).rows;
+  if (q.search.kind === 'substring') return substringSearch(db, q, q.search.pattern);
+  return (await walkedQuery(q).execute(db)).rows;
 }
 
 /**
@@ -277,13 +296,14 @@ export async function directoryPage(
 ): Promise<{ ids: string[]; keys: SortKey[]; last?: SortKey }> {
   let rows: KeyRow[];
   if (q.scope.kind === 'gather' || q.scope.kind === 'subtree') {
-    const gathered = (await gatherQuery(q, q.scope).execute(db)).rows;
-    const walked =
-      q.scope.kind === 'gather' ? { kind: 'walk' as const, departmentIds: q.scope.departmentIds } : q.scope;
-    rows =
-      gathered[0] && gathered[0].id === null
-        ? await walkedPage(db, { ...q, scope: walked })
-        : (gathered as KeyRow[]);
+    const walked: DirectoryQuery = {
+      ...q,
+      scope: q.scope.kind === 'gather' ? { kind: 'walk', departmentIds: q.scope.departmentIds } : q.scope,
+    };
+    // A substring search walks in steps of its own: a large scope answers nulls and is walked after.
+    const walk = q.search.kind === 'substring' ? undefined : walkedQuery(walked);
+    const gathered = (await gatherQuery(q, q.scope, walk).execute(db)).rows;
+    rows = gathered[0] && gathered[0].id === null ? await walkedPage(db, walked) : (gathered as KeyRow[]);
   } else {
     rows = await walkedPage(db, q);
   }
