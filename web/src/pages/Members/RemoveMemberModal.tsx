@@ -1,45 +1,36 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Alert, App, Form, Modal, Select, Typography } from 'antd';
 import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
-import type { MemberSummary, Page } from '../../api-types';
+import type { MemberSummary } from '../../api-types';
 import { useRefusal, useVersion } from './ActionModals';
-import { membersPath, useDebounced, useMembersChanged } from './use-members';
+import type { AriaProps } from './member-fields';
+import { useMemberSearch } from './use-member-search';
+import { membersPath, useMembersChanged } from './use-members';
 
 /** Picks another active member, searched on the server as the admin types. */
 function ActiveMemberSelect({
   orgId,
   exclude,
-  id,
   value,
   onChange,
-}: {
+  ...aria
+}: AriaProps & {
   orgId: string;
   exclude: string;
-  id?: string;
   value?: string;
   onChange?: (value: string) => void;
 }) {
   const { t } = useTranslation();
-  const api = useApi();
   const [term, setTerm] = useState('');
-  const q = useDebounced(term.trim());
-  const found = useQuery({
-    queryKey: ['orgs', orgId, 'members', 'pick', q],
-    queryFn: ({ signal }) =>
-      api.get<Page<MemberSummary>>(
-        membersPath(orgId),
-        { status: 'active', q: q || undefined, limit: 20 },
-        signal,
-      ),
-  });
+  const found = useMemberSearch(orgId, term, true, 'active');
   const options = (found.data?.items ?? [])
     .filter((member) => member.id !== exclude)
     .map((member) => ({ value: member.id, label: `${member.name} (${member.username})` }));
   return (
     <Select
-      id={id}
+      {...aria}
       value={value}
       onChange={onChange}
       showSearch={{ filterOption: false, onSearch: setTerm }}
