@@ -315,6 +315,14 @@ describeEachBackend('members: my own profile', (backend) => {
   });
   afterAll(async () => h?.close());
 
+  it('lets an account with neither email nor phone (a setup owner) change its name and language', async () => {
+    const account = await createAccount(h.ctx, { email: null, phone: null });
+    const me = client(h, await signIn(h, account.username));
+    const changed = await me.send('PATCH', '/api/v1/me', { name: 'Grace', locale: 'zh-CN' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().account).toMatchObject({ name: 'Grace', locale: 'zh-CN' });
+  });
+
   it('lets a person rename themselves (managed accounts too), and every org directory shows it', async () => {
     const o = await memberOrg(h);
     const other = await memberOrg(h);

@@ -154,7 +154,11 @@ export async function updateMe(
       email: email === undefined ? before.email : email,
       phone: phone === undefined ? before.phone : phone,
     };
-    if (!next.email && !next.phone) {
+    // Clearing the last way to reach the account is refused; an account that never had one (a setup
+    // owner, say) still changes its name or language.
+    const clearsContact =
+      (email === null && before.email !== null) || (phone === null && before.phone !== null);
+    if (clearsContact && !next.email && !next.phone) {
       throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
     }
     await assertSignInNamesFree(
