@@ -5,6 +5,7 @@ import {
   fieldError,
   ORGANIZATION,
   OWNER,
+  settledDialog,
   setUpThroughApi,
   signedInPage,
   startServer,
@@ -110,10 +111,13 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
 
     // Heads: the owner heads Sales, found by the member search, and the details say so.
     await nodeAction(page, 'Sales', 'Set heads');
-    const heads = page.getByRole('dialog', { name: 'Heads of "Sales"' });
+    const heads = await settledDialog(page, page.getByRole('dialog', { name: 'Heads of "Sales"' }));
     await heads.getByLabel('Heads').fill('ada');
     // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
     await page.getByTitle(`${OWNER.name} (${OWNER.username})`, { exact: true }).click();
+    // Close the open option list first: it covers the dialog's buttons.
+    await heads.getByText('Heads are active members of the organization', { exact: false }).click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
     await heads.getByRole('button', { name: 'Save' }).click();
     await heads.waitFor({ state: 'hidden' });
     await tree(page).getByText('Sales', { exact: true }).click();
