@@ -253,7 +253,11 @@ describeEachBackend('members directory', (backend) => {
 
   it('searches each scope by substring and by short term', async () => {
     // In an org this large, pages of 50 gather scopes up to √(50 × 10⁶) members: all but the root's.
-    await h.ctx.db.updateTable('organizations').set({ seats_used: 1_000_000 }).where('id', '=', orgId).execute();
+    await h.ctx.db
+      .updateTable('organizations')
+      .set({ seats_used: 1_000_000 })
+      .where('id', '=', orgId)
+      .execute();
     const scopes: Scope[] = [
       { kind: 'whole' },
       { kind: 'walk', departmentIds: big },
