@@ -67,10 +67,10 @@ export interface DirectoryQuery {
  */
 export const WALK_BUDGET = 2000;
 /** The most rows the second walk of a middling term reads, sized by the first walk's rate of matches. */
-export const WALK_MORE = 20_000;
+const WALK_MORE = 20_000;
 /** Bounds of the size above which a department scope is walked rather than gathered (see gatherQuery). */
-export const GATHER_MIN = 500;
-export const GATHER_LIMIT = 10_000;
+const GATHER_MIN = 500;
+const GATHER_LIMIT = 10_000;
 
 function statusCondition(column: string, filter: StatusFilter): RawBuilder<boolean> {
   return filter.kind === 'one'
@@ -119,10 +119,10 @@ function searchCondition(search: SearchPlan): RawBuilder<boolean> {
     where g.member_id = m.id and g.gram = ${search.gram})`;
 }
 
-/** The scope in directory order, off the sort index, keeping members that hold the condition. */
-function walkQuery(q: DirectoryQuery, condition: RawBuilder<boolean>): RawBuilder<KeyRow> {
+/** The scope in directory order, off the sort index. */
+function walkQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
   return sql<KeyRow>`select m.id, m.directory_order, m.sort_name from members m
-    where ${memberConditions(q)} and ${inScope(q.scope, 'm.id')} and ${condition}
+    where ${memberConditions(q)} and ${inScope(q.scope, 'm.id')}
     ${ORDER} limit ${q.limit}`;
 }
 
@@ -276,7 +276,7 @@ async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string)
 
 /** The statement of a walked page without a substring search: the gram index, or the sort index. */
 function walkedQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
-  return q.search.kind === 'gram' ? gramQuery(q, q.search.gram) : walkQuery(q, sql<boolean>`true`);
+  return q.search.kind === 'gram' ? gramQuery(q, q.search.gram) : walkQuery(q);
 }
 
 /** The page's rows when the scope is walked (or is the whole org). */

@@ -1,0 +1,118 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, MemberStatus } from '../src/db/schema.js';
+import {
+  directoryPage,
+  type Scope,
+  type SortKey,
+  type StatusFilter,
+} from '../src/features/members/members.directory.js';
+import { memberDetails, memberSummaries } from '../src/features/members/members.queries.js';
+import { planSearch } from '../src/features/members/members.search.js';
+import { type FloorWhere, floorDetails, floorPage } from './floors.js';
+import type { Fixture } from './generate.js';
+
+/** One directory read, through Roster's code and as a hand-written query on the same data. */
+export interface BenchCase {
+  name: string;
+  /** Roster's own code path; answers the ids it shows, in order. */
+  ours: () => Promise<string[]>;
+  /** The same result from one hand-written SQL statement. */
+  floor: () => Promise<string[]>;
+}
+
+/** The "all" tab: everyone but removed members, as the member table opens. */
+const ALL: StatusFilter = {
+  kind: 'any',
+  statuses: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
+};
+const ALL_STATUSES = ALL.kind === 'any' ? ALL.statuses : ([] as MemberStatus[]);
+const PAGE = 50;
+const SEARCH_PAGE = 20;
+
+/** The sort key of the member `depth` rows into a subtree, for a deep page's cursor. */
+async function keyAt(db: Kysely<DB>, fixture: Fixture, path: string, depth: number): Promise<SortKey> {
+  const { rows } = await sql<{ directory_order: number; sort_name: string; id: string }>`
+    select m.directory_order, m.sort_name, m.id from members m
+    where m.org_id = ${fixture.orgId} and m.status = any(${ALL_STATUSES}::text[])
+      and exists (select 1 from member_departments md join departments d on d.id = md.department_id
+        where md.member_id = m.id and d.path like ${`${path}%`})
+    order by m.directory_order, m.sort_name, m.id offset ${depth - 1} limit 1`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`the scope has fewer than ${depth} members`);
+  return [row.directory_order, row.sort_name, row.id];
+}
+
+/** The page through Roster's code: the directory's ids, then the table's rows for them. */
+async function ourPage(
+  db: Kysely<DB>,
+  orgId: string,
+  scope: Scope,
+  term: string,
+  limit: number,
+  after?: SortKey,
+): Promise<string[]> {
+  const page = await directoryPage(db, {
+    orgId,
+    scope,
+    status: ALL,
+    search: planSearch(term),
+    after,
+    limit: limit + 1,
+  });
+  const rows = await memberSummaries(db, orgId, page.ids.slice(0, limit));
+  return rows.map((row) => row.id);
+}
+
+/** Every read the benchmark times, on one data set. */
+export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<BenchCase[]> {
+  const { orgId } = fixture;
+  const pathOf = async (id: string) =>
+    (await db.selectFrom('departments').select('path').where('id', '=', id).executeTakeFirstOrThrow()).path;
+  // As the member list asks for a department with its sub-departments.
+  const division = { kind: 'subtree', path: await pathOf(fixture.division.id) } as const;
+  const thousand = { kind: 'subtree', path: await pathOf(fixture.thousand.id) } as const;
+  const deep = await keyAt(db, fixture, division.path, 500);
+  const floor = (where: FloorWhere, limit: number, after?: SortKey) => () =>
+    floorPage(db, { orgId, statuses: ALL_STATUSES, where, limit, after });
+  const search = (name: string, term: string, floorWhere: FloorWhere): BenchCase => ({
+    name,
+    ours: () => ourPage(db, orgId, { kind: 'whole' }, term, SEARCH_PAGE),
+    floor: floor(floorWhere, SEARCH_PAGE),
+  });
+  const inDivision: FloorWhere = division;
+  return [
+    {
+      name: 'whole org, first page of 50',
+      ours: () => ourPage(db, orgId, { kind: 'whole' }, '', PAGE),
+      floor: floor({ kind: 'none' }, PAGE),
+    },
+    {
+      name: `division + sub-departments (${fixture.division.members}), first page`,
+      ours: () => ourPage(db, orgId, division, '', PAGE),
+      floor: floor(inDivision, PAGE),
+    },
+    {
+      name: 'division + sub-departments, page 500 rows deep',
+      ours: () => ourPage(db, orgId, division, '', PAGE, deep),
+      floor: floor(inDivision, PAGE, deep),
+    },
+    {
+      name: `department of ${fixture.thousand.members}, first page`,
+      ours: () => ourPage(db, orgId, thousand, '', PAGE),
+      floor: floor(thousand, PAGE),
+    },
+    search('search common term "wang", first 20', 'wang', { kind: 'sort-all', pattern: '%wang%' }),
+    search('search rare term "ouyang", first 20', 'ouyang', { kind: 'like', pattern: '%ouyang%' }),
+    search('search one phone number', fixture.phone, { kind: 'like', pattern: `%${fixture.phone}%` }),
+    search('search two-character name 张伟', '张伟', { kind: 'like', pattern: '%张伟%' }),
+    search('search pinyin initials "zw"', 'zw', { kind: 'like', pattern: '%zw%' }),
+    {
+      name: 'member details',
+      ours: async () => {
+        const details = await memberDetails(db, orgId, fixture.detailsMemberId);
+        return details ? [details.id] : [];
+      },
+      floor: () => floorDetails(db, orgId, fixture.detailsMemberId),
+    },
+  ];
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchCase, benchCases } from './cases.js';
+import { type Backend, openDataSet, sizeLabel } from './databases.js';
+
+/** One line of bench/results.json. */
+interface Result {
+  name: string;
+  backend: Backend;
+  members: number;
+  p50_ms: number;
+  p99_ms: number;
+  floor_p50_ms: number;
+  ratio: number;
+}
+
+const RESULTS = path.join(import.meta.dirname, 'results.json');
+const MAX_ITERATIONS = 200;
+const MIN_ITERATIONS = 10;
+/** Time allowed to each side of a read, so slow floors run fewer times. */
+const BUDGET_MS = 8000;
+const WARMUP = 5;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+function iterations(warmupMs: number[]): number {
+  const typical = [...warmupMs].sort((a, b) => a - b)[Math.floor(warmupMs.length / 2)] ?? 1;
+  return Math.min(MAX_ITERATIONS, Math.max(MIN_ITERATIONS, Math.floor(BUDGET_MS / Math.max(typical, 0.001))));
+}
+
+/** Warms both sides, checks they agree, then times them alternately so both see the same load. */
+async function measure(c: BenchCase): Promise<{ ours: number[]; floor: number[] }> {
+  const [ours, floor] = [await c.ours(), await c.floor()];
+  if (ours.join() !== floor.join()) {
+    throw new Error(
+      `"${c.name}": Roster answered ${ours.length} rows, the floor ${floor.length}, not the same`,
+    );
+  }
+  const warm = { ours: [] as number[], floor: [] as number[] };
+  for (let i = 0; i < WARMUP; i++) {
+    warm.ours.push(await timed(c.ours));
+    warm.floor.push(await timed(c.floor));
+  }
+  const runs = { ours: iterations(warm.ours), floor: iterations(warm.floor) };
+  const times = { ours: [] as number[], floor: [] as number[] };
+  for (let i = 0; i < Math.max(runs.ours, runs.floor); i++) {
+    if (i < runs.ours) times.ours.push(await timed(c.ours));
+    if (i < runs.floor) times.floor.push(await timed(c.floor));
+  }
+  return times;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Columns a string takes in a terminal: Chinese characters take two. */
+function width(text: string): number {
+  return [...text].reduce(
+    (sum, char) => sum + (/[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u.test(char) ? 2 : 1),
+    0,
+  );
+}
+
+function table(results: Result[]): string {
+  const header = ['backend', 'members', 'read', 'p50 ms', 'p99 ms', 'floor p50', 'ratio'];
+  const rows = results.map((r) => [
+    r.backend,
+    sizeLabel(r.members),
+    r.name,
+    r.p50_ms.toFixed(2),
+    r.p99_ms.toFixed(2),
+    r.floor_p50_ms.toFixed(2),
+    `${r.ratio.toFixed(2)}×`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => width(row[i] as string))));
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => cell + ' '.repeat((widths[i] as number) - width(cell))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+function saveResults(results: Result[]): void {
+  const previous: Result[] = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : [];
+  const key = (r: Result) => `${r.backend}|${r.members}|${r.name}`;
+  const fresh = new Set(results.map(key));
+  const sets = new Set(results.map((r) => `${r.backend}|${r.members}`));
+  const kept = previous.filter((r) => !fresh.has(key(r)) && !sets.has(`${r.backend}|${r.members}`));
+  fs.writeFileSync(RESULTS, `${JSON.stringify([...kept, ...results], null, 2)}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      backend: { type: 'string', multiple: true },
+      members: { type: 'string', multiple: true },
+      only: { type: 'string' },
+      regenerate: { type: 'boolean', default: false },
+      reuse: { type: 'boolean', default: false },
+    },
+  });
+  const backends = (values.backend ?? ['postgres', 'pglite']).flatMap((b) => b.split(',')) as Backend[];
+  const sizes = (values.members ?? ['100000', '1000000']).flatMap((m) => m.split(',')).map(Number);
+  for (const b of backends) if (b !== 'postgres' && b !== 'pglite') throw new Error(`Unknown backend ${b}`);
+  for (const s of sizes) if (!Number.isInteger(s) || s < 2000) throw new Error(`--members must be ≥ 2000`);
+  const mode = values.regenerate ? 'regenerate' : values.reuse ? 'reuse' : 'auto';
+  const started = performance.now();
+  const results: Result[] = [];
+  for (const backend of backends) {
+    for (const members of sizes) {
+      const { database, fixture } = await openDataSet(backend, members, mode, log);
+      try {
+        log(`measuring ${backend}, ${sizeLabel(members)} members`);
+        for (const c of await benchCases(database.db, fixture)) {
+          if (values.only && !c.name.includes(values.only)) continue;
+          const times = await measure(c);
+          const ours = times.ours.sort((a, b) => a - b);
+          const floor = times.floor.sort((a, b) => a - b);
+          const result: Result = {
+            name: c.name,
+            backend,
+            members,
+            p50_ms: round(percentile(ours, 0.5)),
+            p99_ms: round(percentile(ours, 0.99)),
+            floor_p50_ms: round(percentile(floor, 0.5)),
+            ratio: round(percentile(ours, 0.5) / percentile(floor, 0.5)),
+          };
+          log(
+            `  ${c.name}: ${result.p50_ms} / ${result.p99_ms} ms (floor ${result.floor_p50_ms}, ` +
+              `p99 ${round(percentile(floor, 0.99))}) ×${result.ratio.toFixed(2)}`,
+          );
+          results.push(result);
+        }
+      } finally {
+        await database.close();
+      }
+    }
+  }
+  console.log(table(results));
+  if (!values.only) saveResults(results);
+  log(`done in ${((performance.now() - started) / 1000).toFixed(0)}s; results in ${RESULTS}`);
+}
+
+await main();
