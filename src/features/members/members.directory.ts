@@ -288,12 +288,12 @@ async function walkedPage(db: Executor, q: DirectoryQuery): Promise<KeyRow[]> {
 /**
  * One page of the directory: the ids of up to `limit` members after the cursor, in directory order,
  * with each row's sort key (`keys`, for the next page's cursor). The caller asks for one more than it
- * shows, to know whether there is a next page. `last` is the last row's key.
+ * shows, to know whether there is a next page.
  */
 export async function directoryPage(
   db: Executor,
   q: DirectoryQuery,
-): Promise<{ ids: string[]; keys: SortKey[]; last?: SortKey }> {
+): Promise<{ ids: string[]; keys: SortKey[] }> {
   let rows: KeyRow[];
   if (q.scope.kind === 'gather' || q.scope.kind === 'subtree') {
     const walked: DirectoryQuery = {
@@ -308,8 +308,7 @@ export async function directoryPage(
     rows = await walkedPage(db, q);
   }
   const keys = rows.map((row): SortKey => [row.directory_order, row.sort_name, row.id]);
-  const last = keys.at(-1);
-  return { ids: rows.map((row) => row.id), keys, ...(last ? { last } : {}) };
+  return { ids: rows.map((row) => row.id), keys };
 }
 
 /** How many members of the scope are in each status, with the search applied. */

@@ -83,17 +83,8 @@ export async function listMembers(
     limit: limit + 1,
   });
   const ids = page.ids.slice(0, limit);
-  let nextCursor: string | null = null;
-  if (page.ids.length > limit) {
-    const lastId = ids[ids.length - 1] as string;
-    const last = await ctx.db
-      .selectFrom('members')
-      .select(['directory_order', 'sort_name'])
-      .where('org_id', '=', actor.orgId)
-      .where('id', '=', lastId)
-      .executeTakeFirstOrThrow();
-    nextCursor = encodeCursor([last.directory_order, last.sort_name, lastId]);
-  }
+  // The row after the page exists: the page's last sort key is where the next one starts.
+  const nextCursor = page.ids.length > limit ? encodeCursor(page.keys[limit - 1]) : null;
   return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
 }
 
