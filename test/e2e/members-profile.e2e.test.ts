@@ -133,6 +133,10 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await page.getByRole('menuitem', { name: '重置密码', exact: true }).waitFor();
     await screenshot(page, 'members-table-zh');
     await page.keyboard.press('Escape');
+    // The language is saved to the account: switch back, so the next flow signs in to English.
+    await page.getByRole('button', { name: '语言：简体中文' }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('tab', { name: /^Disabled/ }).waitFor();
     expect(pageErrors).toEqual([]);
     await context.close();
   });

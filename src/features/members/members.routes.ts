@@ -85,7 +85,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: 'Every field of one member',
         params: MemberParams,
-        response: { 200: MemberResponse, ...errorResponses(401, 403, 404) },
+        response: { 200: MemberResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => ({
@@ -101,7 +101,7 @@ export function memberRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: "A member's profile card, with the primary department only",
         params: MemberParams,
-        response: { 200: MemberCard, ...errorResponses(401, 403, 404) },
+        response: { 200: MemberCard, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => getMemberCard(ctx, orgActorOf(request), request.params.memberId),
