@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { MemberErrors } from './members.errors.js';
@@ -153,48 +154,41 @@ export async function memberSummaries(
   ids: readonly string[],
 ): Promise<MemberSummary[]> {
   if (ids.length === 0) return [];
-  const [rows, departments] = await Promise.all([
-    db
-      .selectFrom('members as m')
-      .innerJoin('accounts as a', 'a.id', 'm.account_id')
-      .select([
-        'm.id',
-        'm.account_id',
-        'a.kind',
-        'a.name',
-        'a.username',
-        'a.email',
-        'a.phone',
-        'a.last_sign_in_at',
-        'm.status',
-        'm.status_reason',
-        'm.roles',
-        'm.employee_id',
-        'm.work_location',
-        'm.org_email',
-        'm.directory_order',
-        'm.expires_at',
-        'm.version',
-      ])
-      .where('m.org_id', '=', orgId)
-      .where('m.id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('member_departments as md')
-      .innerJoin('departments as d', 'd.id', 'md.department_id')
-      .select(['md.member_id', 'd.id', 'd.name', 'md.is_primary', 'md.position'])
-      .where('md.org_id', '=', orgId)
-      .where('md.member_id', 'in', ids)
-      .orderBy('md.is_primary', 'desc')
-      .orderBy('d.name')
-      .execute(),
-  ]);
-  const byMember = new Map<string, MemberSummary['departments']>();
-  for (const d of departments) {
-    const list = byMember.get(d.member_id) ?? [];
-    list.push({ id: d.id, name: d.name, isPrimary: d.is_primary, position: d.position });
-    byMember.set(d.member_id, list);
-  }
+  // One statement: each row brings its departments (primary first), so a page costs one round trip.
+  const rows = await db
+    .selectFrom('members as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select((eb) => [
+      'm.id',
+      'm.account_id',
+      'a.kind',
+      'a.name',
+      'a.username',
+      'a.email',
+      'a.phone',
+      'a.last_sign_in_at',
+      'm.status',
+      'm.status_reason',
+      'm.roles',
+      'm.employee_id',
+      'm.work_location',
+      'm.org_email',
+      'm.directory_order',
+      'm.expires_at',
+      'm.version',
+      jsonArrayFrom(
+        eb
+          .selectFrom('member_departments as md')
+          .innerJoin('departments as d', 'd.id', 'md.department_id')
+          .select(['d.id', 'd.name', 'md.is_primary as isPrimary', 'md.position'])
+          .whereRef('md.member_id', '=', 'm.id')
+          .orderBy('md.is_primary', 'desc')
+          .orderBy('d.name'),
+      ).as('departments'),
+    ])
+    .where('m.org_id', '=', orgId)
+    .where('m.id', 'in', ids)
+    .execute();
   const byId = new Map(
     rows.map((row) => [
       row.id,
@@ -209,7 +203,7 @@ export async function memberSummaries(
         status: row.status,
         statusReason: row.status_reason,
         roles: row.roles,
-        departments: byMember.get(row.id) ?? [],
+        departments: row.departments,
         employeeId: row.employee_id,
         workLocation: row.work_location,
         orgEmail: row.org_email,
