@@ -246,6 +246,12 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table',
     await search.fill('张伟');
     await expectOnly(['张伟']);
     await screenshot(page, 'members-search');
+
+    // The avatar opens the profile card: the primary department and how to reach the member.
+    await page.getByRole('button', { name: 'Profile card of 张伟' }).click();
+    const card = page.locator('.ant-popover').filter({ hasText: 'zhangwei@mail.example' });
+    await card.getByText(ORGANIZATION.name, { exact: true }).waitFor();
+    await screenshot(page, 'members-card');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

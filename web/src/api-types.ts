@@ -12,6 +12,7 @@ import type {
 import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
+  MemberCard as ServerMemberCard,
   MemberCounts as ServerMemberCounts,
   MemberDetails as ServerMemberDetails,
   MemberSummary as ServerMemberSummary,
@@ -95,6 +96,9 @@ export const AUDIT_READ = 'audit.read';
 
 /** A row of the member table. */
 export type MemberSummary = ServerMemberSummary;
+
+/** What any member may see of another: the profile card, primary department only. */
+export type MemberCard = Static<typeof ServerMemberCard>;
 
 /** Every field of a member: the details drawer and the edit dialog. */
 export type MemberDetails = ServerMemberDetails;

@@ -1,17 +1,18 @@
-import { Avatar, Button, Flex, Table, Typography } from 'antd';
+import { Button, Flex, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberSummary } from '../../api-types';
 import { useFormat } from '../../format';
 import { MemberActions } from './MemberActions';
-import { initials } from './MemberDrawer';
+import { MemberCardPopover } from './MemberCardPopover';
 import { MemberStatusTag } from './MemberStatusTag';
 import type { MemberAction } from './member-rules';
 import { type Option, roleNames } from './use-role-options';
 
 /** The member table: one page of rows, each with its name, account, departments, roles, status and actions. */
 export function MemberTable({
+  orgId,
   rows,
   loading,
   roles,
@@ -20,6 +21,7 @@ export function MemberTable({
   onAction,
   empty,
 }: {
+  orgId: string;
   rows: MemberSummary[];
   loading: boolean;
   roles: Option[];
@@ -41,9 +43,7 @@ export function MemberTable({
       fixed: 'left',
       render: (_, member) => (
         <Flex align="center" gap={8} style={{ minWidth: 0 }}>
-          <Avatar size="small" style={{ background: '#1677ff', flex: 'none' }}>
-            {initials(member.name)}
-          </Avatar>
+          <MemberCardPopover orgId={orgId} memberId={member.id} name={member.name} />
           <Flex vertical style={{ minWidth: 0 }}>
             <Button
               type="link"

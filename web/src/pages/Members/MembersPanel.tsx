@@ -165,6 +165,7 @@ export function MembersPanel({
       </Flex>
       {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
       <MemberTable
+        orgId={orgId}
         rows={rows}
         loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
         roles={roles}
