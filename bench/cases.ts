@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, MemberStatus } from '../src/db/schema.js';
 import {
+  countByStatus,
   directoryPage,
   type Scope,
   type SortKey,
@@ -106,6 +107,23 @@ export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<Benc
     search('search one phone number', fixture.phone, { kind: 'like', pattern: `%${fixture.phone}%` }),
     search('search two-character name 张伟', '张伟', { kind: 'like', pattern: '%张伟%' }),
     search('search pinyin initials "zw"', 'zw', { kind: 'like', pattern: '%zw%' }),
+    {
+      name: 'status tab counts, whole org',
+      ours: async () => {
+        const counts = await countByStatus(db, { orgId, scope: { kind: 'whole' }, search: { kind: 'none' } });
+        return [...counts]
+          .filter(([, count]) => count > 0)
+          .map(([status, count]) => `${status}:${count}`)
+          .sort();
+      },
+      floor: async () => {
+        const { rows } = await sql<{ status: string; count: number }>`
+          select status, count(*)::int as count from members where org_id = ${orgId} group by status`.execute(
+          db,
+        );
+        return rows.map((row) => `${row.status}:${row.count}`).sort();
+      },
+    },
     {
       name: 'member details',
       ours: async () => {

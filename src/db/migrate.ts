@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-departments.js';
 import * as m0003 from './migrations/0003-members.js';
+import * as m0004 from './migrations/0004-member-status-counts.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-foundation': m0001,
   '0002-departments': m0002,
   '0003-members': m0003,
+  '0004-member-status-counts': m0004,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -115,6 +115,13 @@ export interface MemberSearchGramsTable {
   member_id: string;
 }
 
+/** Members per org and status, kept by triggers on members. */
+export interface MemberStatusCountsTable {
+  org_id: string;
+  status: MemberStatus;
+  count: number;
+}
+
 /** A custom role: permission keys from the catalogue. */
 export interface OrgRolesTable {
   id: Generated<string>;
@@ -217,6 +224,7 @@ export interface DB {
   member_departments: MemberDepartmentsTable;
   department_heads: DepartmentHeadsTable;
   member_search_grams: MemberSearchGramsTable;
+  member_status_counts: MemberStatusCountsTable;
   org_roles: OrgRolesTable;
   user_groups: UserGroupsTable;
   member_groups: MemberGroupsTable;

@@ -316,6 +316,15 @@ export async function countByStatus(
   db: Executor,
   q: Pick<DirectoryQuery, 'orgId' | 'scope' | 'search'>,
 ): Promise<Map<MemberStatus, number>> {
+  if (q.scope.kind === 'whole' && q.search.kind === 'none') {
+    // The whole org, unsearched: the counts the triggers on members keep, instead of counting every row.
+    const rows = await db
+      .selectFrom('member_status_counts')
+      .select(['status', 'count'])
+      .where('org_id', '=', q.orgId)
+      .execute();
+    return new Map(rows.map((row) => [row.status, row.count]));
+  }
   const search =
     q.search.kind === 'gram'
       ? sql<boolean>`m.id in (select g.member_id from member_search_grams g
