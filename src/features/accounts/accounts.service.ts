@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { Account } from '../../db/schema.js';
+import type { Account, DB } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
@@ -206,6 +206,48 @@ export async function passwordContext(ctx: AppContext, account: Account): Promis
 }
 
 /**
+ * Sets a password the person chose themselves (no longer temporary), ends every session of the account,
+ * and tells the person by email, else SMS. Password change and reset links both end here.
+ */
+export async function replaceOwnPassword(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  accountId: string,
+  passwordHash: string,
+): Promise<Account> {
+  const updated = await trx
+    .updateTable('accounts')
+    .set({
+      password_hash: passwordHash,
+      password_temporary: false,
+      password_expires_at: null,
+      password_changed_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', accountId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await endAllSessions(trx, accountId);
+  const to = updated.email ?? updated.phone;
+  if (to) {
+    const changedAt = updated.password_changed_at.toISOString();
+    await queueMessage(trx, ctx.boss, {
+      dedupeKey: `password_changed:${accountId}:${changedAt}`,
+      channel: updated.email ? 'email' : 'sms',
+      to,
+      locale: updated.locale,
+      template: passwordChangedMessage,
+      vars: {
+        name: updated.name,
+        time: changedAt.slice(0, 16).replace('T', ' '),
+        signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
+      },
+    });
+  }
+  return updated;
+}
+
+/**
  * Changes the signed-in person's password: ends every session (a new one is returned for this
  * browser), clears a temporary password, and tells the person by email or SMS.
  */
@@ -228,36 +270,8 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   return ctx.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable('accounts')
-      .set({
-        password_hash: passwordHash,
-        password_temporary: false,
-        password_expires_at: null,
-        password_changed_at: sql`now()`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', account.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await endAllSessions(trx, account.id);
+    const updated = await replaceOwnPassword(ctx, trx, account.id, passwordHash);
     const token = await createSession(trx, account.id, meta);
-    const changedAt = updated.password_changed_at.toISOString();
-    const to = updated.email ?? updated.phone;
-    if (to) {
-      await queueMessage(trx, ctx.boss, {
-        dedupeKey: `password_changed:${account.id}:${changedAt}`,
-        channel: updated.email ? 'email' : 'sms',
-        to,
-        locale: updated.locale,
-        template: passwordChangedMessage,
-        vars: {
-          name: updated.name,
-          time: changedAt.slice(0, 16).replace('T', ' '),
-          signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
-        },
-      });
-    }
     await recordAudit(trx, meta, {
       orgId: null,
       actorAccountId: account.id,

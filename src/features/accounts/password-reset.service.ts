@@ -10,8 +10,7 @@ import { MemberErrors } from '../members/members.errors.js';
 import { decideAction } from '../members/members.lifecycle.js';
 import { lockMember, memberDetails } from '../members/members.queries.js';
 import { consumeToken, hashToken, issueToken } from '../tokens/tokens.js';
-import { passwordChangedMessage } from './accounts.messages.js';
-import { assertPasswordPolicy, passwordContext } from './accounts.service.js';
+import { assertPasswordPolicy, passwordContext, replaceOwnPassword } from './accounts.service.js';
 import { PasswordResetErrors } from './password-reset.errors.js';
 import { passwordResetLinkMessage, temporaryPasswordMessage } from './password-reset.messages.js';
 import { generatePassword, hashPassword } from './passwords.js';
@@ -226,36 +225,8 @@ export async function completePasswordReset(
     if (token?.account_id !== account.id) {
       throw new AppError(PasswordResetErrors['password_reset.invalid_link'], { field: 'token' });
     }
-    const updated = await trx
-      .updateTable('accounts')
-      .set({
-        password_hash: passwordHash,
-        password_temporary: false,
-        password_expires_at: null,
-        password_changed_at: sql`now()`,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', account.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await endAllSessions(trx, account.id);
+    const updated = await replaceOwnPassword(ctx, trx, account.id, passwordHash);
     await endResetLinks(trx, account.id);
-    const contact = channelOf(updated);
-    if (contact) {
-      const changedAt = updated.password_changed_at.toISOString();
-      await queueMessage(trx, ctx.boss, {
-        dedupeKey: `password_changed:${account.id}:${changedAt}`,
-        channel: contact.channel,
-        to: contact.to,
-        locale: updated.locale,
-        template: passwordChangedMessage,
-        vars: {
-          name: updated.name,
-          time: changedAt.slice(0, 16).replace('T', ' '),
-          signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
-        },
-      });
-    }
     await recordAudit(trx, meta, {
       orgId: token.org_id,
       actorAccountId: account.id,
