@@ -53,23 +53,6 @@ export async function findGroup(
     .executeTakeFirst();
 }
 
-/** Whether another group of the org has this name, ignoring case (as the unique index does). */
-export async function groupNameTaken(
-  trx: Transaction<DB>,
-  orgId: string,
-  name: string,
-  exceptId?: string,
-): Promise<boolean> {
-  const row = await trx
-    .selectFrom('user_groups')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where(sql<boolean>`lower(name) = lower(${name})`)
-    .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId as string))
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Locks, in id order (so two such calls cannot deadlock), the members of the org among `ids` that are
  * not removed — the ones that may join a group — and returns their ids.

@@ -11,13 +11,13 @@ import {
   bumpVersions,
   findGroup,
   groupMemberKeys,
-  groupNameTaken,
   insertGroupMembers,
   listGroupViews,
   lockGroupableMembers,
   lockGroupMembers,
 } from './groups.queries.js';
 import { GroupErrors } from './roles.errors.js';
+import { nameTaken } from './roles.queries.js';
 import type {
   CreateGroupBody,
   GroupMemberPage,
@@ -34,7 +34,7 @@ function requireName(name: string): string {
 }
 
 async function assertNameFree(trx: Transaction<DB>, orgId: string, name: string, exceptId?: string) {
-  if (await groupNameTaken(trx, orgId, name, exceptId)) {
+  if (await nameTaken(trx, 'user_groups', orgId, name, exceptId)) {
     throw new AppError(GroupErrors['group.name_taken'], { field: 'name', name });
   }
 }

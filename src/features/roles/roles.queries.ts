@@ -34,15 +34,19 @@ export async function findRole(
     .executeTakeFirst();
 }
 
-/** Whether another custom role of the org has this name, ignoring case (as the unique index does). */
-export async function roleNameTaken(
+/**
+ * Whether another custom role (or user group) of the org has this name, ignoring case, as the unique
+ * index of that table does.
+ */
+export async function nameTaken(
   trx: Transaction<DB>,
+  table: 'org_roles' | 'user_groups',
   orgId: string,
   name: string,
   exceptId?: string,
 ): Promise<boolean> {
   const row = await trx
-    .selectFrom('org_roles')
+    .selectFrom(table)
     .select('id')
     .where('org_id', '=', orgId)
     .where(sql<boolean>`lower(name) = lower(${name})`)

@@ -16,9 +16,9 @@ import {
   countRoleHolders,
   findRole,
   listCustomRoles,
+  nameTaken,
   type RoleRow,
   roleMemberCounts,
-  roleNameTaken,
   stripRoleFromRemoved,
 } from './roles.queries.js';
 import type { CreateRoleBody, RoleView, UpdateRoleBody } from './roles.schemas.js';
@@ -101,7 +101,7 @@ function assertHeld(actor: OrgActor, granted: readonly Permission[], before: rea
 }
 
 async function assertNameFree(trx: Transaction<DB>, orgId: string, name: string, exceptId?: string) {
-  if (await roleNameTaken(trx, orgId, name, exceptId)) {
+  if (await nameTaken(trx, 'org_roles', orgId, name, exceptId)) {
     throw new AppError(RoleErrors['role.name_taken'], { field: 'name', name });
   }
 }
