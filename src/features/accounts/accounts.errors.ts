@@ -41,11 +41,7 @@ export const AccountErrors = defineErrors({
     en: 'A username has 3–40 lowercase letters, digits, dots, dashes or underscores and starts with a letter or digit.',
     zh: '用户名为 3–40 位小写字母、数字、点、短横线或下划线，并以字母或数字开头。',
   },
-  'account.name_not_editable': {
-    status: 403,
-    en: 'Your name on a managed account is kept by your organization. Ask an admin to change it.',
-    zh: '托管账号的姓名由组织维护。请联系管理员修改。',
-  },
+
   'registration.invalid_token': {
     status: 400,
     en: 'This registration link is invalid, used or older than 24 hours. Start the registration again.',

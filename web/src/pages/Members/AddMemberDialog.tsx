@@ -11,7 +11,6 @@ import {
   Input,
   Modal,
   Radio,
-  Select,
   Space,
   Steps,
 } from 'antd';
@@ -22,7 +21,7 @@ import type { CreateMemberBody, CreateMemberResponse, Department } from '../../a
 import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { showFormError } from '../../form-errors';
 import { nameRules } from '../../validation';
-import { type DepartmentChoice, DepartmentsInput, departmentsRules } from './DepartmentsInput';
+import type { DepartmentChoice } from './DepartmentsInput';
 import {
   type AriaProps,
   contactRules,
@@ -30,6 +29,7 @@ import {
   MEMBER_FIELDS,
   OrgFields,
   optionalText,
+  PlacementFields,
   phoneRules,
 } from './member-fields';
 import { membersPath, useMembersChanged } from './use-members';
@@ -227,21 +227,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
             <Form.Item name="name" label={t('account.name')} rules={nameRules(t)}>
               <Input autoComplete="off" maxLength={80} />
             </Form.Item>
-            <Form.Item
-              name="departments"
-              label={t('members.departments')}
-              extra={t('members.departmentsHelp')}
-              rules={departmentsRules(t('members.departmentsRequired'))}
-            >
-              <DepartmentsInput departments={departments} />
-            </Form.Item>
-            <Form.Item
-              name="roles"
-              label={t('members.roles')}
-              rules={[{ required: true, message: t('members.rolesRequired') }]}
-            >
-              <Select mode="multiple" options={roles} optionFilterProp="label" />
-            </Form.Item>
+            <PlacementFields departments={departments} roles={roles} />
           </div>
           <div hidden={step !== 1}>
             <Form.Item

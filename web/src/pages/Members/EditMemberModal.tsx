@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { Alert, App, Form, Input, Modal, Select, Skeleton } from 'antd';
+import { Alert, App, Form, Input, Modal, Skeleton } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
@@ -7,13 +7,14 @@ import type { Department, MemberDetails, UpdateMemberBody } from '../../api-type
 import { LoadError } from '../../components/LoadState';
 import { showFormError } from '../../form-errors';
 import { nameRules } from '../../validation';
-import { type DepartmentChoice, DepartmentsInput, departmentsRules } from './DepartmentsInput';
+import type { DepartmentChoice } from './DepartmentsInput';
 import {
   contactRules,
   MEMBER_FIELD_CODES,
   MEMBER_FIELDS,
   OrgFields,
   optionalText,
+  PlacementFields,
   phoneRules,
 } from './member-fields';
 import { membersPath, useMember, useMembersChanged } from './use-members';
@@ -197,21 +198,7 @@ export function EditMemberModal({
         >
           <Input type="tel" autoComplete="off" maxLength={32} disabled={personal} />
         </Form.Item>
-        <Form.Item
-          name="departments"
-          label={t('members.departments')}
-          extra={t('members.departmentsHelp')}
-          rules={departmentsRules(t('members.departmentsRequired'))}
-        >
-          <DepartmentsInput departments={departments} />
-        </Form.Item>
-        <Form.Item
-          name="roles"
-          label={t('members.roles')}
-          rules={[{ required: true, message: t('members.rolesRequired') }]}
-        >
-          <Select mode="multiple" options={roles} optionFilterProp="label" />
-        </Form.Item>
+        <PlacementFields departments={departments} roles={roles} />
         <OrgFields groups={groups} />
       </Form>
     </Modal>

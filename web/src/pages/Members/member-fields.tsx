@@ -2,14 +2,16 @@ import type { FormRule } from 'antd';
 import { Form, Input, InputNumber, Select } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { Department } from '../../api-types';
 import type { FieldName } from '../../form-errors';
 import { PHONE_PATTERN } from '../../validation';
+import { DepartmentsInput, departmentsRules } from './DepartmentsInput';
 import type { Option } from './use-role-options';
 
 /** Server error codes that concern one field of the add and edit dialogs. */
 export const MEMBER_FIELD_CODES: Record<string, FieldName> = {
   'member.invalid_name': 'name',
-  'account.name_not_editable': 'name',
+  'member.personal_fields': 'name',
   'member.departments_required': 'departments',
   'member.department_not_found': 'departments',
   'member.role_not_found': 'roles',
@@ -115,6 +117,30 @@ export function contactRules(t: TFunction, required: boolean): FormRule[] {
 /** A mobile number as people type it. */
 export function phoneRules(t: TFunction): FormRule[] {
   return [{ pattern: PHONE_PATTERN, message: t('validation.phoneInvalid') }];
+}
+
+/** Where a member sits: departments (one primary, a position each) and roles; both dialogs ask them. */
+export function PlacementFields({ departments, roles }: { departments: Department[]; roles: Option[] }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item
+        name="departments"
+        label={t('members.departments')}
+        extra={t('members.departmentsHelp')}
+        rules={departmentsRules(t('members.departmentsRequired'))}
+      >
+        <DepartmentsInput departments={departments} />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label={t('members.roles')}
+        rules={[{ required: true, message: t('members.rolesRequired') }]}
+      >
+        <Select mode="multiple" options={roles} optionFilterProp="label" />
+      </Form.Item>
+    </>
+  );
 }
 
 /** The organization's own fields of a member: the add dialog's "More" and part of the edit dialog. */
