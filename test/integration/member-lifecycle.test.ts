@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
+import { PERMISSIONS } from '../../src/features/access/permissions.js';
 import {
   addMember,
   client,
@@ -144,10 +145,11 @@ describeEachBackend('member lifecycle', (backend) => {
     expect(self.statusCode).toBe(403);
     expect(codeOf(self)).toBe('member.self_change');
 
-    // A manager by a custom role, not an admin; the owner's row not active: the admin is the last one.
+    // A manager by a custom role holding every permission, not an admin role; the owner's row not active:
+    // the admin is the last one.
     const role = await h.ctx.db
       .insertInto('org_roles')
-      .values({ org_id: o.org.id, name: 'People team', permissions: ['members.manage', 'members.read'] })
+      .values({ org_id: o.org.id, name: 'People team', permissions: Object.keys(PERMISSIONS) })
       .returning('id')
       .executeTakeFirstOrThrow();
     const managerAccount = await createAccount(h.ctx);

@@ -246,7 +246,7 @@ describeEachBackend('custom roles', (backend) => {
     expect(listed.json().items[0].permissions).not.toContain('audit.read');
   });
 
-  it('lets plain members read roles but not change them; roles.manage through a custom role grants only what its holder holds', async () => {
+  it('lets plain members read roles but not change them; roles.manage through a custom role grants or takes away only what its holder holds', async () => {
     const o = await newOrg();
     const plain = await o.person(['member']);
     expect((await plain.api.get(o.base)).statusCode).toBe(200);
@@ -266,13 +266,16 @@ describeEachBackend('custom roles', (backend) => {
       permissions: ['members.read', 'roles.manage', 'members.manage'],
     });
     expect(codeOf(ownRole)).toBe('role.permission_not_held');
-    // A role already holding a permission the manager lacks can still be renamed or trimmed.
+    // A role holding a permission the manager lacks can be renamed, but its holders' permissions are
+    // out of the manager's reach: trimming them is refused as granting is.
     const auditors = await o.create({ name: 'Auditors', permissions: ['audit.read', 'members.read'] });
-    const rename = await manager.api.send('PATCH', `${o.base}/${auditors.id}`, {
-      name: 'Log readers',
-      permissions: ['audit.read'],
-    });
+    const rename = await manager.api.send('PATCH', `${o.base}/${auditors.id}`, { name: 'Log readers' });
     expect(rename.statusCode, rename.body).toBe(200);
+    const trim = await manager.api.send('PATCH', `${o.base}/${auditors.id}`, {
+      permissions: ['members.read'],
+    });
+    expect(codeOf(trim)).toBe('role.permission_not_held');
+    expect(trim.json().error.details.permission).toBe('audit.read');
   });
 
   it('audits every change with before and after', async () => {

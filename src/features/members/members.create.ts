@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
+import { assertMayAssignRoles, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/identifiers.js';
 import { generatePassword, hashPassword } from '../accounts/passwords.js';
@@ -82,7 +83,8 @@ export async function createMember(
   const passwordHash = await hashPassword(password);
 
   return ctx.db.transaction().execute(async (trx) => {
-    const roles = await resolveRoles(trx, actor.orgId, input.roles ?? ['member']);
+    const roles = await resolveRoles(trx, actor.orgId, input.roles ?? DEFAULT_MEMBER_ROLES);
+    await assertMayAssignRoles(trx, actor, DEFAULT_MEMBER_ROLES, roles);
     await assertSignInNamesFree(trx, { username, email, phone });
     await assertEmployeeIdFree(trx, actor.orgId, employeeId);
     await takeSeats(trx, actor.orgId);
@@ -125,7 +127,7 @@ export async function createMember(
 
     const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
     if (passwordSentTo) {
-      await queueMessage(trx, ctx.boss, {
+      await queueMessage(trx, ctx, {
         dedupeKey: `member_welcome:${member.id}`,
         orgId: actor.orgId,
         channel: passwordSentTo,

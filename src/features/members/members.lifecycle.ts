@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
+import { assertWithinReach } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { lockTree } from '../departments/departments.queries.js';
 import { MemberErrors } from './members.errors.js';
@@ -16,7 +17,14 @@ import {
   takeSeats,
 } from './members.queries.js';
 import type { MemberDetails } from './members.schemas.js';
-import { type Decision, expiryRefusal, isAdmin, type LifecycleAction, transition } from './members.status.js';
+import {
+  type Decision,
+  expiryRefusal,
+  isAdmin,
+  type LifecycleAction,
+  PRIVILEGED_ACTIONS,
+  transition,
+} from './members.status.js';
 
 /**
  * The member lifecycle of PRODUCT.md's status table: disable, enable, renew, remove (with hand-over),
@@ -38,9 +46,10 @@ export function hasExpired(member: Pick<MemberRow, 'expires_at'>, now: Date): bo
 }
 
 /**
- * Refuses an action on a locked member that the actor may not take: on themselves, or one the status
- * table refuses (owner, last admin, wrong status). An action that ends an admin's access must hold the
- * org's lock (runAction takes it), so two admins cannot end each other's access at once and leave none.
+ * Refuses an action on a locked member that the actor may not take: on themselves, on a member above
+ * the actor's privilege, or one the status table refuses (owner, last admin, wrong status). An action
+ * that ends an admin's access must hold the org's lock (runAction takes it), so two admins cannot end
+ * each other's access at once and leave none.
  */
 export async function decideAction(
   trx: Transaction<DB>,
@@ -49,6 +58,7 @@ export async function decideAction(
   action: LifecycleAction,
 ): Promise<Allowed> {
   if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change']);
+  if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
   const otherAdmins = isAdmin(member.roles) ? await countOtherActiveAdmins(trx, member.org_id, member.id) : 0;
   const facts = {
     status: member.status,

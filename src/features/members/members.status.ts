@@ -71,6 +71,20 @@ export function isAdmin(roles: readonly string[]): boolean {
   return roles.some((role) => ADMIN_ROLES.has(role));
 }
 
+/**
+ * Actions that reach the member's access or password: refused on a member who holds a permission the
+ * actor lacks (access/privilege.ts). Edits and department changes check their fields one by one.
+ */
+export const PRIVILEGED_ACTIONS: ReadonlySet<LifecycleAction> = new Set([
+  'disable',
+  'enable',
+  'renew',
+  'remove',
+  'restore',
+  'delete',
+  'reset_password',
+]);
+
 /** Actions that take the member out of the active admins. */
 const ENDS_ACCESS: ReadonlySet<LifecycleAction> = new Set(['disable', 'remove', 'delete']);
 

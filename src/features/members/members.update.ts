@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Member as MemberRow, MembersTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
+import { assertMayAssignRoles, assertWithinReach } from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { recordAudit } from '../audit/audit.js';
 import {
@@ -100,6 +101,8 @@ async function editAccountFields(
   const phone =
     input.phone === undefined ? account.phone : input.phone && requireMemberPhone(ctx, input.phone);
   if (name === account.name && email === account.email && phone === account.phone) return false;
+  // Whoever controls the sign-in contacts receives the member's reset links and notices.
+  await assertWithinReach(trx, actor, member);
   const org = await trx
     .selectFrom('organizations')
     .select(['name', 'domain'])
@@ -141,6 +144,7 @@ async function editAssignments(
     const roles = await resolveRoles(trx, actor.orgId, input.roles, member.roles.includes('owner'));
     if (!sameSet(roles, member.roles)) {
       if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'roles' });
+      await assertMayAssignRoles(trx, actor, member.roles, roles);
       const others = await countOtherActiveAdmins(trx, actor.orgId, member.id);
       const refusal = roleChangeRefusal(factsOf(member), roles, others);
       if (refusal) throw new AppError(refusal, { field: 'roles' });
@@ -172,6 +176,7 @@ async function editAssignments(
 /** The org's own fields of the member row. */
 async function editOrgFields(
   trx: Transaction<DB>,
+  actor: OrgActor,
   member: MemberRow,
   input: UpdateMemberBody,
   changes: Changes,
@@ -205,6 +210,8 @@ async function editOrgFields(
     const refusal = expiryRefusal(member.roles, expiresAt);
     if (refusal) throw new AppError(refusal, { field: 'expiresAt' });
     if (expiresAt?.getTime() !== member.expires_at?.getTime()) {
+      // An expiration time ends the member's access when it passes, as disabling does now.
+      await assertWithinReach(trx, actor, member);
       columns.expires_at = expiresAt;
       changes.add('expiresAt', member.expires_at?.toISOString() ?? null, expiresAt?.toISOString() ?? null);
     }
@@ -234,7 +241,7 @@ export async function updateMember(
     const columns: Updateable<MembersTable> = {};
     const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
     await editAssignments(trx, actor, member, input, changes, columns);
-    await editOrgFields(trx, member, input, changes, columns);
+    await editOrgFields(trx, actor, member, input, changes, columns);
     if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
     if (Object.keys(columns).length > 0) {
       await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();

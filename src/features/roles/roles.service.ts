@@ -10,6 +10,7 @@ import {
   PERMISSIONS,
   type Permission,
 } from '../access/permissions.js';
+import { missingPermissions } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { MAX_NAME_LENGTH, RoleErrors } from './roles.errors.js';
 import {
@@ -91,12 +92,14 @@ function requirePermissions(keys: readonly string[]): Permission[] {
   return CATALOGUE_ORDER.filter((key) => keys.includes(key));
 }
 
-/** No one hands out through a role a permission they do not hold: roles.manage alone cannot escalate. */
-function assertHeld(actor: OrgActor, granted: readonly Permission[], before: readonly string[] = []): void {
-  for (const key of granted) {
-    if (!before.includes(key) && !actor.permissions.has(key)) {
-      throw new AppError(RoleErrors['role.permission_not_held'], { field: 'permissions', permission: key });
-    }
+/**
+ * No one hands out or takes away through a role a permission they do not hold (the privilege rule of
+ * access/privilege.ts): roles.manage alone cannot escalate, nor demote those above it.
+ */
+function assertHeld(actor: OrgActor, permissions: readonly Permission[]): void {
+  const [missing] = missingPermissions(actor, permissions);
+  if (missing !== undefined) {
+    throw new AppError(RoleErrors['role.permission_not_held'], { field: 'permissions', permission: missing });
   }
 }
 
@@ -192,7 +195,8 @@ export async function updateRole(
   const permissions = input.permissions === undefined ? undefined : requirePermissions(input.permissions);
   return ctx.db.transaction().execute(async (trx) => {
     const before = await requireRole(trx, actor.orgId, id);
-    if (permissions) assertHeld(actor, permissions, before.permissions);
+    // The role's holders keep or lose what it grants: the actor must hold both what it had and what it gets.
+    if (permissions) assertHeld(actor, [...before.permissions.filter(isPermission), ...permissions]);
     if (name !== undefined) await assertNameFree(trx, actor.orgId, name, id);
     const after = await trx
       .updateTable('org_roles')
