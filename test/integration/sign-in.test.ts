@@ -1,6 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGN_IN_PER_LOGIN } from '../../src/features/accounts/accounts.service.js';
+import { PASSWORD_CHECKS_PER_ACCOUNT } from '../../src/features/accounts/accounts.service.js';
 import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 
@@ -63,7 +63,7 @@ describeEachBackend('sign-in', (backend) => {
   it('throttles a sign-in name after repeated failures, whether or not the account exists', async () => {
     const account = await createAccount(h.ctx);
     for (const login of [account.username, 'ghost-account']) {
-      for (let i = 0; i < SIGN_IN_PER_LOGIN.limit; i++) {
+      for (let i = 0; i < PASSWORD_CHECKS_PER_ACCOUNT.limit; i++) {
         expect((await signInAs(h, login, 'Wrong4password')).statusCode).toBe(401);
       }
       const limited = await signInAs(h, login, 'Wrong4password');
@@ -79,7 +79,7 @@ describeEachBackend('sign-in', (backend) => {
     await h.ctx.db.deleteFrom('throttles').execute();
     await h.ctx.db
       .insertInto('throttles')
-      .values({ key: 'sign_in:ip:127.0.0.1', hits: 50, window_started_at: new Date() })
+      .values({ key: 'password:ip:127.0.0.1', hits: 50, window_started_at: new Date() })
       .execute();
     const account = await createAccount(h.ctx);
     const spoofed = await signInAs(h, account.username, PASSWORD, { 'x-forwarded-for': '203.0.113.9' });
@@ -192,7 +192,7 @@ describe('sign-in behind a trusted proxy', () => {
   it('counts per client address taken from X-Forwarded-For only when the proxy is trusted', async () => {
     await h.ctx.db
       .insertInto('throttles')
-      .values({ key: 'sign_in:ip:198.51.100.7', hits: 50, window_started_at: new Date() })
+      .values({ key: 'password:ip:198.51.100.7', hits: 50, window_started_at: new Date() })
       .execute();
     const account = await createAccount(h.ctx);
     expect(

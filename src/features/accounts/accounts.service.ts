@@ -7,7 +7,13 @@ import { recordAudit } from '../audit/audit.js';
 import { assertSignInNamesFree, notifyContactChanged } from '../members/members.contact.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { writeSearchKeys } from '../members/members.queries.js';
-import { clearHits, recordHit, retryAfter, type ThrottleRule } from '../throttles/throttles.js';
+import {
+  clearHits,
+  giveBackAttempt,
+  type ThrottleKey,
+  type ThrottleRule,
+  takeAttempt,
+} from '../throttles/throttles.js';
 import { AccountErrors } from './accounts.errors.js';
 import { passwordChangedMessage } from './accounts.messages.js';
 import { findAccountById, findAccountByLogin, toMe } from './accounts.queries.js';
@@ -17,9 +23,12 @@ import { checkPassword, type PasswordContext } from './password-policy.js';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
 
-/** Failures allowed per sign-in name and per client address before sign-in is throttled. */
-export const SIGN_IN_PER_LOGIN: ThrottleRule = { limit: 10, windowSeconds: 15 * 60 };
-const SIGN_IN_PER_IP: ThrottleRule = { limit: 50, windowSeconds: 15 * 60 };
+/**
+ * Password checks allowed per account (or, for a sign-in name no account has, per that name in its
+ * normalised form) and per client address in a window. Every check of a password takes its place first.
+ */
+export const PASSWORD_CHECKS_PER_ACCOUNT: ThrottleRule = { limit: 10, windowSeconds: 15 * 60 };
+export const PASSWORD_CHECKS_PER_IP: ThrottleRule = { limit: 50, windowSeconds: 15 * 60 };
 
 /** Throws `password.invalid` listing every rule the password breaks. */
 export function assertPasswordPolicy(password: string, context: PasswordContext): void {
@@ -27,16 +36,53 @@ export function assertPasswordPolicy(password: string, context: PasswordContext)
   if (rules.length > 0) throw new AppError(AccountErrors['password.invalid'], { rules, field: 'password' });
 }
 
-async function throttled(ctx: AppContext, keys: [string, ThrottleRule][]): Promise<void> {
-  for (const [key, rule] of keys) {
-    const seconds = await retryAfter(ctx.db, key, rule);
-    if (seconds > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: seconds });
+/**
+ * Checks a password against an account — or, when no account matched, against a dummy hash, so the
+ * answer takes as long — after taking a place in the counters of the account (or the name's normalised
+ * form, so every spelling of one phone number shares one) and of the client's address. A full counter
+ * answers 429 before the password is looked at; a right password clears the account's failures and
+ * gives its place on the address back, a wrong one keeps both.
+ */
+async function checkPasswordAttempt(
+  ctx: AppContext,
+  meta: RequestMeta,
+  subject: { account: Account | undefined; name: string },
+  password: string,
+): Promise<boolean> {
+  const accountKey = subject.account
+    ? `password:account:${subject.account.id}`
+    : `password:name:${subject.name}`;
+  const ipKey = `password:ip:${meta.ip ?? 'unknown'}`;
+  const keys: ThrottleKey[] = [
+    [accountKey, PASSWORD_CHECKS_PER_ACCOUNT],
+    [ipKey, PASSWORD_CHECKS_PER_IP],
+  ];
+  const wait = await takeAttempt(ctx.db, keys);
+  if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
+  const ok = await verifyPassword(subject.account?.password_hash ?? (await DUMMY_HASH_PROMISE), password);
+  if (ok) {
+    await clearHits(ctx.db, accountKey);
+    await giveBackAttempt(ctx.db, ipKey);
+  }
+  return ok;
+}
+
+/** The current password of a signed-in person, checked under the same counters as a sign-in. */
+async function assertCurrentPassword(
+  ctx: AppContext,
+  meta: RequestMeta,
+  account: Account,
+  password: string | undefined,
+): Promise<void> {
+  if (!password || !(await checkPasswordAttempt(ctx, meta, { account, name: account.username }, password))) {
+    throw new AppError(AccountErrors['auth.invalid_credentials'], { field: 'currentPassword' });
   }
 }
 
 /**
  * Signs in by username, email or phone. Every failure answers the same, in about the same time,
- * whether or not the account exists; failures count per sign-in name and per address.
+ * whether or not the account exists; each attempt counts per account and per address before the
+ * password is checked.
  */
 export async function signIn(
   ctx: AppContext,
@@ -44,24 +90,10 @@ export async function signIn(
   input: { login: string; password: string },
 ): Promise<{ token: string; account: Me }> {
   const login = input.login.trim().toLowerCase();
-  const loginKey = `sign_in:login:${login}`;
-  const keys: [string, ThrottleRule][] = [
-    [loginKey, SIGN_IN_PER_LOGIN],
-    [`sign_in:ip:${meta.ip ?? 'unknown'}`, SIGN_IN_PER_IP],
-  ];
-  await throttled(ctx, keys);
-
-  const account = await findAccountByLogin(
-    ctx.db,
-    login,
-    normalizePhone(login, ctx.config.defaultPhoneRegion),
-  );
-  const passwordOk = await verifyPassword(
-    account?.password_hash ?? (await DUMMY_HASH_PROMISE),
-    input.password,
-  );
+  const phone = normalizePhone(login, ctx.config.defaultPhoneRegion);
+  const account = await findAccountByLogin(ctx.db, login, phone);
+  const passwordOk = await checkPasswordAttempt(ctx, meta, { account, name: phone ?? login }, input.password);
   if (!account || !passwordOk || account.disabled_at) {
-    for (const [key, rule] of keys) await recordHit(ctx.db, key, rule);
     await recordAudit(ctx.db, meta, {
       orgId: null,
       actorAccountId: account?.id ?? null,
@@ -76,7 +108,6 @@ export async function signIn(
     throw new AppError(AccountErrors['auth.temporary_password_expired']);
   }
 
-  await clearHits(ctx.db, loginKey);
   const rehash = needsRehash(account.password_hash) ? await hashPassword(input.password) : null;
   return ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
@@ -135,12 +166,7 @@ export async function updateMe(
   if (!current) throw new AppError(CommonErrors['auth.required']);
   const contactChanges =
     (email !== undefined && email !== current.email) || (phone !== undefined && phone !== current.phone);
-  if (
-    contactChanges &&
-    !(input.currentPassword && (await verifyPassword(current.password_hash, input.currentPassword)))
-  ) {
-    throw new AppError(AccountErrors['auth.invalid_credentials'], { field: 'currentPassword' });
-  }
+  if (contactChanges) await assertCurrentPassword(ctx, meta, current, input.currentPassword);
   return ctx.db.transaction().execute(async (trx) => {
     const before = await trx
       .selectFrom('accounts')
@@ -258,9 +284,8 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<{ token: string; account: Me }> {
   const account = await findAccountById(ctx.db, principal.accountId);
-  if (!account || !(await verifyPassword(account.password_hash, input.currentPassword))) {
-    throw new AppError(AccountErrors['auth.invalid_credentials'], { field: 'currentPassword' });
-  }
+  if (!account) throw new AppError(CommonErrors['auth.required']);
+  await assertCurrentPassword(ctx, meta, account, input.currentPassword);
   assertPasswordPolicy(input.newPassword, await passwordContext(ctx, account));
   if (input.newPassword === input.currentPassword) {
     throw new AppError(AccountErrors['password.invalid'], {

@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
-import { recordHit, retryAfter, type ThrottleRule } from '../throttles/throttles.js';
+import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
 import { consumeToken, issueToken } from '../tokens/tokens.js';
 import { AccountErrors } from './accounts.errors.js';
 import { alreadyRegisteredMessage, registrationMessage } from './accounts.messages.js';
@@ -38,8 +38,7 @@ export async function startRegistration(
 
   const ipKey = `registration:ip:${meta.ip ?? 'unknown'}`;
   // Over the limit, nothing is sent but the answer does not change: the page cannot be used to probe.
-  if ((await retryAfter(ctx.db, ipKey, REGISTRATIONS_PER_IP)) > 0) return;
-  await recordHit(ctx.db, ipKey, REGISTRATIONS_PER_IP);
+  if ((await takeAttempt(ctx.db, [[ipKey, REGISTRATIONS_PER_IP]])) > 0) return;
 
   const locale = input.locale ?? meta.locale;
   await ctx.db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 
 /** A limit on attempts: at most `limit` in a window of `windowSeconds`. */
@@ -7,36 +7,74 @@ export interface ThrottleRule {
   readonly windowSeconds: number;
 }
 
-/** Seconds until a throttled key may try again; 0 when it may try now. */
-export async function retryAfter(db: Kysely<DB>, key: string, rule: ThrottleRule): Promise<number> {
-  const row = await db
+/** One counter an attempt must find room in. */
+export type ThrottleKey = readonly [key: string, rule: ThrottleRule];
+
+/** Thrown inside the transaction to undo the places already taken when a later counter is full. */
+class CounterFull extends Error {
+  constructor(readonly seconds: number) {
+    super('counter full');
+  }
+}
+
+const windowPassed = (rule: ThrottleRule) =>
+  sql<boolean>`throttles.window_started_at + make_interval(secs => ${rule.windowSeconds}) <= now()`;
+
+/** Seconds until a full counter's window ends (at least 1). */
+async function secondsLeft(trx: Transaction<DB>, key: string, rule: ThrottleRule): Promise<number> {
+  const row = await trx
     .selectFrom('throttles')
     .select(
       sql<number>`ceil(extract(epoch from (window_started_at + make_interval(secs => ${rule.windowSeconds}) - now())))`.as(
         'remaining',
       ),
     )
-    .select('hits')
     .where('key', '=', key)
     .executeTakeFirst();
-  if (!row || row.remaining <= 0 || row.hits < rule.limit) return 0;
-  return Number(row.remaining);
+  return Math.max(1, Number(row?.remaining ?? 1));
 }
 
 /**
- * Counts one attempt against a key in the database, so the count holds across every server.
- * A window that has passed starts again at one.
+ * Takes one place in each counter, all or none, before the work the counters guard: a conditional
+ * increment that refuses a full counter, in the database so it holds across servers [ASVS 6.1.1]. Of
+ * parallel attempts, no more than the limit get a place. Returns 0 when every place was taken, else the
+ * seconds until the first full counter has room again. Callers take keys in one order (account before
+ * address), so two attempts never wait on each other's counters in a cycle.
  */
-export async function recordHit(db: Kysely<DB>, key: string, rule: ThrottleRule): Promise<void> {
+export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]): Promise<number> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const [key, rule] of keys) {
+        const taken = await trx
+          .insertInto('throttles')
+          .values({ key, hits: 1, window_started_at: sql`now()` })
+          .onConflict((oc) =>
+            oc
+              .column('key')
+              .doUpdateSet({
+                hits: sql`case when ${windowPassed(rule)} then 1 else throttles.hits + 1 end`,
+                window_started_at: sql`case when ${windowPassed(rule)} then now() else throttles.window_started_at end`,
+              })
+              .where((eb) => eb.or([windowPassed(rule), eb('throttles.hits', '<', rule.limit)])),
+          )
+          .returning('hits')
+          .executeTakeFirst();
+        if (!taken) throw new CounterFull(await secondsLeft(trx, key, rule));
+      }
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof CounterFull) return error.seconds;
+    throw error;
+  }
+}
+
+/** Gives back a place taken by an attempt that should not count (a success, against an address's counter). */
+export async function giveBackAttempt(db: Kysely<DB>, key: string): Promise<void> {
   await db
-    .insertInto('throttles')
-    .values({ key, hits: 1, window_started_at: sql`now()` })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        hits: sql`case when throttles.window_started_at + make_interval(secs => ${rule.windowSeconds}) < now() then 1 else throttles.hits + 1 end`,
-        window_started_at: sql`case when throttles.window_started_at + make_interval(secs => ${rule.windowSeconds}) < now() then now() else throttles.window_started_at end`,
-      }),
-    )
+    .updateTable('throttles')
+    .set({ hits: sql`greatest(hits - 1, 0)` })
+    .where('key', '=', key)
     .execute();
 }
 
