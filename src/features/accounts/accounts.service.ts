@@ -14,6 +14,7 @@ import {
   type ThrottleRule,
   takeAttempt,
 } from '../throttles/throttles.js';
+import { endPasswordTokens } from '../tokens/tokens.js';
 import { AccountErrors } from './accounts.errors.js';
 import { passwordChangedMessage } from './accounts.messages.js';
 import { findAccountById, findAccountByLogin, toMe } from './accounts.queries.js';
@@ -232,8 +233,9 @@ export async function passwordContext(ctx: AppContext, account: Account): Promis
 }
 
 /**
- * Sets a password the person chose themselves (no longer temporary), ends every session of the account,
- * and tells the person by email, else SMS. Password change and reset links both end here.
+ * Sets a password the person chose themselves (no longer temporary), ends every session and every
+ * outstanding reset link of the account, and tells the person by email, else SMS. Password change and
+ * reset links both end here.
  */
 export async function replaceOwnPassword(
   ctx: AppContext,
@@ -254,6 +256,7 @@ export async function replaceOwnPassword(
     .returningAll()
     .executeTakeFirstOrThrow();
   await endAllSessions(trx, accountId);
+  await endPasswordTokens(trx, accountId);
   const to = updated.email ?? updated.phone;
   if (to) {
     const changedAt = updated.password_changed_at.toISOString();

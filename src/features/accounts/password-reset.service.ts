@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Account, DB } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
@@ -9,7 +9,7 @@ import { TEMPORARY_PASSWORD_HOURS } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { decideAction } from '../members/members.lifecycle.js';
 import { lockMember, memberDetails } from '../members/members.queries.js';
-import { consumeToken, hashToken, issueToken } from '../tokens/tokens.js';
+import { consumeToken, endPasswordTokens, hashToken, issueToken } from '../tokens/tokens.js';
 import { assertPasswordPolicy, passwordContext, replaceOwnPassword } from './accounts.service.js';
 import { PasswordResetErrors } from './password-reset.errors.js';
 import { passwordResetLinkMessage, temporaryPasswordMessage } from './password-reset.messages.js';
@@ -26,17 +26,6 @@ function channelOf(account: Pick<Account, 'email' | 'phone'>): { channel: Channe
   if (account.email) return { channel: 'email', to: account.email };
   if (account.phone) return { channel: 'sms', to: account.phone };
   return null;
-}
-
-/** Ends every live reset link of the account, whichever org sent it. */
-async function endResetLinks(trx: Transaction<DB>, accountId: string): Promise<void> {
-  await trx
-    .updateTable('tokens')
-    .set({ used_at: sql`now()` })
-    .where('purpose', '=', 'password_reset')
-    .where('account_id', '=', accountId)
-    .where('used_at', 'is', null)
-    .execute();
 }
 
 /**
@@ -108,7 +97,7 @@ export async function resetMemberPassword(
 
     if (prepared === null) {
       if (!contact) throw new AppError(MemberErrors['member.no_contact_for_link']);
-      await endResetLinks(trx, account.id);
+      await endPasswordTokens(trx, account.id);
       const token = await issueToken(trx, {
         purpose: 'password_reset',
         orgId: actor.orgId,
@@ -144,7 +133,7 @@ export async function resetMemberPassword(
         .returning('password_changed_at')
         .executeTakeFirstOrThrow();
       await endAllSessions(trx, account.id);
-      await endResetLinks(trx, account.id);
+      await endPasswordTokens(trx, account.id);
       result = { sentTo: null, link: null };
       if (input.mode === 'generate') {
         if (!contact) throw new AppError(PasswordResetErrors['password_reset.no_contact']);
@@ -226,7 +215,6 @@ export async function completePasswordReset(
       throw new AppError(PasswordResetErrors['password_reset.invalid_link'], { field: 'token' });
     }
     const updated = await replaceOwnPassword(ctx, trx, account.id, passwordHash);
-    await endResetLinks(trx, account.id);
     await recordAudit(trx, meta, {
       orgId: token.org_id,
       actorAccountId: account.id,

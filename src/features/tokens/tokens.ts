@@ -65,3 +65,17 @@ export async function consumeToken(trx: Transaction<DB>, purpose: TokenPurpose, 
     .returning(['id', 'org_id', 'account_id', 'recipient', 'created_by'])
     .executeTakeFirst();
 }
+
+/**
+ * Ends every live password token of an account (reset links, whichever org sent them): any change of the
+ * password — the person's own, by a reset link, or set by an admin — makes them void [ASVS 6.5, 7.4.3].
+ */
+export async function endPasswordTokens(trx: Transaction<DB>, accountId: string): Promise<void> {
+  await trx
+    .updateTable('tokens')
+    .set({ used_at: sql`now()` })
+    .where('purpose', '=', 'password_reset')
+    .where('account_id', '=', accountId)
+    .where('used_at', 'is', null)
+    .execute();
+}
