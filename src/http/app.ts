@@ -130,7 +130,16 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   return app;
 }
 
-/** Serves the console's files, and its index.html for every page path (the console routes in the browser). */
+/** A path naming a file (`/assets/…`, `/favicon.ico`) rather than a console page. */
+function isFilePath(pathname: string): boolean {
+  return pathname.startsWith('/assets/') || (pathname.split('/').at(-1) ?? '').includes('.');
+}
+
+/**
+ * Serves the console's files, and its index.html for every page path (the console routes in the browser).
+ * A page may carry a token after `#` (setup, registration and reset links), so it is never stored; a file
+ * that is not there (an old asset, /favicon.ico) is a 404, not the page.
+ */
 async function registerConsole(app: App): Promise<void> {
   const hasConsole = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasConsole) {
@@ -138,6 +147,8 @@ async function registerConsole(app: App): Promise<void> {
       root: WEB_DIST,
       wildcard: false,
       index: false,
+      // Only the hashed assets are cached for a year; the page is served below.
+      globIgnore: ['index.html'],
       maxAge: '1y',
       immutable: true,
     });
@@ -146,16 +157,17 @@ async function registerConsole(app: App): Promise<void> {
     '/*',
     { schema: { hide: true }, config: { access: { kind: 'public' } } },
     async (request, reply) => {
-      if (request.url.startsWith('/api/')) return notFoundHandler(request, reply);
+      // Nothing answered here is stored: a page may hold a token, a missing file may come with the next deploy.
+      reply.header('cache-control', 'no-store');
+      const pathname = request.url.split('?', 1)[0] ?? '/';
+      if (pathname.startsWith('/api/') || isFilePath(pathname)) return notFoundHandler(request, reply);
       if (!hasConsole) {
         return reply
           .status(503)
           .type('text/plain')
           .send('The console is not built. Run `npm run build:web` (npm start does it for you).');
       }
-      return reply
-        .header('cache-control', 'no-cache')
-        .sendFile('index.html', { maxAge: 0, immutable: false });
+      return reply.sendFile('index.html', { cacheControl: false });
     },
   );
 }

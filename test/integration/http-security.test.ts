@@ -72,6 +72,37 @@ describeEachBackend('http security', (backend) => {
     expectSecurityHeaders(page, 'GET /sign-in', false);
   });
 
+  it('never lets a console page be stored, and answers a missing file with 404 rather than the page', async () => {
+    const built = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+    // Every page is the same index.html; links bring their token to these after `#`.
+    for (const url of ['/', '/setup', '/register/complete', '/reset-password', '/sign-in?next=%2Forgs']) {
+      const page = await h.app.inject({ method: 'GET', url });
+      expect.soft(page.statusCode, url).toBe(built ? 200 : 503);
+      expect.soft(page.headers['cache-control'], url).toBe('no-store');
+      expectSecurityHeaders(page, `GET ${url}`, false);
+    }
+    for (const url of [
+      '/assets/index-DEADBEEF.js',
+      '/assets/gone',
+      '/favicon.ico',
+      '/robots.txt',
+      '/index.html',
+      '/orgs/logo.png?v=2',
+    ]) {
+      const response = await h.app.inject({ method: 'GET', url });
+      expect.soft(response.statusCode, url).toBe(404);
+      expect.soft(response.headers['content-type'], url).toMatch(/^application\/json/);
+      expect.soft(response.json().error?.code, url).toBe('request.not_found');
+      expectSecurityHeaders(response, `GET ${url}`, true);
+    }
+    if (!built) return;
+    // The hashed assets that are there keep their year-long caching.
+    const [asset] = fs.readdirSync(path.join(WEB_DIST, 'assets'));
+    const served = await h.app.inject({ method: 'GET', url: `/assets/${asset}` });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
   it('refuses a state-changing request with a session cookie unless it comes from our own origin', async () => {
     const foreign: Record<string, string>[] = [
       { origin: 'https://evil.test' },
