@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
@@ -21,6 +22,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 3000,
       database: { kind: 'pglite', dataDir: path.resolve('./data') },
+      secretKey: { kind: 'file', path: path.resolve('./data/secret.key') },
       smtpUrl: null,
       mailFrom: 'Roster <no-reply@localhost>',
       smsWebhookUrl: null,
@@ -81,12 +83,40 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', { TRUST_PROXY: 'cafe' }],
     ['TRUST_PROXY', { TRUST_PROXY: '999.999.1' }],
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+    ['ROSTER_SECRET_KEY', { ROSTER_SECRET_KEY: 'correct horse battery staple' }],
+    ['ROSTER_SECRET_KEY', { ROSTER_SECRET_KEY: 'ab'.repeat(31) }],
+    ['ROSTER_SECRET_KEY', { ROSTER_SECRET_KEY: Buffer.alloc(24, 7).toString('base64') }],
   ])('refuses a wrong %s: %j', (variable, env) => {
     expect(rejected(env)).toBe(variable);
   });
 
   it('names the variable in the message', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+  });
+
+  it('takes the installation key from ROSTER_SECRET_KEY, or else a key file in the data directory', () => {
+    const bytes = crypto.randomBytes(32);
+    const config = loadConfig({
+      ROSTER_SECRET_KEY: bytes.toString('base64'),
+      ROSTER_DATA_DIR: '/srv/roster',
+    });
+    expect(config.secretKey.kind === 'env' && config.secretKey.key.export().equals(bytes)).toBe(true);
+    expect(loadConfig({ ROSTER_DATA_DIR: '/srv/roster' }).secretKey).toEqual({
+      kind: 'file',
+      path: '/srv/roster/secret.key',
+    });
+    // On PostgreSQL too: the key never goes into the database.
+    const postgres = loadConfig({
+      DATABASE_URL: 'postgres://127.0.0.1/roster',
+      ROSTER_DATA_DIR: '/srv/roster',
+    });
+    expect(postgres.secretKey).toEqual({ kind: 'file', path: '/srv/roster/secret.key' });
+  });
+
+  it('stops on a bad ROSTER_SECRET_KEY with a message that names it and does not repeat it', () => {
+    const bad = 'hunter2-is-not-a-key';
+    expect(() => loadConfig({ ROSTER_SECRET_KEY: bad })).toThrow(/ROSTER_SECRET_KEY/);
+    expect(() => loadConfig({ ROSTER_SECRET_KEY: bad })).not.toThrow(new RegExp(bad));
   });
 
   it('is frozen', () => {

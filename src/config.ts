@@ -1,9 +1,14 @@
+import type { KeyObject } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import { isSupportedCountry } from 'libphonenumber-js';
+import { parseSecretKey } from './secrets.js';
 
 /** Where the database lives: the embedded PGlite folder, or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/** Where the installation key comes from: ROSTER_SECRET_KEY, or a key file Roster makes at first start. */
+export type SecretKeySource = { kind: 'env'; key: KeyObject } | { kind: 'file'; path: string };
 
 /** The validated, frozen configuration. `src/config.ts` is the only reader of `process.env`. */
 export interface Config {
@@ -13,6 +18,8 @@ export interface Config {
   /** The address people use to reach the console; every link in a message is built from it. */
   readonly publicUrl: URL;
   readonly database: DatabaseConfig;
+  /** The installation key that seals outbox bodies; it is never stored in the database. */
+  readonly secretKey: SecretKeySource;
   /** `smtp://user:pass@host:port` or `smtps://…`; unset keeps mail in the outbox (the dev mailbox). */
   readonly smtpUrl: URL | null;
   readonly mailFrom: string;
@@ -89,6 +96,19 @@ function readTrustProxy(env: Env): string[] {
   return entries;
 }
 
+function readSecretKey(env: Env, dataDir: string): SecretKeySource {
+  const raw = env.ROSTER_SECRET_KEY;
+  if (raw === undefined || raw === '') return { kind: 'file', path: path.join(dataDir, 'secret.key') };
+  const key = parseSecretKey(raw);
+  if (!key) {
+    throw new ConfigError(
+      'ROSTER_SECRET_KEY',
+      '32 random bytes as base64 or hex, e.g. the output of `openssl rand -base64 32`',
+    );
+  }
+  return { kind: 'env', key };
+}
+
 /** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -110,9 +130,11 @@ export function loadConfig(env: Env = process.env): Config {
     ['postgres:', 'postgresql:'],
     'postgres://user:pass@127.0.0.1:5432/roster',
   );
+  const dataDir = path.resolve(env.ROSTER_DATA_DIR || './data');
   const database: DatabaseConfig = databaseUrl
     ? { kind: 'postgres', url: databaseUrl.toString() }
-    : { kind: 'pglite', dataDir: path.resolve(env.ROSTER_DATA_DIR || './data') };
+    : { kind: 'pglite', dataDir };
+  const secretKey = readSecretKey(env, dataDir);
 
   const smtpUrl = readUrl(env, 'SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587');
   const mailFrom = env.MAIL_FROM ?? `Roster <no-reply@${publicUrl.hostname}>`;
@@ -149,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     publicUrl,
     database,
+    secretKey,
     smtpUrl,
     mailFrom,
     smsWebhookUrl,

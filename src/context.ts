@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -14,6 +15,8 @@ export interface AppContext {
   readonly boss: PgBoss;
   readonly logger: Logger;
   readonly transports: Transports;
+  /** The installation key (`src/secrets.ts`), loaded once at boot: seals outbox bodies at rest. */
+  readonly secretKey: KeyObject;
 }
 
 /** Who asked, from where: recorded in the audit log beside every change. */

@@ -9,6 +9,7 @@ import type { App } from './http/types.js';
 import { startBoss, startWorkers } from './jobs/jobs.js';
 import { allJobs } from './jobs/registry.js';
 import { createTransports } from './notify/transports.js';
+import { loadSecretKey } from './secrets.js';
 
 /** A started Roster: its context, its HTTP server when serving, and one way to stop it all cleanly. */
 export interface Running {
@@ -26,6 +27,14 @@ export async function boot(
   logger: Logger,
   options: { http: boolean; workers: boolean; listen?: boolean; database?: Database },
 ): Promise<Running> {
+  const secretKey = await loadSecretKey(config.secretKey);
+  if (config.secretKey.kind === 'file' && config.database.kind === 'postgres') {
+    // Every server and worker on one database must seal and open with the same key.
+    logger.warn(
+      { keyFile: config.secretKey.path },
+      'ROSTER_SECRET_KEY is unset: using the key file; set ROSTER_SECRET_KEY when several processes share this database',
+    );
+  }
   const database = options.database ?? (await openDatabase(config.database));
   let boss: PgBoss | null = null;
   let app: App | null = null;
@@ -45,6 +54,7 @@ export async function boot(
       boss,
       logger,
       transports: createTransports(config, logger),
+      secretKey,
     };
     if (options.workers) await startWorkers(ctx, allJobs);
     if (options.http) {

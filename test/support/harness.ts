@@ -65,6 +65,7 @@ export async function startHarness(backend: Backend, options: HarnessOptions = {
     NODE_ENV: 'test',
     PUBLIC_URL: 'http://roster.test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ROSTER_SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
     ...(fresh.url ? { DATABASE_URL: fresh.url } : { ROSTER_DATA_DIR: '/nonexistent' }),
     ...options.env,
   });
