@@ -1,7 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import type PgBoss from 'pg-boss';
+import type { AppContext } from '../context.js';
 import type { DB, Locale } from '../db/schema.js';
 import { defineJob, enqueue } from '../jobs/jobs.js';
+import { seal, unseal } from '../secrets.js';
 import { type MessageTemplate, renderEmail, renderSms } from './layout.js';
 
 /** A message to send because of one event; `dedupeKey` names the event (`password_changed:<account>:<time>`). */
@@ -20,6 +22,29 @@ const STALE_CLAIM = '5 minutes';
 
 /** What a sent message's body becomes in the outbox. */
 export const DELIVERED_BODY = '(delivered; the body is not kept because it may hold a password or a link)';
+
+/** What storing a message needs from the context: the job queue, and the key that seals its body. */
+export type OutboxContext = Pick<AppContext, 'boss' | 'secretKey'>;
+
+type BodyColumn = 'body_text' | 'body_html';
+
+// Binds a sealed body to its row (the dedupe key is unique) and column: a body copied to another row
+// does not open there, so nobody with write access to the table can send one person's link to another.
+const sealBody = (key: KeyObject, column: BodyColumn, dedupeKey: string, text: string) =>
+  seal(key, text, `outbox_messages.${column}:${dedupeKey}`);
+const openBody = (key: KeyObject, column: BodyColumn, dedupeKey: string, sealed: string) =>
+  unseal(key, sealed, `outbox_messages.${column}:${dedupeKey}`);
+
+/** A message's bodies as written, opened with the installation key; throws if a body was altered or moved. */
+export function openBodies(
+  key: KeyObject,
+  row: { dedupe_key: string; body_text: string; body_html: string | null },
+): { text: string; html: string | null } {
+  return {
+    text: openBody(key, 'body_text', row.dedupe_key, row.body_text),
+    html: row.body_html === null ? null : openBody(key, 'body_html', row.dedupe_key, row.body_html),
+  };
+}
 
 /** Delivers one outbox row; safe to run any number of times. */
 export const deliverMessageJob = defineJob<{ id: string }>({
@@ -43,20 +68,17 @@ export const deliverMessageJob = defineJob<{ id: string }>({
       .executeTakeFirst();
     if (!message) return; // delivered already, or another worker holds it
     try {
+      const body = openBodies(ctx.secretKey, message);
       const outcome =
         message.channel === 'email'
           ? await ctx.transports.mail.send({
               id: message.id,
               recipient: message.recipient,
               subject: message.subject ?? '',
-              text: message.body_text,
-              html: message.body_html,
+              text: body.text,
+              html: body.html,
             })
-          : await ctx.transports.sms.send({
-              id: message.id,
-              recipient: message.recipient,
-              text: message.body_text,
-            });
+          : await ctx.transports.sms.send({ id: message.id, recipient: message.recipient, text: body.text });
       // A delivered body may hold a temporary password or a link's token: it is not kept once it left.
       // Kept messages (no transport) stay whole: the dev mailbox is their only way to the person.
       await ctx.db
@@ -65,7 +87,12 @@ export const deliverMessageJob = defineJob<{ id: string }>({
           status: outcome,
           sent_at: sql`now()`,
           last_error: null,
-          ...(outcome === 'sent' ? { body_text: DELIVERED_BODY, body_html: null } : {}),
+          ...(outcome === 'sent'
+            ? {
+                body_text: sealBody(ctx.secretKey, 'body_text', message.dedupe_key, DELIVERED_BODY),
+                body_html: null,
+              }
+            : {}),
         })
         .where('id', '=', id)
         .execute();
@@ -82,12 +109,12 @@ export const deliverMessageJob = defineJob<{ id: string }>({
 });
 
 /**
- * Stores a message in the outbox and enqueues its delivery, both in the caller's transaction.
- * A second request for the same event (same dedupe key) stores and sends nothing.
+ * Stores a message in the outbox, its body sealed, and enqueues its delivery, both in the caller's
+ * transaction. A second request for the same event (same dedupe key) stores and sends nothing.
  */
 export async function queueMessage<Vars>(
   trx: Transaction<DB>,
-  boss: PgBoss,
+  ctx: OutboxContext,
   request: MessageRequest<Vars>,
 ): Promise<void> {
   const to = request.to.trim();
@@ -106,11 +133,15 @@ export async function queueMessage<Vars>(
       channel: request.channel,
       recipient: to,
       subject: rendered.subject,
-      body_text: rendered.text,
-      body_html: rendered.html,
+      // The body may hold a temporary password or a link's token: it is never stored in the clear.
+      body_text: sealBody(ctx.secretKey, 'body_text', request.dedupeKey, rendered.text),
+      body_html:
+        rendered.html === null
+          ? null
+          : sealBody(ctx.secretKey, 'body_html', request.dedupeKey, rendered.html),
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (row) await enqueue(trx, boss, deliverMessageJob, { id: row.id });
+  if (row) await enqueue(trx, ctx.boss, deliverMessageJob, { id: row.id });
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { AppContext } from '../../src/context.js';
 import { passwordChangedMessage } from '../../src/features/accounts/accounts.messages.js';
 import type { MessageTemplate } from '../../src/notify/layout.js';
-import { DELIVERED_BODY, deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
+import { DELIVERED_BODY, deliverMessageJob, openBodies, queueMessage } from '../../src/notify/outbox.js';
 import type { MailTransport, OutgoingMail } from '../../src/notify/transports.js';
 import { client, createAccount, PASSWORD, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
@@ -53,7 +53,7 @@ const testMessage: MessageTemplate<{ name: string }> = {
 
 async function queue(h: Harness, dedupeKey: string, to: string, name = 'Ada'): Promise<void> {
   await h.ctx.db.transaction().execute((trx) =>
-    queueMessage(trx, h.ctx.boss, {
+    queueMessage(trx, h.ctx, {
       dedupeKey,
       channel: 'email',
       to,
@@ -125,8 +125,7 @@ describeEachBackend('outbox', (backend) => {
     expect(row.status).toBe('sent');
     expect(row.attempts).toBe(1);
     expect(row.sent_at).not.toBeNull();
-    expect(row.body_text).toBe(DELIVERED_BODY);
-    expect(row.body_html).toBeNull();
+    expect(openBodies(h.ctx.secretKey, row)).toEqual({ text: DELIVERED_BODY, html: null });
   });
 
   it('puts a failed delivery back to pending and rethrows, and marks it failed on the last retry', async () => {
@@ -183,9 +182,10 @@ describeEachBackend('outbox', (backend) => {
     await queue(h, 'event:hostile', 'erin@mail.test', name);
     const row = await messageByKey(h, 'event:hostile');
     expect(row.subject).not.toMatch(/[\r\n]/);
-    expect(row.body_html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;');
-    expect(row.body_html).not.toContain('<script>');
-    expect(row.body_html).toContain('href="http://roster.test/x?a=1&amp;b=2"');
+    const { html } = openBodies(h.ctx.secretKey, row);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('href="http://roster.test/x?a=1&amp;b=2"');
   });
 });
 

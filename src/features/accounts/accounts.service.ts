@@ -204,7 +204,7 @@ export async function updateMe(
       .executeTakeFirstOrThrow();
     const fields = (['name', 'locale', 'email', 'phone'] as const).filter((f) => before[f] !== after[f]);
     if (fields.length === 0) return toMe(after);
-    await notifyContactChanged(trx, ctx.boss, before, after, null);
+    await notifyContactChanged(trx, ctx, before, after, null);
     if (fields.some((field) => field !== 'locale')) {
       await writeSearchKeys(trx, { accountId: after.id });
     }
@@ -260,7 +260,7 @@ export async function replaceOwnPassword(
   const to = updated.email ?? updated.phone;
   if (to) {
     const changedAt = updated.password_changed_at.toISOString();
-    await queueMessage(trx, ctx.boss, {
+    await queueMessage(trx, ctx, {
       dedupeKey: `password_changed:${accountId}:${changedAt}`,
       channel: updated.email ? 'email' : 'sms',
       to,

@@ -108,7 +108,7 @@ export async function resetMemberPassword(
       // After '#': the token stays in the browser and never reaches a server log.
       const url = new URL('/reset-password', ctx.config.publicUrl);
       url.hash = `token=${token}`;
-      await queueMessage(trx, ctx.boss, {
+      await queueMessage(trx, ctx, {
         dedupeKey: `password_reset_link:${hashToken(token)}`,
         orgId: actor.orgId,
         channel: contact.channel,
@@ -137,7 +137,7 @@ export async function resetMemberPassword(
       result = { sentTo: null, link: null };
       if (input.mode === 'generate') {
         if (!contact) throw new AppError(PasswordResetErrors['password_reset.no_contact']);
-        await queueMessage(trx, ctx.boss, {
+        await queueMessage(trx, ctx, {
           dedupeKey: `temporary_password:${account.id}:${updated.password_changed_at.toISOString()}`,
           orgId: actor.orgId,
           channel: contact.channel,

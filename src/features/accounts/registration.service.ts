@@ -49,7 +49,7 @@ export async function startRegistration(
       .executeTakeFirst();
     const signInUrl = new URL('/sign-in', ctx.config.publicUrl).toString();
     if (existing) {
-      await queueMessage(trx, ctx.boss, {
+      await queueMessage(trx, ctx, {
         dedupeKey: `already_registered:${existing.id}:${Date.now()}`,
         channel,
         to: address,
@@ -67,7 +67,7 @@ export async function startRegistration(
     // After '#': the token stays in the browser and never reaches a server log.
     const url = new URL('/register/complete', ctx.config.publicUrl);
     url.hash = `token=${token}`;
-    await queueMessage(trx, ctx.boss, {
+    await queueMessage(trx, ctx, {
       dedupeKey: `registration:${channel}:${address}:${Date.now()}`,
       channel,
       to: address,

@@ -1,8 +1,7 @@
 import type { Transaction } from 'kysely';
-import type PgBoss from 'pg-boss';
 import type { Account, DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { queueMessage } from '../../notify/outbox.js';
+import { type OutboxContext, queueMessage } from '../../notify/outbox.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
 import { contactChangedMessage } from './members.messages.js';
 
@@ -41,7 +40,7 @@ export async function assertSignInNamesFree(
  */
 export async function notifyContactChanged(
   trx: Transaction<DB>,
-  boss: PgBoss,
+  outbox: OutboxContext,
   before: Account,
   after: Account,
   by: { orgId: string; orgName: string } | null,
@@ -53,7 +52,7 @@ export async function notifyContactChanged(
   ] as const;
   for (const change of changes) {
     if (!change.old || change.old === change.now) continue;
-    await queueMessage(trx, boss, {
+    await queueMessage(trx, outbox, {
       dedupeKey: `contact_changed:${after.id}:${change.kind}:${time}`,
       orgId: by?.orgId ?? null,
       channel: change.channel,

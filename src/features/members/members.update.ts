@@ -123,7 +123,7 @@ async function editAccountFields(
     .where('id', '=', account.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await notifyContactChanged(trx, ctx.boss, account, updated, { orgId: actor.orgId, orgName: org.name });
+  await notifyContactChanged(trx, ctx, account, updated, { orgId: actor.orgId, orgName: org.name });
   for (const field of ['name', 'email', 'phone'] as const) {
     if (account[field] !== updated[field]) changes.add(field, account[field], updated[field]);
   }

@@ -3,6 +3,7 @@ import type { Static } from 'typebox';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { openBodies } from '../../notify/outbox.js';
 import type { Principal } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit.js';
 import { OrganizationErrors } from '../organizations/organizations.errors.js';
@@ -72,6 +73,9 @@ export async function updateOrganizationPlan(
   });
 }
 
+// Shown instead of a body sealed under another key (the key file was replaced) or altered in the table.
+const UNREADABLE_BODY = '(cannot be opened with this installation key)';
+
 type CursorKey = [string, string];
 const isCursorKey = (key: unknown): key is CursorKey =>
   Array.isArray(key) && key.length === 2 && key.every((part) => typeof part === 'string');
@@ -101,17 +105,27 @@ export async function listMailbox(
   const rows = await q.execute();
   const page = rows.slice(0, limit);
   const last = page.at(-1);
+  const bodiesOf = (m: (typeof page)[number]) => {
+    try {
+      return openBodies(ctx.secretKey, m);
+    } catch {
+      return { text: UNREADABLE_BODY, html: null };
+    }
+  };
   return {
-    items: page.map((m) => ({
-      id: m.id,
-      channel: m.channel,
-      recipient: m.recipient,
-      subject: m.subject,
-      bodyText: m.body_text,
-      bodyHtml: m.body_html,
-      status: m.status,
-      createdAt: m.created_at.toISOString(),
-    })),
+    items: page.map((m) => {
+      const body = bodiesOf(m);
+      return {
+        id: m.id,
+        channel: m.channel,
+        recipient: m.recipient,
+        subject: m.subject,
+        bodyText: body.text,
+        bodyHtml: body.html,
+        status: m.status,
+        createdAt: m.created_at.toISOString(),
+      };
+    }),
     nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
   };
 }
