@@ -1,10 +1,13 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
 
@@ -50,17 +53,138 @@ function openPostgres(url: string): Database {
   };
 }
 
+/**
+ * The data folder's lock is a listening Unix socket (a named pipe on Windows), so it goes by liveness alone:
+ * the kernel accepts connections to a stopped process's socket (however long it is frozen) and refuses
+ * them once the process is gone (however it died), with no timeout to tune. A PID file could not tell a
+ * PID reused in another container sharing the folder; `flock` would need a native package.
+ *
+ * A dead socket's file stays, so taking it over must not race: the lock is the highest-numbered socket in
+ * `.roster-lock/`, each number created exclusively (`link` of a socket already listening), and a dead
+ * number is never re-listened. A starter probes the highest: alive → refused; dead → it creates the next
+ * number, and keeps it only if no higher one appeared meanwhile. Two starters cannot both create the same
+ * number, so of two racing takeovers one finds the other's live socket and is refused.
+ */
+const LOCK_FOLDER = '.roster-lock';
+// sun_path holds 108 bytes on Linux and 104 on macOS, the final NUL included.
+const MAX_SOCKET_PATH = 103;
+
+function folderHash(realDataDir: string): string {
+  return crypto.createHash('sha256').update(realDataDir).digest('hex').slice(0, 16);
+}
+
+function listen(server: net.Server, where: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Only a refused or missing socket is dead; any other failure (a frozen holder's full backlog) fails closed. */
+function isAlive(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ path: socketPath });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code !== 'ECONNREFUSED' && error.code !== 'ENOENT'),
+    );
+  });
+}
+
+function numbers(folder: string): number[] {
+  return fs
+    .readdirSync(folder)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/**
+ * Gives the listening socket the next number once the highest is dead; throws DataDirLockedError while the
+ * highest is alive.
+ */
+async function claimNumber(folder: string, staging: string, dataDir: string): Promise<void> {
+  for (;;) {
+    const top = Math.max(0, ...numbers(folder));
+    if (top > 0 && (await isAlive(path.join(folder, String(top))))) throw new DataDirLockedError(dataDir);
+    const mine = path.join(folder, String(top + 1));
+    try {
+      fs.linkSync(staging, mine);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    const others = numbers(folder);
+    if (others.some((n) => n > top + 1)) {
+      // A higher number was made while this starter read the folder: that one decides.
+      fs.rmSync(mine, { force: true });
+      continue;
+    }
+    for (const n of others) if (n <= top) fs.rmSync(path.join(folder, String(n)), { force: true });
+    return;
+  }
+}
+
+/**
+ * The folder of numbered sockets: `.roster-lock/` in the data folder, so that every process sharing the folder
+ * (other containers included) sees it, or one in the temp folder named by the data folder's real path when
+ * that path is too long for a socket's address.
+ */
+function lockFolder(realDataDir: string, stagingName: string): string {
+  const inside = path.join(realDataDir, LOCK_FOLDER);
+  if (Buffer.byteLength(path.join(inside, stagingName)) <= MAX_SOCKET_PATH) return inside;
+  return path.join(os.tmpdir(), `roster-lock-${folderHash(realDataDir)}`);
+}
+
+/** Locks the data folder for this process; the returned function releases it. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const realDataDir = fs.realpathSync(dataDir);
+  // Accepted connections are probes: closing them at once is the whole answer.
+  const server = net.createServer((connection) => connection.destroy());
+  // The lock must not keep the process alive, and a failed accept (EMFILE) must not end it: it still listens.
+  server.unref();
+  server.on('error', () => {});
+  const release = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  if (process.platform === 'win32') {
+    // A named pipe disappears with the process that made it, and a second one of the same name is refused;
+    // the name folds case as Windows paths do.
+    try {
+      await listen(server, `\\\\.\\pipe\\roster-${folderHash(realDataDir.toLowerCase())}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DataDirLockedError(dataDir);
+      throw error;
+    }
+    return release;
+  }
+  // Listening before the socket gets its number: a number never names a socket that is not yet alive. The
+  // staging name goes once linked, so closing (which unlinks the name it listened on) leaves the number dead.
+  const stagingName = `.${crypto.randomBytes(8).toString('hex')}`;
+  const folder = lockFolder(realDataDir, stagingName);
+  const staging = path.join(folder, stagingName);
+  fs.mkdirSync(folder, { recursive: true });
+  await listen(server, staging);
+  try {
+    await claimNumber(folder, staging, dataDir);
+    return release;
+  } catch (error) {
+    await release();
+    throw error;
+  } finally {
+    fs.rmSync(staging, { force: true });
+  }
+}
+
 /** Opens PGlite in memory (tests) or in a data folder, which it locks against a second process. */
 export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   let release: (() => Promise<void>) | null = null;
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
-    try {
-      release = await lockfile.lock(dataDir, { stale: 15_000, update: 5_000 });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'ELOCKED') throw new DataDirLockedError(dataDir);
-      throw error;
-    }
+    release = await lockDataDir(dataDir);
   }
   try {
     const client = new PGlite({ dataDir: dataDir ?? undefined, loadDataDir, extensions: { pg_trgm } });
