@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ADDRESS_TAKEN_PER_ORG } from '../../src/features/members/members.contact.js';
+import { openBodies } from '../../src/notify/outbox.js';
 import { createAccount, createDepartment, createOrg } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
@@ -11,12 +13,15 @@ describeEachBackend('members: add', (backend) => {
   });
   afterAll(async () => h?.close());
 
-  const welcomeOf = (memberId: string) =>
-    h.ctx.db
+  /** The welcome message of a member, its body opened as the dev mailbox shows it. */
+  const welcomeOf = async (memberId: string) => {
+    const message = await h.ctx.db
       .selectFrom('outbox_messages')
       .selectAll()
       .where('dedupe_key', '=', `member_welcome:${memberId}`)
       .executeTakeFirst();
+    return message && { ...message, body_text: openBodies(h.ctx.secretKey, message).text };
+  };
 
   const signInAs = (login: string, password: string) =>
     h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { login, password } });
@@ -363,5 +368,44 @@ describeEachBackend('members: add', (backend) => {
       expect(response.statusCode, url).toBe(404);
       expect(codeOf(response), url).toBe('member.not_found');
     }
+  });
+
+  it("caps and audits the answers that tell an org's admins another account has an address", async () => {
+    const o = await memberOrg(h);
+    const elsewhere = await createAccount(h.ctx, { email: 'someone@mail.test', phone: '+8613600000001' });
+    const { member } = await o.add();
+    const probes = [
+      () => o.admin.send('POST', o.base, o.body({ email: elsewhere.email })),
+      () => o.admin.send('POST', o.base, o.body({ phone: '136 0000 0001' })),
+      () =>
+        o.admin.send('PATCH', `${o.base}/${member.id}`, { version: member.version, email: elsewhere.email }),
+    ];
+    for (let i = 0; i < ADDRESS_TAKEN_PER_ORG.limit; i++) {
+      const answer = await (probes[i % probes.length] as () => Promise<{ statusCode: number }>)();
+      expect(answer.statusCode, String(i)).toBe(409);
+    }
+    // Past the cap the answer is withheld, in parallel too; a free address is still added.
+    const late = await Promise.all(probes.map((probe) => probe()));
+    expect(late.map((r) => r.statusCode)).toEqual([429, 429, 429]);
+    expect(codeOf(late[0] as never)).toBe('rate_limited');
+    expect((await o.admin.send('POST', o.base, o.body())).statusCode).toBe(201);
+    const audited = await h.ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_account_id', 'outcome', 'after'])
+      .where('org_id', '=', o.org.id)
+      .where('action', '=', 'member.address_taken')
+      .execute();
+    expect(audited).toHaveLength(ADDRESS_TAKEN_PER_ORG.limit + 3);
+    expect(
+      audited.every((row) => row.actor_account_id === o.adminAccount.id && row.outcome === 'failure'),
+    ).toBe(true);
+    expect(audited.filter((row) => (row.after as { answered: boolean }).answered)).toHaveLength(
+      ADDRESS_TAKEN_PER_ORG.limit,
+    );
+    // Another org's admins have their own count.
+    const other = await memberOrg(h);
+    expect(
+      (await other.admin.send('POST', other.base, other.body({ email: elsewhere.email }))).statusCode,
+    ).toBe(409);
   });
 });

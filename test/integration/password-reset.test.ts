@@ -6,6 +6,7 @@ import {
   temporaryPasswordMessage,
 } from '../../src/features/accounts/password-reset.messages.js';
 import { issueToken } from '../../src/features/tokens/tokens.js';
+import { openBodies } from '../../src/notify/outbox.js';
 import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 
@@ -33,13 +34,16 @@ describeEachBackend('password reset', (backend) => {
   });
 
   const codeOf = (response: { json(): { error?: { code?: string } } }) => response.json().error?.code;
-  const outboxFor = (recipient: string) =>
-    h.ctx.db
-      .selectFrom('outbox_messages')
-      .selectAll()
-      .where('recipient', '=', recipient)
-      .orderBy('created_at')
-      .execute();
+  /** The messages to an address, oldest first, their bodies opened as the dev mailbox shows them. */
+  const outboxFor = async (recipient: string) =>
+    (
+      await h.ctx.db
+        .selectFrom('outbox_messages')
+        .selectAll()
+        .where('recipient', '=', recipient)
+        .orderBy('created_at')
+        .execute()
+    ).map((m) => ({ ...m, body_text: openBodies(h.ctx.secretKey, m).text }));
   const accountRow = (id: string) =>
     h.ctx.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const complete = (token: string, password = NEW_PASSWORD) =>

@@ -10,7 +10,7 @@ import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/ident
 import { generatePassword, hashPassword } from '../accounts/passwords.js';
 import { recordAudit } from '../audit/audit.js';
 import { assignDepartments, assignGroups, planDepartments, resolveRoles } from './members.assign.js';
-import { assertSignInNamesFree } from './members.contact.js';
+import { assertSignInNamesFree, limitAddressProbes } from './members.contact.js';
 import { MemberErrors } from './members.errors.js';
 import { memberWelcomeMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats, writeSearchKeys } from './members.queries.js';
@@ -82,94 +82,96 @@ export async function createMember(
   if (input.password !== undefined) assertPasswordPolicy(password, [name, accountName, org.name, email]);
   const passwordHash = await hashPassword(password);
 
-  return ctx.db.transaction().execute(async (trx) => {
-    const roles = await resolveRoles(trx, actor.orgId, input.roles ?? DEFAULT_MEMBER_ROLES);
-    await assertMayAssignRoles(trx, actor, DEFAULT_MEMBER_ROLES, roles);
-    await assertSignInNamesFree(trx, { username, email, phone });
-    await assertEmployeeIdFree(trx, actor.orgId, employeeId);
-    await takeSeats(trx, actor.orgId);
-    const account = await trx
-      .insertInto('accounts')
-      .values({
-        kind: 'managed',
-        username,
-        name,
-        email,
-        phone,
-        password_hash: passwordHash,
-        // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
-        password_temporary: true,
-        password_expires_at: sql`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
-        locale: meta.locale,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const member = await trx
-      .insertInto('members')
-      .values({
-        org_id: actor.orgId,
-        account_id: account.id,
-        status: 'active',
-        roles,
-        created_by: actor.accountId,
-        joined_at: sql`now()`,
-        employee_id: employeeId,
-        work_location: optionalText(input.workLocation),
-        org_email: input.orgEmail ? normalizeEmail(input.orgEmail) : null,
-        directory_order: input.directoryOrder ?? 10000,
-        expires_at: expiresAt,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const departments = await assignDepartments(trx, actor.orgId, member.id, input.departments);
-    const groupIds = await assignGroups(trx, actor.orgId, member.id, input.groupIds ?? []);
-    await writeSearchKeys(trx, { memberIds: [member.id] });
-
-    const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
-    if (passwordSentTo) {
-      await queueMessage(trx, ctx, {
-        dedupeKey: `member_welcome:${member.id}`,
-        orgId: actor.orgId,
-        channel: passwordSentTo,
-        to: (email ?? phone) as string,
-        locale: account.locale,
-        template: memberWelcomeMessage,
-        vars: {
-          name,
-          orgName: org.name,
+  return limitAddressProbes(ctx, meta, actor, () =>
+    ctx.db.transaction().execute(async (trx) => {
+      const roles = await resolveRoles(trx, actor.orgId, input.roles ?? DEFAULT_MEMBER_ROLES);
+      await assertMayAssignRoles(trx, actor, DEFAULT_MEMBER_ROLES, roles);
+      await assertSignInNamesFree(trx, { username, email, phone });
+      await assertEmployeeIdFree(trx, actor.orgId, employeeId);
+      await takeSeats(trx, actor.orgId);
+      const account = await trx
+        .insertInto('accounts')
+        .values({
+          kind: 'managed',
           username,
-          password,
-          hours: TEMPORARY_PASSWORD_HOURS,
-          signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
+          name,
+          email,
+          phone,
+          password_hash: passwordHash,
+          // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
+          password_temporary: true,
+          password_expires_at: sql`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
+          locale: meta.locale,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const member = await trx
+        .insertInto('members')
+        .values({
+          org_id: actor.orgId,
+          account_id: account.id,
+          status: 'active',
+          roles,
+          created_by: actor.accountId,
+          joined_at: sql`now()`,
+          employee_id: employeeId,
+          work_location: optionalText(input.workLocation),
+          org_email: input.orgEmail ? normalizeEmail(input.orgEmail) : null,
+          directory_order: input.directoryOrder ?? 10000,
+          expires_at: expiresAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const departments = await assignDepartments(trx, actor.orgId, member.id, input.departments);
+      const groupIds = await assignGroups(trx, actor.orgId, member.id, input.groupIds ?? []);
+      await writeSearchKeys(trx, { memberIds: [member.id] });
+
+      const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
+      if (passwordSentTo) {
+        await queueMessage(trx, ctx, {
+          dedupeKey: `member_welcome:${member.id}`,
+          orgId: actor.orgId,
+          channel: passwordSentTo,
+          to: (email ?? phone) as string,
+          locale: account.locale,
+          template: memberWelcomeMessage,
+          vars: {
+            name,
+            orgName: org.name,
+            username,
+            password,
+            hours: TEMPORARY_PASSWORD_HOURS,
+            signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
+          },
+        });
+      }
+      await recordAudit(trx, meta, {
+        orgId: actor.orgId,
+        actorAccountId: actor.accountId,
+        action: 'member.created',
+        targetType: 'member',
+        targetId: member.id,
+        after: {
+          accountId: account.id,
+          name,
+          username,
+          email,
+          phone,
+          status: member.status,
+          roles,
+          departments,
+          groupIds,
+          employeeId,
+          workLocation: member.work_location,
+          orgEmail: member.org_email,
+          directoryOrder: member.directory_order,
+          expiresAt: member.expires_at?.toISOString() ?? null,
+          passwordSentTo,
         },
       });
-    }
-    await recordAudit(trx, meta, {
-      orgId: actor.orgId,
-      actorAccountId: actor.accountId,
-      action: 'member.created',
-      targetType: 'member',
-      targetId: member.id,
-      after: {
-        accountId: account.id,
-        name,
-        username,
-        email,
-        phone,
-        status: member.status,
-        roles,
-        departments,
-        groupIds,
-        employeeId,
-        workLocation: member.work_location,
-        orgEmail: member.org_email,
-        directoryOrder: member.directory_order,
-        expiresAt: member.expires_at?.toISOString() ?? null,
-        passwordSentTo,
-      },
-    });
-    return { member: await requireMemberDetails(trx, actor.orgId, member.id), passwordSentTo };
-  });
+      return { member: await requireMemberDetails(trx, actor.orgId, member.id), passwordSentTo };
+    }),
+  );
 }
 
 /** Refuses an employee ID another member of the org has (compared case-insensitively, as indexed). */

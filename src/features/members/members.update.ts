@@ -18,7 +18,7 @@ import {
   resolveRoles,
   sameDepartments,
 } from './members.assign.js';
-import { assertSignInNamesFree, notifyContactChanged } from './members.contact.js';
+import { assertSignInNamesFree, limitAddressProbes, notifyContactChanged } from './members.contact.js';
 import {
   assertEmployeeIdFree,
   optionalText,
@@ -229,40 +229,42 @@ export async function updateMember(
   memberId: string,
   input: UpdateMemberBody,
 ): Promise<MemberDetails> {
-  return ctx.db.transaction().execute(async (trx) => {
-    // Locks in the order every writer takes them: org, tree or groups, then the member.
-    if (input.roles !== undefined) await lockAdminChanges(trx, actor.orgId);
-    if (input.departments !== undefined) await lockTreeShared(trx, actor.orgId);
-    if (input.groupIds !== undefined) await lockGroupsShared(trx, actor.orgId, input.groupIds);
-    const member = await lockMember(trx, actor.orgId, memberId);
-    assertVersion(member, input.version);
-    assertAllowed('edit', member);
-    const changes = new Changes();
-    const columns: Updateable<MembersTable> = {};
-    const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
-    await editAssignments(trx, actor, member, input, changes, columns);
-    await editOrgFields(trx, actor, member, input, changes, columns);
-    if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
-    if (Object.keys(columns).length > 0) {
-      await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
-    }
-    // A new name is every org's news: the account's other memberships re-sort too.
-    await writeSearchKeys(
-      trx,
-      accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
-    );
-    await bumpVersion(trx, member.id);
-    await recordAudit(trx, meta, {
-      orgId: actor.orgId,
-      actorAccountId: actor.accountId,
-      action: 'member.updated',
-      targetType: 'member',
-      targetId: member.id,
-      before: changes.before,
-      after: changes.after,
-    });
-    return requireMemberDetails(trx, actor.orgId, member.id);
-  });
+  return limitAddressProbes(ctx, meta, actor, () =>
+    ctx.db.transaction().execute(async (trx) => {
+      // Locks in the order every writer takes them: org, tree or groups, then the member.
+      if (input.roles !== undefined) await lockAdminChanges(trx, actor.orgId);
+      if (input.departments !== undefined) await lockTreeShared(trx, actor.orgId);
+      if (input.groupIds !== undefined) await lockGroupsShared(trx, actor.orgId, input.groupIds);
+      const member = await lockMember(trx, actor.orgId, memberId);
+      assertVersion(member, input.version);
+      assertAllowed('edit', member);
+      const changes = new Changes();
+      const columns: Updateable<MembersTable> = {};
+      const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
+      await editAssignments(trx, actor, member, input, changes, columns);
+      await editOrgFields(trx, actor, member, input, changes, columns);
+      if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
+      if (Object.keys(columns).length > 0) {
+        await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
+      }
+      // A new name is every org's news: the account's other memberships re-sort too.
+      await writeSearchKeys(
+        trx,
+        accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
+      );
+      await bumpVersion(trx, member.id);
+      await recordAudit(trx, meta, {
+        orgId: actor.orgId,
+        actorAccountId: actor.accountId,
+        action: 'member.updated',
+        targetType: 'member',
+        targetId: member.id,
+        before: changes.before,
+        after: changes.after,
+      });
+      return requireMemberDetails(trx, actor.orgId, member.id);
+    }),
+  );
 }
 
 /** "Change department" from the row menu: replaces an active or disabled member's departments. */
