@@ -389,7 +389,7 @@ describeEachBackend('members: my own profile', (backend) => {
       phone: null,
       currentPassword: PASSWORD,
     });
-    expect(codeOf(none)).toBe('member.contact_required');
+    expect(codeOf(none)).toBe('account.contact_required');
     const found = await o.admin.get(`${o.base}?q=13800009999`);
     expect(found.json().items.map((m: { id: string }) => m.id)).toEqual([o.plainMember.id]);
   });

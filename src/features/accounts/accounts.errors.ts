@@ -36,6 +36,11 @@ export const AccountErrors = defineErrors({
     en: 'This is not a valid mobile number. Include the country code, e.g. +86 138 1234 5678.',
     zh: '手机号无效。请包含国家代码，例如 +86 138 1234 5678。',
   },
+  'account.contact_required': {
+    status: 400,
+    en: 'Your account must keep an email address or a mobile number, so you can sign in and be reached. Keep one, or add another first.',
+    zh: '您的账号必须保留邮箱或手机号，以便登录和接收通知。请保留其中一项，或先添加另一项。',
+  },
   'account.invalid_username': {
     status: 400,
     en: 'A username has 3–40 lowercase letters, digits, dots, dashes or underscores and starts with a letter or digit.',

@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Account, DB } from '../../db/schema.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Account, AccountsTable, DB, Locale } from '../../db/schema.js';
 import type { Me } from './accounts.schemas.js';
+import { TEMPORARY_PASSWORD_HOURS } from './passwords.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -21,6 +22,50 @@ export function findAccountByLogin(db: Executor, login: string, phone: string | 
     )
     .limit(1)
     .executeTakeFirst();
+}
+
+/** The columns of a password someone else set: changed at the first sign-in, void when unused for 72 hours. */
+export function temporaryPasswordColumns() {
+  return {
+    password_temporary: true,
+    password_expires_at: sql<Date>`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
+  };
+}
+
+/** A new account as its creators describe it: member creation, first-run setup and registration. */
+export interface NewAccount {
+  readonly kind: AccountsTable['kind'];
+  readonly username: string;
+  readonly name: string;
+  readonly email?: string | null;
+  readonly phone?: string | null;
+  readonly passwordHash: string;
+  /** Set by someone other than the person (an admin, the CLI): temporary [ASVS 6.4.1]. */
+  readonly temporaryPassword?: boolean;
+  readonly isOperator?: boolean;
+  readonly locale?: Locale;
+  /** The account is created by its own sign-in (setup, registration): its last sign-in is now. */
+  readonly signedIn?: boolean;
+}
+
+/** The one writer of account rows. Sign-in names must have been checked free (assertSignInNamesFree). */
+export function insertAccount(db: Executor, account: NewAccount): Promise<Account> {
+  return db
+    .insertInto('accounts')
+    .values({
+      kind: account.kind,
+      username: account.username,
+      name: account.name,
+      email: account.email ?? null,
+      phone: account.phone ?? null,
+      password_hash: account.passwordHash,
+      is_operator: account.isOperator ?? false,
+      ...(account.temporaryPassword ? temporaryPasswordColumns() : {}),
+      ...(account.locale ? { locale: account.locale } : {}),
+      ...(account.signedIn ? { last_sign_in_at: sql`now()` } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export function findAccountById(db: Executor, id: string) {

@@ -4,8 +4,6 @@ import type { Account, DB } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
-import { assertSignInNamesFree, notifyContactChanged } from '../members/members.contact.js';
-import { MemberErrors } from '../members/members.errors.js';
 import { writeSearchKeys } from '../members/members.queries.js';
 import {
   clearHits,
@@ -23,6 +21,7 @@ import { normalizeEmail, normalizeName, normalizePhone } from './identifiers.js'
 import { checkPassword, type PasswordContext } from './password-policy.js';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
+import { assertSignInNamesFree, notifyContactChanged } from './sign-in-names.js';
 
 /**
  * Password checks allowed per account (or, for a sign-in name no account has, per that name in its
@@ -186,7 +185,7 @@ export async function updateMe(
     const clearsContact =
       (email === null && before.email !== null) || (phone === null && before.phone !== null);
     if (clearsContact && !next.email && !next.phone) {
-      throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
+      throw new AppError(AccountErrors['account.contact_required'], { field: 'email' });
     }
     await assertSignInNamesFree(
       trx,

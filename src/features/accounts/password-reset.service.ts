@@ -5,15 +5,15 @@ import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
-import { TEMPORARY_PASSWORD_HOURS } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { decideAction } from '../members/members.lifecycle.js';
 import { lockMember, memberDetails } from '../members/members.queries.js';
 import { consumeToken, endPasswordTokens, hashToken, issueToken } from '../tokens/tokens.js';
+import { temporaryPasswordColumns } from './accounts.queries.js';
 import { assertPasswordPolicy, passwordContext, replaceOwnPassword } from './accounts.service.js';
 import { PasswordResetErrors } from './password-reset.errors.js';
 import { passwordResetLinkMessage, temporaryPasswordMessage } from './password-reset.messages.js';
-import { generatePassword, hashPassword } from './passwords.js';
+import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from './passwords.js';
 import { endAllSessions } from './sessions.js';
 
 /** A reset link works once, within this long (seed 003). */
@@ -124,8 +124,7 @@ export async function resetMemberPassword(
         .updateTable('accounts')
         .set({
           password_hash: prepared.hash,
-          password_temporary: true,
-          password_expires_at: sql`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
+          ...temporaryPasswordColumns(),
           password_changed_at: sql`now()`,
           updated_at: sql`now()`,
         })

@@ -5,6 +5,9 @@ import { hash, verify } from '@node-rs/argon2';
 // algorithm 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot read).
 const PARAMS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/** A temporary password (set by someone else) stops working when unused for this long (SECURITY.md, seed 001). */
+export const TEMPORARY_PASSWORD_HOURS = 72;
+
 /** Hashing cost is bounded by bytes, not characters: longer input is refused before it is hashed. */
 export const MAX_PASSWORD_BYTES = 512;
 

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
@@ -7,7 +6,7 @@ import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
 import { consumeToken, issueToken } from '../tokens/tokens.js';
 import { AccountErrors } from './accounts.errors.js';
 import { alreadyRegisteredMessage, registrationMessage } from './accounts.messages.js';
-import { toMe } from './accounts.queries.js';
+import { insertAccount, toMe } from './accounts.queries.js';
 import type { Me } from './accounts.schemas.js';
 import { assertPasswordPolicy } from './accounts.service.js';
 import { normalizeEmail, normalizeName, normalizePhone, normalizeUsername } from './identifiers.js';
@@ -95,20 +94,16 @@ export async function completeRegistration(
       throw new AppError(AccountErrors['registration.invalid_token'], { field: 'token' });
     const [channel, address] = token.recipient.split(/:(.*)/s) as ['email' | 'sms', string];
     assertPasswordPolicy(input.password, [name, username, address]);
-    const account = await trx
-      .insertInto('accounts')
-      .values({
-        kind: 'personal',
-        username,
-        name,
-        email: channel === 'email' ? address : null,
-        phone: channel === 'sms' ? address : null,
-        password_hash: passwordHash,
-        locale: meta.locale,
-        last_sign_in_at: sql`now()`,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const account = await insertAccount(trx, {
+      kind: 'personal',
+      username,
+      name,
+      email: channel === 'email' ? address : null,
+      phone: channel === 'sms' ? address : null,
+      passwordHash,
+      locale: meta.locale,
+      signedIn: true,
+    });
     const session = await createSession(trx, account.id, meta);
     await recordAudit(trx, meta, {
       orgId: null,

@@ -5,19 +5,18 @@ import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
 import { assertMayAssignRoles, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
+import { insertAccount } from '../accounts/accounts.queries.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/identifiers.js';
-import { generatePassword, hashPassword } from '../accounts/passwords.js';
+import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
+import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import { assignDepartments, assignGroups, planDepartments, resolveRoles } from './members.assign.js';
-import { assertSignInNamesFree, limitAddressProbes } from './members.contact.js';
+import { limitAddressProbes } from './members.contact.js';
 import { MemberErrors } from './members.errors.js';
 import { memberWelcomeMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats, writeSearchKeys } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
-
-/** A temporary password stops working when unused for this long (SECURITY.md, seed 001). */
-export const TEMPORARY_PASSWORD_HOURS = 72;
 
 /** The part of a managed username before '@' and the org's domain. */
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
@@ -89,22 +88,17 @@ export async function createMember(
       await assertSignInNamesFree(trx, { username, email, phone });
       await assertEmployeeIdFree(trx, actor.orgId, employeeId);
       await takeSeats(trx, actor.orgId);
-      const account = await trx
-        .insertInto('accounts')
-        .values({
-          kind: 'managed',
-          username,
-          name,
-          email,
-          phone,
-          password_hash: passwordHash,
-          // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
-          password_temporary: true,
-          password_expires_at: sql`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`,
-          locale: meta.locale,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const account = await insertAccount(trx, {
+        kind: 'managed',
+        username,
+        name,
+        email,
+        phone,
+        passwordHash,
+        // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
+        temporaryPassword: true,
+        locale: meta.locale,
+      });
       const member = await trx
         .insertInto('members')
         .values({

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { assertMayAssignRoles, assertWithinReach } from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
+import { assertSignInNamesFree, notifyContactChanged } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import {
   assignDepartments,
@@ -18,7 +19,7 @@ import {
   resolveRoles,
   sameDepartments,
 } from './members.assign.js';
-import { assertSignInNamesFree, limitAddressProbes, notifyContactChanged } from './members.contact.js';
+import { limitAddressProbes } from './members.contact.js';
 import {
   assertEmployeeIdFree,
   optionalText,

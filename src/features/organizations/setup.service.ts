@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
-import { toMe } from '../accounts/accounts.queries.js';
+import { insertAccount, toMe } from '../accounts/accounts.queries.js';
 import type { Me } from '../accounts/accounts.schemas.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
 import { normalizeEmail, normalizeName, normalizeUsername } from '../accounts/identifiers.js';
@@ -15,9 +15,6 @@ import { OrganizationErrors } from './organizations.errors.js';
 import { insertOrganization, listMyOrganizations, toOrganization } from './organizations.queries.js';
 import type { OrgSummary } from './organizations.schemas.js';
 import { normalizeDomain } from './organizations.service.js';
-
-/** A temporary password stops working when unused for this long. */
-const TEMPORARY_PASSWORD_SECONDS = 72 * 3600;
 
 /** A fresh install has no operator yet: the first visit with the setup code creates one. */
 export async function setupNeeded(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
@@ -54,30 +51,6 @@ function normalizeOwner(input: OwnerInput) {
   return { name, username, email: input.email ? normalizeEmail(input.email) : null };
 }
 
-async function insertOwner(
-  trx: Transaction<DB>,
-  owner: { name: string; username: string; email: string | null },
-  passwordHash: string,
-  options: { operator: boolean; temporary: boolean },
-) {
-  return trx
-    .insertInto('accounts')
-    .values({
-      kind: 'personal',
-      name: owner.name,
-      username: owner.username,
-      email: owner.email,
-      password_hash: passwordHash,
-      is_operator: options.operator,
-      password_temporary: options.temporary,
-      password_expires_at: options.temporary
-        ? sql`now() + make_interval(secs => ${TEMPORARY_PASSWORD_SECONDS})`
-        : null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 /** Serializes set-up attempts, so two visitors racing with the code cannot both become operator. */
 async function lockSetup(trx: Transaction<DB>): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext('roster.setup'))`.execute(trx);
@@ -102,15 +75,15 @@ export async function completeSetup(
     if (!(await setupNeeded(trx))) throw new AppError(OrganizationErrors['setup.already_done']);
     if (!(await consumeToken(trx, 'setup', input.code)))
       throw new AppError(OrganizationErrors['setup.invalid_code']);
-    const inserted = await insertOwner(trx, owner, passwordHash, { operator: true, temporary: false });
-    const org = await insertOrganization(trx, { name: orgName, domain, ownerAccountId: inserted.id });
-    const token = await createSession(trx, inserted.id, meta);
-    const account = await trx
-      .updateTable('accounts')
-      .set({ last_sign_in_at: sql`now()` })
-      .where('id', '=', inserted.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const account = await insertAccount(trx, {
+      kind: 'personal',
+      ...owner,
+      passwordHash,
+      isOperator: true,
+      signedIn: true,
+    });
+    const org = await insertOrganization(trx, { name: orgName, domain, ownerAccountId: account.id });
+    const token = await createSession(trx, account.id, meta);
     await recordAudit(trx, meta, {
       orgId: org.id,
       actorAccountId: account.id,
@@ -150,10 +123,13 @@ export async function createOrganizationFromCli(
     const operator = await setupNeeded(trx);
     const account =
       existing ??
-      (await insertOwner(trx, owner, passwordHash as string, {
-        operator,
+      (await insertAccount(trx, {
+        kind: 'personal',
+        ...owner,
+        passwordHash: passwordHash as string,
+        isOperator: operator,
         // Set by whoever ran the command, not chosen by the owner: changed at the first sign-in [ASVS 6.4.1].
-        temporary: true,
+        temporaryPassword: true,
       }));
     const org = await insertOrganization(trx, {
       name: input.name.trim(),

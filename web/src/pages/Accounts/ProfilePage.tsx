@@ -28,7 +28,7 @@ const FIELD_CODES = {
   'account.email_taken': 'email',
   'account.phone_taken': 'phone',
   'account.invalid_phone': 'phone',
-  'member.contact_required': 'email',
+  'account.contact_required': 'email',
 };
 
 const trimmed = (value: string | undefined) => value?.trim() || null;
