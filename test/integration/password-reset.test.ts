@@ -123,6 +123,12 @@ describeEachBackend('password reset', (backend) => {
     expect(codeOf(weak)).toBe('password.invalid');
     const missing = await managed.reset({ mode: 'set' });
     expect(missing.statusCode).toBe(400);
+    // A typed password with a mode that makes or sends one is a mistake, not something to drop silently.
+    for (const mode of ['generate', 'link']) {
+      const typed = await managed.reset({ mode, password: NEW_PASSWORD });
+      expect(typed.statusCode, mode).toBe(400);
+      expect(codeOf(typed), mode).toBe('member.password_not_expected');
+    }
     expect((await managed.session.get('/api/v1/me')).statusCode).toBe(200);
   });
 

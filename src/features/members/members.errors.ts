@@ -1,6 +1,11 @@
 import { defineErrors } from '../../errors.js';
 
 export const MemberErrors = defineErrors({
+  'member.password_not_expected': {
+    status: 400,
+    en: 'A password is typed only with mode "set"; with mode "{mode}" Roster makes or sends it. Leave the password out, or choose "set".',
+    zh: '只有在"set"模式下才填写密码；在"{mode}"模式下由 Roster 生成或发送。请不要填写密码，或选择"set"。',
+  },
   'member.not_found': {
     status: 404,
     en: 'There is no such member in this organization. Reload the member list and pick it again.',

@@ -4,8 +4,8 @@ import { orgActorOf } from '../../http/auth.js';
 import { metaOf } from '../../http/request-meta.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
-import { resetMemberPassword } from '../accounts/password-reset.service.js';
 import { deleteMember, disableMember, enableMember, renewMember } from './members.lifecycle.js';
+import { resetMemberPassword } from './members.password.js';
 import { removeMember, restoreMember } from './members.removal.js';
 import {
   DeleteMemberQuery,

@@ -146,7 +146,7 @@ export async function applyStatus(
 export async function runAction<T>(
   ctx: AppContext,
   actor: OrgActor,
-  target: { memberId: string; version: number; action: LifecycleAction; tree?: boolean },
+  target: { memberId: string; version?: number; action: LifecycleAction; tree?: boolean },
   apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
@@ -159,7 +159,8 @@ export async function runAction<T>(
       .execute();
     if (target.tree) await lockTree(trx, actor.orgId);
     const member = await lockMember(trx, actor.orgId, target.memberId);
-    assertVersion(member, target.version);
+    // Actions that leave the member row as it is (a password reset) name no version.
+    if (target.version !== undefined) assertVersion(member, target.version);
     const decision = await decideAction(trx, actor, member, target.action);
     return apply(trx, member, decision);
   });
