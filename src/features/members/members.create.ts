@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { type Insertable, sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB } from '../../db/schema.js';
+import type { DB, MemberStatus, MembersTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
@@ -11,12 +11,19 @@ import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/ident
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
-import { assignDepartments, assignGroups, planDepartments, resolveRoles } from './members.assign.js';
+import {
+  assignDepartments,
+  assignGroups,
+  type DepartmentChoice,
+  planDepartments,
+  resolveRoles,
+} from './members.assign.js';
 import { limitAddressProbes } from './members.contact.js';
 import { MemberErrors } from './members.errors.js';
 import { memberWelcomeMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats, writeSearchKeys } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
+import { SEATED } from './members.status.js';
 
 /** The part of a managed username before '@' and the org's domain. */
 const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
@@ -87,7 +94,6 @@ export async function createMember(
       await assertMayAssignRoles(trx, actor, DEFAULT_MEMBER_ROLES, roles);
       await assertSignInNamesFree(trx, { username, email, phone });
       await assertEmployeeIdFree(trx, actor.orgId, employeeId);
-      await takeSeats(trx, actor.orgId);
       const account = await insertAccount(trx, {
         kind: 'managed',
         username,
@@ -99,26 +105,22 @@ export async function createMember(
         temporaryPassword: true,
         locale: meta.locale,
       });
-      const member = await trx
-        .insertInto('members')
-        .values({
-          org_id: actor.orgId,
-          account_id: account.id,
-          status: 'active',
-          roles,
-          created_by: actor.accountId,
-          joined_at: sql`now()`,
+      const { member, departments, groupIds } = await insertMember(trx, {
+        orgId: actor.orgId,
+        accountId: account.id,
+        status: 'active',
+        roles,
+        createdBy: actor.accountId,
+        departments: input.departments,
+        groupIds: input.groupIds ?? [],
+        columns: {
           employee_id: employeeId,
           work_location: optionalText(input.workLocation),
           org_email: input.orgEmail ? normalizeEmail(input.orgEmail) : null,
           directory_order: input.directoryOrder ?? 10000,
           expires_at: expiresAt,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const departments = await assignDepartments(trx, actor.orgId, member.id, input.departments);
-      const groupIds = await assignGroups(trx, actor.orgId, member.id, input.groupIds ?? []);
-      await writeSearchKeys(trx, { memberIds: [member.id] });
+        },
+      });
 
       const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
       if (passwordSentTo) {
@@ -185,4 +187,46 @@ export async function assertEmployeeIdFree(
   if (await query.executeTakeFirst()) {
     throw new AppError(MemberErrors['member.employee_id_taken'], { field: 'employeeId', employeeId });
   }
+}
+
+/** A member row as its creators describe it: an admin's add, the org's owner (later invitations, import, SCIM). */
+export interface NewMember {
+  readonly orgId: string;
+  readonly accountId: string;
+  readonly status: MemberStatus;
+  readonly roles: readonly string[];
+  readonly createdBy: string;
+  readonly departments: readonly DepartmentChoice[];
+  readonly groupIds?: readonly string[];
+  /** The org's own fields of the row (employee ID, work location, order, expiry …). */
+  readonly columns?: Omit<
+    Insertable<MembersTable>,
+    'org_id' | 'account_id' | 'status' | 'roles' | 'created_by'
+  >;
+}
+
+/**
+ * The one writer of member rows: the row (joined now when active), its departments and groups, its
+ * search keys, and its seat of the member limit when its status holds one — taken by the conditional
+ * update, so the limit holds under any concurrency. Callers have checked roles, names and privilege.
+ */
+export async function insertMember(trx: Transaction<DB>, input: NewMember) {
+  if (SEATED.has(input.status)) await takeSeats(trx, input.orgId);
+  const member = await trx
+    .insertInto('members')
+    .values({
+      ...input.columns,
+      org_id: input.orgId,
+      account_id: input.accountId,
+      status: input.status,
+      roles: [...input.roles],
+      created_by: input.createdBy,
+      ...(input.status === 'active' ? { joined_at: sql`now()` } : {}),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const departments = await assignDepartments(trx, input.orgId, member.id, input.departments);
+  const groupIds = await assignGroups(trx, input.orgId, member.id, input.groupIds ?? []);
+  await writeSearchKeys(trx, { memberIds: [member.id] });
+  return { member, departments, groupIds };
 }

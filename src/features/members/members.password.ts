@@ -23,12 +23,12 @@ async function preparePassword(
   memberId: string,
   input: ResetInput,
 ): Promise<{ plain: string; hash: string; send: boolean } | null> {
+  const member = await memberDetails(ctx.db, actor.orgId, memberId);
+  if (!member) throw new AppError(MemberErrors['member.not_found']);
   if (input.mode !== 'set' && input.password !== undefined) {
     throw new AppError(MemberErrors['member.password_not_expected'], { field: 'password', mode: input.mode });
   }
   if (input.mode === 'link') return null;
-  const member = await memberDetails(ctx.db, actor.orgId, memberId);
-  if (!member) throw new AppError(MemberErrors['member.not_found']);
   if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change']);
   if (member.accountKind === 'personal') throw new AppError(MemberErrors['member.personal_password']);
   if (input.mode === 'generate') {

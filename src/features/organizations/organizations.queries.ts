@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
 import { loadCustomRoles } from '../access/access.js';
 import { permissionsOf } from '../access/permissions.js';
-import { writeSearchKeys } from '../members/members.queries.js';
+import { insertMember } from '../members/members.create.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -76,7 +76,6 @@ export async function insertOrganization(
         domain: input.domain,
         code: newOrgCode(),
         owner_account_id: input.ownerAccountId,
-        seats_used: 1,
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returningAll()
@@ -87,22 +86,14 @@ export async function insertOrganization(
     .insertInto('departments')
     .values({ id: rootId, org_id: org.id, name: input.name, path: `${rootId}/`, is_root: true })
     .execute();
-  const member = await trx
-    .insertInto('members')
-    .values({
-      org_id: org.id,
-      account_id: input.ownerAccountId,
-      status: 'active',
-      roles: ['owner'],
-      created_by: input.ownerAccountId,
-      joined_at: sql`now()`,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto('member_departments')
-    .values({ org_id: org.id, member_id: member.id, department_id: rootId, is_primary: true })
-    .execute();
-  await writeSearchKeys(trx, { memberIds: [member.id] });
-  return org;
+  await insertMember(trx, {
+    orgId: org.id,
+    accountId: input.ownerAccountId,
+    status: 'active',
+    roles: ['owner'],
+    createdBy: input.ownerAccountId,
+    departments: [{ departmentId: rootId }],
+  });
+  // Read again: the owner's seat was taken after the insert.
+  return trx.selectFrom('organizations').selectAll().where('id', '=', org.id).executeTakeFirstOrThrow();
 }
