@@ -1,8 +1,10 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { isUuid } from '../../ids.js';
 import { BUILT_IN_ROLES } from '../access/permissions.js';
 import { MemberErrors } from './members.errors.js';
+import { lockRolesShared, lockTreeShared } from './members.locks.js';
 
 /**
  * The shared checks of a member's org-owned assignments — departments, roles, user groups — used by
@@ -22,8 +24,6 @@ export interface AssignedDepartment {
   readonly position: string | null;
   readonly isPrimary: boolean;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Checks a list of departments without the database: at least one, none twice, at most one marked
@@ -80,21 +80,6 @@ export async function currentDepartments(
 }
 
 /**
- * Holds the org's department tree in share mode: member writes run side by side, tree changes (which
- * lock the root FOR UPDATE) wait for them and they for it. Take it before locking the member, in the
- * order the tree's own changes take their locks (tree, then members), so neither waits on the other.
- */
-export async function lockTreeShared(trx: Transaction<DB>, orgId: string): Promise<void> {
-  await trx
-    .selectFrom('departments')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('is_root', '=', true)
-    .forShare()
-    .execute();
-}
-
-/**
  * Validates a member's departments (all in the org, else member.department_not_found; one primary;
  * no duplicates) and makes them its only ones. Holds the org's tree lock in share mode, so a
  * department being deleted meanwhile either sees this member or is gone before it is checked here.
@@ -108,7 +93,7 @@ export async function assignDepartments(
   const planned = planDepartments(departments);
   await lockTreeShared(trx, orgId);
   const ids = planned.map((d) => d.departmentId);
-  const wellFormed = ids.filter((id) => UUID.test(id));
+  const wellFormed = ids.filter(isUuid);
   const found = wellFormed.length
     ? await trx
         .selectFrom('departments')
@@ -158,25 +143,17 @@ export async function resolveRoles(
   roles: readonly string[],
   keepsOwner = false,
 ): Promise<string[]> {
-  const wanted = [...new Set(roles.map((role) => (UUID.test(role) ? role.toLowerCase() : role)))];
+  const wanted = [...new Set(roles.map((role) => (isUuid(role) ? role.toLowerCase() : role)))];
   if (wanted.includes('owner') && !keepsOwner) {
     throw new AppError(MemberErrors['member.owner_role_fixed'], { field: 'roles' });
   }
   const custom = wanted.filter((role) => role !== 'owner' && !GRANTABLE_BUILT_IN.has(role));
-  const unknown = custom.find((role) => !UUID.test(role));
+  const unknown = custom.find((role) => !isUuid(role));
   if (unknown !== undefined) {
     throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: unknown });
   }
   if (custom.length > 0) {
-    // FOR KEY SHARE: a role being deleted meanwhile (locked FOR UPDATE) is either gone when read
-    // here, or sees this member as its holder once this commits.
-    const found = await trx
-      .selectFrom('org_roles')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where('id', 'in', custom)
-      .forKeyShare()
-      .execute();
+    const found = await lockRolesShared(trx, orgId, custom);
     const known = new Set(found.map((row) => row.id));
     const missing = custom.find((role) => !known.has(role));
     if (missing !== undefined) {
@@ -198,7 +175,7 @@ export async function assignGroups(
 ): Promise<string[]> {
   const wanted = [...new Set(groupIds.map((id) => id.toLowerCase()))];
   if (wanted.length > 0) {
-    const found = wanted.every((id) => UUID.test(id))
+    const found = wanted.every((id) => isUuid(id))
       ? await trx
           .selectFrom('user_groups')
           .select('id')
@@ -222,35 +199,4 @@ export async function assignGroups(
       .execute();
   }
   return wanted;
-}
-
-/**
- * Takes FOR KEY SHARE on the groups a member edit will put the member in, before the member's lock:
- * group changes lock the group, then its members, and the member edit's inserts would otherwise
- * wait for the group while holding the member.
- */
-export async function lockGroupsShared(
-  trx: Transaction<DB>,
-  orgId: string,
-  groupIds: readonly string[],
-): Promise<void> {
-  const ids = groupIds.filter((id) => UUID.test(id));
-  if (ids.length === 0) return;
-  await trx
-    .selectFrom('user_groups')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('id', 'in', ids)
-    .orderBy('id')
-    .forKeyShare()
-    .execute();
-}
-
-/**
- * Serializes the changes that can take an org's last active admin away (role edits, disabling,
- * removing): take this before locking the member, then count the other admins. Two admins demoting
- * each other at once cannot both see the other as the admin who remains.
- */
-export async function lockAdminChanges(trx: Transaction<DB>, orgId: string): Promise<void> {
-  await trx.selectFrom('organizations').select('id').where('id', '=', orgId).forNoKeyUpdate().execute();
 }

@@ -5,13 +5,12 @@ import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { assertWithinReach } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
-import { lockTree } from '../departments/departments.queries.js';
 import { MemberErrors } from './members.errors.js';
+import { lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
   bumpVersion,
   countOtherActiveAdmins,
-  lockMember,
   releaseSeats,
   requireMemberDetails,
   takeSeats,
@@ -150,15 +149,10 @@ export async function runAction<T>(
   apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
-    // NO KEY UPDATE: serializes lifecycle actions and seat changes, not inserts that merely reference the org.
-    await trx
-      .selectFrom('organizations')
-      .select('id')
-      .where('id', '=', actor.orgId)
-      .forNoKeyUpdate()
-      .execute();
-    if (target.tree) await lockTree(trx, actor.orgId);
-    const member = await lockMember(trx, actor.orgId, target.memberId);
+    const member = await lockMemberWrite(trx, actor.orgId, target.memberId, {
+      org: true,
+      tree: target.tree ? 'update' : undefined,
+    });
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
     const decision = await decideAction(trx, actor, member, target.action);

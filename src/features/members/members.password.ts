@@ -8,6 +8,7 @@ import { generatePassword, hashPassword } from '../accounts/passwords.js';
 import { recordAudit } from '../audit/audit.js';
 import { MemberErrors } from './members.errors.js';
 import { runAction } from './members.lifecycle.js';
+import { lockAccount } from './members.locks.js';
 import { memberDetails } from './members.queries.js';
 
 type ResetInput = { mode: 'set' | 'generate' | 'link'; password?: string };
@@ -63,12 +64,7 @@ export async function resetMemberPassword(
 ): Promise<{ sentTo: 'email' | 'sms' | null; link: string | null }> {
   const prepared = await preparePassword(ctx, actor, memberId, input);
   return runAction(ctx, actor, { memberId, action: 'reset_password' }, async (trx, member) => {
-    const account = await trx
-      .selectFrom('accounts')
-      .selectAll()
-      .where('id', '=', member.account_id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const account = await lockAccount(trx, member.account_id);
     const org = await trx
       .selectFrom('organizations')
       .select('name')

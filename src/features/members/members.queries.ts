@@ -71,19 +71,6 @@ export async function writeSearchKeys(
   }
 }
 
-/** Locks one member of the org for an edit; another org's id answers member.not_found. */
-export async function lockMember(trx: Transaction<DB>, orgId: string, memberId: string): Promise<MemberRow> {
-  const member = await trx
-    .selectFrom('members')
-    .selectAll()
-    .where('org_id', '=', orgId)
-    .where('id', '=', memberId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!member) throw new AppError(MemberErrors['member.not_found']);
-  return member;
-}
-
 /** Refuses an edit made on a version older than the row's (optimistic concurrency). */
 export function assertVersion(member: MemberRow, version: number): void {
   if (member.version !== version)

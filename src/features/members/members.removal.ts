@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { MemberErrors } from './members.errors.js';
 import { applyStatus, databaseNow, endMemberTokens, hasExpired, runAction } from './members.lifecycle.js';
+import { lockActiveMemberShared } from './members.locks.js';
 import type { MemberDetails } from './members.schemas.js';
 
 /**
@@ -62,16 +63,7 @@ async function countHeaded(trx: Transaction<DB>, orgId: string, memberId: string
 /** Refuses a successor that is not another active (unexpired) member of the org; keeps it so until commit. */
 async function lockSuccessor(trx: Transaction<DB>, member: MemberRow, successorId: string): Promise<void> {
   const successor =
-    successorId === member.id
-      ? undefined
-      : await trx
-          .selectFrom('members')
-          .select(['id', 'expires_at'])
-          .where('org_id', '=', member.org_id)
-          .where('id', '=', successorId)
-          .where('status', '=', 'active')
-          .forShare()
-          .executeTakeFirst();
+    successorId === member.id ? undefined : await lockActiveMemberShared(trx, member.org_id, successorId);
   if (!successor || hasExpired(successor, await databaseNow(trx))) {
     throw new AppError(MemberErrors['member.handover_invalid'], { field: 'handOverTo' });
   }

@@ -12,9 +12,6 @@ import {
   assignGroups,
   currentDepartments,
   type DepartmentChoice,
-  lockAdminChanges,
-  lockGroupsShared,
-  lockTreeShared,
   planDepartments,
   resolveRoles,
   sameDepartments,
@@ -28,11 +25,11 @@ import {
   requireMemberPhone,
 } from './members.create.js';
 import { MemberErrors } from './members.errors.js';
+import { lockAccount, lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
   bumpVersion,
   countOtherActiveAdmins,
-  lockMember,
   requireMemberDetails,
   writeSearchKeys,
 } from './members.queries.js';
@@ -91,12 +88,7 @@ async function editAccountFields(
   changes: Changes,
 ): Promise<boolean> {
   if (input.name === undefined && input.email === undefined && input.phone === undefined) return false;
-  const account = await trx
-    .selectFrom('accounts')
-    .selectAll()
-    .where('id', '=', member.account_id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  const account = await lockAccount(trx, member.account_id);
   const name = input.name === undefined ? account.name : requireMemberName(input.name);
   const email = input.email === undefined ? account.email : input.email && normalizeEmail(input.email);
   const phone =
@@ -232,11 +224,11 @@ export async function updateMember(
 ): Promise<MemberDetails> {
   return limitAddressProbes(ctx, meta, actor, () =>
     ctx.db.transaction().execute(async (trx) => {
-      // Locks in the order every writer takes them: org, tree or groups, then the member.
-      if (input.roles !== undefined) await lockAdminChanges(trx, actor.orgId);
-      if (input.departments !== undefined) await lockTreeShared(trx, actor.orgId);
-      if (input.groupIds !== undefined) await lockGroupsShared(trx, actor.orgId, input.groupIds);
-      const member = await lockMember(trx, actor.orgId, memberId);
+      const member = await lockMemberWrite(trx, actor.orgId, memberId, {
+        org: input.roles !== undefined,
+        tree: input.departments !== undefined ? 'share' : undefined,
+        groups: input.groupIds,
+      });
       assertVersion(member, input.version);
       assertAllowed('edit', member);
       const changes = new Changes();
@@ -277,8 +269,7 @@ export async function changeDepartments(
   input: { version: number; departments: DepartmentChoice[] },
 ): Promise<MemberDetails> {
   return ctx.db.transaction().execute(async (trx) => {
-    await lockTreeShared(trx, actor.orgId);
-    const member = await lockMember(trx, actor.orgId, memberId);
+    const member = await lockMemberWrite(trx, actor.orgId, memberId, { tree: 'share' });
     assertVersion(member, input.version);
     assertAllowed('change_departments', member);
     if (member.id === actor.memberId) {

@@ -6,7 +6,8 @@ import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
 import { isSortKey, type SortKey } from '../members/members.directory.js';
-import { lockMember, memberSummaries } from '../members/members.queries.js';
+import { lockMember } from '../members/members.locks.js';
+import { memberSummaries } from '../members/members.queries.js';
 import {
   bumpVersions,
   findGroup,
