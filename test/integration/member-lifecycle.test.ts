@@ -132,6 +132,12 @@ describeEachBackend('member lifecycle', (backend) => {
     const deleteActive = await o.admin.send('DELETE', `${o.base}/${active.id}?version=${active.version}`);
     expect(deleteActive.statusCode).toBe(409);
     expect(codeOf(deleteActive)).toBe('member.delete_needs_not_joined');
+    // A disabled member is removed, not deleted: the refusal says so.
+    const deleteDisabled = await o.admin.send(
+      'DELETE',
+      `${o.base}/${disabled.id}?version=${disabled.version}`,
+    );
+    expect(codeOf(deleteDisabled)).toBe('member.delete_disabled');
     expect(deleteActive.json().error.details.status).toBe('active');
   });
 

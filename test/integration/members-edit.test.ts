@@ -134,10 +134,10 @@ describeEachBackend('members: edit', (backend) => {
     const none = await o.admin.send('PATCH', url, { version: 1, email: null });
     expect(codeOf(none)).toBe('member.contact_required');
     const taken = await o.admin.send('PATCH', url, { version: 1, email: o.adminAccount.email });
-    expect(codeOf(taken)).toBe('account.email_taken');
+    expect(codeOf(taken)).toBe('member.email_taken');
     await createAccount(h.ctx, { phone: '+8613500001111' });
     const phoneTaken = await o.admin.send('PATCH', url, { version: 1, phone: '135 0000 1111' });
-    expect(codeOf(phoneTaken)).toBe('account.phone_taken');
+    expect(codeOf(phoneTaken)).toBe('member.phone_taken');
     const { member: other } = await o.add({ employeeId: 'X-1' });
     const idTaken = await o.admin.send('PATCH', url, { version: 1, employeeId: 'x-1' });
     expect(codeOf(idTaken)).toBe('member.employee_id_taken');

@@ -177,8 +177,8 @@ describeEachBackend('members: add', (backend) => {
       ],
       ['no email and no phone', { email: undefined }, 400, 'member.contact_required'],
       ['invalid phone', { email: undefined, phone: '12345' }, 400, 'member.invalid_phone'],
-      ['email of another account', { email: 'TAKEN@mail.test' }, 409, 'account.email_taken'],
-      ['phone of another account', { phone: '+86 137 0000 0000' }, 409, 'account.phone_taken'],
+      ['email of another account', { email: 'TAKEN@mail.test' }, 409, 'member.email_taken'],
+      ['phone of another account', { phone: '+86 137 0000 0000' }, 409, 'member.phone_taken'],
       ['employee ID taken (any case)', { employeeId: 'emp-7' }, 409, 'member.employee_id_taken'],
       ['unknown group', { groupIds: [crypto.randomUUID()] }, 422, 'member.group_not_found'],
       ["another org's group", { groupIds: [otherGroup.id] }, 422, 'member.group_not_found'],
@@ -244,7 +244,7 @@ describeEachBackend('members: add', (backend) => {
     for (const phone of ['+86 138 1234 5678', '13812345678']) {
       const response = await o.admin.send('POST', o.base, o.body({ email: undefined, phone }));
       expect(response.statusCode, phone).toBe(409);
-      expect(codeOf(response), phone).toBe('account.phone_taken');
+      expect(codeOf(response), phone).toBe('member.phone_taken');
     }
   });
 

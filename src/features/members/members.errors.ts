@@ -128,8 +128,28 @@ export const MemberErrors = defineErrors({
   },
   'member.delete_needs_not_joined': {
     status: 409,
-    en: 'Only people who never joined (invited, expired, declined, pending or rejected) can be deleted; this one is {status}. Disable and remove it instead.',
-    zh: '只有未加入的人员（已邀请、已过期、已拒绝、待审批或已驳回）可以删除；该成员当前为 {status}。请先停用再移除。',
+    en: 'Only people who never joined (invited, expired, declined, pending or rejected) can be deleted; this member is {status}. Disable it, then remove it.',
+    zh: '只有未加入的人员（已邀请、已过期、已拒绝、待审批或已驳回）可以删除；该成员当前为 {status}。请先停用，再移除。',
+  },
+  'member.delete_disabled': {
+    status: 409,
+    en: 'This member joined the organization, so it is not deleted: its data stays. Remove it instead.',
+    zh: '该成员已加入过组织，因此不能删除，其数据会保留。请改为移除。',
+  },
+  'member.delete_removed': {
+    status: 409,
+    en: 'This member is already removed; its account and data stay, and nothing is left to delete. Restore it if it should come back.',
+    zh: '该成员已被移除，其账号和数据会保留，无需删除。如需恢复，请使用"恢复权限"。',
+  },
+  'member.email_taken': {
+    status: 409,
+    en: 'This email address belongs to another Roster account, so it cannot be the address of a managed account. Use another address; to bring that person in with their own account, invite them instead.',
+    zh: '该邮箱已属于另一个 Roster 账号，不能用作托管账号的邮箱。请换一个邮箱；如需让此人以自己的账号加入，请改为邀请。',
+  },
+  'member.phone_taken': {
+    status: 409,
+    en: 'This mobile number belongs to another Roster account, so it cannot be the number of a managed account. Use another number; to bring that person in with their own account, invite them instead.',
+    zh: '该手机号已属于另一个 Roster 账号，不能用作托管账号的手机号。请换一个号码；如需让此人以自己的账号加入，请改为邀请。',
   },
   'member.removed_read_only': {
     status: 409,

@@ -35,6 +35,8 @@ interface Rule {
   to?: MemberStatus;
   /** The error code when the member is in another status. */
   refusal: string;
+  /** A refusal that names the way out from a particular status, where it differs. */
+  refusalFrom?: Partial<Record<MemberStatus, string>>;
 }
 
 const RULES: Record<LifecycleAction, Rule> = {
@@ -43,7 +45,11 @@ const RULES: Record<LifecycleAction, Rule> = {
   renew: { from: ['active', 'disabled'], to: 'active', refusal: 'member.not_renewable' },
   remove: { from: ['disabled'], to: 'removed', refusal: 'member.remove_needs_disabled' },
   restore: { from: ['removed'], to: 'active', refusal: 'member.not_removed' },
-  delete: { from: [...NOT_JOINED], refusal: 'member.delete_needs_not_joined' },
+  delete: {
+    from: [...NOT_JOINED],
+    refusal: 'member.delete_needs_not_joined',
+    refusalFrom: { disabled: 'member.delete_disabled', removed: 'member.delete_removed' },
+  },
   edit: {
     from: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
     refusal: 'member.removed_read_only',
@@ -100,7 +106,9 @@ export function transition(
   const rule = RULES[action];
   if (member.roles.includes('owner') && ENDS_ACCESS.has(action))
     return { ok: false, code: 'member.owner_protected' };
-  if (!rule.from.includes(member.status)) return { ok: false, code: rule.refusal };
+  if (!rule.from.includes(member.status)) {
+    return { ok: false, code: rule.refusalFrom?.[member.status] ?? rule.refusal };
+  }
   if (action === 'enable' && member.expired) return { ok: false, code: 'member.expired_renew' };
   if (
     ENDS_ACCESS.has(action) &&
