@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-departments.js';
 import * as m0003 from './migrations/0003-members.js';
 import * as m0004 from './migrations/0004-member-status-counts.js';
+import * as m0006 from './migrations/0006-org-name-is-root-name.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002-departments': m0002,
   '0003-members': m0003,
   '0004-member-status-counts': m0004,
+  '0006-org-name-is-root-name': m0006,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

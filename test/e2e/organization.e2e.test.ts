@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount, PASSWORD } from '../support/factories.js';
+import { addMember, createAccount, PASSWORD } from '../support/factories.js';
 import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
 import {
   addMembersDirectly,
+  departmentTree,
   expectCurrentOrg,
   fieldError,
   ORGANIZATION,
@@ -54,43 +55,74 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
     await server?.close();
   });
 
-  it('renames the organization on Settings; the overview, the switcher and the audit log follow', async () => {
+  it('the owner renames the organization on Overview and from the tree; an admin is not offered either', async () => {
     const renamed = 'Acme Robotics International';
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
     await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    const orgId = orgIdOf(page);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
-    await page.getByRole('heading', { name: 'Settings' }).waitFor();
-    // The fixed fields are shown, labelled, and cannot be edited.
-    const domain = page.getByLabel('Organization domain');
-    await expect(domain.inputValue()).resolves.toBe(ORGANIZATION.domain);
-    await expect(domain.isDisabled()).resolves.toBe(true);
-    await expect(page.getByLabel('Organization code').isDisabled()).resolves.toBe(true);
-
-    const name = page.getByLabel('Organization name');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename the organization' });
+    const name = dialog.getByLabel('Organization name');
     await expect(name.inputValue()).resolves.toBe(ORGANIZATION.name);
+    // One name for the organization and its root department: the limit is the department's, shown before saving.
+    await name.fill('x'.repeat(51));
+    await dialog.getByText('Use at most 50 characters.').waitFor();
     await name.fill(renamed);
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('The settings have been saved.').waitFor();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
 
-    // The switcher in the top bar shows the new name without a reload, and so does the overview.
-    await expectCurrentOrg(page, renamed);
-    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    // The overview and the switcher in the top bar show the new name without a reload, and so does the tree.
     await page.getByRole('heading', { name: renamed }).waitFor();
+    await expectCurrentOrg(page, renamed);
+    await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
+    await departmentTree(page).getByText(renamed, { exact: true }).waitFor();
 
-    // The audit log has the change, with the name before and after.
+    // Renaming the root department from the tree renames the organization back.
+    await page.getByRole('button', { name: `Actions for ${renamed}`, exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Rename', exact: true }).click();
+    const rootDialog = page.getByRole('dialog', { name: `Rename "${renamed}"` });
+    await rootDialog.getByLabel('Department name').fill(ORGANIZATION.name);
+    await rootDialog.getByRole('button', { name: 'Save' }).click();
+    await rootDialog.waitFor({ state: 'hidden' });
+    await expectCurrentOrg(page, ORGANIZATION.name);
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+
+    // The audit log has both renames, with the name before and after.
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'organization.updated' });
-    await row.getByText(OWNER.name).waitFor();
-    await row.getByRole('button', { name: 'Expand row' }).click();
+    const rows = page.getByRole('row').filter({ hasText: 'organization.updated' });
+    await expect.poll(() => rows.count()).toBe(2);
+    await rows.first().getByRole('button', { name: 'Expand row' }).click();
     const details = page.getByRole('row').filter({ hasText: 'Before' });
-    await details.getByText(`"name": "${ORGANIZATION.name}"`).waitFor();
     await details.getByText(`"name": "${renamed}"`).waitFor();
-
+    await details.getByText(`"name": "${ORGANIZATION.name}"`).waitFor();
     await screenshot(page, 'organization-renamed-audit');
     expect(pageErrors).toEqual([]);
     await context.close();
+
+    // An admin manages the organization and its departments, but its name is the owner's.
+    const grace = await createAccount(server.ctx, { username: 'grace', name: 'Grace Hopper' });
+    await addMember(server.ctx, orgId, grace.id, { roles: ['admin'] });
+    const admin = await signedInPage(browser, server, 'grace', PASSWORD);
+    await admin.page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await admin.page.getByText('Plan and seats').waitFor();
+    await expect(admin.page.getByRole('button', { name: 'Rename' }).count()).resolves.toBe(0);
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
+    await admin.page.getByRole('button', { name: `Actions for ${ORGANIZATION.name}`, exact: true }).click();
+    await admin.page.getByRole('menuitem', { name: 'New sub-department', exact: true }).waitFor();
+    await expect(admin.page.getByRole('menuitem', { name: 'Rename', exact: true }).count()).resolves.toBe(0);
+    await screenshot(admin.page, 'organization-root-menu-admin');
+    // Settings shows the name, fixed, and who can change it.
+    await admin.page.keyboard.press('Escape');
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    const fixedName = admin.page.getByLabel('Organization name');
+    await expect(fixedName.inputValue()).resolves.toBe(ORGANIZATION.name);
+    await expect(fixedName.isDisabled()).resolves.toBe(true);
+    await admin.page.getByText('Only the owner renames the organization', { exact: false }).waitFor();
+    expect(admin.pageErrors).toEqual([]);
+    await admin.context.close();
   });
 
   it('sets an organization’s plan and member limit on Operations, refusing a limit below the seats used', async () => {

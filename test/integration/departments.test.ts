@@ -95,7 +95,7 @@ describeEachBackend('departments: the tree', (backend) => {
     const child = await o.create('Child');
     const byAdmin = await o.admin.send('PATCH', `${o.base}/${o.root.id}`, { name: 'New name' });
     expect(byAdmin.statusCode).toBe(403);
-    expect(codeOf(byAdmin)).toBe('department.root_owner_only');
+    expect(codeOf(byAdmin)).toBe('organization.rename_owner_only');
     const byOwner = await o.owner.send('PATCH', `${o.base}/${o.root.id}`, { name: 'Acme Group' });
     expect(byOwner.statusCode).toBe(200);
     expect(byOwner.json().department).toMatchObject({ name: 'Acme Group', isRoot: true });

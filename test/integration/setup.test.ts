@@ -194,6 +194,31 @@ describeEachBackend('first-run setup', (backend) => {
     expect(after.password_hash).toBe(before.password_hash);
     expect(after.name).toBe(before.name);
   });
+
+  it('holds the organization’s name to the root department’s rule, and gives the root that name', async () => {
+    const result = await createOrganizationFromCli(h.ctx, {
+      name: '  Gear   Works ',
+      domain: 'gear.example',
+      owner: { name: 'Gina', username: 'gina' },
+    });
+    expect(result.organization.name).toBe('Gear Works');
+    const root = await h.ctx.db
+      .selectFrom('departments')
+      .select('name')
+      .where('org_id', '=', result.organization.id)
+      .where('is_root', '=', true)
+      .executeTakeFirstOrThrow();
+    expect(root.name).toBe('Gear Works');
+    const tooLong = await postSetup(h, {
+      ...setupBody(newToken(), PASSWORD, 'long'),
+      organization: { name: 'x'.repeat(51), domain: 'long.example' },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().error).toMatchObject({
+      code: 'organization.invalid_name',
+      details: { field: 'organization.name' },
+    });
+  });
 });
 
 describe.skipIf(!availableBackends().includes('postgres'))('first-run setup races [postgres]', () => {

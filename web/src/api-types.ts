@@ -88,9 +88,6 @@ export const DEPARTMENTS_READ = 'departments.read';
 /** The permission that lets someone create, rename, move and delete departments. */
 export const DEPARTMENTS_MANAGE = 'departments.manage';
 
-/** The permission that lets someone edit the organization's profile. */
-export const ORG_MANAGE = 'org.manage';
-
 /** The permission that lets someone read the organization's audit log. */
 export const AUDIT_READ = 'audit.read';
 

@@ -3,7 +3,8 @@ import type { TFunction } from 'i18next';
 
 // The same limits as the server's schemas and rules (src/features/accounts, src/features/organizations).
 const NAME_MAX = 20;
-const ORG_NAME_MAX = 60;
+/** An organization's name is its root department's name: the department's limit. */
+const ORG_NAME_MAX = 50;
 const PASSWORD_MIN = 8;
 const PASSWORD_MAX = 128;
 const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,39}$/;
@@ -73,10 +74,16 @@ export function usernameRules(t: TFunction): FormRule[] {
   ];
 }
 
+/** An organization's name: 1 to 50 characters as people count them, trimmed. */
 export function orgNameRules(t: TFunction): FormRule[] {
   return [
     { required: true, whitespace: true, message: t('validation.orgNameRequired') },
-    { max: ORG_NAME_MAX, message: t('validation.tooLong', { max: ORG_NAME_MAX }) },
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (value && graphemes(value.trim()) > ORG_NAME_MAX)
+          throw new Error(t('validation.tooLong', { max: ORG_NAME_MAX }));
+      },
+    },
   ];
 }
 

@@ -22,11 +22,6 @@ export const DepartmentErrors = defineErrors({
     en: 'The root department cannot be moved, reordered or deleted. Choose a sub-department instead.',
     zh: '根部门不能移动、排序或删除。请选择一个子部门。',
   },
-  'department.root_owner_only': {
-    status: 403,
-    en: 'Only the owner of the organization can rename the root department. Ask the owner to do it.',
-    zh: '只有组织的所有者可以重命名根部门。请联系所有者操作。',
-  },
   'department.cycle': {
     status: 409,
     en: 'A department cannot be moved under itself or one of its own sub-departments. Pick a target outside it.',

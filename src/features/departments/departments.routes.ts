@@ -106,7 +106,8 @@ export function departmentRoutes(app: App, ctx: AppContext): void {
       config: manage,
       schema: {
         tags,
-        summary: 'Rename a department or set its sort order (the root: renamed by the owner only)',
+        summary:
+          'Rename a department or set its sort order (renaming the root renames the organization: owner only)',
         params: DepartmentParams,
         body: UpdateDepartmentBody,
         response: { 200: DepartmentResponse, ...errorResponses(400, 401, 403, 404, 409) },

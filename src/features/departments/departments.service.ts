@@ -5,6 +5,7 @@ import type { DB, Department as DepartmentRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
+import { renameOrganization } from '../organizations/organizations.service.js';
 import { DepartmentErrors } from './departments.errors.js';
 import {
   countContents,
@@ -147,7 +148,10 @@ export async function createDepartment(
   });
 }
 
-/** Renames a department or sets its sort order. The root is renamed only by the owner. */
+/**
+ * Renames a department or sets its sort order. Renaming the root renames the organization (one name,
+ * the owner's to change).
+ */
 export async function updateDepartment(
   ctx: AppContext,
   meta: RequestMeta,
@@ -155,16 +159,16 @@ export async function updateDepartment(
   id: string,
   input: { name?: string; sortOrder?: number },
 ): Promise<Department> {
-  const name = input.name === undefined ? undefined : requireName(input.name);
   return ctx.db.transaction().execute(async (trx) => {
+    // Being the root never changes, so it is read before the locks: the root's rename takes the org row first.
+    if ((await requireDepartment(trx, actor.orgId, id)).is_root) {
+      if (input.sortOrder !== undefined) throw new AppError(DepartmentErrors['department.root_locked']);
+      if (input.name !== undefined) await renameOrganization(trx, meta, actor, input.name);
+      return viewOf(trx, actor.orgId, id);
+    }
+    const name = input.name === undefined ? undefined : requireName(input.name);
     await lockTree(trx, actor.orgId);
     const department = await requireDepartment(trx, actor.orgId, id);
-    if (department.is_root) {
-      if (input.sortOrder !== undefined) throw new AppError(DepartmentErrors['department.root_locked']);
-      if (name !== undefined && !actor.roles.includes('owner')) {
-        throw new AppError(DepartmentErrors['department.root_owner_only']);
-      }
-    }
     if (name !== undefined && department.parent_id) {
       await assertNameFree(trx, actor.orgId, department.parent_id, name, department.id);
     }

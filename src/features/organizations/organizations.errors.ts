@@ -1,4 +1,5 @@
 import { defineErrors } from '../../errors.js';
+import { MAX_NAME_LENGTH } from '../departments/departments.tree.js';
 
 export const OrganizationErrors = defineErrors({
   'organization.not_found': {
@@ -15,6 +16,16 @@ export const OrganizationErrors = defineErrors({
     status: 400,
     en: 'The domain must look like acme.example: lowercase letters, digits and dashes, with at least one dot.',
     zh: '域名格式应类似 acme.example：小写字母、数字和短横线，至少包含一个点。',
+  },
+  'organization.invalid_name': {
+    status: 400,
+    en: `An organization name has 1 to ${MAX_NAME_LENGTH} characters, not counting spaces at either end: it is also the name of its root department. Enter a shorter or non-empty name.`,
+    zh: `组织名称为 1 到 ${MAX_NAME_LENGTH} 个字符（不含首尾空格），它同时是根部门的名称。请输入非空且更短的名称。`,
+  },
+  'organization.rename_owner_only': {
+    status: 403,
+    en: 'Only the owner of the organization can rename it (its name is also the root department’s name). Ask the owner to do it.',
+    zh: '只有组织的所有者可以重命名组织（组织名称也是根部门的名称）。请联系所有者操作。',
   },
   'organization.limit_below_seats': {
     status: 409,

@@ -101,7 +101,7 @@ export function organizationRoutes(app: App, ctx: AppContext): void {
       config: { access: { kind: 'org', permission: 'org.manage' } },
       schema: {
         tags: ['organizations'],
-        summary: 'Edit an organization’s profile',
+        summary: 'Edit an organization’s profile; its name (also the root department’s) by the owner only',
         params: OrgParams,
         body: UpdateOrgBody,
         response: { 200: OrganizationResponse, ...errorResponses(400, 401, 403, 404) },

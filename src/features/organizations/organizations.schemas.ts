@@ -3,7 +3,11 @@ import { Body, Email, Password, Timestamp, Uuid } from '../../http/schemas.js';
 import { Me } from '../accounts/accounts.schemas.js';
 
 const Plan = Type.Union([Type.Literal('free'), Type.Literal('paid')]);
-const OrgName = Type.String({ minLength: 1, maxLength: 60 });
+const OrgName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: '1–50 characters, trimmed; also the name of the root department',
+});
 const Domain = Type.String({
   minLength: 3,
   maxLength: 100,

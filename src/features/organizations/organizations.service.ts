@@ -1,9 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import type { Principal } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit.js';
+import { lockTree } from '../departments/departments.queries.js';
+import { normalizeDepartmentName } from '../departments/departments.tree.js';
 import { OrganizationErrors } from './organizations.errors.js';
 import { insertOrganization, listMyOrganizations, toOrganization } from './organizations.queries.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
@@ -18,8 +21,11 @@ export function normalizeDomain(domain: string): string {
   return value;
 }
 
-function normalizeOrgName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ');
+/** The name as stored, held to the root department's rule since it is that department's name too. */
+export function requireOrgName(name: string, field = 'name'): string {
+  const value = normalizeDepartmentName(name);
+  if (!value) throw new AppError(OrganizationErrors['organization.invalid_name'], { field });
+  return value;
 }
 
 /** Creates an organization owned by the signed-in account. */
@@ -29,7 +35,7 @@ export async function createOrganization(
   principal: Principal,
   input: { name: string; domain: string },
 ): Promise<OrgSummary> {
-  const name = normalizeOrgName(input.name);
+  const name = requireOrgName(input.name);
   const domain = normalizeDomain(input.domain);
   const org = await ctx.db.transaction().execute(async (trx) => {
     const row = await insertOrganization(trx, { name, domain, ownerAccountId: principal.accountId });
@@ -59,35 +65,62 @@ export async function getOrganization(ctx: AppContext, actor: OrgActor): Promise
   return toOrganization(row);
 }
 
-/** Renames an organization (its profile is all that is editable here for now). */
+/**
+ * Renames the organization, inside the caller's transaction. Its name is its root department's name: both
+ * are written here and nowhere else, by the owner only. Takes the org row, then the tree, as every writer
+ * does, so it runs before the caller takes any other lock.
+ */
+export async function renameOrganization(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  name: string,
+): Promise<OrganizationRow> {
+  const before = await trx
+    .selectFrom('organizations')
+    .selectAll()
+    .where('id', '=', actor.orgId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (before.owner_account_id !== actor.accountId) {
+    throw new AppError(OrganizationErrors['organization.rename_owner_only']);
+  }
+  const value = requireOrgName(name);
+  const root = await lockTree(trx, actor.orgId);
+  const after = await trx
+    .updateTable('organizations')
+    .set({ name: value, updated_at: sql`now()` })
+    .where('id', '=', actor.orgId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('departments')
+    .set({ name: value, updated_at: sql`now()` })
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', root.id)
+    .execute();
+  await recordAudit(trx, meta, {
+    orgId: actor.orgId,
+    actorAccountId: actor.accountId,
+    action: 'organization.updated',
+    targetType: 'organization',
+    targetId: actor.orgId,
+    before: { name: before.name },
+    after: { name: value },
+  });
+  return after;
+}
+
+/** Edits the organization's profile: today its name, which only the owner changes. */
 export async function updateOrganization(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
   input: { name?: string },
 ): Promise<Organization> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await trx
-      .selectFrom('organizations')
-      .selectAll()
-      .where('id', '=', actor.orgId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const after = await trx
-      .updateTable('organizations')
-      .set({ ...(input.name ? { name: normalizeOrgName(input.name) } : {}), updated_at: sql`now()` })
-      .where('id', '=', actor.orgId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, meta, {
-      orgId: actor.orgId,
-      actorAccountId: actor.accountId,
-      action: 'organization.updated',
-      targetType: 'organization',
-      targetId: actor.orgId,
-      before: { name: before.name },
-      after: { name: after.name },
-    });
-    return toOrganization(after);
-  });
+  const { name } = input;
+  if (name === undefined) return getOrganization(ctx, actor);
+  return toOrganization(
+    await ctx.db.transaction().execute((trx) => renameOrganization(trx, meta, actor, name)),
+  );
 }

@@ -14,7 +14,7 @@ import { consumeToken, issueToken } from '../tokens/tokens.js';
 import { OrganizationErrors } from './organizations.errors.js';
 import { insertOrganization, listMyOrganizations, toOrganization } from './organizations.queries.js';
 import type { OrgSummary } from './organizations.schemas.js';
-import { normalizeDomain } from './organizations.service.js';
+import { normalizeDomain, requireOrgName } from './organizations.service.js';
 
 /** A fresh install has no operator yet: the first visit with the setup code creates one. */
 export async function setupNeeded(db: Kysely<DB> | Transaction<DB>): Promise<boolean> {
@@ -67,7 +67,7 @@ export async function completeSetup(
 ): Promise<{ token: string; account: Me; organization: OrgSummary }> {
   const owner = normalizeOwner(input.owner);
   const domain = normalizeDomain(input.organization.domain);
-  const orgName = input.organization.name.trim();
+  const orgName = requireOrgName(input.organization.name, 'organization.name');
   assertPasswordPolicy(input.owner.password, [owner.name, owner.username, owner.email, orgName, domain]);
   const passwordHash = await hashPassword(input.owner.password);
   return ctx.db.transaction().execute(async (trx) => {
@@ -107,6 +107,7 @@ export async function createOrganizationFromCli(
   input: { name: string; domain: string; owner: Omit<OwnerInput, 'password'> & { password?: string } },
 ): Promise<{ organization: OrgSummary; username: string; temporaryPassword: string | null }> {
   const owner = normalizeOwner({ ...input.owner, password: '' });
+  const name = requireOrgName(input.name);
   const domain = normalizeDomain(input.domain);
   const temporaryPassword = input.owner.password ? null : generatePassword();
   const password = input.owner.password ?? (temporaryPassword as string);
@@ -115,8 +116,7 @@ export async function createOrganizationFromCli(
     .selectAll()
     .where('username', '=', owner.username)
     .executeTakeFirst();
-  if (!existing)
-    assertPasswordPolicy(password, [owner.name, owner.username, owner.email, input.name, domain]);
+  if (!existing) assertPasswordPolicy(password, [owner.name, owner.username, owner.email, name, domain]);
   const passwordHash = existing ? null : await hashPassword(password);
   return ctx.db.transaction().execute(async (trx) => {
     await lockSetup(trx);
@@ -132,7 +132,7 @@ export async function createOrganizationFromCli(
         temporaryPassword: true,
       }));
     const org = await insertOrganization(trx, {
-      name: input.name.trim(),
+      name,
       domain,
       ownerAccountId: account.id,
     });

@@ -33,9 +33,10 @@ import { Forbidden } from '../../components/Forbidden';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
-import { hasPermission, useSession } from '../../session';
+import { hasPermission, ME_KEY, useSession } from '../../session';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { MembersPanel } from '../Members/MembersPanel';
+import { orgKey } from '../Organizations/use-organization';
 import {
   DepartmentNameModal,
   departmentsKey,
@@ -189,10 +190,10 @@ export function DepartmentsPage() {
   function nodeMenu(department: Department): MenuProps['items'] {
     const items: MenuProps['items'] = [{ key: 'sub', label: t('departments.newSub') }];
     if (!department.isRoot) items.push({ key: 'sibling', label: t('departments.newSibling') });
-    items.push(
-      { key: 'rename', label: t('departments.rename') },
-      { key: 'heads', label: t('departments.setHeads') },
-    );
+    // The root's name is the organization's, which only the owner renames.
+    if (!department.isRoot || summary?.roles.includes('owner'))
+      items.push({ key: 'rename', label: t('departments.rename') });
+    items.push({ key: 'heads', label: t('departments.setHeads') });
     if (!department.isRoot) {
       const siblings = siblingsOf(department);
       const index = siblings.findIndex((other) => other.id === department.id);
@@ -419,7 +420,14 @@ export function DepartmentsPage() {
         dialog={nameDialog}
         departments={departments}
         onClose={() => setNameDialog(null)}
-        onSaved={(department) => revealNew(department)}
+        onSaved={(department) => {
+          // A renamed root renamed the organization: the org switcher and the overview show it too.
+          if (department.isRoot) {
+            void queryClient.invalidateQueries({ queryKey: ME_KEY });
+            void queryClient.invalidateQueries({ queryKey: orgKey(orgId), exact: true });
+          }
+          revealNew(department);
+        }}
       />
       <HeadsModal orgId={orgId} department={headsOf} onClose={() => setHeadsOf(null)} />
       <MoveDepartmentModal

@@ -1,23 +1,28 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Card, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
-import { ORG_MANAGE } from '../../api-types';
-import { LinkButton } from '../../components/LinkButton';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format';
-import { hasPermission } from '../../session';
+import { useSession } from '../../session';
 import { roleNames, useRoleOptions } from '../Members/use-role-options';
+import { RenameOrganizationModal } from './RenameOrganizationModal';
 import { useOrganization } from './use-organization';
 
-/** An organization at a glance: its code (to join by), domain, plan, seats, and the viewer's roles. */
+/**
+ * An organization at a glance: its code (to join by), domain, plan, seats, and the viewer's roles; the
+ * owner renames it here.
+ */
 export function OverviewPage() {
   const { t } = useTranslation();
   const format = useFormat();
+  const { account } = useSession();
   const { orgId, query, summary } = useOrganization();
   const roleOptions = useRoleOptions(orgId);
+  const [renaming, setRenaming] = useState(false);
 
   if (query.isPending) return <PageSpinner />;
   if (query.error) {
@@ -34,17 +39,14 @@ export function OverviewPage() {
         title={org.name}
         description={t('overview.description')}
         extra={
-          hasPermission(summary, ORG_MANAGE) ? (
-            <LinkButton
-              type="primary"
-              icon={<EditOutlined />}
-              to={`/orgs/${encodeURIComponent(orgId)}/settings`}
-            >
-              {t('overview.edit')}
-            </LinkButton>
+          org.ownerAccountId === account.id ? (
+            <Button type="primary" icon={<EditOutlined />} onClick={() => setRenaming(true)}>
+              {t('overview.rename')}
+            </Button>
           ) : null
         }
       />
+      {renaming ? <RenameOrganizationModal organization={org} onClose={() => setRenaming(false)} /> : null}
       <Flex vertical gap={16}>
         <Card title={t('overview.profile')}>
           <Descriptions
