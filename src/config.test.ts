@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       smsWebhookSecret: null,
       trustProxy: [],
       defaultPhoneRegion: 'CN',
+      orgCreation: 'operators',
       logLevel: 'info',
     });
     expect(config.publicUrl.href).toBe('http://localhost:3000/');
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       SMS_WEBHOOK_SECRET: 'a-secret-of-some-length',
       TRUST_PROXY: '10.0.0.0/8, 192.168.1.1, ::1',
       DEFAULT_PHONE_REGION: 'us',
+      ORG_CREATION: 'anyone',
       LOG_LEVEL: 'warn',
     });
     expect(config.port).toBe(8080);
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
     expect(config.mailFrom).toBe('Roster <no-reply@roster.example.com>');
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1', '::1']);
     expect(config.defaultPhoneRegion).toBe('US');
+    expect(config.orgCreation).toBe('anyone');
     expect(config.logLevel).toBe('warn');
   });
 
@@ -80,6 +83,8 @@ describe('loadConfig', () => {
     ['SMS_WEBHOOK_URL', { SMS_WEBHOOK_URL: 'smtp://sms.example.com', SMS_WEBHOOK_SECRET: 'x'.repeat(16) }],
     ['DEFAULT_PHONE_REGION', { DEFAULT_PHONE_REGION: 'china' }],
     ['DEFAULT_PHONE_REGION', { DEFAULT_PHONE_REGION: 'XX' }],
+    ['ORG_CREATION', { ORG_CREATION: 'everyone' }],
+    ['ORG_CREATION', { ORG_CREATION: 'Operators' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'cafe' }],
     ['TRUST_PROXY', { TRUST_PROXY: '999.999.1' }],
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],

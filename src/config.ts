@@ -31,8 +31,13 @@ export interface Config {
   readonly trustProxy: readonly string[];
   /** Country assumed for phone numbers written without a country code (ISO 3166 alpha-2). */
   readonly defaultPhoneRegion: string;
+  /** Who may create organizations: operators only, or any personal account (self-service). */
+  readonly orgCreation: OrgCreation;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** `ORG_CREATION`: who may create organizations besides the shell (`roster create-org`). */
+export type OrgCreation = 'operators' | 'anyone';
 
 /** A configuration value that is wrong: names the variable and what it should look like. */
 export class ConfigError extends Error {
@@ -48,6 +53,7 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ORG_CREATION: readonly OrgCreation[] = ['operators', 'anyone'];
 
 function readPort(env: Env): number {
   const raw = env.PORT ?? '3000';
@@ -165,6 +171,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('DEFAULT_PHONE_REGION', 'a two-letter country code, e.g. DEFAULT_PHONE_REGION=CN');
   }
 
+  const orgCreation = (env.ORG_CREATION || 'operators') as OrgCreation;
+  if (!ORG_CREATION.includes(orgCreation)) {
+    throw new ConfigError('ORG_CREATION', 'operators (the default) or anyone, e.g. ORG_CREATION=anyone');
+  }
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -178,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsWebhookSecret,
     trustProxy: Object.freeze(readTrustProxy(env)),
     defaultPhoneRegion,
+    orgCreation,
     logLevel,
   });
 }

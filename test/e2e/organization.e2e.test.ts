@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, PASSWORD } from '../support/factories.js';
+import { startTestServer } from '../support/server.js';
 import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
 import {
   addMembersDirectly,
@@ -176,47 +177,71 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
     await context.close();
   });
 
-  it('switches between two organizations from the top bar, staying on the same page', async () => {
+  it('offers no new organization to a personal account while only operators create them', async () => {
     await createAccount(server.ctx, { username: 'kat', name: 'Katherine Johnson' });
     const { context, page, pageErrors } = await signedInPage(browser, server, 'kat', PASSWORD);
 
-    // In no organization yet: she creates one, then a second from the switcher.
-    const langley = await createOrganization(page, 'Langley Research', 'langley.example');
-    await expectCurrentOrg(page, 'Langley Research');
-    await newOrganizationFromSwitcher(page);
-    const ames = await createOrganization(page, 'Ames Research', 'ames.example');
-    await expectCurrentOrg(page, 'Ames Research');
-
-    // On Settings, switching opens the other organization's Settings.
-    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
-    await page.waitForURL(new RegExp(`/orgs/${ames}/settings$`));
-    await expect(page.getByLabel('Organization name').inputValue()).resolves.toBe('Ames Research');
-    await switchTo(page, 'Langley Research');
-    await page.waitForURL(new RegExp(`/orgs/${langley}/settings$`));
-    await expect.poll(() => page.getByLabel('Organization name').inputValue()).toBe('Langley Research');
-    await expect(page.getByLabel('Organization domain').inputValue()).resolves.toBe('langley.example');
-    await expectCurrentOrg(page, 'Langley Research');
-
-    // On the overview, switching opens the other organization's overview.
-    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
-    await page.getByRole('heading', { name: 'Langley Research' }).waitFor();
-    await switchTo(page, 'Ames Research');
-    await page.waitForURL(new RegExp(`/orgs/${ames}$`));
-    await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
-    await expectCurrentOrg(page, 'Ames Research');
-
-    // The console remembers the organization last opened.
-    await page.goto(server.url);
-    await page.waitForURL(new RegExp(`/orgs/${ames}$`));
-    await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
-
-    // The switcher lists both, the current one marked.
+    // In no organization, she is told why she cannot create one and what to do instead.
+    await page.waitForURL(/\/orgs\/new$/);
+    await page.getByRole('heading', { name: 'New organization' }).waitFor();
+    await page.getByText('On this server only operators create organizations.', { exact: false }).waitFor();
+    await expect(page.getByRole('button', { name: 'Create organization' }).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Switch organization' }).click();
-    await page.getByRole('menuitemradio', { name: 'Ames Research', checked: true }).waitFor();
-    await page.getByRole('menuitemradio', { name: 'Langley Research', checked: false }).waitFor();
+    await expect(page.getByRole('menuitem', { name: 'New organization' }).count()).resolves.toBe(0);
 
-    await screenshot(page, 'org-switcher');
+    await screenshot(page, 'org-creation-operators-only');
     expect(pageErrors).toEqual([]);
     await context.close();
+  });
+
+  it('with ORG_CREATION=anyone, a personal account creates two organizations and switches between them, staying on the same page', async () => {
+    // The self-service model, on a server of its own with the setting.
+    const anyone = await startTestServer({ ORG_CREATION: 'anyone' });
+    try {
+      await setUpThroughApi(anyone);
+      await createAccount(anyone.ctx, { username: 'kat', name: 'Katherine Johnson' });
+      const { context, page, pageErrors } = await signedInPage(browser, anyone, 'kat', PASSWORD);
+
+      // In no organization yet: she creates one, then a second from the switcher.
+      const langley = await createOrganization(page, 'Langley Research', 'langley.example');
+      await expectCurrentOrg(page, 'Langley Research');
+      await newOrganizationFromSwitcher(page);
+      const ames = await createOrganization(page, 'Ames Research', 'ames.example');
+      await expectCurrentOrg(page, 'Ames Research');
+
+      // On Settings, switching opens the other organization's Settings.
+      await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+      await page.waitForURL(new RegExp(`/orgs/${ames}/settings$`));
+      await expect(page.getByLabel('Organization name').inputValue()).resolves.toBe('Ames Research');
+      await switchTo(page, 'Langley Research');
+      await page.waitForURL(new RegExp(`/orgs/${langley}/settings$`));
+      await expect.poll(() => page.getByLabel('Organization name').inputValue()).toBe('Langley Research');
+      await expect(page.getByLabel('Organization domain').inputValue()).resolves.toBe('langley.example');
+      await expectCurrentOrg(page, 'Langley Research');
+
+      // On the overview, switching opens the other organization's overview.
+      await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+      await page.getByRole('heading', { name: 'Langley Research' }).waitFor();
+      await switchTo(page, 'Ames Research');
+      await page.waitForURL(new RegExp(`/orgs/${ames}$`));
+      await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+      await expectCurrentOrg(page, 'Ames Research');
+
+      // The console remembers the organization last opened.
+      await page.goto(anyone.url);
+      await page.waitForURL(new RegExp(`/orgs/${ames}$`));
+      await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+
+      // The switcher lists both, the current one marked.
+      await page.getByRole('button', { name: 'Switch organization' }).click();
+      await page.getByRole('menuitemradio', { name: 'Ames Research', checked: true }).waitFor();
+      await page.getByRole('menuitemradio', { name: 'Langley Research', checked: false }).waitFor();
+
+      await screenshot(page, 'org-switcher');
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    } finally {
+      await anyone.close();
+    }
   });
 });

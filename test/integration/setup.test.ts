@@ -195,6 +195,24 @@ describeEachBackend('first-run setup', (backend) => {
     expect(after.name).toBe(before.name);
   });
 
+  it('create-org never makes a managed account an owner: its own organization’s admins hold it', async () => {
+    const { org } = await createOrg(h.ctx);
+    const managed = await createAccount(h.ctx, { kind: 'managed', username: `zhangsan@${org.domain}` });
+    const create = createOrganizationFromCli(h.ctx, {
+      name: 'Side Shop',
+      domain: 'side-shop.example',
+      owner: { name: 'Zhang San', username: managed.username },
+    });
+    // An owner's username is a personal one: a managed username, ending in its org's domain, is not.
+    await expect(create).rejects.toMatchObject({ code: 'account.invalid_username' });
+    const created = await h.ctx.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('domain', '=', 'side-shop.example')
+      .executeTakeFirst();
+    expect(created).toBeUndefined();
+  });
+
   it('holds the organization’s name to the root department’s rule, and gives the root that name', async () => {
     const result = await createOrganizationFromCli(h.ctx, {
       name: '  Gear   Works ',

@@ -27,6 +27,16 @@ export const OrganizationErrors = defineErrors({
     en: 'Only the owner of the organization can rename it (its name is also the root department’s name). Ask the owner to do it.',
     zh: '只有组织的所有者可以重命名组织（组织名称也是根部门的名称）。请联系所有者操作。',
   },
+  'organization.creation_operators_only': {
+    status: 403,
+    en: 'On this server only operators create organizations. Ask an operator to create one for you, or ask an organization’s admin to invite you.',
+    zh: '在本服务器上只有运维人员可以创建组织。请联系运维人员为您创建，或请组织管理员邀请您加入。',
+  },
+  'organization.creation_managed_account': {
+    status: 403,
+    en: 'An account created by an organization cannot create or own another organization. Sign in with a personal account to create one.',
+    zh: '由组织创建的账号不能创建或拥有其他组织。请使用个人账号登录后再创建。',
+  },
   'organization.limit_below_seats': {
     status: 409,
     en: 'The member limit cannot be lower than the {seatsUsed} members the organization already has.',

@@ -8,13 +8,19 @@ import { listMyOrganizations } from './organizations.queries.js';
 import {
   CreateOrgBody,
   Organization,
+  OrgCreationAnswer,
   OrgParams,
   OrgSummary,
   SetupBody,
   SetupResponse,
   UpdateOrgBody,
 } from './organizations.schemas.js';
-import { createOrganization, getOrganization, updateOrganization } from './organizations.service.js';
+import {
+  createOrganization,
+  getOrganization,
+  orgCreationFor,
+  updateOrganization,
+} from './organizations.service.js';
 import { completeSetup, setupNeeded } from './setup.service.js';
 
 const OrganizationResponse = Type.Object({ organization: Organization });
@@ -64,15 +70,31 @@ export function organizationRoutes(app: App, ctx: AppContext): void {
     async (request) => ({ items: await listMyOrganizations(ctx.db, principalOf(request).accountId) }),
   );
 
+  app.get(
+    '/api/v1/orgs/creation',
+    {
+      config: { access: { kind: 'session' } },
+      schema: {
+        tags: ['organizations'],
+        summary: 'Whether you may create an organization on this server (ORG_CREATION), and if not why',
+        response: { 200: OrgCreationAnswer, ...errorResponses(401) },
+      },
+    },
+    async (request) => orgCreationFor(ctx, metaOf(request), principalOf(request)),
+  );
+
   app.post(
     '/api/v1/orgs',
     {
       config: { access: { kind: 'session' } },
       schema: {
         tags: ['organizations'],
-        summary: 'Create an organization that you own',
+        summary: 'Create an organization that you own (who may: ORG_CREATION; never a managed account)',
         body: CreateOrgBody,
-        response: { 201: Type.Object({ organization: OrgSummary }), ...errorResponses(400, 401, 409) },
+        response: {
+          201: Type.Object({ organization: OrgSummary }),
+          ...errorResponses(400, 401, 403, 409),
+        },
       },
     },
     async (request, reply) => {

@@ -39,6 +39,19 @@ export const Organization = Type.Object({
 });
 export type Organization = Static<typeof Organization>;
 
+/** Whether the signed-in account may create an organization on this server, and if not why. */
+export const OrgCreationAnswer = Type.Object({
+  allowed: Type.Boolean(),
+  refusal: Type.Union([
+    Type.Object({
+      code: Type.String({ description: 'The error code POST /orgs would answer' }),
+      message: Type.String({ description: 'What to do instead, in your language' }),
+    }),
+    Type.Null(),
+  ]),
+});
+export type OrgCreationAnswer = Static<typeof OrgCreationAnswer>;
+
 export const OrgParams = Type.Object({ orgId: Uuid }, { additionalProperties: false });
 
 export const CreateOrgBody = Body({ name: OrgName, domain: Domain });

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
+import type { OrgCreation } from '../../config.js';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
+import type { Account, DB, Organization as OrganizationRow } from '../../db/schema.js';
+import { AppError, errorMessage } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import type { Principal } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit.js';
@@ -9,7 +10,7 @@ import { lockTree } from '../departments/departments.queries.js';
 import { normalizeDepartmentName } from '../departments/departments.tree.js';
 import { OrganizationErrors } from './organizations.errors.js';
 import { insertOrganization, listMyOrganizations, toOrganization } from './organizations.queries.js';
-import type { Organization, OrgSummary } from './organizations.schemas.js';
+import type { Organization, OrgCreationAnswer, OrgSummary } from './organizations.schemas.js';
 
 const DOMAIN = /^(?=.{3,100}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
@@ -28,13 +29,57 @@ export function requireOrgName(name: string, field = 'name'): string {
   return value;
 }
 
-/** Creates an organization owned by the signed-in account. */
+type CreationRefusal =
+  | (typeof OrganizationErrors)['organization.creation_managed_account']
+  | (typeof OrganizationErrors)['organization.creation_operators_only'];
+
+/**
+ * Why an account may not create an organization, or null when it may. A managed account never: its
+ * password and contacts are in the hands of its organization's admins, who would hold the new one too.
+ * Others as ORG_CREATION says.
+ */
+function orgCreationRefusal(
+  setting: OrgCreation,
+  account: { kind: Account['kind']; isOperator: boolean },
+): CreationRefusal | null {
+  if (account.kind === 'managed') return OrganizationErrors['organization.creation_managed_account'];
+  if (setting === 'operators' && !account.isOperator) {
+    return OrganizationErrors['organization.creation_operators_only'];
+  }
+  return null;
+}
+
+async function creationRefusalOf(ctx: AppContext, principal: Principal): Promise<CreationRefusal | null> {
+  const account = await ctx.db
+    .selectFrom('accounts')
+    .select('kind')
+    .where('id', '=', principal.accountId)
+    .executeTakeFirstOrThrow();
+  return orgCreationRefusal(ctx.config.orgCreation, { kind: account.kind, isOperator: principal.isOperator });
+}
+
+/** Whether the signed-in account may create an organization here, and if not why, in its language. */
+export async function orgCreationFor(
+  ctx: AppContext,
+  meta: RequestMeta,
+  principal: Principal,
+): Promise<OrgCreationAnswer> {
+  const refusal = await creationRefusalOf(ctx, principal);
+  return {
+    allowed: refusal === null,
+    refusal: refusal === null ? null : { code: refusal, message: errorMessage(refusal, meta.locale) },
+  };
+}
+
+/** Creates an organization owned by the signed-in account, if ORG_CREATION lets it. */
 export async function createOrganization(
   ctx: AppContext,
   meta: RequestMeta,
   principal: Principal,
   input: { name: string; domain: string },
 ): Promise<OrgSummary> {
+  const refusal = await creationRefusalOf(ctx, principal);
+  if (refusal) throw new AppError(refusal);
   const name = requireOrgName(input.name);
   const domain = normalizeDomain(input.domain);
   const org = await ctx.db.transaction().execute(async (trx) => {

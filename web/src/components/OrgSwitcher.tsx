@@ -3,6 +3,7 @@ import { Button, Dropdown, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
 import type { OrgSummary } from '../api-types';
+import { useOrgCreation } from '../pages/Organizations/use-org-creation';
 
 const NEW_ORG = '__new__';
 
@@ -11,11 +12,12 @@ export interface OrgSwitcherProps {
   current: OrgSummary | undefined;
 }
 
-/** Opens another of the signed-in account's organizations, on the same page; or creates one. */
+/** Opens another of the signed-in account's organizations, on the same page; or creates one, if allowed. */
 export function OrgSwitcher({ organizations, current }: OrgSwitcherProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
+  const mayCreate = useOrgCreation().data?.allowed === true;
 
   const open = (key: string) => {
     if (key === NEW_ORG) {
@@ -44,8 +46,8 @@ export function OrgSwitcher({ organizations, current }: OrgSwitcherProps) {
             role: 'menuitemradio',
             'aria-checked': org.id === current?.id,
           })),
-          ...(organizations.length > 0 ? [{ type: 'divider' as const }] : []),
-          { key: NEW_ORG, label: t('frame.newOrganization'), icon: <PlusOutlined /> },
+          ...(mayCreate && organizations.length > 0 ? [{ type: 'divider' as const }] : []),
+          ...(mayCreate ? [{ key: NEW_ORG, label: t('frame.newOrganization'), icon: <PlusOutlined /> }] : []),
         ],
         onClick: ({ key }) => open(key),
       }}

@@ -5,10 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useApi } from '../../api';
 import type { OrgSummary } from '../../api-types';
+import { LoadError, PageSpinner } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { showFormError } from '../../form-errors';
 import { ME_KEY, useSession } from '../../session';
 import { domainRules, orgNameRules } from '../../validation';
+import { useOrgCreation } from './use-org-creation';
 
 interface NewOrgValues {
   name: string;
@@ -17,10 +19,11 @@ interface NewOrgValues {
 
 const FORM_ID = 'new-organization';
 
-/** Creates another organization, owned by the signed-in account. */
+/** Creates another organization, owned by the signed-in account; or says why this account may not. */
 export function NewOrganizationPage() {
   const { t } = useTranslation();
   const { organizations } = useSession();
+  const creation = useOrgCreation();
   const [form] = Form.useForm<NewOrgValues>();
   const api = useApi();
   const queryClient = useQueryClient();
@@ -43,6 +46,20 @@ export function NewOrganizationPage() {
       setAlert(showFormError(form, error, { fields: ['name', 'domain'], codes }, t));
     },
   });
+
+  if (creation.isPending) return <PageSpinner />;
+  if (creation.error) return <LoadError error={creation.error} onRetry={() => void creation.refetch()} />;
+  if (creation.data.refusal) {
+    return (
+      <>
+        <PageHeader
+          title={t('newOrg.title')}
+          description={organizations.length === 0 ? t('newOrg.notAllowedFirst') : t('newOrg.notAllowed')}
+        />
+        <Alert type="info" showIcon title={creation.data.refusal.message} style={{ maxWidth: 720 }} />
+      </>
+    );
+  }
 
   return (
     <>
