@@ -15,12 +15,15 @@ export const ORGANIZATION = { name: 'Acme Robotics', domain: 'acme.example' } as
 
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
-/** Starts Roster for one test file, after checking that the console it serves has been built. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts Roster for one test file, after checking that the console it serves has been built; `env` is
+ * what an operator would set (ORG_CREATION …).
+ */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   if (!fs.existsSync(path.resolve('web/dist/index.html'))) {
     throw new Error('The console is not built: run `npm run build:web` before the end-to-end tests.');
   }
-  return startTestServer();
+  return startTestServer(env);
 }
 
 /**

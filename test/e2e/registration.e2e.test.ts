@@ -27,7 +27,8 @@ describe.skipIf(skipWithoutBrowser())('personal registration', () => {
   beforeAll(async () => {
     // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
     browser = await launchBrowser();
-    server = await startServer();
+    // The self-service model: a personal account creates its own organization.
+    server = await startServer({ ORG_CREATION: 'anyone' });
     // The operator, who reads the dev mailbox (no SMTP server is configured here).
     await setUpThroughApi(server);
   });

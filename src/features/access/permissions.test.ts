@@ -8,11 +8,16 @@ describe('permissionsOf', () => {
     expect([...permissionsOf(['admin'])].sort()).toEqual(Object.keys(PERMISSIONS).sort());
   });
 
-  it('keeps members to reading and inviting', () => {
+  it('keeps members to the directory and inviting: details and admin fields need members.read', () => {
     const member = permissionsOf(['member']);
-    expect(member.has('members.read')).toBe(true);
+    expect(member.has('directory.read')).toBe(true);
+    expect(member.has('members.read')).toBe(false);
     expect(member.has('members.manage')).toBe(false);
     expect(member.has('audit.read')).toBe(false);
+  });
+
+  it('lets whoever reads members read the directory too', () => {
+    expect(permissionsOf([], [['members.read']]).has('directory.read')).toBe(true);
   });
 
   it('grants nothing for an unknown role, and unions several roles', () => {

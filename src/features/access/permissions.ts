@@ -10,7 +10,14 @@ export const PERMISSIONS = {
     en: 'Create, rename, move and delete departments',
     zh: '创建、重命名、移动和删除部门',
   },
-  'members.read': { en: 'See members and their details', zh: '查看成员及其详情' },
+  'directory.read': {
+    en: 'See the directory: names, departments, positions and work contacts of active members',
+    zh: '查看通讯录：在职成员的姓名、部门、职位和工作联系方式',
+  },
+  'members.read': {
+    en: 'See every member with their details and admin fields (status, last sign-in, creator, expiry)',
+    zh: '查看所有成员及其详情和管理字段（状态、最近登录、创建人、到期时间）',
+  },
   'members.manage': { en: 'Add, edit, disable and remove members', zh: '添加、编辑、停用和移除成员' },
   'members.invite': { en: 'Invite people to join', zh: '邀请他人加入' },
   'approvals.manage': { en: 'Approve or reject join requests', zh: '审批加入申请' },
@@ -28,7 +35,7 @@ const ALL = Object.keys(PERMISSIONS) as Permission[];
 export const BUILT_IN_ROLES = {
   owner: ALL,
   admin: ALL,
-  member: ['org.read', 'departments.read', 'members.read', 'members.invite'],
+  member: ['org.read', 'departments.read', 'directory.read', 'members.invite'],
 } as const satisfies Record<string, readonly Permission[]>;
 
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
@@ -59,5 +66,7 @@ export function permissionsOf(
   for (const list of customRoles) {
     for (const key of list) if (isPermission(key)) granted.add(key);
   }
+  // Who sees every member's details sees the directory too.
+  if (granted.has('members.read')) granted.add('directory.read');
   return granted;
 }

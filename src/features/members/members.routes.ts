@@ -9,6 +9,8 @@ import {
   ChangeDepartmentsBody,
   CreateMemberBody,
   CreateMemberResponse,
+  DirectoryPage,
+  DirectoryQuery,
   MemberCard,
   MemberCounts,
   MemberCountsQuery,
@@ -18,10 +20,11 @@ import {
   MemberResponse,
   UpdateMemberBody,
 } from './members.schemas.js';
-import { countMembers, getMember, getMemberCard, listMembers } from './members.service.js';
+import { countMembers, getMember, getMemberCard, listDirectory, listMembers } from './members.service.js';
 import { changeDepartments, updateMember } from './members.update.js';
 
 const tags = ['members'];
+const directory = { access: { kind: 'org', permission: 'directory.read' } } as const;
 const read = { access: { kind: 'org', permission: 'members.read' } } as const;
 const manage = { access: { kind: 'org', permission: 'members.manage' } } as const;
 
@@ -41,6 +44,22 @@ export function memberRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request) => listMembers(ctx, orgActorOf(request), request.query),
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/directory',
+    {
+      config: directory,
+      schema: {
+        tags,
+        summary:
+          'One page of the directory: active members in directory order, with their departments, positions and work contacts',
+        params: OrgParams,
+        querystring: DirectoryQuery,
+        response: { 200: DirectoryPage, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => listDirectory(ctx, orgActorOf(request), request.query),
   );
 
   app.get(
@@ -96,10 +115,11 @@ export function memberRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/orgs/:orgId/members/:memberId/card',
     {
-      config: read,
+      config: directory,
       schema: {
         tags,
-        summary: "A member's profile card, with the primary department only",
+        summary:
+          "A member's profile card, with the primary department only: an active member's work contacts with directory.read, any member's with members.read",
         params: MemberParams,
         response: { 200: MemberCard, ...errorResponses(400, 401, 403, 404) },
       },

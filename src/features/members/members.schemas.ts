@@ -36,6 +36,22 @@ export const MemberDepartment = Type.Object({
   position: Nullable(Type.String()),
 });
 
+/**
+ * A row of the directory, as any member with directory.read sees it: an active member's name, departments
+ * with positions, and the work contacts the org shows (org email, work location, and the email and phone
+ * of an account the org manages — never a personal account's).
+ */
+export const DirectoryEntry = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  departments: Type.Array(MemberDepartment, { description: 'The primary department first' }),
+  orgEmail: Nullable(Type.String()),
+  workLocation: Nullable(Type.String()),
+  email: Nullable(Type.String({ description: 'Only for an account the org manages' })),
+  phone: Nullable(Type.String({ description: 'Only for an account the org manages' })),
+});
+export type DirectoryEntry = Static<typeof DirectoryEntry>;
+
 /** A row of the member table. */
 export const MemberSummary = Type.Object({
   id: Uuid,
@@ -100,6 +116,16 @@ export type MemberListQuery = Static<typeof MemberListQuery>;
 
 export const MemberPage = Type.Object({
   items: Type.Array(MemberSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const DirectoryQuery = Type.Object(Type.Omit(MemberListQuery, ['status']).properties, {
+  additionalProperties: false,
+});
+export type DirectoryQuery = Static<typeof DirectoryQuery>;
+
+export const DirectoryPage = Type.Object({
+  items: Type.Array(DirectoryEntry),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -15,6 +15,8 @@ import {
 import { MemberErrors } from './members.errors.js';
 import { memberDetails, memberSummaries } from './members.queries.js';
 import type {
+  DirectoryEntry,
+  DirectoryQuery,
   MemberCard,
   MemberDetails,
   MemberListQuery,
@@ -71,13 +73,46 @@ export async function listMembers(
   actor: OrgActor,
   query: MemberListQuery,
 ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
+  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'));
+}
+
+/** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */
+function directoryEntry(member: MemberSummary): DirectoryEntry {
+  const managed = member.accountKind === 'managed';
+  return {
+    id: member.id,
+    name: member.name,
+    departments: member.departments,
+    orgEmail: member.orgEmail,
+    workLocation: member.workLocation,
+    email: managed ? member.email : null,
+    phone: managed ? member.phone : null,
+  };
+}
+
+/** One page of the directory (active members only), in directory order. */
+export async function listDirectory(
+  ctx: AppContext,
+  actor: OrgActor,
+  query: DirectoryQuery,
+): Promise<{ items: DirectoryEntry[]; nextCursor: string | null }> {
+  const page = await pageOf(ctx, actor, query, statusFilter('active'));
+  return { items: page.items.map(directoryEntry), nextCursor: page.nextCursor };
+}
+
+async function pageOf(
+  ctx: AppContext,
+  actor: OrgActor,
+  query: DirectoryQuery,
+  status: StatusFilter,
+): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isSortKey);
   const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
   const page = await directoryPage(ctx.db, {
     orgId: actor.orgId,
     scope,
-    status: statusFilter(query.status ?? 'all'),
+    status,
     search: planSearch(query.q ?? ''),
     after,
     limit: limit + 1,
@@ -114,24 +149,29 @@ export async function getMember(ctx: AppContext, actor: OrgActor, memberId: stri
   return member;
 }
 
-/** The profile card: what any member sees of another, with the primary department only. */
+/**
+ * The profile card, with the primary department only: what the directory shows of an active member to
+ * anyone with directory.read; with members.read, of any member, with its personal contacts.
+ */
 export async function getMemberCard(
   ctx: AppContext,
   actor: OrgActor,
   memberId: string,
 ): Promise<Static<typeof MemberCard>> {
   const [member] = await memberSummaries(ctx.db, actor.orgId, [memberId]);
-  if (!member) throw new AppError(MemberErrors['member.not_found']);
+  const admin = actor.permissions.has('members.read');
+  if (!member || (!admin && member.status !== 'active')) throw new AppError(MemberErrors['member.not_found']);
   const primary = member.departments.find((department) => department.isPrimary);
+  const shown = admin ? member : { ...member, ...directoryEntry(member) };
   return {
     id: member.id,
     name: member.name,
     status: member.status,
     department: primary ? { id: primary.id, name: primary.name, position: primary.position } : null,
     orgEmail: member.orgEmail,
-    email: member.email,
-    phone: member.phone,
+    email: shown.email,
+    phone: shown.phone,
     workLocation: member.workLocation,
-    employeeId: member.employeeId,
+    employeeId: admin ? member.employeeId : null,
   };
 }

@@ -28,7 +28,8 @@ import {
 } from './roles.schemas.js';
 
 const tags = ['groups'];
-const read = { access: { kind: 'org', permission: 'members.read' } } as const;
+const read = { access: { kind: 'org', permission: 'org.read' } } as const;
+const readMembers = { access: { kind: 'org', permission: 'members.read' } } as const;
 const manage = { access: { kind: 'org', permission: 'roles.manage' } } as const;
 
 /** User groups: named sets of members across departments. */
@@ -108,7 +109,7 @@ export function groupRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/orgs/:orgId/groups/:groupId/members',
     {
-      config: read,
+      config: readMembers,
       schema: {
         tags,
         summary: "A page of the group's members in directory order",

@@ -9,7 +9,7 @@ import { CreateRoleBody, RoleList, RoleParams, RoleResponse, UpdateRoleBody } fr
 import { createRole, deleteRole, listRoles, updateRole } from './roles.service.js';
 
 const tags = ['roles'];
-const read = { access: { kind: 'org', permission: 'members.read' } } as const;
+const read = { access: { kind: 'org', permission: 'org.read' } } as const;
 const manage = { access: { kind: 'org', permission: 'roles.manage' } } as const;
 
 /** Custom roles: lists of catalogue permissions an org defines beside the built-in roles. */
