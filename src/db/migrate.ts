@@ -3,6 +3,7 @@ import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-departments.js';
 import * as m0003 from './migrations/0003-members.js';
 import * as m0004 from './migrations/0004-member-status-counts.js';
+import * as m0005 from './migrations/0005-department-member-counts.js';
 import * as m0006 from './migrations/0006-org-name-is-root-name.js';
 import type { DB } from './schema.js';
 
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002-departments': m0002,
   '0003-members': m0003,
   '0004-member-status-counts': m0004,
+  '0005-department-member-counts': m0005,
   '0006-org-name-is-root-name': m0006,
 };
 

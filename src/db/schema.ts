@@ -122,6 +122,15 @@ export interface MemberStatusCountsTable {
   count: number;
 }
 
+/** Members per department (every status but removed), kept by triggers; no row means none. */
+export interface DepartmentMemberCountsTable {
+  department_id: string;
+  /** In the department itself. */
+  direct_count: number;
+  /** In it or any department below it, each person once. */
+  subtree_count: number;
+}
+
 /** A custom role: permission keys from the catalogue. */
 export interface OrgRolesTable {
   id: Generated<string>;
@@ -225,6 +234,7 @@ export interface DB {
   department_heads: DepartmentHeadsTable;
   member_search_grams: MemberSearchGramsTable;
   member_status_counts: MemberStatusCountsTable;
+  department_member_counts: DepartmentMemberCountsTable;
   org_roles: OrgRolesTable;
   user_groups: UserGroupsTable;
   member_groups: MemberGroupsTable;

@@ -43,11 +43,15 @@ describeEachBackend('departments: the tree', (backend) => {
       'HR',
     ]);
     expect(tree.map((d) => d.depth)).toEqual([0, 1, 1, 2, 2, 2, 1]);
-    expect(tree[0]).toMatchObject({ isRoot: true, parentId: null, memberCount: 3 }); // owner, admin and plain member sit in the root
+    // Owner, admin and plain member sit in the root; Backend's active and disabled members count below it.
+    expect(tree[0]).toMatchObject({ isRoot: true, parentId: null, memberCount: 5, directMemberCount: 3 });
+    expect(tree.find((d) => d.id === engineering.id)).toMatchObject({ memberCount: 2, directMemberCount: 0 });
     expect(tree.find((d) => d.id === backendDept.id)).toMatchObject({
       parentId: engineering.id,
       isRoot: false,
       memberCount: 2,
+      directMemberCount: 2,
+      hasChildren: false,
       heads: [],
     });
     // Siblings with the same sort order are shown by name.

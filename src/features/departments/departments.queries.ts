@@ -183,45 +183,66 @@ export async function dropMemberLinks(
     .execute();
 }
 
+/** Which departments to read: some by id, or the children of one (null: the top level). */
+type DepartmentSelection = { ids: string[] } | { parentId: string | null };
+
+/** The ids of the selected departments: a list, or a query of them. */
+function selectedIds(db: Executor, orgId: string, selection: DepartmentSelection) {
+  if ('ids' in selection) return selection.ids;
+  const level = db.selectFrom('departments').select('id').where('org_id', '=', orgId);
+  return selection.parentId === null
+    ? level.where('is_root', '=', true)
+    : level.where('parent_id', '=', selection.parentId);
+}
+
 /**
- * Departments of the org as the tree shows them, in no particular order: all of them, or those of
- * `ids`. Two queries whatever the size: departments with member counts, then every head.
+ * Departments of the org as the tree shows them (all of them, or a selection), in no particular order, in
+ * one statement whatever the size: the counts are the kept ones, never counted here, and the heads are
+ * gathered once per department that has any, not looked for under every one.
  */
 export async function listDepartmentViews(
   db: Executor,
   orgId: string,
-  ids?: string[],
+  selection?: DepartmentSelection,
 ): Promise<Department[]> {
-  if (ids && ids.length === 0) return [];
-  let departments = db
-    .selectFrom('departments as d')
-    .leftJoin('member_departments as md', 'md.department_id', 'd.id')
-    .leftJoin('members as m', (join) =>
-      join.onRef('m.id', '=', 'md.member_id').on('m.status', '!=', 'removed'),
-    )
-    .select(['d.id', 'd.parent_id', 'd.name', 'd.sort_order', 'd.is_root', 'd.path'])
-    .select(sql<number>`count(m.id)::int`.as('member_count'))
-    .where('d.org_id', '=', orgId)
-    .groupBy('d.id');
+  if (selection && 'ids' in selection && selection.ids.length === 0) return [];
+  const ids = selection && selectedIds(db, orgId, selection);
   let heads = db
     .selectFrom('department_heads as h')
     .innerJoin('members as m', 'm.id', 'h.member_id')
     .innerJoin('accounts as a', 'a.id', 'm.account_id')
-    .select(['h.department_id', 'h.member_id', 'a.name'])
+    .select([
+      'h.department_id',
+      sql<{ memberId: string; name: string }[]>`json_agg(json_build_object('memberId', h.member_id,
+        'name', a.name) order by a.name, h.member_id)`.as('list'),
+    ])
     .where('h.org_id', '=', orgId)
-    .orderBy('a.name')
-    .orderBy('h.member_id');
-  if (ids) {
-    departments = departments.where('d.id', 'in', ids);
-    heads = heads.where('h.department_id', 'in', ids);
-  }
-  const [rows, headRows] = await Promise.all([departments.execute(), heads.execute()]);
-  const headsOf = new Map<string, { memberId: string; name: string }[]>();
-  for (const head of headRows) {
-    const list = headsOf.get(head.department_id) ?? [];
-    list.push({ memberId: head.member_id, name: head.name });
-    headsOf.set(head.department_id, list);
-  }
+    .groupBy('h.department_id');
+  if (ids) heads = heads.where('h.department_id', 'in', ids);
+  let query = db
+    .selectFrom('departments as d')
+    .leftJoin('department_member_counts as c', 'c.department_id', 'd.id')
+    .leftJoin(heads.as('heads'), 'heads.department_id', 'd.id')
+    .select((eb) => [
+      'd.id',
+      'd.parent_id',
+      'd.name',
+      'd.sort_order',
+      'd.is_root',
+      'd.path',
+      eb.fn.coalesce('c.direct_count', sql.lit(0)).as('direct_count'),
+      eb.fn.coalesce('c.subtree_count', sql.lit(0)).as('subtree_count'),
+      eb
+        .exists(
+          eb.selectFrom('departments as child').select('child.id').whereRef('child.parent_id', '=', 'd.id'),
+        )
+        .$castTo<boolean>()
+        .as('has_children'),
+      'heads.list',
+    ])
+    .where('d.org_id', '=', orgId);
+  if (ids) query = query.where('d.id', 'in', ids);
+  const rows = await query.execute();
   return rows.map((row) => ({
     id: row.id,
     parentId: row.parent_id,
@@ -229,8 +250,10 @@ export async function listDepartmentViews(
     sortOrder: row.sort_order,
     isRoot: row.is_root,
     depth: depthOfPath(row.path),
-    memberCount: row.member_count,
-    heads: headsOf.get(row.id) ?? [],
+    memberCount: row.subtree_count,
+    directMemberCount: row.direct_count,
+    hasChildren: row.has_children,
+    heads: row.list ?? [],
   }));
 }
 

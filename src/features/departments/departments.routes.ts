@@ -8,6 +8,7 @@ import { OrgParams } from '../organizations/organizations.schemas.js';
 import {
   CreateDepartmentBody,
   DepartmentList,
+  DepartmentListQuery,
   DepartmentParams,
   DepartmentResponse,
   DepartmentSearchResult,
@@ -39,12 +40,20 @@ export function departmentRoutes(app: App, ctx: AppContext): void {
       config: read,
       schema: {
         tags,
-        summary: 'The whole department tree, parents before children, with member counts and heads',
+        summary:
+          'The whole department tree, parents before children, with member counts and heads; or one level of it',
+        description:
+          'Member counts are kept as members change, not counted per request: the tree costs the same at any ' +
+          'size. An organization of many thousand departments loads it one level at a time: `?parentId=none` ' +
+          'for the root, then `?parentId=<id>` for the sub-departments of each one opened (`hasChildren`).',
         params: OrgParams,
-        response: { 200: DepartmentList, ...errorResponses(401, 403, 404) },
+        querystring: DepartmentListQuery,
+        response: { 200: DepartmentList, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ items: await listDepartments(ctx, orgActorOf(request)) }),
+    async (request) => ({
+      items: await listDepartments(ctx, orgActorOf(request), request.query.parentId),
+    }),
   );
 
   app.get(

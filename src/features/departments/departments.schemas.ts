@@ -15,10 +15,33 @@ export const Department = Type.Object({
   sortOrder: Type.Integer(),
   isRoot: Type.Boolean(),
   depth: Type.Integer({ description: 'Levels below the root department (the root is 0)' }),
-  memberCount: Type.Integer({ description: 'Direct members, removed ones left out' }),
+  memberCount: Type.Integer({
+    description:
+      'Members of the department and of every department below it, each person once (someone in two teams ' +
+      'of one division counts once in the division); removed members left out',
+  }),
+  directMemberCount: Type.Integer({
+    description: 'Members of the department itself, not of its sub-departments; removed members left out',
+  }),
+  hasChildren: Type.Boolean({
+    description: 'Whether it has sub-departments (?parentId=<its id> lists them)',
+  }),
   heads: Type.Array(Head),
 });
 export type Department = Static<typeof Department>;
+
+export const DepartmentListQuery = Type.Object(
+  {
+    parentId: Type.Optional(
+      Type.Union([Uuid, Type.Literal('none')], {
+        description:
+          'One level only, for trees too large to load whole: the sub-departments of this department, or ' +
+          '`none` for the top level (the root department). Without it, the whole tree',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const DepartmentList = Type.Object({
   items: Type.Array(Department, { description: 'Parents before their children, siblings in order' }),

@@ -80,14 +80,28 @@ async function childIds(trx: Transaction<DB>, orgId: string, parentId: string): 
 }
 
 async function viewOf(trx: Transaction<DB>, orgId: string, id: string): Promise<Department> {
-  const [view] = await listDepartmentViews(trx, orgId, [id]);
+  const [view] = await listDepartmentViews(trx, orgId, { ids: [id] });
   if (!view) throw new Error(`Department ${id} vanished inside its own transaction`);
   return view;
 }
 
-/** The org's whole tree, parents before children, siblings in order. */
-export async function listDepartments(ctx: AppContext, actor: OrgActor): Promise<Department[]> {
-  return orderTree(await listDepartmentViews(ctx.db, actor.orgId));
+/**
+ * The org's whole tree, parents before children, siblings in order; or one level of it: the children of
+ * `parentId` (`none`: the root), for a tree loaded as it is opened.
+ */
+export async function listDepartments(
+  ctx: AppContext,
+  actor: OrgActor,
+  parentId?: string,
+): Promise<Department[]> {
+  if (parentId === undefined) return orderTree(await listDepartmentViews(ctx.db, actor.orgId));
+  const level = await listDepartmentViews(ctx.db, actor.orgId, {
+    parentId: parentId === 'none' ? null : parentId,
+  });
+  if (level.length === 0 && parentId !== 'none' && !(await findDepartment(ctx.db, actor.orgId, parentId))) {
+    throw new AppError(DepartmentErrors['department.not_found'], { field: 'parentId' });
+  }
+  return orderTree(level);
 }
 
 /** Departments whose name contains the term, each with its path from the root. */
@@ -261,7 +275,7 @@ export async function orderDepartments(
       before: { orderedIds: current },
       after: { orderedIds: input.orderedIds },
     });
-    return orderTree(await listDepartmentViews(trx, actor.orgId, input.orderedIds));
+    return orderTree(await listDepartmentViews(trx, actor.orgId, { ids: input.orderedIds }));
   });
 }
 

@@ -130,8 +130,11 @@ export function DepartmentsPage() {
     modal.confirm({
       title: t('departments.deleteTitle', { name: department.name }),
       content:
-        department.memberCount > 0 || children > 0
-          ? t('departments.deleteNotEmpty', { members: department.memberCount, subDepartments: children })
+        department.directMemberCount > 0 || children > 0
+          ? t('departments.deleteNotEmpty', {
+              members: department.directMemberCount,
+              subDepartments: children,
+            })
           : t('departments.deleteEmpty'),
       okText: t('departments.delete'),
       okButtonProps: { danger: true },
@@ -393,7 +396,11 @@ export function DepartmentsPage() {
                         ? selected.heads.map((head) => head.name).join(', ')
                         : t('departments.noHeads'),
                   },
-                  { key: 'members', label: t('departments.members'), children: selected.memberCount },
+                  {
+                    key: 'members',
+                    label: t('departments.members'),
+                    children: selected.directMemberCount,
+                  },
                   { key: 'subDepartments', label: t('departments.subDepartments'), children: subCount },
                 ]}
               />
