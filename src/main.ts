@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { writeMissingSearchKeys } from './features/members/members.queries.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
 import { startBoss, startWorkers } from './jobs/jobs.js';
@@ -45,6 +46,7 @@ export async function boot(
   };
   try {
     await migrateToLatest(database.db);
+    await writeMissingSearchKeys(database.db);
     boss = await startBoss(database, allJobs);
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     const ctx: AppContext = {

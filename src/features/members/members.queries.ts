@@ -71,6 +71,25 @@ export async function writeSearchKeys(
   }
 }
 
+/**
+ * Writes the search keys of members that have none (rows that existed before the keys did), a batch
+ * per transaction; run at every start, it finds nothing once they are written.
+ */
+export async function writeMissingSearchKeys(db: Kysely<DB>): Promise<number> {
+  let written = 0;
+  for (;;) {
+    const batch = await db
+      .selectFrom('members')
+      .select('id')
+      .where('sort_name', '=', '')
+      .limit(1000)
+      .execute();
+    if (batch.length === 0) return written;
+    await db.transaction().execute((trx) => writeSearchKeys(trx, { memberIds: batch.map((row) => row.id) }));
+    written += batch.length;
+  }
+}
+
 /** Refuses an edit made on a version older than the row's (optimistic concurrency). */
 export function assertVersion(member: MemberRow, version: number): void {
   if (member.version !== version)
