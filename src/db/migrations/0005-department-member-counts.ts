@@ -65,23 +65,30 @@ const statusChanges = `
   where (n.status = 'removed') <> (o.status = 'removed')`;
 
 /**
- * A move rewrites the paths of a subtree: the links of every counted member linked into it, with the
- * paths they have now (+1) and had (-1). Within the subtree nothing changes; its old and new ancestors
- * lose and gain its members, except those another link keeps (or already put) there.
+ * A move rewrites the paths of a subtree: the links of every counted member linked into it, now (+1) and
+ * before (-1). Within the subtree nothing changes, so a link into it brings only the path of the subtree's
+ * top, new and old: its old and new ancestors lose and gain the subtree's members, except those another
+ * link of theirs keeps (or already put) there. The cost is the subtree's links, never its depth times them.
  */
 const moveChanges = `
   with moved as (
-    select o.id, o.path as old_path from old_rows o join new_rows n on n.id = o.id where o.path <> n.path
+    select n.id, n.parent_id, o.path as old_path, n.path as new_path
+    from old_rows o join new_rows n on n.id = o.id where o.path <> n.path
+  ),
+  tops as (select * from moved where parent_id not in (select id from moved)),
+  carried as (
+    select moved.id, tops.old_path, tops.new_path from moved join tops on moved.new_path like tops.new_path || '%'
   ),
   affected as (
-    select distinct md.member_id from member_departments md join moved on moved.id = md.department_id
+    select distinct md.member_id from member_departments md join carried on carried.id = md.department_id
     where ${counted('md.member_id')}
   )
   select md.member_id, md.department_id, v.path, v.sign
   from affected join member_departments md using (member_id)
   join departments d on d.id = md.department_id
-  left join moved on moved.id = md.department_id
-  cross join lateral (values (d.path, 1), (coalesce(moved.old_path, d.path), -1)) as v (path, sign)`;
+  left join carried on carried.id = md.department_id
+  cross join lateral (values (coalesce(carried.new_path, d.path), 1), (coalesce(carried.old_path, d.path), -1))
+    as v (path, sign)`;
 
 const BOTH = 'old table as old_rows new table as new_rows';
 
