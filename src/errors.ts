@@ -67,6 +67,21 @@ export const CommonErrors = defineErrors({
     en: 'The request is not valid: {summary}. Correct the highlighted fields and try again.',
     zh: '请求无效：{summary}。请修正标出的字段后重试。',
   },
+  'request.invalid_cursor': {
+    status: 400,
+    en: 'This list cannot go on from here: the link to the next page is out of date or was not made by Roster. Start again from the first page.',
+    zh: '列表无法从这里继续：下一页的链接已过期或不是 Roster 生成的。请从第一页重新开始。',
+  },
+  'request.headers_too_large': {
+    status: 431,
+    en: 'The address or the headers of the request are too long. Shorten the address, or clear this site’s cookies, and try again.',
+    zh: '请求的地址或请求头过长。请缩短地址或清除本站的 Cookie 后重试。',
+  },
+  'request.timeout': {
+    status: 408,
+    en: 'The request took too long to arrive. Check your connection and try again.',
+    zh: '请求传输超时。请检查网络连接后重试。',
+  },
   'request.too_large': {
     status: 413,
     en: 'The request is too large. Send at most {limit} bytes.',

@@ -28,9 +28,15 @@ export function Body<T extends Record<string, TSchema>>(properties: T) {
   return Type.Object(properties, { additionalProperties: false });
 }
 
+/**
+ * A page's `nextCursor`, sent back as it was given. Room for the longest the API hands out: a member
+ * sort key whose name is 80 characters, each escaped to six in JSON (about 710 once encoded).
+ */
+export const Cursor = Type.String({ maxLength: 1024, description: "The previous page's nextCursor" });
+
 /** Keyset pagination: an opaque cursor and a page size. */
 export const PageQuery = {
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 };
 

@@ -146,7 +146,7 @@ describeEachBackend('user groups', (backend) => {
 
     const badCursor = await o.owner.get(`${o.base}/${group.id}/members?cursor=bm90LW91cnM`);
     expect(badCursor.statusCode).toBe(400);
-    expect(codeOf(badCursor)).toBe('request.invalid');
+    expect(codeOf(badCursor)).toBe('request.invalid_cursor');
   });
 
   it("refuses removed members and another org's members, and adds none of the batch then", async () => {

@@ -1,10 +1,11 @@
 import type { Static } from 'typebox';
 import type { AppContext } from '../../context.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
+import { defineCursor } from '../../cursor.js';
 import type { OrgActor } from '../access/access.js';
 import type { AuditPage, AuditQuery } from './audit.schemas.js';
 
-const isId = (key: unknown): key is number => typeof key === 'number' && Number.isSafeInteger(key);
+/** The audit log's order: newest first by id. */
+const AuditCursor = defineCursor('int8');
 
 /** A page of an org's audit log, newest first, filtered. */
 export async function listAuditEvents(
@@ -42,7 +43,7 @@ export async function listAuditEvents(
   if (query.targetId) q = q.where('audit_events.target_id', '=', query.targetId);
   if (query.from) q = q.where('audit_events.created_at', '>=', new Date(query.from));
   if (query.to) q = q.where('audit_events.created_at', '<', new Date(query.to));
-  if (query.cursor) q = q.where('audit_events.id', '<', decodeCursor(query.cursor, isId));
+  if (query.cursor) q = q.where('audit_events.id', '<', AuditCursor.decode(query.cursor)[0]);
 
   const rows = await q.execute();
   const page = rows.slice(0, limit);
@@ -62,6 +63,6 @@ export async function listAuditEvents(
       after: row.after,
       createdAt: row.created_at.toISOString(),
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+    nextCursor: rows.length > limit && last ? AuditCursor.encode([last.id]) : null,
   };
 }

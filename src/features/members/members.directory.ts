@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { defineCursor } from '../../cursor.js';
 import type { DB, MemberStatus } from '../../db/schema.js';
 import type { SearchPlan } from './members.search.js';
 
@@ -7,16 +8,8 @@ type Executor = Kysely<DB> | Transaction<DB>;
 /** The directory's order: directory order ascending, then name (pinyin for Chinese), then id. */
 export type SortKey = readonly [directoryOrder: number, sortName: string, id: string];
 
-export function isSortKey(value: unknown): value is SortKey {
-  return (
-    Array.isArray(value) &&
-    value.length === 3 &&
-    Number.isInteger(value[0]) &&
-    typeof value[1] === 'string' &&
-    typeof value[2] === 'string' &&
-    /^[0-9a-f-]{36}$/.test(value[2])
-  );
-}
+/** The cursor of a page in directory order: the sort key of its last row, as the columns hold it. */
+export const SortKeyCursor = defineCursor('int4', 'text', 'uuid');
 
 export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'; statuses: MemberStatus[] };
 

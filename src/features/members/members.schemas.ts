@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
+import { Body, Cursor, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
 import { MAX_TERM_LENGTH } from './members.search.js';
 
 export const MemberStatus = Type.Union(
@@ -107,7 +107,7 @@ export const MemberListQuery = Type.Object(
         description: 'Name, account, email, phone, employee ID or pinyin',
       }),
     ),
-    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    cursor: Type.Optional(Cursor),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
   { additionalProperties: false },

@@ -2,14 +2,14 @@ import type { Static } from 'typebox';
 import type { AppContext } from '../../context.js';
 import type { MemberStatus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { OrgActor } from '../access/access.js';
 import { DepartmentErrors } from '../departments/departments.errors.js';
 import {
   countByStatus,
   directoryPage,
-  isSortKey,
   type Scope,
+  type SortKey,
+  SortKeyCursor,
   type StatusFilter,
 } from './members.directory.js';
 import { MemberErrors } from './members.errors.js';
@@ -107,7 +107,7 @@ async function pageOf(
   status: StatusFilter,
 ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isSortKey);
+  const after = query.cursor === undefined ? undefined : SortKeyCursor.decode(query.cursor);
   const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
   const page = await directoryPage(ctx.db, {
     orgId: actor.orgId,
@@ -119,7 +119,7 @@ async function pageOf(
   });
   const ids = page.ids.slice(0, limit);
   // The row after the page exists: the page's last sort key is where the next one starts.
-  const nextCursor = page.ids.length > limit ? encodeCursor(page.keys[limit - 1]) : null;
+  const nextCursor = page.ids.length > limit ? SortKeyCursor.encode(page.keys[limit - 1] as SortKey) : null;
   return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
 }
 

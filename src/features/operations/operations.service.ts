@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Static } from 'typebox';
 import type { AppContext, RequestMeta } from '../../context.js';
+import { defineCursor } from '../../cursor.js';
 import { AppError } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import { openBodies } from '../../notify/outbox.js';
 import type { Principal } from '../accounts/sessions.js';
 import { recordAudit } from '../audit/audit.js';
@@ -76,9 +76,8 @@ export async function updateOrganizationPlan(
 // Shown instead of a body sealed under another key (the key file was replaced) or altered in the table.
 const UNREADABLE_BODY = '(cannot be opened with this installation key)';
 
-type CursorKey = [string, string];
-const isCursorKey = (key: unknown): key is CursorKey =>
-  Array.isArray(key) && key.length === 2 && key.every((part) => typeof part === 'string');
+/** The mailbox's order: newest first, then by id. */
+const MailboxCursor = defineCursor('timestamp', 'uuid');
 
 /** The dev mailbox: messages kept in the outbox because no transport is configured. */
 export async function listMailbox(
@@ -94,7 +93,7 @@ export async function listMailbox(
     .orderBy('id', 'desc')
     .limit(limit + 1);
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, isCursorKey);
+    const [createdAt, id] = MailboxCursor.decode(query.cursor);
     q = q.where((eb) =>
       eb.or([
         eb('created_at', '<', new Date(createdAt)),
@@ -126,6 +125,7 @@ export async function listMailbox(
         createdAt: m.created_at.toISOString(),
       };
     }),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+    nextCursor:
+      rows.length > limit && last ? MailboxCursor.encode([last.created_at.toISOString(), last.id]) : null,
   };
 }

@@ -2,10 +2,9 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { decodeCursor, encodeCursor } from '../../http/pagination.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
-import { isSortKey, type SortKey } from '../members/members.directory.js';
+import { type SortKey, SortKeyCursor } from '../members/members.directory.js';
 import { lockMember } from '../members/members.locks.js';
 import { memberSummaries } from '../members/members.queries.js';
 import {
@@ -151,7 +150,7 @@ export async function listGroupMembers(
   query: GroupMembersQuery,
 ): Promise<GroupMemberPage> {
   const limit = query.limit ?? 50;
-  const after: SortKey | undefined = query.cursor ? decodeCursor(query.cursor, isSortKey) : undefined;
+  const after: SortKey | undefined = query.cursor ? SortKeyCursor.decode(query.cursor) : undefined;
   const group = await findGroup(ctx.db, actor.orgId, groupId);
   if (!group) throw new AppError(GroupErrors['group.not_found']);
   const rows = await groupMemberKeys(ctx.db, actor.orgId, groupId, after, limit + 1);
@@ -164,7 +163,9 @@ export async function listGroupMembers(
       page.map((row) => row.id),
     ),
     nextCursor:
-      rows.length > limit && last ? encodeCursor([last.directory_order, last.sort_name, last.id]) : null,
+      rows.length > limit && last
+        ? SortKeyCursor.encode([last.directory_order, last.sort_name, last.id])
+        : null,
   };
 }
 
