@@ -23,7 +23,7 @@ import { groupRoutes } from '../features/roles/groups.routes.js';
 import { roleRoutes } from '../features/roles/roles.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
 import { registerAccessControl } from './auth.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from './error-handler.js';
 import { ErrorResponse } from './schemas.js';
 import type { App } from './types.js';
 import { validatorCompiler } from './validation.js';
@@ -60,6 +60,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     trustProxy: ctx.config.trustProxy.length > 0 ? [...ctx.config.trustProxy] : false,
     bodyLimit: 1_048_576,
     rewriteUrl: (request) => routableUrl(request.url ?? '/'),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);

@@ -1,4 +1,7 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
 import { DepartmentErrors } from '../features/departments/departments.errors.js';
@@ -95,6 +98,77 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   });
 }
 
+/** Answers a path no route matches, in the error shape. */
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return errorHandler(new AppError(CommonErrors['request.not_found']), request, reply);
+}
+
+/** Headers of a raw answer that the socket writer sets itself, not copied from the app's. */
+const OWN_HEADERS = new Set([
+  'content-length',
+  'content-type',
+  'x-request-id',
+  'date',
+  'connection',
+  'keep-alive',
+]);
+
+const appHeaders = new WeakMap<FastifyInstance, Promise<Record<string, string>>>();
+
+/** The security headers the app sends on an API error, taken once from its own not-found answer. */
+function headersOf(app: FastifyInstance): Promise<Record<string, string>> {
+  let headers = appHeaders.get(app);
+  if (!headers) {
+    headers = app.inject({ method: 'GET', url: '/api/v1/not-routable' }).then((probe) =>
+      Object.fromEntries(
+        Object.entries(probe.headers)
+          .filter(([name]) => !OWN_HEADERS.has(name))
+          .map(([name, value]) => [name, String(value)]),
+      ),
+    );
+    appHeaders.set(app, headers);
+  }
+  return headers;
+}
+
+function clientErrorOf(error: ConnectionError): AppError {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return new AppError(CommonErrors['request.headers_too_large']);
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError(CommonErrors['request.timeout']);
+  return new AppError(CommonErrors['request.invalid'], { summary: 'it is not a well-formed HTTP request' });
+}
+
+/**
+ * Answers what Node refuses before Fastify sees a request — a URL or headers over the size limit, a
+ * malformed request, a timeout — in the error shape with the app's security headers, where Node and
+ * Fastify would answer bare. The request was never parsed, so the message is in English.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError = clientErrorOf(error);
+  const requestId = crypto.randomUUID();
+  this.log.info({ err: error, requestId }, 'refused a request Node could not parse');
+  const body = JSON.stringify({
+    error: {
+      code: appError.code,
+      message: errorMessage(appError.code, 'en', appError.details),
+      details: { ...appError.details, requestId },
+    },
+  });
+  headersOf(this).then(
+    (headers) => {
+      if (!socket.writable) return socket.destroy();
+      const lines = Object.entries({
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-request-id': requestId,
+        connection: 'close',
+      }).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.end(
+        `HTTP/1.1 ${appError.status} ${http.STATUS_CODES[appError.status]}\r\n${lines.join('')}\r\n${body}`,
+      );
+    },
+    () => socket.destroy(),
+  );
 }
