@@ -1,5 +1,15 @@
+import net from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAccount, createOrg, signIn } from '../support/factories.js';
+import {
+  addMember,
+  client,
+  createAccount,
+  createDepartment,
+  createOrg,
+  signIn,
+} from '../support/factories.js';
+import { type FuzzRequest, MISSING_ID, requestsArb, rowCounts } from '../support/fuzz.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 import {
   apiRoutes,
@@ -13,6 +23,10 @@ import {
 } from '../support/routes.js';
 
 const HUGE = 'x'.repeat(100_000);
+/** The walk is the same every run unless asked otherwise; a failure names the seed to replay it. */
+const SEED = Number(process.env.ROSTER_FUZZ_SEED ?? 20_240_607);
+const RUNS = Number(process.env.ROSTER_FUZZ_RUNS ?? 10_000);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Fastify's router does not match a path parameter longer than this (find-my-way's maxParamLength). */
 const MAX_PARAM_LENGTH = 100;
 /** One value of each JSON type, to send where another type belongs. */
@@ -65,6 +79,12 @@ function badValues(schema: JsonSchema, where: Where): [string, unknown][] {
   if (schema.minimum !== undefined) values.push(['below the minimum', schema.minimum - 1]);
   if (schema.maximum !== undefined) values.push(['above the maximum', schema.maximum + 1]);
   if (types.has('string') && !choice) {
+    // A valid value with one character the database refuses: only the text rule stands in its way.
+    const valid = String(sampleOf(schema));
+    const refused = (c: string) => `${valid.slice(0, 1)}${c}${valid.slice(2)}`;
+    values.push(['U+0000 inside', refused('\u0000')]);
+    // No URL can carry an unpaired surrogate (it arrives as U+FFFD); JSON can.
+    if (where === 'body') values.push(['an unpaired surrogate inside', refused('\ud800')]);
     if (schema.minLength) values.push(['too short', 'x'.repeat(schema.minLength - 1)]);
     if (schema.maxLength !== undefined) values.push(['maxLength + 1', 'x'.repeat(schema.maxLength + 1)]);
     values.push(['100 000 characters', HUGE]);
@@ -138,6 +158,43 @@ function jsonOf(body: string) {
 
 const routesWithInput = (h: Harness) =>
   apiRoutes(h.app).filter((route) => route.body || route.querystring || route.params);
+
+/** Tables a refused request may still add rows to, by route; none of them holds the refused change. */
+const REFUSALS_RECORDED: Record<string, string[]> = {
+  // A failed sign-in takes its place in the counters before the password is checked, and is audited as
+  // a security event (SECURITY.md: counters and audit).
+  'POST /api/v1/auth/sign-in': ['throttles', 'audit_events'],
+  // Every check of the current password takes its place in the same counters.
+  'POST /api/v1/me/password': ['throttles'],
+  'PATCH /api/v1/me': ['throttles'],
+};
+
+/** The tables whose row count changed, less those the route may change when it refuses. */
+function changedCounts(before: Record<string, number>, after: Record<string, number>, route: string) {
+  const allowed = REFUSALS_RECORDED[route] ?? [];
+  const tables = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...tables].filter((table) => after[table] !== before[table] && !allowed.includes(table));
+}
+
+/** Sends raw bytes to a listening server and reads its answer: status, headers and body. */
+async function rawExchange(port: number, bytes: string) {
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(bytes));
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+    socket.on('error', reject);
+  });
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => [
+      line.slice(0, line.indexOf(':')).toLowerCase(),
+      line.slice(line.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, body: jsonOf(body) };
+}
 
 describeEachBackend('bad input', (backend) => {
   let h: Harness;
@@ -219,4 +276,113 @@ describeEachBackend('bad input', (backend) => {
     }
     expect(sent).toBeGreaterThan(100);
   });
+
+  it('answers what Node refuses before any route sees it in the error shape, with the security headers', async () => {
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as net.AddressInfo;
+    const refused: [string, string, number, string][] = [
+      [
+        'a URL past the header limit',
+        `GET /api/v1/me?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`,
+        431,
+        'request.headers_too_large',
+      ],
+      [
+        'a header past the limit',
+        `GET /api/v1/me HTTP/1.1\r\nHost: a\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'request.headers_too_large',
+      ],
+      [
+        'U+0000 in a header',
+        'GET /api/v1/me HTTP/1.1\r\nHost: a\r\nX-Nul: a\u0000b\r\n\r\n',
+        400,
+        'request.invalid',
+      ],
+      ['not HTTP at all', 'HELLO\r\n\r\n', 400, 'request.invalid'],
+    ];
+    for (const [label, bytes, status, code] of refused) {
+      const response = await rawExchange(port, bytes);
+      expect.soft(response.status, label).toBe(status);
+      expect.soft(response.body?.error?.code, label).toBe(code);
+      expect.soft(response.body?.error?.message, label).toBeTypeOf('string');
+      expect.soft(response.body?.error?.details?.requestId, label).toMatch(UUID);
+      expect.soft(response.headers['x-request-id'], label).toBe(response.body?.error?.details?.requestId);
+      expect.soft(response.headers['content-security-policy'], label).toContain("frame-ancestors 'none'");
+      expect.soft(response.headers['x-content-type-options'], label).toBe('nosniff');
+      expect.soft(response.headers['referrer-policy'], label).toBe('no-referrer');
+      expect.soft(response.headers['cache-control'], label).toBe('no-store');
+    }
+  });
+});
+
+describeEachBackend('bad input, generated', (backend) => {
+  let h: Harness;
+  let cookie: string;
+  let pool: Record<string, string[]>;
+  beforeAll(async () => {
+    h = await startHarness(backend);
+    // An operator who owns the org: every route, the operator's included, reaches its service.
+    const operator = await createAccount(h.ctx, { operator: true });
+    const orgId = (await createOrg(h.ctx, operator)).org.id;
+    cookie = await signIn(h, operator.username);
+    const owner = client(h, cookie);
+    const member = await addMember(h.ctx, orgId, (await createAccount(h.ctx)).id);
+    const department = await createDepartment(h.ctx, orgId);
+    const role = await owner.send('POST', `/api/v1/orgs/${orgId}/roles`, {
+      name: 'Readers',
+      permissions: ['members.read'],
+    });
+    const group = await owner.send('POST', `/api/v1/orgs/${orgId}/groups`, { name: 'Readers' });
+    expect([role.statusCode, group.statusCode]).toEqual([201, 201]);
+    // Real rows by path parameter name (and one that does not exist), so requests reach the services.
+    pool = {
+      orgId: [orgId],
+      memberId: [member.id, MISSING_ID],
+      departmentId: [department.id, department.parent_id as string, MISSING_ID],
+      roleId: [role.json().role.id, MISSING_ID],
+      groupId: [group.json().group.id, MISSING_ID],
+    };
+  });
+  afterAll(async () => h?.close());
+
+  it(`answers ${RUNS} generated hostile requests without a 5xx, and no refused one changes a row count`, async () => {
+    const send = (request: FuzzRequest) =>
+      h.app.inject({
+        method: request.method as 'GET',
+        url: request.url,
+        headers: {
+          cookie,
+          origin: h.ctx.config.publicUrl.origin,
+          ...(request.locale ? { 'accept-language': request.locale } : {}),
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        payload: request.body !== undefined ? JSON.stringify(request.body) : undefined,
+      });
+    // Generated up front from the seed: the database changes as the walk goes, so a failing request is
+    // replayed with the whole walk before it (the same seed), not shrunk on its own.
+    const requests = fc.sample(requestsArb(routesWithInput(h), pool), { seed: SEED, numRuns: RUNS });
+    const failures: string[] = [];
+    let counts = await rowCounts(h.ctx.db);
+    for (const [i, request] of requests.entries()) {
+      const response = await send(request);
+      const label = `#${i} ${request.route.name} ${request.label} → ${response.statusCode}`;
+      if (response.statusCode >= 500) failures.push(label);
+      else if (response.statusCode >= 400 && typeof jsonOf(response.body)?.error?.code !== 'string') {
+        failures.push(`${label}: not the error shape`);
+      }
+      // Only writes can change a row count; reading it after every request would double the walk's time.
+      if (request.method === 'GET') continue;
+      const after = await rowCounts(h.ctx.db);
+      const changed = changedCounts(counts, after, request.route.name);
+      if (response.statusCode >= 400 && changed.length > 0) {
+        failures.push(`${label}: refused, yet changed ${changed.join(', ')}`);
+      }
+      counts = after;
+    }
+    expect(
+      failures.slice(0, 40),
+      `${failures.length} of ${requests.length} failed; replay with ROSTER_FUZZ_SEED=${SEED} ROSTER_FUZZ_RUNS=${RUNS}`,
+    ).toEqual([]);
+  }, 300_000);
 });
