@@ -6,9 +6,9 @@ import {
   type Scope,
   type SortKey,
   type StatusFilter,
-} from '../src/features/members/members.directory.js';
+} from '../src/features/directory/directory.queries.js';
 import { memberDetails, memberSummaries } from '../src/features/members/members.queries.js';
-import { planSearch } from '../src/features/members/members.search.js';
+import { planSearch } from '../src/features/directory/directory.search.js';
 import { type FloorWhere, floorDetails, floorPage } from './floors.js';
 import type { Fixture } from './generate.js';
 

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../src/db/schema.js';
-import type { SortKey } from '../src/features/members/members.directory.js';
+import type { SortKey } from '../src/features/directory/directory.queries.js';
 
 /**
  * The hand-written SQL each read is compared with: one statement returning the same rows with the same

@@ -1,5 +1,5 @@
 import type { MemberStatus } from '../src/db/schema.js';
-import { searchKeys } from '../src/features/members/members.search.js';
+import { searchKeys } from '../src/features/directory/directory.search.js';
 import { chineseName, englishName } from './names.js';
 import type { Random } from './random.js';
 import { Weighted } from './random.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineCursor } from './cursor.js';
 import { AppError } from './errors.js';
-import { searchKeys } from './features/members/members.search.js';
+import { searchKeys } from './features/directory/directory.search.js';
 import { PageQuery } from './http/schemas.js';
 import { validatorCompiler } from './http/validation.js';
 

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { writeMissingSearchKeys } from './features/members/members.queries.js';
+import { writeMissingSearchKeys } from './features/directory/directory.keys.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
 import { startBoss, startWorkers } from './jobs/jobs.js';

@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
+import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
 import {
   directoryPage,
   type Scope,
   type SortKey,
   type StatusFilter,
   WALK_BUDGET,
-} from '../../src/features/members/members.directory.js';
-import { writeSearchKeys } from '../../src/features/members/members.queries.js';
-import { planSearch } from '../../src/features/members/members.search.js';
+} from '../../src/features/directory/directory.queries.js';
+import { planSearch } from '../../src/features/directory/directory.search.js';
 import { createDepartment, createOrg } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
-import { WALK_BUDGET } from '../../src/features/members/members.directory.js';
-import { writeSearchKeys } from '../../src/features/members/members.queries.js';
+import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
+import { WALK_BUDGET } from '../../src/features/directory/directory.queries.js';
 import {
   addMember,
   client,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { writeMissingSearchKeys } from '../../src/features/members/members.queries.js';
+import { writeMissingSearchKeys } from '../../src/features/directory/directory.keys.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../src/context.js';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
-import { writeSearchKeys } from '../../src/features/members/members.queries.js';
+import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
 import { insertOrganization } from '../../src/features/organizations/organizations.queries.js';
 import type { Harness } from './harness.js';
 

@@ -23,7 +23,7 @@ import type {
 import type {
   MailboxPage,
   OperationsStatus as ServerStatus,
-} from '../../src/features/operations/operations.schemas.js';
+} from '../../src/features/operators/operators.schemas.js';
 import type {
   MeWithOrgsResponse,
   Organization,

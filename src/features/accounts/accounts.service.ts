@@ -4,7 +4,7 @@ import type { Account, DB } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
-import { writeSearchKeys } from '../members/members.queries.js';
+import { writeSearchKeys } from '../directory/directory.keys.js';
 import {
   clearHits,
   giveBackAttempt,

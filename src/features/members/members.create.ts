@@ -11,6 +11,7 @@ import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/ident
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
+import { writeSearchKeys } from '../directory/directory.keys.js';
 import {
   assignDepartments,
   assignGroups,
@@ -21,7 +22,7 @@ import {
 import { limitAddressProbes } from './members.contact.js';
 import { MemberErrors } from './members.errors.js';
 import { memberWelcomeMessage } from './members.messages.js';
-import { requireMemberDetails, takeSeats, writeSearchKeys } from './members.queries.js';
+import { requireMemberDetails, takeSeats } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
 import { SEATED } from './members.status.js';
 

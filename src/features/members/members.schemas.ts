@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Body, Cursor, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
-import { MAX_TERM_LENGTH } from './members.search.js';
+import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
 
 export const MemberStatus = Type.Union(
   [

@@ -11,7 +11,8 @@ import {
   type SortKey,
   SortKeyCursor,
   type StatusFilter,
-} from './members.directory.js';
+} from '../directory/directory.queries.js';
+import { planSearch } from '../directory/directory.search.js';
 import { MemberErrors } from './members.errors.js';
 import { memberDetails, memberSummaries } from './members.queries.js';
 import type {
@@ -23,7 +24,6 @@ import type {
   MemberSummary,
   StatusTab,
 } from './members.schemas.js';
-import { planSearch } from './members.search.js';
 
 /** Which statuses each tab of the member table shows. */
 const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {

@@ -7,6 +7,7 @@ import { assertMayAssignRoles, assertWithinReach } from '../access/privilege.js'
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { assertSignInNamesFree, notifyContactChanged } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
+import { writeSearchKeys } from '../directory/directory.keys.js';
 import {
   assignDepartments,
   assignGroups,
@@ -31,7 +32,6 @@ import {
   bumpVersion,
   countOtherActiveAdmins,
   requireMemberDetails,
-  writeSearchKeys,
 } from './members.queries.js';
 import type { MemberDetails, UpdateMemberBody } from './members.schemas.js';
 import {

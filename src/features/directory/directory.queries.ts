@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { defineCursor } from '../../cursor.js';
 import type { DB, MemberStatus } from '../../db/schema.js';
-import type { SearchPlan } from './members.search.js';
+import type { SearchPlan } from './directory.search.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

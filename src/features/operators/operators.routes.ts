@@ -5,13 +5,13 @@ import { metaOf } from '../../http/request-meta.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
 import { OperatorUpdateOrgBody, Organization, OrgParams } from '../organizations/organizations.schemas.js';
-import { MailboxPage, MailboxQuery, OperationsStatus } from './operations.schemas.js';
+import { MailboxPage, MailboxQuery, OperationsStatus } from './operators.schemas.js';
 import {
   listAllOrganizations,
   listMailbox,
   operationsStatus,
   updateOrganizationPlan,
-} from './operations.service.js';
+} from './operators.service.js';
 
 export function operationRoutes(app: App, ctx: AppContext): void {
   app.get(

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { SortKey } from '../members/members.directory.js';
-import type { GroupView } from './roles.schemas.js';
+import type { SortKey } from '../directory/directory.queries.js';
+import type { GroupView } from '../roles/roles.schemas.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 

@@ -4,9 +4,19 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
-import { type SortKey, SortKeyCursor } from '../members/members.directory.js';
+import { type SortKey, SortKeyCursor } from '../directory/directory.queries.js';
 import { lockMember } from '../members/members.locks.js';
 import { memberSummaries } from '../members/members.queries.js';
+import { GroupErrors } from '../roles/roles.errors.js';
+import { nameTaken } from '../roles/roles.queries.js';
+import type {
+  CreateGroupBody,
+  GroupMemberPage,
+  GroupMembersQuery,
+  GroupView,
+  UpdateGroupBody,
+} from '../roles/roles.schemas.js';
+import { byName, normalizeName } from '../roles/roles.service.js';
 import {
   bumpVersions,
   findGroup,
@@ -16,16 +26,6 @@ import {
   lockGroupableMembers,
   lockGroupMembers,
 } from './groups.queries.js';
-import { GroupErrors } from './roles.errors.js';
-import { nameTaken } from './roles.queries.js';
-import type {
-  CreateGroupBody,
-  GroupMemberPage,
-  GroupMembersQuery,
-  GroupView,
-  UpdateGroupBody,
-} from './roles.schemas.js';
-import { byName, normalizeName } from './roles.service.js';
 
 function requireName(name: string): string {
   const value = normalizeName(name);

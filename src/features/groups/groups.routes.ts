@@ -6,15 +6,6 @@ import { errorResponses } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
 import { OrgParams } from '../organizations/organizations.schemas.js';
 import {
-  addGroupMembers,
-  createGroup,
-  deleteGroup,
-  listGroupMembers,
-  listGroups,
-  removeGroupMember,
-  updateGroup,
-} from './groups.service.js';
-import {
   AddGroupMembersBody,
   AddGroupMembersResponse,
   CreateGroupBody,
@@ -25,7 +16,16 @@ import {
   GroupParams,
   GroupResponse,
   UpdateGroupBody,
-} from './roles.schemas.js';
+} from '../roles/roles.schemas.js';
+import {
+  addGroupMembers,
+  createGroup,
+  deleteGroup,
+  listGroupMembers,
+  listGroups,
+  removeGroupMember,
+  updateGroup,
+} from './groups.service.js';
 
 const tags = ['groups'];
 const read = { access: { kind: 'org', permission: 'org.read' } } as const;

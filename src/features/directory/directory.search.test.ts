@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSearch, searchKeys } from './members.search.js';
+import { planSearch, searchKeys } from './directory.search.js';
 
 const fields = (name: string, extra: Partial<Parameters<typeof searchKeys>[0]> = {}) => ({
   name,

@@ -9,8 +9,8 @@ import { recordAudit } from '../audit/audit.js';
 import { OrganizationErrors } from '../organizations/organizations.errors.js';
 import { toOrganization } from '../organizations/organizations.queries.js';
 import type { Organization } from '../organizations/organizations.schemas.js';
-import { OperationErrors } from './operations.errors.js';
-import type { MailboxPage } from './operations.schemas.js';
+import { OperationErrors } from './operators.errors.js';
+import type { MailboxPage } from './operators.schemas.js';
 
 /** Which transports and database this installation runs on. */
 export function operationsStatus(ctx: AppContext) {

@@ -1,0 +1,83 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { searchKeys } from './directory.search.js';
+
+/**
+ * Recomputes the stored search keys (name copy, sort name, search text, grams) of members from their
+ * accounts and fields. Every write that changes a name, account, email, phone, employee ID or directory
+ * order calls it in its transaction; pass the member ids, or an account id to refresh all its orgs.
+ */
+export async function writeSearchKeys(
+  trx: Transaction<DB>,
+  target: { memberIds: readonly string[] } | { accountId: string },
+): Promise<void> {
+  let query = trx
+    .selectFrom('members as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .select([
+      'm.id',
+      'm.org_id',
+      'm.employee_id',
+      'm.directory_order',
+      'a.name',
+      'a.username',
+      'a.email',
+      'a.phone',
+    ]);
+  if ('accountId' in target) query = query.where('m.account_id', '=', target.accountId);
+  else if (target.memberIds.length === 0) return;
+  else query = query.where('m.id', 'in', target.memberIds);
+  const rows = await query.execute();
+  if (rows.length === 0) return;
+  const keyed = rows.map((row) => ({
+    row,
+    keys: searchKeys({ ...row, employeeId: row.employee_id }),
+  }));
+  await sql`update members set name = v.name, sort_name = v.sort_name, search_text = v.search_text
+    from unnest(${keyed.map((k) => k.row.id)}::uuid[], ${keyed.map((k) => k.row.name)}::text[],
+      ${keyed.map((k) => k.keys.sortName)}::text[], ${keyed.map((k) => k.keys.searchText)}::text[])
+      as v(id, name, sort_name, search_text)
+    where members.id = v.id`.execute(trx);
+  await trx
+    .deleteFrom('member_search_grams')
+    .where(
+      'member_id',
+      'in',
+      keyed.map((k) => k.row.id),
+    )
+    .execute();
+  const grams = keyed.flatMap(({ row, keys }) =>
+    keys.grams.map((gram) => ({
+      org_id: row.org_id,
+      gram,
+      directory_order: row.directory_order,
+      sort_name: keys.sortName,
+      member_id: row.id,
+    })),
+  );
+  for (let i = 0; i < grams.length; i += 1000) {
+    await trx
+      .insertInto('member_search_grams')
+      .values(grams.slice(i, i + 1000))
+      .execute();
+  }
+}
+
+/**
+ * Writes the search keys of members that have none (rows that existed before the keys did), a batch
+ * per transaction; run at every start, it finds nothing once they are written.
+ */
+export async function writeMissingSearchKeys(db: Kysely<DB>): Promise<number> {
+  let written = 0;
+  for (;;) {
+    const batch = await db
+      .selectFrom('members')
+      .select('id')
+      .where('sort_name', '=', '')
+      .limit(1000)
+      .execute();
+    if (batch.length === 0) return written;
+    await db.transaction().execute((trx) => writeSearchKeys(trx, { memberIds: batch.map((row) => row.id) }));
+    written += batch.length;
+  }
+}
