@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADDRESS_TAKEN_PER_ORG } from '../../src/features/members/members.contact.js';
+import { ADDRESS_TAKEN_PER_ORG } from '../../src/features/members/members.fields.js';
 import { openBodies } from '../../src/notify/outbox.js';
 import { createAccount, createDepartment, createOrg } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';

@@ -7,7 +7,7 @@ import type { OrgActor } from '../access/access.js';
 import { assertMayAssignRoles, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
 import { insertAccount } from '../accounts/accounts.queries.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
-import { normalizeEmail, normalizeName, normalizePhone } from '../accounts/identifiers.js';
+import { normalizeEmail } from '../accounts/identifiers.js';
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
@@ -19,43 +19,20 @@ import {
   planDepartments,
   resolveRoles,
 } from './members.assign.js';
-import { limitAddressProbes } from './members.contact.js';
 import { MemberErrors } from './members.errors.js';
+import {
+  assertEmployeeIdFree,
+  limitAddressProbes,
+  optionalText,
+  requireAccountName,
+  requireFutureExpiry,
+  requireMemberName,
+  requireMemberPhone,
+} from './members.fields.js';
 import { memberWelcomeMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
 import { SEATED } from './members.status.js';
-
-/** The part of a managed username before '@' and the org's domain. */
-const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
-
-/** A person's name as stored, or member.invalid_name. */
-export function requireMemberName(raw: string): string {
-  const name = normalizeName(raw);
-  if (!name) throw new AppError(MemberErrors['member.invalid_name'], { field: 'name' });
-  return name;
-}
-
-/** A mobile number in E.164 form, or member.invalid_phone. */
-export function requireMemberPhone(ctx: AppContext, raw: string): string {
-  const phone = normalizePhone(raw, ctx.config.defaultPhoneRegion);
-  if (!phone) throw new AppError(MemberErrors['member.invalid_phone'], { field: 'phone' });
-  return phone;
-}
-
-/** An expiration time as a Date, refused unless it lies in the future. */
-export function requireFutureExpiry(raw: string): Date {
-  const expiresAt = new Date(raw);
-  if (!(expiresAt.getTime() > Date.now())) {
-    throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
-  }
-  return expiresAt;
-}
-
-/** An optional free-text org field trimmed; empty is none. */
-export function optionalText(value: string | null | undefined): string | null {
-  return value?.trim() || null;
-}
 
 /**
  * Seed 003's "Add Member": creates a managed account (`<accountName>@<org domain>`) with a temporary
@@ -69,15 +46,12 @@ export async function createMember(
   input: CreateMemberBody,
 ): Promise<{ member: MemberDetails; passwordSentTo: 'email' | 'sms' | null }> {
   const name = requireMemberName(input.name);
-  const accountName = input.accountName.trim().toLowerCase();
-  if (!ACCOUNT_NAME.test(accountName)) {
-    throw new AppError(MemberErrors['member.invalid_account_name'], { field: 'accountName' });
-  }
+  const accountName = requireAccountName(input.accountName);
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone !== undefined ? requireMemberPhone(ctx, input.phone) : null;
   if (!email && !phone) throw new AppError(MemberErrors['member.contact_required'], { field: 'email' });
   planDepartments(input.departments);
-  const expiresAt = input.expiresAt ? requireFutureExpiry(input.expiresAt) : null;
+  const expiresAt = input.expiresAt ? await requireFutureExpiry(ctx.db, input.expiresAt) : null;
   const employeeId = optionalText(input.employeeId);
   const org = await ctx.db
     .selectFrom('organizations')
@@ -169,25 +143,6 @@ export async function createMember(
       return { member: await requireMemberDetails(trx, actor.orgId, member.id), passwordSentTo };
     }),
   );
-}
-
-/** Refuses an employee ID another member of the org has (compared case-insensitively, as indexed). */
-export async function assertEmployeeIdFree(
-  trx: Transaction<DB>,
-  orgId: string,
-  employeeId: string | null,
-  exceptMemberId?: string,
-): Promise<void> {
-  if (!employeeId) return;
-  let query = trx
-    .selectFrom('members')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where(sql<boolean>`lower(employee_id) = lower(${employeeId})`);
-  if (exceptMemberId) query = query.where('id', '!=', exceptMemberId);
-  if (await query.executeTakeFirst()) {
-    throw new AppError(MemberErrors['member.employee_id_taken'], { field: 'employeeId', employeeId });
-  }
 }
 
 /** A member row as its creators describe it: an admin's add, the org's owner (later invitations, import, SCIM). */

@@ -6,6 +6,7 @@ import type { OrgActor } from '../access/access.js';
 import { assertWithinReach } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { MemberErrors } from './members.errors.js';
+import { databaseNow, factsOf, requireFutureExpiry } from './members.fields.js';
 import { lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
@@ -33,17 +34,6 @@ import {
 
 type Allowed = Extract<Decision, { ok: true }>;
 
-/** The database's clock, the one access checks and the expiry job compare against. */
-export async function databaseNow(trx: Transaction<DB>): Promise<Date> {
-  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
-  return new Date((rows[0] as { now: Date }).now);
-}
-
-/** Whether the member's expiration time has passed at `now`. */
-export function hasExpired(member: Pick<MemberRow, 'expires_at'>, now: Date): boolean {
-  return member.expires_at !== null && member.expires_at.getTime() <= now.getTime();
-}
-
 /**
  * Refuses an action on a locked member that the actor may not take: on themselves, on a member above
  * the actor's privilege, or one the status table refuses (owner, last admin, wrong status). An action
@@ -59,13 +49,7 @@ export async function decideAction(
   if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change']);
   if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
   const otherAdmins = isAdmin(member.roles) ? await countOtherActiveAdmins(trx, member.org_id, member.id) : 0;
-  const facts = {
-    status: member.status,
-    statusReason: member.status_reason,
-    roles: member.roles,
-    expired: hasExpired(member, await databaseNow(trx)),
-  };
-  const decision = transition(action, facts, otherAdmins);
+  const decision = transition(action, factsOf(member, await databaseNow(trx)), otherAdmins);
   if (!decision.ok) throw new AppError(decision.code, { status: member.status });
   return decision;
 }
@@ -198,9 +182,7 @@ export async function renewMember(
   return runAction(ctx, actor, { memberId, version: input.version, action: 'renew' }, async (trx, m, d) => {
     const refusal = expiryRefusal(m.roles, input.expiresAt);
     if (refusal) throw new AppError(refusal, { field: 'expiresAt' });
-    if (input.expiresAt !== null && new Date(input.expiresAt) <= (await databaseNow(trx))) {
-      throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
-    }
+    if (input.expiresAt !== null) await requireFutureExpiry(trx, input.expiresAt);
     return applyStatus(trx, meta, actor, m, d, {
       auditAction: 'member.renewed',
       reason: null,

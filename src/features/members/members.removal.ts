@@ -4,7 +4,8 @@ import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { MemberErrors } from './members.errors.js';
-import { applyStatus, databaseNow, endMemberTokens, hasExpired, runAction } from './members.lifecycle.js';
+import { databaseNow, hasExpired } from './members.fields.js';
+import { applyStatus, endMemberTokens, runAction } from './members.lifecycle.js';
 import { lockActiveMemberShared } from './members.locks.js';
 import type { MemberDetails } from './members.schemas.js';
 

@@ -17,15 +17,17 @@ import {
   resolveRoles,
   sameDepartments,
 } from './members.assign.js';
-import { limitAddressProbes } from './members.contact.js';
+import { MemberErrors } from './members.errors.js';
 import {
   assertEmployeeIdFree,
+  databaseNow,
+  factsOf,
+  limitAddressProbes,
   optionalText,
   requireFutureExpiry,
   requireMemberName,
   requireMemberPhone,
-} from './members.create.js';
-import { MemberErrors } from './members.errors.js';
+} from './members.fields.js';
 import { lockAccount, lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
@@ -34,27 +36,15 @@ import {
   requireMemberDetails,
 } from './members.queries.js';
 import type { MemberDetails, UpdateMemberBody } from './members.schemas.js';
-import {
-  expiryRefusal,
-  type LifecycleAction,
-  type MemberFacts,
-  roleChangeRefusal,
-  transition,
-} from './members.status.js';
-
-/** What the status machine needs to know of a member row. */
-function factsOf(member: MemberRow): MemberFacts {
-  return {
-    status: member.status,
-    statusReason: member.status_reason,
-    roles: member.roles,
-    expired: member.expires_at !== null && member.expires_at.getTime() <= Date.now(),
-  };
-}
+import { expiryRefusal, type LifecycleAction, roleChangeRefusal, transition } from './members.status.js';
 
 /** Refuses an action the member's status does not allow, naming the status. */
-function assertAllowed(action: LifecycleAction, member: MemberRow): void {
-  const decision = transition(action, factsOf(member), 0);
+async function assertAllowed(
+  trx: Transaction<DB>,
+  action: LifecycleAction,
+  member: MemberRow,
+): Promise<void> {
+  const decision = transition(action, factsOf(member, await databaseNow(trx)), 0);
   if (!decision.ok) throw new AppError(decision.code, { status: member.status });
 }
 
@@ -139,7 +129,7 @@ async function editAssignments(
       if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'roles' });
       await assertMayAssignRoles(trx, actor, member.roles, roles);
       const others = await countOtherActiveAdmins(trx, actor.orgId, member.id);
-      const refusal = roleChangeRefusal(factsOf(member), roles, others);
+      const refusal = roleChangeRefusal(factsOf(member, await databaseNow(trx)), roles, others);
       if (refusal) throw new AppError(refusal, { field: 'roles' });
       columns.roles = roles;
       changes.add('roles', member.roles, roles);
@@ -199,7 +189,7 @@ async function editOrgFields(
     changes.add('directoryOrder', member.directory_order, input.directoryOrder);
   }
   if (input.expiresAt !== undefined) {
-    const expiresAt = input.expiresAt === null ? null : requireFutureExpiry(input.expiresAt);
+    const expiresAt = input.expiresAt === null ? null : await requireFutureExpiry(trx, input.expiresAt);
     const refusal = expiryRefusal(member.roles, expiresAt);
     if (refusal) throw new AppError(refusal, { field: 'expiresAt' });
     if (expiresAt?.getTime() !== member.expires_at?.getTime()) {
@@ -230,7 +220,7 @@ export async function updateMember(
         groups: input.groupIds,
       });
       assertVersion(member, input.version);
-      assertAllowed('edit', member);
+      await assertAllowed(trx, 'edit', member);
       const changes = new Changes();
       const columns: Updateable<MembersTable> = {};
       const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
@@ -271,7 +261,7 @@ export async function changeDepartments(
   return ctx.db.transaction().execute(async (trx) => {
     const member = await lockMemberWrite(trx, actor.orgId, memberId, { tree: 'share' });
     assertVersion(member, input.version);
-    assertAllowed('change_departments', member);
+    await assertAllowed(trx, 'change_departments', member);
     if (member.id === actor.memberId) {
       throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
     }

@@ -1,0 +1,138 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Member as MemberRow } from '../../db/schema.js';
+import { AppError, CommonErrors } from '../../errors.js';
+import type { OrgActor } from '../access/access.js';
+import { AccountErrors } from '../accounts/accounts.errors.js';
+import { normalizeName, normalizePhone } from '../accounts/identifiers.js';
+import { recordAudit } from '../audit/audit.js';
+import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
+import { MemberErrors } from './members.errors.js';
+import type { MemberFacts } from './members.status.js';
+
+/**
+ * The rules of a member's own fields, shared by adding, editing, renewing and (later) inviting and
+ * importing: names, phones, account names, employee IDs, expiration times against the database's clock,
+ * and the cap on answers that disclose another account's address.
+ */
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The database's clock, the one access checks and the expiry job compare against. */
+export async function databaseNow(db: Executor): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(db);
+  return new Date((rows[0] as { now: Date }).now);
+}
+
+/** Whether the member's expiration time has passed at `now`. */
+export function hasExpired(member: Pick<MemberRow, 'expires_at'>, now: Date): boolean {
+  return member.expires_at !== null && member.expires_at.getTime() <= now.getTime();
+}
+
+/** What the status machine needs to know of a member row, at the database's `now`. */
+export function factsOf(member: MemberRow, now: Date): MemberFacts {
+  return {
+    status: member.status,
+    statusReason: member.status_reason,
+    roles: member.roles,
+    expired: hasExpired(member, now),
+  };
+}
+
+/** The part of a managed username before '@' and the org's domain. */
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+
+/** A managed account's name before '@', lower-cased, or member.invalid_account_name. */
+export function requireAccountName(raw: string): string {
+  const accountName = raw.trim().toLowerCase();
+  if (!ACCOUNT_NAME.test(accountName)) {
+    throw new AppError(MemberErrors['member.invalid_account_name'], { field: 'accountName' });
+  }
+  return accountName;
+}
+
+/** A person's name as stored, or member.invalid_name. */
+export function requireMemberName(raw: string): string {
+  const name = normalizeName(raw);
+  if (!name) throw new AppError(MemberErrors['member.invalid_name'], { field: 'name' });
+  return name;
+}
+
+/** A mobile number in E.164 form, or member.invalid_phone. */
+export function requireMemberPhone(ctx: AppContext, raw: string): string {
+  const phone = normalizePhone(raw, ctx.config.defaultPhoneRegion);
+  if (!phone) throw new AppError(MemberErrors['member.invalid_phone'], { field: 'phone' });
+  return phone;
+}
+
+/** An expiration time as a Date, refused unless it lies after the database's now. */
+export async function requireFutureExpiry(db: Executor, raw: string): Promise<Date> {
+  const expiresAt = new Date(raw);
+  if (!(expiresAt.getTime() > (await databaseNow(db)).getTime())) {
+    throw new AppError(MemberErrors['member.expiry_in_past'], { field: 'expiresAt' });
+  }
+  return expiresAt;
+}
+
+/** An optional free-text org field trimmed; empty is none. */
+export function optionalText(value: string | null | undefined): string | null {
+  return value?.trim() || null;
+}
+
+/** Refuses an employee ID another member of the org has (compared case-insensitively, as indexed). */
+export async function assertEmployeeIdFree(
+  trx: Transaction<DB>,
+  orgId: string,
+  employeeId: string | null,
+  exceptMemberId?: string,
+): Promise<void> {
+  if (!employeeId) return;
+  let query = trx
+    .selectFrom('members')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where(sql<boolean>`lower(employee_id) = lower(${employeeId})`);
+  if (exceptMemberId) query = query.where('id', '!=', exceptMemberId);
+  if (await query.executeTakeFirst()) {
+    throw new AppError(MemberErrors['member.employee_id_taken'], { field: 'employeeId', employeeId });
+  }
+}
+
+/** Answers that tell an org's admins another account has an address: at most this many per org a day. */
+export const ADDRESS_TAKEN_PER_ORG: ThrottleRule = { limit: 30, windowSeconds: 24 * 3600 };
+
+/** The account codes that disclose an address, and what they tell an admin to do instead. */
+const DISCLOSING: ReadonlyMap<string, string> = new Map([
+  [AccountErrors['account.email_taken'], MemberErrors['member.email_taken']],
+  [AccountErrors['account.phone_taken'], MemberErrors['member.phone_taken']],
+]);
+
+/**
+ * Runs an admin's write of a managed account's email or phone. "This address belongs to another
+ * account" tells the admin that the account exists somewhere — inherent to sign-in names unique in the
+ * installation — so each such answer first takes a place in the org's daily counter and is audited; past
+ * the cap the admin gets 429 instead of the answer. The answer tells the admin what an admin can do.
+ */
+export async function limitAddressProbes<T>(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const answer = error instanceof AppError ? DISCLOSING.get(error.code) : undefined;
+    if (!answer) throw error;
+    const wait = await takeAttempt(ctx.db, [[`address_taken:org:${actor.orgId}`, ADDRESS_TAKEN_PER_ORG]]);
+    await recordAudit(ctx.db, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'member.address_taken',
+      outcome: 'failure',
+      after: { field: (error as AppError).details.field, answered: wait === 0 },
+    });
+    if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
+    throw new AppError(answer, (error as AppError).details);
+  }
+}
