@@ -1,9 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Account, AccountsTable, DB, Locale } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { Account, AccountsTable, Locale } from '../../db/schema.js';
 import type { Me } from './accounts.schemas.js';
 import { TEMPORARY_PASSWORD_HOURS } from './passwords.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The account a sign-in name points at: a username first, then an email, then a phone number. */
 export function findAccountByLogin(db: Executor, login: string, phone: string | undefined) {

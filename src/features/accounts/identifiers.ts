@@ -1,4 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { normalizeDisplayName } from '../../text.js';
 
 /** Lowercase, trimmed: how emails and usernames are stored and compared. */
 export function normalizeEmail(email: string): string {
@@ -23,11 +24,10 @@ export function normalizePhone(raw: string, defaultRegion: string): string | und
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** The most characters a person sees in a person's name (seed 000). */
+export const MAX_PERSON_NAME = 20;
 
-/** A person's name trimmed, or undefined when it is empty or longer than `max` characters a person sees. */
-export function normalizeName(name: string, max = 20): string | undefined {
-  const value = name.trim().replace(/\s+/g, ' ');
-  const length = [...segmenter.segment(value)].length;
-  return length >= 1 && length <= max ? value : undefined;
+/** A person's name as stored, or undefined when it is empty or longer than 20 characters a person sees. */
+export function normalizeName(name: string): string | undefined {
+  return normalizeDisplayName(name, MAX_PERSON_NAME);
 }

@@ -1,9 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Executor } from '../../db/database.js';
 import type { DB, Department as DepartmentRow } from '../../db/schema.js';
 import type { Department } from './departments.schemas.js';
 import { depthOfPath } from './departments.tree.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /**
  * Locks the org's department tree for the rest of the transaction by locking its root row. Every

@@ -24,12 +24,12 @@ describe('department names', () => {
   });
 
   it('refuses empty and over-long names, counting characters a person sees', () => {
-    expect(normalizeDepartmentName('   ')).toBeNull();
+    expect(normalizeDepartmentName('   ')).toBeUndefined();
     expect(normalizeDepartmentName('x'.repeat(MAX_NAME_LENGTH))).toHaveLength(MAX_NAME_LENGTH);
-    expect(normalizeDepartmentName('x'.repeat(MAX_NAME_LENGTH + 1))).toBeNull();
-    expect(normalizeDepartmentName('研发部'.repeat(16))).not.toBeNull();
+    expect(normalizeDepartmentName('x'.repeat(MAX_NAME_LENGTH + 1))).toBeUndefined();
+    expect(normalizeDepartmentName('研发部'.repeat(16))).not.toBeUndefined();
     // A family emoji is one character on screen but several code points.
-    expect(normalizeDepartmentName('👨‍👩‍👧'.repeat(MAX_NAME_LENGTH))).not.toBeNull();
+    expect(normalizeDepartmentName('👨‍👩‍👧'.repeat(MAX_NAME_LENGTH))).not.toBeUndefined();
   });
 });
 

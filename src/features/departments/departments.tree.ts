@@ -1,3 +1,5 @@
+import { compareNames, normalizeDisplayName } from '../../text.js';
+
 /**
  * The pure rules of the department tree: names, depth, paths, display order and sibling order.
  * A department's `path` is the ids from the root down to it, each followed by '/'.
@@ -7,15 +9,9 @@
 export const MAX_DEPTH = 15;
 export const MAX_NAME_LENGTH = 50;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-// Chinese collation: Latin names alphabetically, Chinese names by pinyin; "Team 2" before "Team 10".
-const collator = new Intl.Collator('zh-Hans-CN', { sensitivity: 'base', numeric: true });
-
 /** The name as stored (trimmed, inner runs of spaces made one), or null when empty or too long. */
-export function normalizeDepartmentName(name: string): string | null {
-  const value = name.trim().replace(/\s+/g, ' ');
-  const length = [...graphemes.segment(value)].length;
-  return length >= 1 && length <= MAX_NAME_LENGTH ? value : null;
+export function normalizeDepartmentName(name: string): string | undefined {
+  return normalizeDisplayName(name, MAX_NAME_LENGTH);
 }
 
 /** The ids from the root down to the department, itself included. */
@@ -51,7 +47,7 @@ interface TreeNode {
 /** Siblings in display order: by sort order, then by name, then by id so the order is total. */
 export function compareSiblings(a: TreeNode, b: TreeNode): number {
   if (a.sortOrder !== b.sortOrder) return a.sortOrder - b.sortOrder;
-  const byName = collator.compare(a.name, b.name);
+  const byName = compareNames(a.name, b.name);
   if (byName !== 0) return byName;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -1,9 +1,8 @@
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { defineCursor } from '../../cursor.js';
-import type { DB, MemberStatus } from '../../db/schema.js';
+import type { Executor } from '../../db/database.js';
+import type { MemberStatus } from '../../db/schema.js';
 import type { SearchPlan } from './directory.search.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The directory's order: directory order ascending, then name (pinyin for Chinese), then id. */
 export type SortKey = readonly [directoryOrder: number, sortName: string, id: string];

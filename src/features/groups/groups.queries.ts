@@ -1,9 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { SortKey } from '../directory/directory.queries.js';
 import type { GroupView } from '../roles/roles.schemas.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The org's user groups (or these of them) with their member counts, removed members left out. */
 export async function listGroupViews(

@@ -1,5 +1,6 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
@@ -15,8 +16,6 @@ import type { MemberFacts } from './members.status.js';
  * importing: names, phones, account names, employee IDs, expiration times against the database's clock,
  * and the cap on answers that disclose another account's address.
  */
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The database's clock, the one access checks and the expiry job compare against. */
 export async function databaseNow(db: Executor): Promise<Date> {

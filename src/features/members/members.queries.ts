@@ -1,11 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { MemberErrors } from './members.errors.js';
 import type { MemberDetails, MemberSummary } from './members.schemas.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 

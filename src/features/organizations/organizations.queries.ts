@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
+import type { Executor } from '../../db/database.js';
 import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
 import { loadCustomRoles } from '../access/access.js';
 import { permissionsOf } from '../access/permissions.js';
 import { insertMember } from '../members/members.create.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
-
-type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The organizations an account is an active member of, with its roles there. */
 export async function listMyOrganizations(db: Executor, accountId: string): Promise<OrgSummary[]> {

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { compareNames, normalizeDisplayName } from '../../text.js';
 import type { OrgActor } from '../access/access.js';
 import {
   BUILT_IN_ROLES,
@@ -56,21 +57,16 @@ const RESERVED_NAMES = new Set(
   Object.entries(BUILT_IN_TEXT).flatMap(([key, text]) => [key, text.en.toLowerCase(), text.zh]),
 );
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-// Chinese collation: Latin names alphabetically, Chinese names by pinyin; "Team 2" before "Team 10".
-const collator = new Intl.Collator('zh-Hans-CN', { sensitivity: 'base', numeric: true });
 const CATALOGUE_ORDER = Object.keys(PERMISSIONS) as Permission[];
 
 /** A custom role's or group's name as stored (trimmed, inner runs of spaces made one), or null. */
-export function normalizeName(name: string): string | null {
-  const value = name.trim().replace(/\s+/g, ' ');
-  const length = [...graphemes.segment(value)].length;
-  return length >= 1 && length <= MAX_NAME_LENGTH ? value : null;
+export function normalizeName(name: string): string | undefined {
+  return normalizeDisplayName(name, MAX_NAME_LENGTH);
 }
 
 /** Sorts by name as people of either language expect. */
 export function byName<T extends { name: string }>(a: T, b: T): number {
-  return collator.compare(a.name, b.name);
+  return compareNames(a.name, b.name);
 }
 
 function requireName(name: string): string {
