@@ -1,5 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, MemberStatus } from '../src/db/schema.js';
+import { listDepartmentViews } from '../src/features/departments/departments.queries.js';
+import type { Department } from '../src/features/departments/departments.schemas.js';
+import { orderTree } from '../src/features/departments/departments.tree.js';
 import {
   countByStatus,
   directoryPage,
@@ -7,9 +10,9 @@ import {
   type SortKey,
   type StatusFilter,
 } from '../src/features/directory/directory.queries.js';
-import { memberDetails, memberSummaries } from '../src/features/members/members.queries.js';
 import { planSearch } from '../src/features/directory/directory.search.js';
-import { type FloorWhere, floorDetails, floorPage } from './floors.js';
+import { memberDetails, memberSummaries } from '../src/features/members/members.queries.js';
+import { type FloorWhere, floorDetails, floorPage, floorTree } from './floors.js';
 import type { Fixture } from './generate.js';
 
 /** One directory read, through Roster's code and as a hand-written query on the same data. */
@@ -19,6 +22,8 @@ export interface BenchCase {
   ours: () => Promise<string[]>;
   /** The same result from one hand-written SQL statement. */
   floor: () => Promise<string[]>;
+  /** The floor answers the same rows in an order of its own: compared as sets. */
+  unordered?: boolean;
 }
 
 /** The "all" tab: everyone but removed members, as the member table opens. */
@@ -64,6 +69,13 @@ async function ourPage(
   return rows.map((row) => row.id);
 }
 
+/** The tree's answer as the floor gives it: each department's id, counts, children flag and heads. */
+function treeAnswer(departments: Department[]): string[] {
+  return departments.map(
+    (d) => `${d.id}:${d.memberCount}:${d.directMemberCount}:${d.hasChildren}:${d.heads.length}`,
+  );
+}
+
 /** Every read the benchmark times, on one data set. */
 export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<BenchCase[]> {
   const { orgId } = fixture;
@@ -81,6 +93,11 @@ export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<Benc
     floor: floor(floorWhere, SEARCH_PAGE),
   });
   const inDivision: FloorWhere = division;
+  const { count: divisionChildren } = await db
+    .selectFrom('departments')
+    .select(sql<number>`count(*)::int`.as('count'))
+    .where('parent_id', '=', fixture.division.id)
+    .executeTakeFirstOrThrow();
   return [
     {
       name: 'whole org, first page of 50',
@@ -123,6 +140,19 @@ export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<Benc
         );
         return rows.map((row) => `${row.status}:${row.count}`).sort();
       },
+    },
+    {
+      name: 'department tree, whole (2,000 departments)',
+      ours: async () => treeAnswer(orderTree(await listDepartmentViews(db, orgId))),
+      floor: () => floorTree(db, orgId),
+      unordered: true,
+    },
+    {
+      name: `department tree, one level (${divisionChildren} sub-departments)`,
+      ours: async () =>
+        treeAnswer(orderTree(await listDepartmentViews(db, orgId, { parentId: fixture.division.id }))),
+      floor: () => floorTree(db, orgId, fixture.division.id),
+      unordered: true,
     },
     {
       name: 'member details',

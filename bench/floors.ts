@@ -78,3 +78,33 @@ export async function floorDetails(db: Kysely<DB>, orgId: string, memberId: stri
     where m.org_id = ${orgId} and m.id = ${memberId}`.execute(db);
   return rows.map((row) => row.id);
 }
+
+/**
+ * The department tree as the tree endpoint answers it, in one statement: the whole tree, or the children
+ * of one department, each with its kept counts, whether it has children, and its heads — in no order (the
+ * display order is made in Node). Answers `id:memberCount:directMemberCount:hasChildren:heads` per department.
+ */
+export async function floorTree(db: Kysely<DB>, orgId: string, parentId?: string): Promise<string[]> {
+  const { rows } = await sql<{
+    id: string;
+    member_count: number;
+    direct_member_count: number;
+    has_children: boolean;
+    heads: unknown[] | null;
+  }>`select d.id, d.parent_id, d.name, d.sort_order, d.is_root, d.path,
+      coalesce(k.subtree_count, 0) as member_count, coalesce(k.direct_count, 0) as direct_member_count,
+      exists (select 1 from departments c where c.parent_id = d.id) as has_children, h.heads
+    from departments d
+    left join department_member_counts k on k.department_id = d.id
+    left join (
+      select h.department_id,
+        json_agg(json_build_object('memberId', h.member_id, 'name', a.name) order by a.name, h.member_id) as heads
+      from department_heads h join members m on m.id = h.member_id join accounts a on a.id = m.account_id
+      where h.org_id = ${orgId} group by h.department_id
+    ) h on h.department_id = d.id
+    where d.org_id = ${orgId} and ${parentId ? sql`d.parent_id = ${parentId}` : sql`true`}`.execute(db);
+  return rows.map(
+    (row) =>
+      `${row.id}:${row.member_count}:${row.direct_member_count}:${row.has_children}:${row.heads?.length ?? 0}`,
+  );
+}
