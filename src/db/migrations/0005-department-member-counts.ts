@@ -12,7 +12,8 @@ const counted = (memberId: string) =>
  * Adds to the kept counts what `links` changed: a query of (member_id, department_id, path, sign), each
  * changed member's links as they are now (+1) and as they were (-1), with the path each one had then. A
  * member counts once in each department it sits in or under, however many of its links lead there.
- * Ancestors first, so concurrent writers lock the counts they share (the root's, always) in one order.
+ * Ancestors first, so concurrent writers lock the rows they share in one order: the root's first, which
+ * every member joining or leaving the org's count changes.
  */
 const apply = (links: string) => `
   with links (member_id, department_id, path, sign) as (${links}),
@@ -68,7 +69,7 @@ const statusChanges = `
  * A move rewrites the paths of a subtree: the links of every counted member linked into it, now (+1) and
  * before (-1). Within the subtree nothing changes, so a link into it brings only the path of the subtree's
  * top, new and old: its old and new ancestors lose and gain the subtree's members, except those another
- * link of theirs keeps (or already put) there. The cost is the subtree's links, never its depth times them.
+ * link of theirs keeps (or already put) there. The cost is the subtree's links, whatever their depth.
  */
 const moveChanges = `
   with moved as (
