@@ -81,6 +81,11 @@ describeEachBackend('the directory a plain member reads', (backend) => {
       }
       expect(response.statusCode, `${route.name}: ${response.body}`).toBe(200);
       answered.push(route.name);
+      if (route.url.endsWith('/membership')) {
+        // The person's own row, every field of it: theirs to read, nobody else's.
+        expect(response.json().member.id, route.name).toBe(o.plainMember.id);
+        continue;
+      }
       const leaked = ADMIN_FIELDS.filter((field) => keysIn(response.json()).has(field));
       expect(leaked, route.name).toEqual([]);
       expect(response.body, route.name).not.toContain('private-person@mail.test');
@@ -89,6 +94,7 @@ describeEachBackend('the directory a plain member reads', (backend) => {
     }
     expect(answered).toContain('GET /api/v1/orgs/:orgId/directory');
     expect(answered).toContain('GET /api/v1/orgs/:orgId/members/:memberId/card');
+    expect(answered).toContain('GET /api/v1/orgs/:orgId/membership');
 
     // The directory lists the active colleague with department and position, the card too; not the
     // disabled member, whose card is as unknown as another org's member.

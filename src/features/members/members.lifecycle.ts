@@ -7,7 +7,7 @@ import { assertWithinReach } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { MemberErrors } from './members.errors.js';
 import { databaseNow, factsOf, requireFutureExpiry } from './members.fields.js';
-import { lockMemberWrite } from './members.locks.js';
+import { type LockPlan, lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
   bumpVersion,
@@ -129,13 +129,13 @@ export async function applyStatus(
 export async function runAction<T>(
   ctx: AppContext,
   actor: OrgActor,
-  target: { memberId: string; version?: number; action: LifecycleAction; tree?: boolean },
+  target: { memberId: string; version?: number; action: LifecycleAction; tree?: LockPlan['tree'] },
   apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
     const member = await lockMemberWrite(trx, actor.orgId, target.memberId, {
       org: true,
-      tree: target.tree ? 'update' : undefined,
+      tree: target.tree,
     });
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
@@ -202,7 +202,10 @@ export async function deleteMember(
   memberId: string,
   input: { version: number },
 ): Promise<void> {
-  await runAction(ctx, actor, { memberId, version: input.version, action: 'delete' }, async (trx, m, d) => {
+  // The tree in share mode: the row's department links go with it, and a department move (which keeps
+  // the tree's member counts) must see them either before or after.
+  const target = { memberId, version: input.version, action: 'delete', tree: 'share' } as const;
+  await runAction(ctx, actor, target, async (trx, m, d) => {
     await endMemberTokens(trx, m.org_id, m.account_id);
     await moveSeats(trx, m.org_id, d);
     await trx.deleteFrom('members').where('org_id', '=', m.org_id).where('id', '=', m.id).execute();

@@ -81,7 +81,7 @@ export async function removeMember(
   memberId: string,
   input: { version: number; handOverTo?: string },
 ): Promise<MemberDetails> {
-  const target = { memberId, version: input.version, action: 'remove', tree: true } as const;
+  const target = { memberId, version: input.version, action: 'remove', tree: 'update' } as const;
   return runAction(ctx, actor, target, async (trx, member, decision) => {
     const headed = await countHeaded(trx, member.org_id, member.id);
     if (headed > 0 && !input.handOverTo) {
@@ -168,7 +168,7 @@ export async function restoreMember(
   memberId: string,
   input: { version: number; confirmEmailConflict?: boolean },
 ): Promise<MemberDetails> {
-  const target = { memberId, version: input.version, action: 'restore', tree: true } as const;
+  const target = { memberId, version: input.version, action: 'restore', tree: 'update' } as const;
   return runAction(ctx, actor, target, async (trx, member, decision) => {
     const conflict = await emailNowElsewhere(trx, member);
     if (conflict && input.confirmEmailConflict !== true) {

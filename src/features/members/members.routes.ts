@@ -63,6 +63,24 @@ export function memberRoutes(app: App, ctx: AppContext): void {
   );
 
   app.get(
+    '/api/v1/orgs/:orgId/membership',
+    {
+      config: { access: { kind: 'org', permission: 'org.read' } },
+      schema: {
+        tags,
+        summary:
+          "The signed-in person's own member row in the organization, every field: what its admins record about them, read-only",
+        params: OrgParams,
+        response: { 200: MemberResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = orgActorOf(request);
+      return { member: await getMember(ctx, actor, actor.memberId) };
+    },
+  );
+
+  app.get(
     '/api/v1/orgs/:orgId/members/counts',
     {
       config: read,

@@ -69,13 +69,17 @@ export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]):
   }
 }
 
-/** Gives back a place taken by an attempt that should not count (a success, against an address's counter). */
+/**
+ * Gives back a place taken by an attempt that should not count (a success, against an address's
+ * counter); a counter back at nothing is dropped, so successes leave no rows behind.
+ */
 export async function giveBackAttempt(db: Kysely<DB>, key: string): Promise<void> {
   await db
     .updateTable('throttles')
     .set({ hits: sql`greatest(hits - 1, 0)` })
     .where('key', '=', key)
     .execute();
+  await db.deleteFrom('throttles').where('key', '=', key).where('hits', '<=', 0).execute();
 }
 
 /** Forgets a key's attempts (a successful sign-in clears its account's failures). */

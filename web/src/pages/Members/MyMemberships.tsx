@@ -5,7 +5,7 @@ import { useApi } from '../../api';
 import type { MemberDetails, OrgSummary } from '../../api-types';
 import { useFormat } from '../../format';
 import { MemberStatusTag } from './MemberStatusTag';
-import { membersKey, membersPath } from './use-members';
+import { membersKey } from './use-members';
 import { roleNames, useRoleOptions } from './use-role-options';
 
 /** One organization's fields of the signed-in person: kept by its admins, shown here read-only. */
@@ -68,8 +68,7 @@ function Membership({ org, member }: { org: OrgSummary; member: MemberDetails | 
 
 /**
  * The signed-in person's organization fields in each of their organizations, read-only: departments,
- * position, roles, employee ID... are their admins' to change. An org whose roles do not let them read
- * member details shows its name only.
+ * position, roles, employee ID... are their admins' to change; read from each org's own-membership route.
  */
 export function MyMemberships({ organizations }: { organizations: OrgSummary[] }) {
   const { t } = useTranslation();
@@ -78,7 +77,7 @@ export function MyMemberships({ organizations }: { organizations: OrgSummary[] }
     queries: organizations.map((org) => ({
       queryKey: [...membersKey(org.id), 'one', org.memberId],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get<{ member: MemberDetails }>(membersPath(org.id, org.memberId), undefined, signal),
+        api.get<{ member: MemberDetails }>(`/orgs/${org.id}/membership`, undefined, signal),
       retry: false,
     })),
   });
