@@ -6,8 +6,15 @@ import {
   temporaryPasswordMessage,
 } from '../../src/features/accounts/password-reset.messages.js';
 import { issueToken } from '../../src/features/tokens/tokens.js';
-import { openBodies } from '../../src/notify/outbox.js';
-import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
+import {
+  addMember,
+  client,
+  createAccount,
+  createOrg,
+  outboxFor,
+  PASSWORD,
+  signIn,
+} from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 
 const NEW_PASSWORD = 'Glacier57orbit';
@@ -34,16 +41,6 @@ describeEachBackend('password reset', (backend) => {
   });
 
   const codeOf = (response: { json(): { error?: { code?: string } } }) => response.json().error?.code;
-  /** The messages to an address, oldest first, their bodies opened as the dev mailbox shows them. */
-  const outboxFor = async (recipient: string) =>
-    (
-      await h.ctx.db
-        .selectFrom('outbox_messages')
-        .selectAll()
-        .where('recipient', '=', recipient)
-        .orderBy('created_at')
-        .execute()
-    ).map((m) => ({ ...m, body_text: openBodies(h.ctx.secretKey, m).text }));
   const accountRow = (id: string) =>
     h.ctx.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const complete = (token: string, password = NEW_PASSWORD) =>
@@ -74,7 +71,7 @@ describeEachBackend('password reset', (backend) => {
     const account = await accountRow(s.person.id);
     expect(account.password_temporary).toBe(true);
     expect(account.password_expires_at?.getTime()).toBeGreaterThan(Date.now() + 71 * 3600_000);
-    expect(await outboxFor(s.person.email as string)).toEqual([]);
+    expect(await outboxFor(h, s.person.email as string)).toEqual([]);
     const me = await client(h, await signIn(h, s.person.username, NEW_PASSWORD)).get('/api/v1/me');
     expect(me.json().account.mustChangePassword).toBe(true);
     await expect(signIn(h, s.person.username, PASSWORD)).rejects.toThrow();
@@ -94,7 +91,7 @@ describeEachBackend('password reset', (backend) => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toEqual({ sentTo: 'email', link: null });
     expect((await s.session.get('/api/v1/me')).statusCode).toBe(401);
-    const [message] = await outboxFor(s.person.email as string);
+    const [message] = await outboxFor(h, s.person.email as string);
     expect(message?.subject).toBe(TEMPORARY_SUBJECT);
     const password = message?.body_text.match(/Temporary password: (\S+)/)?.[1] as string;
     const me = await client(h, await signIn(h, s.person.username, password)).get('/api/v1/me');
@@ -105,7 +102,7 @@ describeEachBackend('password reset', (backend) => {
     const phoneOnly = await setUp({ kind: 'managed', email: null, phone: '+8613812345678' });
     const bySms = await phoneOnly.reset({ mode: 'generate' });
     expect(bySms.json()).toEqual({ sentTo: 'sms', link: null });
-    expect((await outboxFor('+8613812345678')).map((m) => m.channel)).toEqual(['sms']);
+    expect((await outboxFor(h, '+8613812345678')).map((m) => m.channel)).toEqual(['sms']);
   });
 
   it("refuses to set or generate a personal account's password, and a password against the policy", async () => {
@@ -139,7 +136,7 @@ describeEachBackend('password reset', (backend) => {
     const { sentTo, link } = forManaged.json();
     expect(sentTo).toBe('email');
     expect(link).toMatch(/^http:\/\/roster\.test\/reset-password#token=[A-Za-z0-9_-]{43}$/);
-    const [message] = await outboxFor(managed.person.email as string);
+    const [message] = await outboxFor(h, managed.person.email as string);
     expect(message?.subject).toBe(LINK_SUBJECT);
     expect(message?.body_text).toContain(link);
     expect((await managed.session.get('/api/v1/me')).statusCode).toBe(200);
@@ -153,7 +150,9 @@ describeEachBackend('password reset', (backend) => {
     const personal = await setUp({ kind: 'personal' });
     const forPersonal = await personal.reset({ mode: 'link' });
     expect(forPersonal.json()).toEqual({ sentTo: 'email', link: null });
-    expect((await outboxFor(personal.person.email as string)).map((m) => m.subject)).toEqual([LINK_SUBJECT]);
+    expect((await outboxFor(h, personal.person.email as string)).map((m) => m.subject)).toEqual([
+      LINK_SUBJECT,
+    ]);
 
     const unreachable = await setUp({ kind: 'managed', email: null, phone: null });
     const none = await unreachable.reset({ mode: 'link' });
@@ -177,7 +176,7 @@ describeEachBackend('password reset', (backend) => {
     expect(account.password_temporary).toBe(false);
     const me = await client(h, await signIn(h, s.person.username, NEW_PASSWORD)).get('/api/v1/me');
     expect(me.json().account.mustChangePassword).toBe(false);
-    expect((await outboxFor(s.person.email as string)).map((m) => m.subject)).toEqual([
+    expect((await outboxFor(h, s.person.email as string)).map((m) => m.subject)).toEqual([
       LINK_SUBJECT,
       CHANGED_SUBJECT,
     ]);

@@ -6,8 +6,7 @@ import {
 } from '../../src/features/accounts/accounts.messages.js';
 import { REGISTRATIONS_PER_IP } from '../../src/features/accounts/registration.service.js';
 import { hashToken } from '../../src/features/tokens/tokens.js';
-import { openBodies } from '../../src/notify/outbox.js';
-import { client, createAccount, PASSWORD } from '../support/factories.js';
+import { client, createAccount, outboxFor, PASSWORD } from '../support/factories.js';
 import { availableBackends, describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 
 const REGISTRATION_SUBJECT = registrationMessage.en({ url: '' }).subject;
@@ -25,17 +24,6 @@ const complete = (h: Harness, token: string, username = `reg${unique()}`) =>
     username,
     password: PASSWORD,
   });
-
-/** The outbox messages to an address, oldest first, their bodies opened as the dev mailbox shows them. */
-const outboxFor = async (h: Harness, recipient: string) =>
-  (
-    await h.ctx.db
-      .selectFrom('outbox_messages')
-      .selectAll()
-      .where('recipient', '=', recipient)
-      .orderBy('created_at')
-      .execute()
-  ).map((m) => ({ ...m, body_text: openBodies(h.ctx.secretKey, m).text }));
 
 /** Starts a registration and takes the token from the link in the message, as the person would. */
 async function registrationToken(h: Harness, email: string): Promise<string> {

@@ -5,6 +5,7 @@ import type { MemberStatus } from '../../src/db/schema.js';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
 import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
 import { insertOrganization } from '../../src/features/organizations/organizations.queries.js';
+import { openBodies } from '../../src/notify/outbox.js';
 import type { Harness } from './harness.js';
 
 export const PASSWORD = 'Tundra42river';
@@ -156,4 +157,15 @@ export function client(h: Harness, cookie?: string) {
       extra: Record<string, string> = {},
     ) => h.app.inject({ method, url, payload: payload as object, headers: { ...headers, ...extra } }),
   };
+}
+
+/** The outbox messages to an address, oldest first, their bodies opened as the dev mailbox shows them. */
+export async function outboxFor(h: Harness, recipient: string) {
+  const rows = await h.ctx.db
+    .selectFrom('outbox_messages')
+    .selectAll()
+    .where('recipient', '=', recipient)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((m) => ({ ...m, body_text: openBodies(h.ctx.secretKey, m).text }));
 }
