@@ -1,16 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import {
-  fieldError,
-  ORGANIZATION,
-  OWNER,
-  settledDialog,
-  setUpThroughApi,
-  signedInPage,
-  startServer,
-  type TestServer,
-} from './fixtures.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { fieldError, ORGANIZATION, OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
 
 /** The department tree on the left of Members & Departments. */
 function tree(page: Page) {
@@ -38,19 +29,7 @@ function details(page: Page) {
 }
 
 describe.skipIf(skipWithoutBrowser())('members & departments: the department tree', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('builds, renames, moves, refuses, deletes and searches departments by clicking', async () => {
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);

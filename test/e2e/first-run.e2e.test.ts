@@ -1,22 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import { ORGANIZATION, OWNER, openPage, signIn, startServer, type TestServer } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { ORGANIZATION, OWNER, openPage, signIn, useConsole } from './fixtures.js';
 
 describe.skipIf(skipWithoutBrowser())('first run: setup, sign out, sign in', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    server = await startServer();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole({ firstRun: true });
 
   it('creates the organization and its owner from the setup link, then signs out and in again', async () => {
     const { context, page, pageErrors } = await openPage(browser);

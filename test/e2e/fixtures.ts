@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { addMember, createAccount } from '../support/factories.js';
+import { later } from '../support/harness.js';
 import { startTestServer } from '../support/server.js';
+import { launchBrowser } from './browser.js';
 
 /** The owner every flow sets up; the password satisfies the policy (letters, digits, not common). */
 export const OWNER = {
@@ -171,4 +174,27 @@ export async function apiAs<T>(
 export async function settledDialog(page: Page, dialog: Locator): Promise<Locator> {
   await dialog.and(page.locator(':not([class*="-zoom-"])')).waitFor();
   return dialog;
+}
+
+/**
+ * The suite's Roster and Chromium: started before its tests (set up through the API unless `firstRun`,
+ * with the operator's `env`), closed after them.
+ */
+export function useConsole(options: { env?: Record<string, string>; firstRun?: boolean } = {}): {
+  server: TestServer;
+  browser: Browser;
+} {
+  const server = later<TestServer>('The server');
+  const browser = later<Browser>('The browser');
+  beforeAll(async () => {
+    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
+    browser.current = await launchBrowser();
+    server.current = await startServer(options.env);
+    if (!options.firstRun) await setUpThroughApi(server.current);
+  });
+  afterAll(async () => {
+    await browser.current?.close();
+    await server.current?.close();
+  });
+  return { server: server.value, browser: browser.value };
 }

@@ -1,23 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import { ORGANIZATION, OWNER, openPage, setUpThroughApi, startServer, type TestServer } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { ORGANIZATION, OWNER, openPage, useConsole } from './fixtures.js';
 
 describe.skipIf(skipWithoutBrowser())('language switch', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('switches the console to 简体中文 and keeps it after a reload', async () => {
     const { context, page, pageErrors } = await openPage(browser);

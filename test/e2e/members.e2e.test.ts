@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, skipWithoutBrowser } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
   chooseFromUserMenu,
@@ -10,11 +10,9 @@ import {
   OWNER,
   orgIdOf,
   settledDialog,
-  setUpThroughApi,
   signedInPage,
   signIn,
-  startServer,
-  type TestServer,
+  useConsole,
 } from './fixtures.js';
 
 const ZHANG = { name: '张三', account: 'zhangsan', email: 'zhangsan@mail.example' } as const;
@@ -67,19 +65,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(skipWithoutBrowser())('members & departments: the member table', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('adds a member in two steps, who signs in with the mailed temporary password and must change it', async () => {
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);

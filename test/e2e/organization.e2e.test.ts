@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { addMember, createAccount, PASSWORD } from '../support/factories.js';
 import { startTestServer } from '../support/server.js';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   addMembersDirectly,
   departmentTree,
@@ -13,8 +13,7 @@ import {
   orgIdOf,
   setUpThroughApi,
   signedInPage,
-  startServer,
-  type TestServer,
+  useConsole,
 } from './fixtures.js';
 
 /** Fills in /orgs/new and waits for the new organization's overview; returns its id. */
@@ -41,20 +40,7 @@ async function newOrganizationFromSwitcher(page: Page): Promise<void> {
 }
 
 describe.skipIf(skipWithoutBrowser())('organization settings, operations and the org switcher', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('the owner renames the organization on Overview and from the tree; an admin is not offered either', async () => {
     const renamed = 'Acme Robotics International';

@@ -1,16 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addMember, createAccount } from '../support/factories.js';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   expectCurrentOrg,
   ORGANIZATION,
   OWNER,
   openPage,
-  setUpThroughApi,
   signIn,
-  startServer,
   type TestServer,
+  useConsole,
 } from './fixtures.js';
 
 const MEMBER = { username: 'zhangsan01@acme.example', name: 'Zhang San', email: 'zhangsan@mail.example' };
@@ -38,19 +36,7 @@ async function ownerApi(server: TestServer) {
 }
 
 describe.skipIf(skipWithoutBrowser())('password reset link', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('opens a reset link an admin created, sets a new password, and signs in with it', async () => {
     const api = await ownerApi(server);

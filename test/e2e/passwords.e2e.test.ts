@@ -1,18 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createOrganizationFromCli } from '../../src/features/organizations/setup.service.js';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
+import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   chooseFromUserMenu,
   fieldError,
   ORGANIZATION,
   OWNER,
   openPage,
-  setUpThroughApi,
   signedInPage,
   signIn,
-  startServer,
-  type TestServer,
+  useConsole,
 } from './fixtures.js';
 
 /** Signs in with a password that must be refused, and checks that the server's refusal is shown. */
@@ -29,20 +27,7 @@ async function expectRefused(page: Page, login: string, password: string): Promi
 }
 
 describe.skipIf(skipWithoutBrowser())('passwords', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('holds an account with a password set by someone else on the change-password page until it is changed', async () => {
     // `roster create-org` makes the owner with a generated password: set by someone else, so temporary.

@@ -1,15 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import {
-  expectCurrentOrg,
-  OWNER,
-  openPage,
-  setUpThroughApi,
-  signedInPage,
-  startServer,
-  type TestServer,
-} from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { expectCurrentOrg, OWNER, openPage, signedInPage, useConsole } from './fixtures.js';
 
 const NEWCOMER = {
   email: 'grace@hopper.example',
@@ -21,22 +12,9 @@ const NEWCOMER = {
 const HER_ORG = { name: 'Hopper Labs', domain: 'hopper.example' } as const;
 
 describe.skipIf(skipWithoutBrowser())('personal registration', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    // The self-service model: a personal account creates its own organization.
-    server = await startServer({ ORG_CREATION: 'anyone' });
-    // The operator, who reads the dev mailbox (no SMTP server is configured here).
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // The self-service model: a personal account creates its own organization. The operator reads the dev
+  // mailbox (no SMTP server is configured here).
+  const { server, browser } = useConsole({ env: { ORG_CREATION: 'anyone' } });
 
   it('registers by email, finishes from the mailed link, and creates a first organization', async () => {
     // The visitor asks for a link, starting from the sign-in page.

@@ -1,16 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { addMember, createAccount } from '../support/factories.js';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import {
-  fieldError,
-  OWNER,
-  orgIdOf,
-  setUpThroughApi,
-  signedInPage,
-  startServer,
-  type TestServer,
-} from './fixtures.js';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { fieldError, OWNER, orgIdOf, signedInPage, useConsole } from './fixtures.js';
 
 /** A row of the open tab's table, by the text of its name cell. */
 function row(page: Page, name: string) {
@@ -18,19 +10,7 @@ function row(page: Page, name: string) {
 }
 
 describe.skipIf(skipWithoutBrowser())('roles & groups', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it('creates a custom role with two permissions, and creates, fills, renames and deletes a user group', async () => {
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);

@@ -1,23 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, skipWithoutBrowser } from './browser.js';
-import { OWNER, openPage, setUpThroughApi, signIn, startServer, type TestServer } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import { OWNER, openPage, signIn, useConsole } from './fixtures.js';
 
 describe.skipIf(skipWithoutBrowser())('sign-in refused', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser = await launchBrowser();
-    server = await startServer();
-    await setUpThroughApi(server);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { server, browser } = useConsole();
 
   it("shows the server's message for a wrong password and stays on the sign-in page", async () => {
     const { context, page, pageErrors } = await openPage(browser);

@@ -8,7 +8,7 @@ import { DataDirLockedError, openPglite } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { enqueue } from '../../src/jobs/jobs.js';
 import { deliverMessageJob } from '../../src/notify/outbox.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,11 +61,7 @@ describe('migrations on a new embedded database', () => {
 });
 
 describeEachBackend('database', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('migrates idempotently: running again applies nothing and records each migration once', async () => {
     expect((await migrateToLatest(h.ctx.db)).results).toEqual([]);
@@ -108,11 +104,7 @@ describeEachBackend('database', (backend) => {
 });
 
 describe('pg-boss queries on PGlite while a transaction is open', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pglite');
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness('pglite');
 
   /** Opens a transaction that adds a row, probes it from outside through executeSql, and ends it. */
   async function probeDuring(outcome: 'commit' | 'rollback', withValues: boolean) {

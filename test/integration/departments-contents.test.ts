@@ -1,19 +1,15 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   assertPathsConsistent,
   codeOf,
   type DepartmentView,
   departmentOrg,
 } from '../support/department-org.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 describeEachBackend('departments: contents, heads, search', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('deletes only a department without sub-departments or members but removed ones, saying what is in the way', async () => {
     const o = await departmentOrg(h);

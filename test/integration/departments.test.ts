@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MAX_DEPTH } from '../../src/features/departments/departments.tree.js';
 import {
   assertPathsConsistent,
@@ -8,14 +8,10 @@ import {
   departmentOrg,
 } from '../support/department-org.js';
 import { createDepartment } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 describeEachBackend('departments: the tree', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('builds a small tree and reads it back in display order, with depths, counts and parents', async () => {
     const o = await departmentOrg(h);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
 import { apiRoutes, fillPath, type RouteInfo, sampleOf } from '../support/routes.js';
 
@@ -37,11 +37,7 @@ function keysIn(value: unknown, found = new Set<string>()): Set<string> {
 }
 
 describeEachBackend('the directory a plain member reads', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('walks every org route a member can GET and finds no admin field, personal contact or inactive member', async () => {
     const o = await memberOrg(h);

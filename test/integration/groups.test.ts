@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 interface GroupView {
   id: string;
@@ -12,11 +12,7 @@ interface GroupView {
 const codeOf = (response: { json(): { error?: { code?: string } } }) => response.json().error?.code;
 
 describeEachBackend('user groups', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /** A fresh org with its owner and a plain member signed in. */
   async function newOrg() {

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../../src/http/app.js';
 import { createAccount, PASSWORD, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, type Harness, startHarness, useHarness } from '../support/harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -192,11 +192,7 @@ describeEachBackend('http security', (backend) => {
 
 // How PUBLIC_URL's scheme changes the cookie does not depend on the database: PGlite only.
 describe('http security of an https install', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pglite', { env: { PUBLIC_URL: 'https://roster.test' } });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness('pglite', { env: { PUBLIC_URL: 'https://roster.test' } });
 
   it('names the session cookie __Host-roster_session, Secure, host-only, and reads only that name', async () => {
     const account = await createAccount(h.ctx);

@@ -1,15 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { sweepJob } from '../../src/features/system/maintenance.job.js';
 import { createAccount, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 describeEachBackend('maintenance sweep', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('is scheduled hourly with pg-boss, so one instance runs it', async () => {
     const schedules = await h.ctx.boss.getSchedules();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PERMISSIONS } from '../../src/features/access/permissions.js';
 import {
   addMember,
@@ -9,15 +9,11 @@ import {
   PASSWORD,
   signIn,
 } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
 
 describeEachBackend('members: edit', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
 
   const auditOf = (targetId: string, action: string) =>
     h.ctx.db
@@ -311,11 +307,7 @@ describeEachBackend('members: edit', (backend) => {
 });
 
 describeEachBackend('members: my own profile', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
 
   it('lets an account with neither email nor phone (a setup owner) change its name and language', async () => {
     const account = await createAccount(h.ctx, { email: null, phone: null });

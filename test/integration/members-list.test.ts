@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
-import { WALK_BUDGET } from '../../src/features/directory/directory.queries.js';
+import { DEFAULT_ORDER, WALK_BUDGET } from '../../src/features/directory/directory.queries.js';
 import {
   addMember,
   client,
@@ -42,14 +42,14 @@ const PEOPLE: [string, Dept, number, MemberStatus, { username?: string; email?: 
     ['赵六', 'backend', 10000, 'disabled'],
     ['陈晨', 'eng', 1, 'active'],
     ['Alice Wong', 'sales', 10000, 'active'],
-    ['Bob Stone', 'eng', 10000, 'invited'],
+    ['Bob Stone', 'eng', 7, 'invited'],
     ['Yolanda King', 'root', 10000, 'active', { username: 'yolanda.k' }],
     ['Zoe Adams', 'frontend', 10000, 'active', { email: 'zoe.adams@mail.test' }],
     ['Zack Young', 'sales', 10000, 'pending'],
     ['Victor Hu', 'eng', 10000, 'rejected'],
     ['Xavier Li', 'root', 10000, 'declined'],
-    ['Expired Eve', 'sales', 10000, 'invitation_expired'],
-    ['Removed Ray', 'eng', 10000, 'removed'],
+    ['Expired Eve', 'sales', 9999, 'invitation_expired'],
+    ['Removed Ray', 'eng', 2, 'removed'],
     ['Under_score', 'root', 10000, 'active'],
     ['Fifty%Off', 'root', 10000, 'active'],
     ['Rosa Marks', 'root', 10000, 'active'],
@@ -267,6 +267,144 @@ describeEachBackend('members: list, search and counts', (backend) => {
     expect(names(await pages(`q=${encodeURIComponent('张伟')}`, 1))).toEqual(['张伟', '张伟']);
   });
 
+  describe('the order-set filter: members whose directory order is not the default', () => {
+    /** A listing with the filter, checked to be the same listing without it, less the default orders. */
+    async function orderSet(query: string, limit = 100): Promise<Row[]> {
+      const filtered = await pages(`${query}&orderSet=true`, limit);
+      const unfiltered = await pages(query, 100);
+      expect(idsOf(filtered), query).toEqual(
+        idsOf(unfiltered.filter((row) => row.directoryOrder !== DEFAULT_ORDER)),
+      );
+      return filtered;
+    }
+
+    it('lists only members with a set order, in directory order, and none without one', async () => {
+      const all = await orderSet('');
+      expect(names(all)).toEqual([
+        '陈晨',
+        'Member 00',
+        'Member 03',
+        'Member 06',
+        'Member 09',
+        'Member 12',
+        'Member 15',
+        '李四',
+        'Bob Stone',
+        'Expired Eve',
+      ]);
+      // 9999 (Expired Eve) is set; 10000, the default, is not.
+      expect(all.every((row) => row.directoryOrder < DEFAULT_ORDER)).toBe(true);
+      expect((await pages('orderSet=false', 100)).length).toBe((await pages('', 100)).length);
+    });
+
+    it('keeps the status tab, removed members only on theirs', async () => {
+      expect(names(await orderSet('status=active'))).toEqual([
+        '陈晨',
+        'Member 00',
+        'Member 03',
+        'Member 06',
+        'Member 09',
+        'Member 12',
+        'Member 15',
+        '李四',
+      ]);
+      expect(names(await orderSet('status=not_joined'))).toEqual(['Bob Stone', 'Expired Eve']);
+      expect(names(await orderSet('status=removed'))).toEqual(['Removed Ray']);
+      expect(await orderSet('status=pending')).toEqual([]);
+      expect(await orderSet('status=disabled')).toEqual([]);
+    });
+
+    it('keeps the department, walked, gathered or alone, and the search, by substring or gram', async () => {
+      // Engineering with its sub-departments is walked, a leaf gathered, a department alone gathered by id.
+      expect(names(await orderSet(`departmentId=${depts.eng}`))).toEqual([
+        '陈晨',
+        'Member 00',
+        'Member 06',
+        'Member 09',
+        'Member 12',
+        'Bob Stone',
+      ]);
+      expect(names(await orderSet(`departmentId=${depts.frontend}`))).toEqual(['Member 09']);
+      expect(names(await orderSet(`departmentId=${depts.eng}&includeSubdepartments=false`))).toEqual([
+        '陈晨',
+        'Member 00',
+        'Member 12',
+        'Bob Stone',
+      ]);
+      expect(names(await orderSet(`departmentId=${depts.sales}&status=not_joined`))).toEqual(['Expired Eve']);
+      expect(names(await orderSet('q=member'))).toEqual([
+        'Member 00',
+        'Member 03',
+        'Member 06',
+        'Member 09',
+        'Member 12',
+        'Member 15',
+      ]);
+      expect(names(await orderSet(`q=${encodeURIComponent('member 1')}&departmentId=${depts.eng}`))).toEqual([
+        'Member 12',
+      ]);
+      // Two characters read the gram index, within the prefix too.
+      expect(names(await orderSet('q=me'))).toHaveLength(6);
+      expect(names(await orderSet(`q=${encodeURIComponent('李')}`))).toEqual(['李四']);
+      expect(await orderSet('q=zhang')).toEqual([]);
+      expect(await orderSet(`q=${encodeURIComponent('张伟')}`)).toEqual([]);
+    });
+
+    it('pages with the keyset cursor: any page size joins into the same list', async () => {
+      for (const query of ['', `departmentId=${depts.eng}`, 'q=member', 'q=me', 'status=active']) {
+        const whole = idsOf(await orderSet(query));
+        for (const limit of [1, 2, 3]) expect(idsOf(await orderSet(query, limit)), query).toEqual(whole);
+      }
+      // A cursor past the prefix (a member with the default order) ends the list.
+      const first = (await o.admin.get(`${o.base}?limit=1&q=zhang`)).json() as { nextCursor: string };
+      const past = await o.admin.get(
+        `${o.base}?orderSet=true&cursor=${encodeURIComponent(first.nextCursor)}`,
+      );
+      expect(past.statusCode, past.body).toBe(200);
+      expect(past.json()).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('counts every tab for the filtered view, the same members its pages list', async () => {
+      for (const query of [
+        '',
+        `departmentId=${depts.eng}`,
+        `departmentId=${depts.frontend}`,
+        `departmentId=${depts.eng}&includeSubdepartments=false`,
+        'q=member',
+        'q=me',
+        'q=zhang',
+      ]) {
+        const response = await o.admin.get(`${o.base}/counts?${query}&orderSet=true`);
+        expect(response.statusCode, response.body).toBe(200);
+        const tabs = response.json().tabs as Record<string, number>;
+        const listed: Record<string, number> = {};
+        for (const tab of Object.keys(tabs)) {
+          listed[tab] = (await pages(`${query}&status=${tab}&orderSet=true`, 100)).length;
+        }
+        expect(tabs, query).toEqual(listed);
+      }
+      expect((await o.admin.get(`${o.base}/counts?orderSet=true`)).json().tabs).toEqual({
+        all: 10,
+        active: 8,
+        not_joined: 2,
+        pending: 0,
+        disabled: 0,
+        removed: 1,
+      });
+    });
+
+    it('is refused on the directory, which shows no order, and refused as anything but a boolean', async () => {
+      for (const url of [`${o.base}?orderSet=maybe`, `${o.base}/counts?orderSet=2`]) {
+        const response = await o.admin.get(url);
+        expect(response.statusCode, url).toBe(400);
+        expect(codeOf(response)).toBe('request.invalid');
+      }
+      const directory = await o.admin.get(`/api/v1/orgs/${o.org.id}/directory?orderSet=true`);
+      expect(directory.statusCode).toBe(400);
+      expect(codeOf(directory)).toBe('request.invalid');
+    });
+  });
+
   it("matches LIKE's wildcards in a term literally", async () => {
     expect(await search('r_s')).toEqual(['Under_score']);
     expect(await search('y%o')).toEqual(['Fifty%Off']);
@@ -327,5 +465,19 @@ describeEachBackend('members: list, search and counts', (backend) => {
     const common = await pages(`q=${encodeURIComponent('filler 02')}`, 40, api, base);
     expect(common).toHaveLength(101);
     expect(new Set(idsOf(common)).size).toBe(101);
+
+    // With the order-set filter the walk stays in the prefix of set orders (every filler is in it): a
+    // rare match past the walk's budget comes from the trigram index, the default-ordered one not at all.
+    const pinned = await addMember(h.ctx, orgId, (await createAccount(h.ctx, { name: 'Quincy Quokka' })).id, {
+      directoryOrder: 2,
+    });
+    const filtered = await pages('q=quokka&orderSet=true', 20, api, base);
+    expect(idsOf(filtered)).toEqual([pinned.id]);
+    expect(idsOf(await pages('q=quokka', 20, api, base))).toEqual([pinned.id, rare.id]);
+    expect((await api.get(`${base}/counts?q=quokka&orderSet=true`)).json().tabs.all).toBe(1);
+    // Without a search, the filter pages through the whole prefix and stops at its end.
+    const prefix = await pages('orderSet=true', 100, api, base);
+    expect(prefix).toHaveLength(WALK_BUDGET + 101);
+    expect(prefix.at(-1)?.id).toBe(pinned.id);
   });
 });

@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ADDRESS_TAKEN_PER_ORG } from '../../src/features/members/members.fields.js';
 import { openBodies } from '../../src/notify/outbox.js';
 import { createAccount, createDepartment, createOrg } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
 
 describeEachBackend('members: add', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend, { env: { DEFAULT_PHONE_REGION: 'CN' } });
 
   /** The welcome message of a member, its body opened as the dev mailbox shows it. */
   const welcomeOf = async (memberId: string) => {

@@ -8,7 +8,7 @@ import type { MessageTemplate } from '../../src/notify/layout.js';
 import { DELIVERED_BODY, deliverMessageJob, openBodies, queueMessage } from '../../src/notify/outbox.js';
 import type { MailTransport, OutgoingMail } from '../../src/notify/transports.js';
 import { client, createAccount, PASSWORD, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, type Harness, startHarness, useHarness } from '../support/harness.js';
 
 // Outbound network fails the test unless the test started the peer: every TCP connection is checked.
 const allowedPeers = new Set<string>();
@@ -92,11 +92,7 @@ function withMail(h: Harness, fail = false): { ctx: AppContext; sent: OutgoingMa
 const firstTry = { retryCount: 0, retryLimit: 8 };
 
 describeEachBackend('outbox', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('stores one message and one job per event, however often it is queued', async () => {
     const jobsBefore = await deliverJobs(h);

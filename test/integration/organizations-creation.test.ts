@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrgCreation } from '../../src/config.js';
 import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, startHarness, useHarness } from '../support/harness.js';
 import { codeOf } from '../support/member-org.js';
 
 type Kind = 'operator' | 'personal' | 'managed';
@@ -24,11 +24,7 @@ const EXPECTED: Record<OrgCreation, Record<Kind, string | null>> = {
 describeEachBackend('who may create organizations (ORG_CREATION)', (backend) => {
   for (const setting of ['operators', 'anyone'] as const) {
     describe(`ORG_CREATION=${setting}`, () => {
-      let h: Harness;
-      beforeAll(async () => {
-        h = await startHarness(backend, { env: { ORG_CREATION: setting } });
-      });
-      afterAll(async () => h?.close());
+      const h = useHarness(backend, { env: { ORG_CREATION: setting } });
 
       /** A signed-in account of the kind; a managed one belongs to the organization that made it. */
       const signedIn = async (kind: Kind) => {

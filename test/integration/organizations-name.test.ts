@@ -1,18 +1,14 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { up as migrateNames } from '../../src/db/migrations/0006-org-name-is-root-name.js';
 import { createOrg } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
 type Org = Awaited<ReturnType<typeof memberOrg>>;
 
 describeEachBackend('the organization’s name is its root department’s name', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /** The org's name and its root department's name, as stored. */
   const names = async (orgId: string) => {

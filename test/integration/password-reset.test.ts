@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { passwordChangedMessage } from '../../src/features/accounts/accounts.messages.js';
 import {
   passwordResetLinkMessage,
@@ -15,7 +15,7 @@ import {
   PASSWORD,
   signIn,
 } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 const NEW_PASSWORD = 'Glacier57orbit';
 const LINK_SUBJECT = passwordResetLinkMessage.en({ name: '', orgName: '', url: '' }).subject;
@@ -30,11 +30,7 @@ const TEMPORARY_SUBJECT = temporaryPasswordMessage.en({
 const CHANGED_SUBJECT = passwordChangedMessage.en({ name: '', time: '', signInUrl: '' }).subject;
 
 describeEachBackend('password reset', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
   // Every sign-in comes from 127.0.0.1: start each test with a fresh per-address count.
   beforeEach(async () => {
     await h.ctx.db.deleteFrom('throttles').execute();

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import {
   PASSWORD_CHECKS_PER_ACCOUNT,
   PASSWORD_CHECKS_PER_IP,
 } from '../../src/features/accounts/accounts.service.js';
 import { client, createAccount, PASSWORD, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 /**
  * Every check of a password takes its place in the account's counter and the address's before the
@@ -15,11 +15,7 @@ import { describeEachBackend, type Harness, startHarness } from '../support/harn
 const WRONG = 'Wrong4password';
 
 describeEachBackend('password attempts are counted before they are checked', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
   beforeEach(async () => {
     await h.ctx.db.deleteFrom('throttles').execute();
   });

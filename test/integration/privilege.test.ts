@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
 import { addMember, client, createAccount, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
 /**
@@ -39,11 +39,7 @@ const sameRoles = (a: readonly string[], b: readonly string[]) =>
   [...a].sort().join() === [...b].sort().join();
 
 describeEachBackend('no one acts above their own privilege', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('decides every cell of the matrix by the rule', async () => {
     const o = await memberOrg(h);

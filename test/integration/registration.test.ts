@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   alreadyRegisteredMessage,
   registrationMessage,
@@ -7,7 +7,7 @@ import {
 import { REGISTRATIONS_PER_IP } from '../../src/features/accounts/registration.service.js';
 import { hashToken } from '../../src/features/tokens/tokens.js';
 import { client, createAccount, outboxFor, PASSWORD } from '../support/factories.js';
-import { availableBackends, describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { availableBackends, describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 
 const REGISTRATION_SUBJECT = registrationMessage.en({ url: '' }).subject;
 const ALREADY_SUBJECT = alreadyRegisteredMessage.en({ signInUrl: '' }).subject;
@@ -35,11 +35,7 @@ async function registrationToken(h: Harness, email: string): Promise<string> {
 }
 
 describeEachBackend('registration', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
   // Every request comes from 127.0.0.1: start each test with a fresh per-address count.
   beforeEach(async () => {
     await h.ctx.db.deleteFrom('throttles').execute();
@@ -156,11 +152,7 @@ describeEachBackend('registration', (backend) => {
 });
 
 describe.skipIf(!availableBackends().includes('postgres'))('registration races [postgres]', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('postgres');
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness('postgres');
 
   it('fifty parallel completions with one token create exactly one account', async () => {
     const email = `race-${unique()}@mail.test`;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PERMISSIONS } from '../../src/features/access/permissions.js';
 import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 type Api = ReturnType<typeof client>;
 
@@ -18,11 +18,7 @@ interface RoleView {
 const codeOf = (response: { json(): { error?: { code?: string } } }) => response.json().error?.code;
 
 describeEachBackend('custom roles', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /** A fresh org with its owner and a plain member signed in. */
   async function newOrg() {

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { writeMissingSearchKeys } from '../../src/features/directory/directory.keys.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 
 describeEachBackend('search keys of rows written before them', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('writes the keys of members that have none, and only those, so the directory finds them', async () => {
     const o = await memberOrg(h);

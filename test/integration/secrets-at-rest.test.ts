@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import { DELIVERED_BODY, deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
 import { client, createAccount, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 
 const run = promisify(execFile);
@@ -23,11 +23,7 @@ const passwordIn = (text: string) => /Temporary password: (\S+)/.exec(text)?.[1]
 const tokenIn = (text: string) => /[#?&]token=([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
 describeEachBackend('secrets at rest', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /**
    * Every byte of the database: pg_dump on PostgreSQL; on PGlite its whole data folder, so the WAL and

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listMyOrganizations } from '../../src/features/organizations/organizations.queries.js';
 import { createOrganizationFromCli, issueSetupCode } from '../../src/features/organizations/setup.service.js';
 import { hashToken, newToken } from '../../src/features/tokens/tokens.js';
 import { client, createAccount, createOrg, PASSWORD } from '../support/factories.js';
-import { availableBackends, describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { availableBackends, describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 
 const setupBody = (code: string, password = PASSWORD, n = '') => ({
   code,
@@ -30,11 +30,7 @@ async function rowsContaining(h: Harness, needle: string): Promise<string[]> {
 }
 
 describeEachBackend('first-run setup', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('says a fresh install needs setup, and gives a code kept only as its SHA-256', async () => {
     const needed = await client(h).get('/api/v1/setup');
@@ -240,11 +236,7 @@ describeEachBackend('first-run setup', (backend) => {
 });
 
 describe.skipIf(!availableBackends().includes('postgres'))('first-run setup races [postgres]', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('postgres');
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness('postgres');
 
   it('twenty parallel setups with the same code make exactly one operator', async () => {
     const code = (await issueSetupCode(h.ctx)) as string;

@@ -1,18 +1,14 @@
 import { hash } from '@node-rs/argon2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PASSWORD_CHECKS_PER_ACCOUNT } from '../../src/features/accounts/accounts.service.js';
 import { addMember, client, createAccount, createOrg, PASSWORD, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 
 const signInAs = (h: Harness, login: string, password: string, headers: Record<string, string> = {}) =>
   h.app.inject({ method: 'POST', url: '/api/v1/auth/sign-in', payload: { login, password }, headers });
 
 describeEachBackend('sign-in', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   it('signs in by username, email or phone in any spelling, and records the time', async () => {
     const account = await createAccount(h.ctx, { phone: '+8613812345678' });
@@ -183,11 +179,7 @@ describeEachBackend('sign-in', (backend) => {
 });
 
 describe('sign-in behind a trusted proxy', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness('pglite', { env: { TRUST_PROXY: '127.0.0.1' } });
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness('pglite', { env: { TRUST_PROXY: '127.0.0.1' } });
 
   it('counts per client address taken from X-Forwarded-For only when the proxy is trusted', async () => {
     await h.ctx.db

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { type Database, openDatabase, openPglite } from '../../src/db/database.js';
@@ -101,4 +101,30 @@ export function describeEachBackend(name: string, suite: (backend: Backend) => v
   for (const backend of ['pglite', 'postgres'] as const) {
     describe.skipIf(!availableBackends().includes(backend))(`${name} [${backend}]`, () => suite(backend));
   }
+}
+
+/**
+ * A stand-in for an object made in `beforeAll`: reads go to the object once it exists, and methods are
+ * called on it, so a suite can hand the stand-in to helpers as if it were the object.
+ */
+export function later<T extends object>(name: string): { value: T; current: T | undefined } {
+  const slot: { current: T | undefined } = { current: undefined };
+  const value = new Proxy({} as T, {
+    get(_target, property) {
+      if (!slot.current) throw new Error(`${name} is used before beforeAll made it`);
+      const inner = Reflect.get(slot.current, property, slot.current);
+      return typeof inner === 'function' ? inner.bind(slot.current) : inner;
+    },
+  });
+  return Object.assign(slot, { value });
+}
+
+/** The suite's Roster on a fresh database of its own: started before its tests, closed after them. */
+export function useHarness(backend: Backend, options: HarnessOptions = {}): Harness {
+  const harness = later<Harness>('The harness');
+  beforeAll(async () => {
+    harness.current = await startHarness(backend, options);
+  });
+  afterAll(async () => harness.current?.close());
+  return harness.value;
 }

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { down, up } from '../../src/db/migrations/0005-department-member-counts.js';
 import { addMember, createAccount } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 
 /** A department as the tree endpoint answers it, with the fields these tests read. */
@@ -17,11 +17,7 @@ interface TreeItem {
 }
 
 describeEachBackend('departments: member counts kept by the database', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /** A member org with helpers for departments, the tree, and the counts recounted from the rows. */
   async function countedOrg() {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { PERMISSIONS } from '../../src/features/access/permissions.js';
 import {
@@ -9,17 +9,13 @@ import {
   createOrg,
   signIn,
 } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 type Api = ReturnType<typeof client>;
 type Response = Awaited<ReturnType<Api['get']>>;
 
 describeEachBackend('member lifecycle', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   const codeOf = (response: Response) => response.json().error?.code;
 

@@ -1,15 +1,11 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { memberExpiryJob } from '../../src/features/members/members.expiry.job.js';
 import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 
 describeEachBackend('member expiry', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   const runJob = () => memberExpiryJob.handle(h.ctx, {}, { retryCount: 0, retryLimit: 3 });
   const memberRow = (id: string) =>

@@ -1,16 +1,12 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { memberExpiryJob } from '../../src/features/members/members.expiry.job.js';
 import { addMember, createAccount } from '../support/factories.js';
-import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 
 describeEachBackend('members: status counts kept by the database', (backend) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(backend);
-  });
-  afterAll(async () => h?.close());
+  const h = useHarness(backend);
 
   /** The kept counts and the counted truth of one org, as status → count. */
   async function keptAndCounted(orgId: string) {
