@@ -5,6 +5,7 @@ import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { MemberErrors } from './members.errors.js';
 import type { MemberDetails, MemberSummary } from './members.schemas.js';
+import { allowedActions } from './members.status.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
@@ -100,6 +101,8 @@ export async function memberSummaries(
       'm.directory_order',
       'm.expires_at',
       'm.version',
+      // The database's clock, as every rule that reads the expiration time uses.
+      sql<boolean>`coalesce(m.expires_at <= now(), false)`.as('expired'),
       jsonArrayFrom(
         eb
           .selectFrom('member_departments as md')
@@ -135,6 +138,12 @@ export async function memberSummaries(
         expiresAt: iso(row.expires_at),
         lastSignInAt: iso(row.last_sign_in_at),
         version: row.version,
+        actions: allowedActions({
+          status: row.status,
+          statusReason: row.status_reason,
+          roles: row.roles,
+          expired: row.expired,
+        }),
       } satisfies MemberSummary,
     ]),
   );

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Body, Cursor, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
 import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
+import { LIFECYCLE_ACTIONS } from './members.status.js';
 
 export const MemberStatus = Type.Union(
   [
@@ -74,6 +75,12 @@ export const MemberSummary = Type.Object({
   expiresAt: NullableTimestamp,
   lastSignInAt: NullableTimestamp,
   version: Type.Integer(),
+  actions: Type.Array(Type.Enum(LIFECYCLE_ACTIONS), {
+    description:
+      "What the member's status allows (PRODUCT.md's status table, the owner's protection included), " +
+      "harmless actions first; acting on oneself, above one's privilege or on the last active admin is " +
+      'still refused when asked',
+  }),
 });
 export type MemberSummary = Static<typeof MemberSummary>;
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberStatus } from '../../db/schema.js';
 import {
+  allowedActions,
   expiryRefusal,
   isAdmin,
+  LIFECYCLE_ACTIONS,
   type LifecycleAction,
   type MemberFacts,
   NOT_JOINED,
@@ -191,5 +193,57 @@ describe('expiryRefusal', () => {
     expect(expiryRefusal(['owner'], '2030-01-01T00:00:00Z')).toBe('member.owner_no_expiry');
     expect(expiryRefusal(['admin'], '2030-01-01T00:00:00Z')).toBeUndefined();
     expect(expiryRefusal(['owner'], null)).toBeUndefined();
+  });
+});
+
+describe('allowedActions', () => {
+  const kinds: [string, Partial<MemberFacts>][] = [
+    ['a member', {}],
+    ['an admin', { roles: ['admin'] }],
+    ['the owner', { roles: ['owner'] }],
+    ['an expired member', { statusReason: 'expired', expired: true }],
+  ];
+
+  for (const [kind, overrides] of kinds) {
+    it.each(STATUSES)(`offers ${kind} exactly what transition allows from %s`, (status) => {
+      const member = facts(status, overrides);
+      const allowed = LIFECYCLE_ACTIONS.filter((action) => transition(action, member, 1).ok);
+      expect(allowedActions(member)).toEqual(allowed);
+    });
+  }
+
+  it('lists every action of the status table once', () => {
+    expect([...LIFECYCLE_ACTIONS].sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  it('follows the table: a disabled member is edited, moved, renewed, enabled or removed', () => {
+    expect(allowedActions(facts('disabled'))).toEqual([
+      'edit',
+      'change_departments',
+      'renew',
+      'enable',
+      'remove',
+    ]);
+    expect(allowedActions(facts('removed'))).toEqual(['restore']);
+    expect(allowedActions(facts('invited'))).toEqual(['edit', 'delete']);
+  });
+
+  it('never offers to take the owner out, and renewal instead of enabling an expired member', () => {
+    expect(allowedActions(facts('active', { roles: ['owner'] }))).toEqual([
+      'edit',
+      'reset_password',
+      'change_departments',
+      'renew',
+    ]);
+    expect(allowedActions(facts('disabled', { expired: true }))).not.toContain('enable');
+    expect(allowedActions(facts('disabled', { expired: true }))).toContain('renew');
+  });
+
+  it('leaves the last active admin to the time of the action', () => {
+    expect(allowedActions(facts('active', { roles: ['admin'] }))).toContain('disable');
+    expect(transition('disable', facts('active', { roles: ['admin'] }), 0)).toEqual({
+      ok: false,
+      code: 'member.last_admin',
+    });
   });
 });

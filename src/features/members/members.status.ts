@@ -18,16 +18,20 @@ export const NOT_JOINED: ReadonlySet<MemberStatus> = new Set([
   'rejected',
 ]);
 
-export type LifecycleAction =
-  | 'disable'
-  | 'enable'
-  | 'renew'
-  | 'remove'
-  | 'restore'
-  | 'delete'
-  | 'edit'
-  | 'change_departments'
-  | 'reset_password';
+/** Every lifecycle action, harmless ones first: the order a member's `actions` list them in. */
+export const LIFECYCLE_ACTIONS = [
+  'edit',
+  'reset_password',
+  'change_departments',
+  'renew',
+  'enable',
+  'disable',
+  'remove',
+  'restore',
+  'delete',
+] as const;
+
+export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 interface Rule {
   from: readonly MemberStatus[];
@@ -124,6 +128,15 @@ export function transition(
       ? 0
       : seatChange(member.status, action === 'delete' ? undefined : to);
   return { ok: true, to, seats };
+}
+
+/**
+ * The actions the status table allows on a member as it stands, the owner's protection included, for
+ * the console's row menus. Whether it is the last active admin is left to `transition` at the time of
+ * the action, under the org's lock: a count read for a page would be stale by the click.
+ */
+export function allowedActions(member: MemberFacts): LifecycleAction[] {
+  return LIFECYCLE_ACTIONS.filter((action) => transition(action, member, 1).ok);
 }
 
 /** +1 when a member starts holding a seat, -1 when it stops. */
