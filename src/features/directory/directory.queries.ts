@@ -42,11 +42,16 @@ function departmentMatch(scope: Exclude<Scope, { kind: 'whole' }>): {
   return { join: sql``, where: sql<boolean>`md.department_id = any(${scope.departmentIds}::uuid[])` };
 }
 
+/** The directory order a member has until someone sets one (1–10000: a set order sorts first). */
+export const DEFAULT_ORDER = 10000;
+
 export interface DirectoryQuery {
   orgId: string;
   scope: Scope;
   status: StatusFilter;
   search: SearchPlan;
+  /** Only members whose directory order is set, not the default (seed 001's "Contact No. in Directory"). */
+  orderSet?: boolean;
   after: SortKey | undefined;
   limit: number;
 }
@@ -82,6 +87,15 @@ function inScope(scope: Scope, id: string): RawBuilder<boolean> {
     where md.member_id = ${sql.ref(id)} and ${match.where} offset 0)`;
 }
 
+/**
+ * The order-set filter. Set orders sort before the default, so the members it keeps are a prefix of the
+ * org's sort index (and of each gram's): as a bound on `directory_order` it ends a walk at the prefix's
+ * end instead of reading on through everyone else. A literal, so the planner sees the bound.
+ */
+function orderCondition(column: string, orderSet: boolean | undefined): RawBuilder<boolean> {
+  return orderSet ? sql<boolean>`${sql.ref(column)} < ${sql.lit(DEFAULT_ORDER)}` : sql<boolean>`true`;
+}
+
 function afterCondition(prefix: string, idColumn: string, after: SortKey | undefined): RawBuilder<boolean> {
   if (!after) return sql<boolean>`true`;
   return sql<boolean>`(${sql.ref(`${prefix}.directory_order`)}, ${sql.ref(`${prefix}.sort_name`)}, ${sql.ref(
@@ -97,10 +111,10 @@ interface KeyRow {
   sort_name: string;
 }
 
-/** The members' own conditions: org, status tab and cursor. */
+/** The members' own conditions: org, status tab, order-set filter and cursor. */
 function memberConditions(q: DirectoryQuery, after = q.after): RawBuilder<boolean> {
   return sql<boolean>`m.org_id = ${q.orgId} and ${statusCondition('m.status', q.status)}
-    and ${afterCondition('m', 'id', after)}`;
+    and ${orderCondition('m.directory_order', q.orderSet)} and ${afterCondition('m', 'id', after)}`;
 }
 
 /** What a member must hold to match a search, read from its row (gram: probed in its grams). */
@@ -122,7 +136,8 @@ function walkQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
 function gramQuery(q: DirectoryQuery, gram: string): RawBuilder<KeyRow> {
   return sql<KeyRow>`select g.member_id as id, g.directory_order, g.sort_name
     from member_search_grams g join members m on m.id = g.member_id
-    where g.org_id = ${q.orgId} and g.gram = ${gram} and ${afterCondition('g', 'member_id', q.after)}
+    where g.org_id = ${q.orgId} and g.gram = ${gram} and ${orderCondition('g.directory_order', q.orderSet)}
+      and ${afterCondition('g', 'member_id', q.after)}
       and ${statusCondition('m.status', q.status)} and ${inScope(q.scope, 'g.member_id')}
     order by g.directory_order, g.sort_name, g.member_id
     limit ${q.limit}`;
@@ -303,12 +318,12 @@ export async function directoryPage(
   return { ids: rows.map((row) => row.id), keys };
 }
 
-/** How many members of the scope are in each status, with the search applied. */
+/** How many members of the scope are in each status, with the search and the order-set filter applied. */
 export async function countByStatus(
   db: Executor,
-  q: Pick<DirectoryQuery, 'orgId' | 'scope' | 'search'>,
+  q: Pick<DirectoryQuery, 'orgId' | 'scope' | 'search' | 'orderSet'>,
 ): Promise<Map<MemberStatus, number>> {
-  if (q.scope.kind === 'whole' && q.search.kind === 'none') {
+  if (q.scope.kind === 'whole' && q.search.kind === 'none' && !q.orderSet) {
     // The whole org, unsearched: the counts the triggers on members keep, instead of counting every row.
     const rows = await db
       .selectFrom('member_status_counts')
@@ -328,7 +343,7 @@ export async function countByStatus(
     : sql<boolean>`true`;
   const { rows } = await sql<{ status: MemberStatus; count: number }>`
     select m.status, count(*)::int as count from members m
-    where m.org_id = ${q.orgId} and ${scope} and ${search}
+    where m.org_id = ${q.orgId} and ${orderCondition('m.directory_order', q.orderSet)} and ${scope} and ${search}
     group by m.status`.execute(db);
   return new Map(rows.map((row) => [row.status, row.count]));
 }

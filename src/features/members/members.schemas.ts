@@ -114,6 +114,12 @@ export const MemberListQuery = Type.Object(
         description: 'Name, account, email, phone, employee ID or pinyin',
       }),
     ),
+    orderSet: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Only members whose directory order is set, not the default 10000',
+      }),
+    ),
     cursor: Type.Optional(Cursor),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
@@ -126,7 +132,8 @@ export const MemberPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
-export const DirectoryQuery = Type.Object(Type.Omit(MemberListQuery, ['status']).properties, {
+// The directory shows no directory order, so it offers no filter by it.
+export const DirectoryQuery = Type.Object(Type.Omit(MemberListQuery, ['status', 'orderSet']).properties, {
   additionalProperties: false,
 });
 export type DirectoryQuery = Static<typeof DirectoryQuery>;

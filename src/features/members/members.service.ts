@@ -73,7 +73,7 @@ export async function listMembers(
   actor: OrgActor,
   query: MemberListQuery,
 ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
-  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'));
+  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
 }
 
 /** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */
@@ -96,7 +96,7 @@ export async function listDirectory(
   actor: OrgActor,
   query: DirectoryQuery,
 ): Promise<{ items: DirectoryEntry[]; nextCursor: string | null }> {
-  const page = await pageOf(ctx, actor, query, statusFilter('active'));
+  const page = await pageOf(ctx, actor, query, statusFilter('active'), false);
   return { items: page.items.map(directoryEntry), nextCursor: page.nextCursor };
 }
 
@@ -105,6 +105,7 @@ async function pageOf(
   actor: OrgActor,
   query: DirectoryQuery,
   status: StatusFilter,
+  orderSet: boolean,
 ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
   const after = query.cursor === undefined ? undefined : SortKeyCursor.decode(query.cursor);
@@ -114,6 +115,7 @@ async function pageOf(
     scope,
     status,
     search: planSearch(query.q ?? ''),
+    orderSet,
     after,
     limit: limit + 1,
   });
@@ -123,17 +125,18 @@ async function pageOf(
   return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
 }
 
-/** How many members of the scope (with the search applied) each status tab holds. */
+/** How many members of the scope (with the search and the order-set filter applied) each status tab holds. */
 export async function countMembers(
   ctx: AppContext,
   actor: OrgActor,
-  query: Pick<MemberListQuery, 'departmentId' | 'includeSubdepartments' | 'q'>,
+  query: Pick<MemberListQuery, 'departmentId' | 'includeSubdepartments' | 'q' | 'orderSet'>,
 ): Promise<Record<StatusTab, number>> {
   const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
   const counts = await countByStatus(ctx.db, {
     orgId: actor.orgId,
     scope,
     search: planSearch(query.q ?? ''),
+    orderSet: query.orderSet ?? false,
   });
   const tabs = {} as Record<StatusTab, number>;
   for (const [tab, statuses] of Object.entries(TAB_STATUSES) as [StatusTab, MemberStatus[]][]) {
