@@ -241,4 +241,45 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table',
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('shows only members with a custom directory order when the filter is on, kept in the address', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await openMembers(page);
+    await page.getByRole('button', { name: 'Edit 李娜' }).click();
+    const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'Edit 李娜' }));
+    await dialog.getByLabel('Directory order').fill('8');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Clicked, not check(): the box follows the address, which changes a render later.
+    const filter = page.getByRole('checkbox', { name: 'Custom order only' });
+    await filter.click();
+    await page.waitForURL(/[?&]orderSet=true/);
+    await page.getByRole('checkbox', { name: 'Custom order only', checked: true }).waitFor();
+    await row(page, '李娜').waitFor();
+    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(1);
+    await page.getByText('1 member', { exact: true }).waitFor();
+    // The tab counts are the filtered view's.
+    await expectTabCount(page, 'All', 1);
+    await expectTabCount(page, 'Not joined', 0);
+    await screenshot(page, 'members-order-set');
+
+    // A reload keeps the filter; a department with nobody ordered says so.
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'Custom order only', checked: true }).waitFor();
+    await row(page, '李娜').waitFor();
+    await departmentTree(page).getByText('Engineering', { exact: true }).click();
+    await page.getByText('No member here has a custom directory order.').waitFor();
+    await departmentTree(page).getByText(ORGANIZATION.name, { exact: true }).click();
+    await row(page, '李娜').waitFor();
+
+    await filter.click();
+    await expect.poll(() => page.locator('.ant-table-row').count()).toBe(5);
+    expect(new URL(page.url()).searchParams.has('orderSet')).toBe(false);
+    // Directory order first: 李娜 (8) leads everyone at the default.
+    await expect(page.locator('.ant-table-row').first().textContent()).resolves.toContain('李娜');
+    await expectTabCount(page, 'All', 5);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
 });

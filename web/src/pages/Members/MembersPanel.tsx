@@ -1,7 +1,21 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
-import { Badge, Button, Card, Empty, Flex, Input, Select, Switch, Tabs, Typography, theme } from 'antd';
+import {
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  Flex,
+  Input,
+  Select,
+  Switch,
+  Tabs,
+  Typography,
+  theme,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
 import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
@@ -18,6 +32,9 @@ import { type MemberScope, useDebounced, useMemberCounts, useMemberPage } from '
 import { useRoleOptions } from './use-role-options';
 
 const PAGE_SIZES = [20, 50, 100];
+
+/** The address's query parameter that keeps the order-set filter on, so a reload or a shared link keeps it. */
+const ORDER_SET_PARAM = 'orderSet';
 
 type DialogAction = 'resetPassword' | 'changeDepartments' | 'renew' | 'remove';
 
@@ -60,11 +77,24 @@ export function MembersPanel({
   const [includeSub, setIncludeSub] = useState(true);
   const [pageSize, setPageSize] = useState(50);
   const q = useDebounced(term.trim().slice(0, 64));
+  const [params, setParams] = useSearchParams();
+  const orderSet = params.get(ORDER_SET_PARAM) === 'true';
+  const setOrderSet = (on: boolean) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (on) next.set(ORDER_SET_PARAM, 'true');
+        else next.delete(ORDER_SET_PARAM);
+        return next;
+      },
+      { replace: true },
+    );
 
   const scope: MemberScope = {
     departmentId: department?.id,
     includeSubdepartments: includeSub,
     q: q || undefined,
+    orderSet: orderSet || undefined,
   };
   // A new scope, tab or page size starts again at the first page: the cursors belong to what they paged.
   const pagingKey = JSON.stringify([scope, tab, pageSize]);
@@ -94,14 +124,16 @@ export function MembersPanel({
   const dialogFor = (action: DialogAction) => (dialog?.action === action ? dialog.member : null);
   const closeDialog = () => setDialog(null);
 
-  const unfiltered = !q && tab === 'all';
+  const unfiltered = !q && !orderSet && tab === 'all';
+  const emptyText = q
+    ? t('members.noMatch', { term: q })
+    : orderSet
+      ? t('members.emptyOrderSet')
+      : unfiltered
+        ? t('members.empty')
+        : t('members.emptyTab');
   const empty = (
-    <Empty
-      image={Empty.PRESENTED_IMAGE_SIMPLE}
-      description={
-        q ? t('members.noMatch', { term: q }) : unfiltered ? t('members.empty') : t('members.emptyTab')
-      }
-    >
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText}>
       {unfiltered && canManage ? (
         <AddMemberButton
           orgId={orgId}
@@ -159,6 +191,14 @@ export function MembersPanel({
           onChange={(event) => setTerm(event.target.value)}
           style={{ maxWidth: 420 }}
         />
+        <Checkbox
+          checked={orderSet}
+          onChange={(event) => setOrderSet(event.target.checked)}
+          title={t('members.orderSetHelp')}
+          style={{ marginInlineEnd: 'auto', whiteSpace: 'nowrap' }}
+        >
+          {t('members.orderSetOnly')}
+        </Checkbox>
         <Typography.Text type="secondary" aria-live="polite">
           {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
         </Typography.Text>

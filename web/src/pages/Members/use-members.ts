@@ -14,11 +14,15 @@ export function membersPath(orgId: string, memberId?: string): string {
   return memberId ? `${base}/${encodeURIComponent(memberId)}` : base;
 }
 
-/** Which members the table shows: a department (with or without its sub-departments) and a search. */
+/**
+ * Which members the table shows: a department (with or without its sub-departments), a search, and
+ * whether only members whose directory order is set.
+ */
 export type MemberScope = {
   departmentId?: string;
   includeSubdepartments: boolean;
   q?: string;
+  orderSet?: boolean;
 };
 
 /** One page of the member table: the scope, a status tab, the cursor of the page and its size. */
