@@ -41,6 +41,62 @@ export class AppError extends Error {
   }
 }
 
+/** A word a message may name by a dotted id (a password rule), in each language. */
+export interface Term {
+  readonly en: string;
+  readonly zh: string;
+}
+
+const terms = new Map<string, Term>();
+
+/**
+ * Declares words messages name by id: a detail holding the id (or a list of ids) reads as the word
+ * in the caller's language. Ids are dotted, so no name or address a detail carries is taken for one.
+ */
+export function defineTerms<const K extends `${string}.${string}`>(specs: Record<K, Term>): void {
+  for (const [id, term] of Object.entries<Term>(specs)) {
+    if (terms.has(id)) throw new Error(`Term ${id} is declared twice`);
+    terms.set(id, term);
+  }
+}
+
+const LIST_SEPARATOR = { en: ', ', 'zh-CN': '、' } as const;
+
+function show(value: unknown, locale: 'en' | 'zh-CN'): string {
+  if (Array.isArray(value)) return value.map((item) => show(item, locale)).join(LIST_SEPARATOR[locale]);
+  const term = typeof value === 'string' ? terms.get(value) : undefined;
+  if (term) return locale === 'zh-CN' ? term.zh : term.en;
+  return String(value);
+}
+
+// `{members, plural, one {# member} other {# members}}`: ICU's plural, the two forms English has.
+const PLURAL = /\{(\w+), plural, one \{([^{}]*)\} other \{([^{}]*)\}\}/g;
+const PLACEHOLDER = /\{(\w+)\}/g;
+const pluralRules = { en: new Intl.PluralRules('en'), 'zh-CN': new Intl.PluralRules('zh-CN') } as const;
+
+/**
+ * Fills a message template in one language: `{name}` from the values (a term id reads as its word,
+ * a list as its items), `{count, plural, one {# member} other {# members}}` with the form the number
+ * takes (Chinese has one: write its templates without plurals). Placeholders without a value stay.
+ */
+export function formatMessage(
+  template: string,
+  locale: 'en' | 'zh-CN',
+  values: Record<string, unknown> = {},
+): string {
+  return template
+    .replace(PLURAL, (whole, key: string, one: string, other: string) => {
+      const raw = values[key];
+      // Counts read from the database may arrive as numeric strings.
+      const count =
+        typeof raw === 'number' || (typeof raw === 'string' && raw !== '') ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(count)) return whole;
+      const form = pluralRules[locale].select(count) === 'one' ? one : other;
+      return form.replaceAll('#', String(count));
+    })
+    .replace(PLACEHOLDER, (whole, key: string) => (key in values ? show(values[key], locale) : whole));
+}
+
 /** The message for a code in the caller's language, with `{field}` filled from details. */
 export function errorMessage(
   code: string,
@@ -49,10 +105,7 @@ export function errorMessage(
 ): string {
   const spec = catalogue.get(code);
   if (!spec) return code;
-  const template = locale === 'zh-CN' ? spec.zh : spec.en;
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-    key in details ? String(details[key]) : whole,
-  );
+  return formatMessage(locale === 'zh-CN' ? spec.zh : spec.en, locale, details);
 }
 
 /** Codes every feature may answer with. */
@@ -114,7 +167,7 @@ export const CommonErrors = defineErrors({
   },
   rate_limited: {
     status: 429,
-    en: 'Too many attempts. Wait {retryAfterSeconds} seconds and try again.',
+    en: 'Too many attempts. Wait {retryAfterSeconds, plural, one {# second} other {# seconds}} and try again.',
     zh: '尝试次数过多。请等待 {retryAfterSeconds} 秒后重试。',
   },
 });

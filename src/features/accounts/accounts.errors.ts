@@ -1,4 +1,25 @@
-import { defineErrors } from '../../errors.js';
+import { defineErrors, defineTerms } from '../../errors.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordRule } from './password-policy.js';
+
+// What each password rule asks for, as `password.invalid` lists the ones a password breaks.
+defineTerms<PasswordRule>({
+  'password.too_short': {
+    en: `use at least ${PASSWORD_MIN_LENGTH} characters`,
+    zh: `至少 ${PASSWORD_MIN_LENGTH} 个字符`,
+  },
+  'password.too_long': {
+    en: `use at most ${PASSWORD_MAX_LENGTH} characters`,
+    zh: `最多 ${PASSWORD_MAX_LENGTH} 个字符`,
+  },
+  'password.needs_letter_and_digit': { en: 'use both letters and digits', zh: '同时包含字母和数字' },
+  'password.has_space': { en: 'leave out spaces', zh: '不能包含空格' },
+  'password.too_common': { en: 'choose one that is not a common password', zh: '不能是常见密码' },
+  'password.contains_context': {
+    en: 'leave out your name, account and organization',
+    zh: '不能包含您的姓名、账号或组织名',
+  },
+  'password.same_as_current': { en: 'choose one other than your current password', zh: '不能与当前密码相同' },
+});
 
 export const AccountErrors = defineErrors({
   'auth.invalid_credentials': {
@@ -13,8 +34,8 @@ export const AccountErrors = defineErrors({
   },
   'password.invalid': {
     status: 400,
-    en: 'The password does not meet the policy: at least 8 characters with letters and digits, no spaces, not a common password, and not containing your name, account or organization.',
-    zh: '密码不符合规则：至少 8 位，包含字母和数字，不含空格，不能是常见密码，也不能包含您的姓名、账号或组织名。',
+    en: 'This password is not accepted. Choose another: {rules}.',
+    zh: '该密码不符合规则，请另选一个：{rules}。',
   },
   'account.username_taken': {
     status: 409,

@@ -1,17 +1,23 @@
 import { COMMON_PASSWORDS } from './common-passwords.js';
 import { MAX_PASSWORD_BYTES } from './passwords.js';
 
-/** The rules of PRODUCT.md and SECURITY.md, each a stable code the console can explain. */
+/**
+ * The rules of PRODUCT.md and SECURITY.md, each a stable code the console can explain.
+ * `password.same_as_current` is checked where the current password is known: changing one's own.
+ */
 export type PasswordRule =
   | 'password.too_short'
   | 'password.too_long'
   | 'password.needs_letter_and_digit'
   | 'password.has_space'
   | 'password.too_common'
-  | 'password.contains_context';
+  | 'password.contains_context'
+  | 'password.same_as_current';
 
-const PASSWORD_MIN_LENGTH = 8;
-const PASSWORD_MAX_LENGTH = 128;
+/** The fewest characters a password has. */
+export const PASSWORD_MIN_LENGTH = 8;
+/** The most characters a password has. */
+export const PASSWORD_MAX_LENGTH = 128;
 
 /** Words a password must not contain: the person's names and addresses, the org's name. */
 export type PasswordContext = readonly (string | null | undefined)[];

@@ -34,7 +34,7 @@ export const DepartmentErrors = defineErrors({
   },
   'department.not_empty': {
     status: 409,
-    en: 'This department still has {members} members and {subDepartments} sub-departments. Move or delete them first, then delete it.',
+    en: 'This department still has {members, plural, one {# member} other {# members}} and {subDepartments, plural, one {# sub-department} other {# sub-departments}}. Move or delete them first, then delete it.',
     zh: '该部门下仍有 {members} 名成员和 {subDepartments} 个子部门。请先移走或删除它们，再删除该部门。',
   },
   'department.order_mismatch': {
@@ -49,7 +49,7 @@ export const DepartmentErrors = defineErrors({
   },
   'department.head_not_active': {
     status: 422,
-    en: 'Department heads must be active members of this organization; {count} of those chosen are not. Pick active members.',
+    en: 'Department heads must be active members of this organization; {count, plural, one {# of those chosen is not} other {# of those chosen are not}}. Pick active members.',
     zh: '部门负责人必须是该组织的在职成员；所选人员中有 {count} 人不是。请选择在职成员。',
   },
 });

@@ -183,7 +183,7 @@ export const MemberErrors = defineErrors({
   },
   'member.handover_required': {
     status: 409,
-    en: 'This member heads {departments} department(s). Name an active member to hand them over to.',
+    en: 'This member heads {departments, plural, one {# department. Name an active member to hand it over to.} other {# departments. Name an active member to hand them over to.}}',
     zh: '该成员是 {departments} 个部门的负责人。请指定一位在职成员进行交接。',
   },
   'member.handover_invalid': {

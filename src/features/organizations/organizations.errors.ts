@@ -39,7 +39,7 @@ export const OrganizationErrors = defineErrors({
   },
   'organization.limit_below_seats': {
     status: 409,
-    en: 'The member limit cannot be lower than the {seatsUsed} members the organization already has.',
+    en: 'The member limit cannot be lower than the {seatsUsed, plural, one {# member} other {# members}} the organization already has.',
     zh: '成员上限不能低于该组织已有的 {seatsUsed} 名成员。',
   },
   'setup.invalid_code': {

@@ -38,7 +38,7 @@ export const RoleErrors = defineErrors({
   },
   'role.in_use': {
     status: 409,
-    en: '{members} members still have this role. Take the role away from those members first, then delete it.',
+    en: '{members, plural, one {# member still has this role. Take the role away from that member} other {# members still have this role. Take the role away from those members}} first, then delete it.',
     zh: '仍有 {members} 名成员拥有该角色。请先取消这些成员的该角色，再删除它。',
   },
 });
@@ -61,7 +61,7 @@ export const GroupErrors = defineErrors({
   },
   'group.member_not_found': {
     status: 422,
-    en: '{count} of the chosen people are not members of this organization, or have been removed. Reload the member list and choose again.',
+    en: '{count, plural, one {# of the chosen people is not a member of this organization, or has been removed} other {# of the chosen people are not members of this organization, or have been removed}}. Reload the member list and choose again.',
     zh: '所选人员中有 {count} 人不是该组织的成员，或已被移除。请刷新成员列表后重新选择。',
   },
 });
