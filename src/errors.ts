@@ -117,8 +117,8 @@ export const CommonErrors = defineErrors({
   },
   'request.invalid': {
     status: 400,
-    en: 'The request is not valid: {summary}. Correct the highlighted fields and try again.',
-    zh: '请求无效：{summary}。请修正标出的字段后重试。',
+    en: '{problem}. Correct it and try again.',
+    zh: '{problem}。请修正后重试。',
   },
   'request.invalid_cursor': {
     status: 400,

@@ -9,6 +9,7 @@ import { MemberErrors } from '../features/members/members.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
 import { GroupErrors, RoleErrors } from '../features/roles/roles.errors.js';
 import { localeOf } from './request-meta.js';
+import { problemOf, refusalOf } from './validation.js';
 
 /** Unique violations answered by constraint name: a race the service's own check could not see. */
 const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
@@ -33,6 +34,13 @@ const FOREIGN_KEY_ERRORS: Record<string, { code: string; field: string }> = {
   },
 };
 
+/** Fastify's refusals of a body it could not parse, by the rule they break. */
+const UNPARSED_BODY: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'contentType',
+};
+
 interface DatabaseError {
   code?: string;
   constraint?: string;
@@ -51,25 +59,29 @@ function toAppError(error: unknown): AppError | null {
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const fields = fastifyError.validation.map((v) => ({
-      path: `${fastifyError.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}${
-        v.keyword === 'required' ? `.${(v.params as { missingProperty: string }).missingProperty}` : ''
-      }${v.keyword === 'additionalProperties' ? `.${(v.params as { additionalProperty: string }).additionalProperty}` : ''}`,
-      message: v.message ?? 'is invalid',
-    }));
-    return new AppError(CommonErrors['request.invalid'], {
-      summary: fields.map((f) => `${f.path} ${f.message}`).join('; '),
-      fields,
-    });
+    const part = fastifyError.validationContext ?? 'body';
+    return new AppError(CommonErrors['request.invalid'], refusalOf(fastifyError.validation, part));
   }
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new AppError(CommonErrors['request.too_large'], { limit: 1_048_576 });
   }
+  const unparsed = UNPARSED_BODY[fastifyError.code];
+  if (unparsed)
+    return new AppError(CommonErrors['request.invalid'], { field: 'body', rule: unparsed, in: 'body' });
   if (fastifyError.statusCode === 400 || fastifyError.statusCode === 415) {
-    // Malformed JSON, a wrong content type, an empty body where one is required.
-    return new AppError(CommonErrors['request.invalid'], { summary: fastifyError.message });
+    // A bad URL, a wrong content length: nothing a schema could name.
+    return new AppError(CommonErrors['request.invalid'], { rule: 'malformed' });
   }
   return null;
+}
+
+/** An error's message in the caller's language; a refused request's names what the rule asks for. */
+function messageOf(appError: AppError, locale: 'en' | 'zh-CN'): string {
+  const values =
+    appError.code === CommonErrors['request.invalid']
+      ? { ...appError.details, problem: problemOf(appError.details, locale) }
+      : appError.details;
+  return errorMessage(appError.code, locale, values);
 }
 
 /** The one mapper from anything thrown to the error shape `{ error: { code, message, details } }`. */
@@ -90,11 +102,7 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
     reply.header('retry-after', String(appError.details.retryAfterSeconds ?? 60));
   }
   return reply.status(appError.status).send({
-    error: {
-      code: appError.code,
-      message: errorMessage(appError.code, locale, appError.details),
-      details: appError.details,
-    },
+    error: { code: appError.code, message: messageOf(appError, locale), details: appError.details },
   });
 }
 
@@ -134,7 +142,7 @@ function headersOf(app: FastifyInstance): Promise<Record<string, string>> {
 function clientErrorOf(error: ConnectionError): AppError {
   if (error.code === 'HPE_HEADER_OVERFLOW') return new AppError(CommonErrors['request.headers_too_large']);
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError(CommonErrors['request.timeout']);
-  return new AppError(CommonErrors['request.invalid'], { summary: 'it is not a well-formed HTTP request' });
+  return new AppError(CommonErrors['request.invalid'], { rule: 'malformed' });
 }
 
 /**
@@ -151,7 +159,7 @@ export function clientErrorHandler(this: FastifyInstance, error: ConnectionError
   const body = JSON.stringify({
     error: {
       code: appError.code,
-      message: errorMessage(appError.code, 'en', appError.details),
+      message: messageOf(appError, 'en'),
       details: { ...appError.details, requestId },
     },
   });

@@ -2,7 +2,9 @@ import { _, Ajv, type KeywordCxt, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
+import { formatMessage } from '../errors.js';
 import { isStorableJson, isStorableTimestamp } from '../storable.js';
+import { MAX_GRAPHEMES } from './schemas.js';
 
 /** The keyword that carries the text rule; `withTextRule` puts it on every schema that admits a string. */
 const TEXT_RULE = 'storableText';
@@ -15,6 +17,8 @@ function makeAjv(options: Options): Ajv {
     removeAdditional: false,
     useDefaults: true,
     allErrors: false,
+    // Each error carries its schema, so a refusal can name the limit, the choices or the format.
+    verbose: true,
     strict: false,
     ...options,
   });
@@ -110,3 +114,230 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
   return ajv.compile(withTextRule(schema as Schema)) as ReturnType<FastifySchemaCompiler<object>>;
 };
+
+/** An ajv error as Fastify hands it over; with `verbose`, it carries the schema that refused. */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  schema?: unknown;
+  parentSchema?: unknown;
+}
+
+/** Keywords whose error stands for the errors of their subschemas, listed before it. */
+const WRAPPERS = new Set(['anyOf', 'oneOf', 'propertyNames']);
+
+interface ErrorNode {
+  error: SchemaError;
+  children: ErrorNode[];
+}
+
+/**
+ * The errors as a tree. With `allErrors: false` ajv stops at the first failing keyword, so the list
+ * is one failure: a plain keyword's, or a union's after those of each of its branches.
+ */
+function errorTree(errors: readonly SchemaError[]): ErrorNode | undefined {
+  const stack: ErrorNode[] = [];
+  for (const error of errors) {
+    let start = stack.length;
+    if (WRAPPERS.has(error.keyword)) {
+      while (start > 0 && stack[start - 1]?.error.schemaPath.startsWith(`${error.schemaPath}/`)) start--;
+    }
+    stack.push({ error, children: stack.splice(start) });
+  }
+  return stack.at(-1);
+}
+
+/** The values a union of literals admits (null among them), or null when a branch is not a literal. */
+function choicesOf(branches: unknown): unknown[] | null {
+  if (!Array.isArray(branches)) return null;
+  const choices: unknown[] = [];
+  for (const branch of branches) {
+    if (!isSchema(branch)) return null;
+    if ('const' in branch) choices.push(branch.const);
+    else if (Array.isArray(branch.enum)) choices.push(...branch.enum);
+    else if (branch.type === 'null') choices.push(null);
+    else {
+      const nested = choicesOf(branch.anyOf);
+      if (!nested) return null;
+      choices.push(...nested);
+    }
+  }
+  return choices;
+}
+
+const unescapePointer = (segment: string) => segment.replaceAll('~1', '/').replaceAll('~0', '~');
+
+/** The dotted path of the refused value inside its part (`owner.name`, `departments.0.departmentId`). */
+function fieldOf(error: SchemaError, part: string): string {
+  const path = error.instancePath.split('/').slice(1).map(unescapePointer);
+  const named = error.params.missingProperty ?? error.params.additionalProperty;
+  if (typeof named === 'string') path.push(named);
+  return path.length > 0 ? path.join('.') : part;
+}
+
+const typesOf = (type: unknown): string[] => String(type).split(',');
+
+/** One refusal from one failed keyword: the field, the rule and what the rule asks for. */
+function refusalOfNode(node: ErrorNode, part: string): Record<string, unknown> {
+  const { error } = node;
+  const field = fieldOf(error, part);
+  const refusal = (rule: string, params: Record<string, unknown> = {}) => ({
+    field,
+    rule,
+    in: part,
+    ...params,
+  });
+  if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+    const choices = choicesOf(error.schema);
+    if (choices) return refusal('enum', { allowed: choices });
+    const branches = node.children.map((child) => refusalOfNode(child, part));
+    // The value has a branch's type but breaks one of its rules: that rule is the one to name.
+    const deeper = branches.find((branch) => branch.rule !== 'type' || branch.field !== field);
+    if (deeper) return deeper;
+    return refusal('type', { expected: [...new Set(branches.flatMap((branch) => branch.expected))] });
+  }
+  if (error.keyword === 'propertyNames') {
+    const [key] = node.children;
+    return key ? { ...refusalOfNode(key, part), field } : refusal('propertyNames');
+  }
+  const { params } = error;
+  switch (error.keyword) {
+    case 'const':
+      return refusal('enum', { allowed: [params.allowedValue] });
+    case 'enum':
+      return refusal('enum', { allowed: params.allowedValues });
+    case 'type':
+      return refusal('type', { expected: typesOf(params.type) });
+    case 'format':
+      return refusal('format', { format: params.format });
+    case 'pattern':
+      return refusal('pattern', { pattern: params.pattern });
+    case 'maxLength':
+    case 'minLength': {
+      // A name counted as a person counts it names that limit, not the schema's bound on code points.
+      const graphemes = isSchema(error.parentSchema) ? error.parentSchema[MAX_GRAPHEMES] : undefined;
+      if (typeof graphemes !== 'number') return refusal(error.keyword, { limit: params.limit });
+      const limit = error.keyword === 'maxLength' ? graphemes : params.limit;
+      return refusal(error.keyword, { limit, counting: 'graphemes' });
+    }
+    default:
+      return refusal(error.keyword, 'limit' in params ? { limit: params.limit } : {});
+  }
+}
+
+/**
+ * The details of the one `request.invalid` a schema refusal answers: `{ field, rule, in, … }` with
+ * the rule's limit, choices, format or expected types — one refusal however many branches a union has.
+ */
+export function refusalOf(errors: readonly SchemaError[], part: string): Record<string, unknown> {
+  const tree = errorTree(errors);
+  return tree ? refusalOfNode(tree, part) : { field: part, rule: 'invalid', in: part };
+}
+
+type Locale = 'en' | 'zh-CN';
+type Words = { en: string; zh: string };
+
+/** What each rule asks for, filled from a refusal's details; `request.invalid` frames it. */
+const PROBLEMS: Record<string, Words> = {
+  enum: { en: '{field} must be one of: {allowed}', zh: '{field} 必须是以下之一：{allowed}' },
+  type: { en: '{field} must be {expected}', zh: '{field} 必须是{expected}' },
+  format: { en: '{field} must be {format}', zh: '{field} 必须是{format}' },
+  pattern: { en: '{field} must match the pattern {pattern}', zh: '{field} 必须符合格式 {pattern}' },
+  required: { en: '{field} is required', zh: '缺少必填字段 {field}' },
+  additionalProperties: { en: 'Unknown field {field}: remove it', zh: '未知字段 {field}：请删除' },
+  empty: { en: '{field} must not be empty', zh: '{field} 不能为空' },
+  minLength: {
+    en: '{field} must have at least {limit, plural, one {# character} other {# characters}}',
+    zh: '{field} 至少需要 {limit} 个字符',
+  },
+  maxLength: {
+    en: '{field} must have at most {limit, plural, one {# character} other {# characters}}',
+    zh: '{field} 最多 {limit} 个字符',
+  },
+  maxGraphemes: {
+    en: '{field} must have at most {limit, plural, one {# character} other {# characters}} as a person counts them (an emoji is one)',
+    zh: '{field} 最多 {limit} 个字符（按人看到的字数计，一个表情算一个）',
+  },
+  minimum: { en: '{field} must be at least {limit}', zh: '{field} 不能小于 {limit}' },
+  maximum: { en: '{field} must be at most {limit}', zh: '{field} 不能大于 {limit}' },
+  exclusiveMinimum: { en: '{field} must be greater than {limit}', zh: '{field} 必须大于 {limit}' },
+  exclusiveMaximum: { en: '{field} must be less than {limit}', zh: '{field} 必须小于 {limit}' },
+  minItems: {
+    en: '{field} must list at least {limit, plural, one {# item} other {# items}}',
+    zh: '{field} 至少需要 {limit} 项',
+  },
+  maxItems: {
+    en: '{field} must list at most {limit, plural, one {# item} other {# items}}',
+    zh: '{field} 最多 {limit} 项',
+  },
+  minProperties: {
+    en: '{field} must hold at least {limit, plural, one {# field} other {# fields}}',
+    zh: '{field} 至少需要 {limit} 个字段',
+  },
+  storableText: {
+    en: '{field} must not contain U+0000 or an unpaired surrogate',
+    zh: '{field} 不能包含 U+0000 或不成对的代理字符',
+  },
+  json: { en: '{field} must be a JSON document', zh: '{field} 必须是 JSON 文档' },
+  contentType: {
+    en: '{field} must be sent as JSON (Content-Type: application/json)',
+    zh: '{field} 必须以 JSON 格式发送（Content-Type: application/json）',
+  },
+  malformed: { en: 'The request is not well-formed HTTP', zh: '请求不是格式正确的 HTTP 请求' },
+  invalid: { en: '{field} is not valid', zh: '{field} 无效' },
+};
+
+const TYPES: Record<string, Words> = {
+  string: { en: 'text', zh: '文本' },
+  integer: { en: 'a whole number', zh: '整数' },
+  number: { en: 'a number', zh: '数字' },
+  boolean: { en: 'true or false', zh: 'true 或 false' },
+  object: { en: 'an object', zh: '对象' },
+  array: { en: 'a list', zh: '列表' },
+  null: { en: 'null', zh: '空值（null）' },
+};
+
+const FORMATS: Record<string, Words> = {
+  email: { en: 'an email address such as name@example.com', zh: '邮箱地址，例如 name@example.com' },
+  uuid: {
+    en: 'an id such as 123e4567-e89b-12d3-a456-426614174000',
+    zh: '编号，例如 123e4567-e89b-12d3-a456-426614174000',
+  },
+  'date-time': {
+    en: 'a date and time such as 2025-06-30T09:00:00Z (RFC 3339, years 1 to 9999)',
+    zh: '日期时间，例如 2025-06-30T09:00:00Z（RFC 3339，年份 1 到 9999）',
+  },
+};
+
+const inLocale = (words: Words, locale: Locale) => (locale === 'zh-CN' ? words.zh : words.en);
+
+/** Which text a refusal reads as: a minimum of one is "must not be empty"; a name's maximum is in graphemes. */
+function problemKey(details: Record<string, unknown>): string {
+  const rule = typeof details.rule === 'string' ? details.rule : 'invalid';
+  if (rule === 'minLength' && details.limit === 1) return 'empty';
+  if (rule === 'maxLength' && details.counting === 'graphemes') return 'maxGraphemes';
+  return rule in PROBLEMS ? rule : 'invalid';
+}
+
+/**
+ * What a `request.invalid` refusal asks for, in the caller's language, from its details: "status must
+ * be one of: all, active, …", "name 最多 20 个字符（…）". One place words every schema rule.
+ */
+export function problemOf(details: Record<string, unknown>, locale: Locale): string {
+  const template = inLocale(PROBLEMS[problemKey(details)] as Words, locale);
+  const expected = Array.isArray(details.expected) ? details.expected : [];
+  const format = String(details.format);
+  return formatMessage(template, locale, {
+    ...details,
+    field: typeof details.field === 'string' ? details.field : locale === 'zh-CN' ? '请求' : 'the request',
+    allowed: Array.isArray(details.allowed)
+      ? details.allowed.map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+      : [],
+    expected: expected
+      .map((type) => (TYPES[String(type)] ? inLocale(TYPES[String(type)] as Words, locale) : String(type)))
+      .join(locale === 'zh-CN' ? '或' : ' or '),
+    format: FORMATS[format] ? inLocale(FORMATS[format], locale) : format,
+  });
+}

@@ -6,7 +6,7 @@ import { ApiError } from './api';
 export type FieldName = string | (string | number)[];
 
 export interface ErrorFieldMap {
-  /** Every field of the form, so a `details.fields[].path` from the server can be matched to one. */
+  /** Every field of the form, so the `details.field` of a refusal (`'owner.name'`) can be matched to one. */
   fields: FieldName[];
   /** Error codes that concern one field, e.g. `'account.username_taken': ['owner', 'username']`. */
   codes?: Record<string, FieldName>;
@@ -21,18 +21,11 @@ const RULE_KEYS = {
   'password.too_common': 'passwordRules.tooCommon',
   'password.contains_context': 'passwordRules.containsContext',
   'password.too_long': 'passwordRules.tooLong',
+  'password.same_as_current': 'passwordRules.sameAsCurrent',
 } as const;
 
 function key(name: FieldName): string {
   return (Array.isArray(name) ? name : [name]).join('.');
-}
-
-/** `/owner/password`, `owner.password` or `body.owner.password` → `owner.password`. */
-function normalizePath(path: string): string {
-  return path
-    .split(/[/.]/)
-    .filter((part) => part !== '' && part !== 'body')
-    .join('.');
 }
 
 /** The messages for a password refusal: each failed rule in the UI language, else the server's message. */
@@ -46,9 +39,20 @@ function passwordMessages(error: ApiError, t: TFunction): string[] {
   return messages.length > 0 ? messages : [error.message];
 }
 
+/** The form field a refusal concerns: by its code, as a password refusal, or by `details.field`. */
+function fieldOf(error: ApiError, map: ErrorFieldMap): FieldName | undefined {
+  const byCode = map.codes?.[error.code];
+  if (byCode) return byCode;
+  if (map.password && error.code.startsWith('password.')) return map.password;
+  const field = typeof error.details.field === 'string' ? error.details.field : null;
+  return field
+    ? map.fields.find((name) => key(name) === field || key(name).endsWith(`.${field}`))
+    : undefined;
+}
+
 /**
- * Shows a refused submission where it belongs: next to the field the error names (by `details.fields`,
- * by code, or the password rules), and otherwise returns the message for an Alert above the form.
+ * Shows a refused submission where it belongs: next to the field the error names (by code, as the
+ * password rules, or by `details.field`), and otherwise returns the message for an Alert above the form.
  */
 export function showFormError(
   form: FormInstance,
@@ -57,30 +61,10 @@ export function showFormError(
   t: TFunction,
 ): string | null {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const byKey = new Map(map.fields.map((name) => [key(name), name]));
-  const found: { name: FieldName; errors: string[] }[] = [];
-
-  const detailFields = Array.isArray(error.details.fields) ? error.details.fields : [];
-  for (const entry of detailFields) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { path, message } = entry as { path?: unknown; message?: unknown };
-    const name = typeof path === 'string' ? byKey.get(normalizePath(path)) : undefined;
-    if (name) found.push({ name, errors: [typeof message === 'string' ? message : error.message] });
-  }
-
-  // A uniqueness race caught by the database names its field: `{ field: 'username' }`.
-  const detailField = typeof error.details.field === 'string' ? error.details.field : null;
-  const byDetail = detailField
-    ? map.fields.find((name) => key(name) === detailField || key(name).endsWith(`.${detailField}`))
-    : undefined;
-  const byCode = map.codes?.[error.code] ?? byDetail;
-  if (found.length === 0 && byCode) found.push({ name: byCode, errors: [error.message] });
-  if (found.length === 0 && map.password && error.code.startsWith('password.')) {
-    found.push({ name: map.password, errors: passwordMessages(error, t) });
-  }
-
-  if (found.length === 0) return error.message;
-  form.setFields(found);
-  form.scrollToField(found[0]?.name ?? '', { block: 'center' });
+  const name = fieldOf(error, map);
+  if (!name) return error.message;
+  const errors = error.code.startsWith('password.') ? passwordMessages(error, t) : [error.message];
+  form.setFields([{ name, errors }]);
+  form.scrollToField(name, { block: 'center' });
   return null;
 }
