@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Email, Locale, NullableTimestamp, Password, Uuid } from '../../http/schemas.js';
+import { Body, Email, Locale, NullableTimestamp, Password, PersonName, Uuid } from '../../http/schemas.js';
 
 /** The signed-in account as the console sees it. */
 export const Me = Type.Object({
@@ -29,9 +29,7 @@ export const ChangePasswordBody = Body({ currentPassword: Password, newPassword:
 
 /** A person edits their own name, language, email and phone; a new email or phone needs the password. */
 export const UpdateMeBody = Body({
-  name: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 80, description: '1–20 characters a person sees' }),
-  ),
+  name: Type.Optional(PersonName),
   locale: Type.Optional(Locale),
   email: Type.Optional(Type.Union([Email, Type.Null()])),
   phone: Type.Optional(Type.Union([Type.String({ minLength: 3, maxLength: 32 }), Type.Null()])),
@@ -47,7 +45,7 @@ export const StartRegistrationBody = Body({
 
 export const CompleteRegistrationBody = Body({
   token: Type.String({ minLength: 10, maxLength: 100 }),
-  name: Type.String({ minLength: 1, maxLength: 20 }),
+  name: PersonName,
   username: Type.String({ minLength: 3, maxLength: 40 }),
   password: Password,
 });

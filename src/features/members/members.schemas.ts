@@ -1,5 +1,14 @@
 import { type Static, Type } from 'typebox';
-import { Body, Cursor, Email, NullableTimestamp, Password, Timestamp, Uuid } from '../../http/schemas.js';
+import {
+  Body,
+  Cursor,
+  Email,
+  NullableTimestamp,
+  Password,
+  PersonName,
+  Timestamp,
+  Uuid,
+} from '../../http/schemas.js';
 import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
 import { LIFECYCLE_ACTIONS } from './members.status.js';
 
@@ -153,7 +162,6 @@ export const MemberCounts = Type.Object({
   tabs: Type.Record(Type.String(), Type.Integer(), { description: 'Members per status tab' }),
 });
 
-const Name = Type.String({ minLength: 1, maxLength: 80, description: '1–20 characters a person sees' });
 const Phone = Type.String({ minLength: 3, maxLength: 32 });
 const ShortText = (maxLength: number) => Type.String({ maxLength });
 
@@ -169,7 +177,7 @@ const DirectoryOrder = Type.Integer({ minimum: 1, maximum: 10000 });
 
 /** The two steps of the add dialog in one request. */
 export const CreateMemberBody = Body({
-  name: Name,
+  name: PersonName,
   departments: Departments,
   roles: Type.Optional(Roles),
   accountName: Type.String({
@@ -199,7 +207,7 @@ export const CreateMemberResponse = Type.Object({
 /** Edit: send the version you read and only the fields that change; null clears an optional field. */
 export const UpdateMemberBody = Body({
   version: Type.Integer({ minimum: 1 }),
-  name: Type.Optional(Name),
+  name: Type.Optional(PersonName),
   email: Type.Optional(Type.Union([Email, Type.Null()])),
   phone: Type.Optional(Type.Union([Phone, Type.Null()])),
   roles: Type.Optional(Roles),

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Email, Password, Timestamp, Uuid } from '../../http/schemas.js';
+import { Body, Email, Password, PersonName, Timestamp, Uuid } from '../../http/schemas.js';
 import { Me } from '../accounts/accounts.schemas.js';
 
 const Plan = Type.Union([Type.Literal('free'), Type.Literal('paid')]);
@@ -65,7 +65,7 @@ export const SetupBody = Body({
   code: Type.String({ minLength: 10, maxLength: 100 }),
   organization: Body({ name: OrgName, domain: Domain }),
   owner: Body({
-    name: Type.String({ minLength: 1, maxLength: 20 }),
+    name: PersonName,
     username: Type.String({ minLength: 3, maxLength: 40 }),
     email: Type.Optional(Email),
     password: Password,
