@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Alert, Form, Input, Modal, TreeSelect } from 'antd';
 import type { TFunction } from 'i18next';
 import { useLayoutEffect, useMemo, useState } from 'react';
@@ -7,14 +7,13 @@ import { useApi } from '../../api';
 import type { Department } from '../../api-types';
 import { showFormError } from '../../form-errors';
 import { buildTree, type DepartmentNode, subtreeIds } from './department-tree';
+import { departmentsPath, useDepartmentsChanged } from './use-departments';
+
+// Organizations/RenameOrganizationModal reads the key from here.
+export { departmentsKey } from './use-departments';
 
 /** The same limit as the server's (departments.tree.ts): characters a person sees, trimmed. */
 const NAME_MAX = 50;
-
-/** The query key of an organization's department list. */
-export function departmentsKey(orgId: string) {
-  return ['orgs', orgId, 'departments'] as const;
-}
 
 function nameRules(t: TFunction) {
   return [
@@ -79,7 +78,7 @@ export function DepartmentNameModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<NameValues>();
   const api = useApi();
-  const queryClient = useQueryClient();
+  const changed = useDepartmentsChanged(orgId);
   const [alert, setAlert] = useState<string | null>(null);
   const options = useMemo(() => toOptions(buildTree(departments), new Set()), [departments]);
 
@@ -92,24 +91,23 @@ export function DepartmentNameModal({
     else form.setFieldsValue({ name: dialog.department.name });
   }, [dialog, form]);
 
-  const base = `/orgs/${encodeURIComponent(orgId)}/departments`;
   const save = useMutation({
     mutationFn: async (values: NameValues) => {
       const name = values.name.trim();
       const answer =
         dialog?.kind === 'rename'
-          ? await api.patch<{ department: Department }>(
-              `${base}/${encodeURIComponent(dialog.department.id)}`,
-              {
-                name,
-              },
-            )
-          : await api.post<{ department: Department }>(base, { name, parentId: values.parentId });
+          ? await api.patch<{ department: Department }>(departmentsPath(orgId, dialog.department.id), {
+              name,
+            })
+          : await api.post<{ department: Department }>(departmentsPath(orgId), {
+              name,
+              parentId: values.parentId,
+            });
       return answer.department;
     },
     onMutate: () => setAlert(null),
     onSuccess: async (department) => {
-      await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
+      await changed();
       onSaved(department);
       onClose();
     },
@@ -177,7 +175,7 @@ export function MoveDepartmentModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<MoveValues>();
   const api = useApi();
-  const queryClient = useQueryClient();
+  const changed = useDepartmentsChanged(orgId);
   const [alert, setAlert] = useState<string | null>(null);
   const options = useMemo(
     () => (department ? toOptions(buildTree(departments), subtreeIds(departments, department.id)) : []),
@@ -194,14 +192,14 @@ export function MoveDepartmentModal({
   const move = useMutation({
     mutationFn: async (values: MoveValues) => {
       const answer = await api.post<{ department: Department }>(
-        `/orgs/${encodeURIComponent(orgId)}/departments/${encodeURIComponent(department?.id ?? '')}/move`,
+        `${departmentsPath(orgId, department?.id ?? '')}/move`,
         { parentId: values.parentId },
       );
       return answer.department;
     },
     onMutate: () => setAlert(null),
     onSuccess: async (moved) => {
-      await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
+      await changed();
       onMoved(moved);
       onClose();
     },

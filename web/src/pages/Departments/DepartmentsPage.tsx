@@ -1,22 +1,6 @@
-import { EllipsisOutlined, PlusOutlined } from '@ant-design/icons';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Descriptions,
-  Dropdown,
-  Empty,
-  Flex,
-  Input,
-  type MenuProps,
-  Row,
-  Tree,
-  type TreeDataNode,
-  Typography,
-} from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Col, Row } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -25,7 +9,6 @@ import {
   DEPARTMENTS_MANAGE,
   DEPARTMENTS_READ,
   type Department,
-  type DepartmentSearchHit,
   MEMBERS_MANAGE,
   MEMBERS_READ,
 } from '../../api-types';
@@ -37,16 +20,13 @@ import { hasPermission, ME_KEY, useSession } from '../../session';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { MembersPanel } from '../Members/MembersPanel';
 import { orgKey } from '../Organizations/use-organization';
-import {
-  DepartmentNameModal,
-  departmentsKey,
-  MoveDepartmentModal,
-  type NameDialog,
-} from './DepartmentModals';
-import { buildTree, type DepartmentNode, pathTo } from './department-tree';
+import { DepartmentDetails } from './DepartmentDetails';
+import type { NodeAction, NodeMenus } from './DepartmentMenu';
+import { DepartmentNameModal, MoveDepartmentModal, type NameDialog } from './DepartmentModals';
+import { DepartmentTreePane } from './DepartmentTreePane';
+import { pathTo, siblingsOf } from './department-tree';
 import { HeadsModal } from './HeadsModal';
-
-type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'up' | 'down' | 'heads' | 'delete';
+import { departmentsPath, useDepartments, useDepartmentsChanged } from './use-departments';
 
 /**
  * Members & Departments: the department tree with its node menu on the left; on the right the selected
@@ -63,15 +43,10 @@ export function DepartmentsPage() {
   const canManageMembers = hasPermission(summary, MEMBERS_MANAGE);
   const api = useApi();
   const queryClient = useQueryClient();
+  const changed = useDepartmentsChanged(orgId);
   const { modal, message } = App.useApp();
-  const base = `/orgs/${encodeURIComponent(orgId)}/departments`;
 
-  const query = useQuery({
-    queryKey: departmentsKey(orgId),
-    queryFn: ({ signal }) => api.get<{ items: Department[] }>(base, undefined, signal),
-    select: (data) => data.items,
-    enabled: canRead,
-  });
+  const query = useDepartments(orgId, canRead);
   const departments = useMemo(() => query.data ?? [], [query.data]);
   const root = departments.find((department) => department.isRoot);
 
@@ -80,10 +55,6 @@ export function DepartmentsPage() {
   const [nameDialog, setNameDialog] = useState<NameDialog | null>(null);
   const [moving, setMoving] = useState<Department | null>(null);
   const [headsOf, setHeadsOf] = useState<Department | null>(null);
-  const [searchTerm, setSearchTerm] = useState('');
-  const [hits, setHits] = useState<DepartmentSearchHit[] | null>(null);
-  const [searching, setSearching] = useState(false);
-  const [searchError, setSearchError] = useState<string | null>(null);
 
   const selected = departments.find((department) => department.id === selectedId) ?? root;
   // Until someone folds or opens a node, the root and the first level are open.
@@ -105,26 +76,6 @@ export function DepartmentsPage() {
     setSelectedId(department.id);
   }
 
-  async function search(value: string) {
-    const term = value.trim();
-    setSearchError(null);
-    if (!term) {
-      setHits(null);
-      return;
-    }
-    setSearching(true);
-    try {
-      const answer = await api.get<{ items: DepartmentSearchHit[] }>(`${base}/search`, { q: term });
-      setHits(answer.items);
-      const first = answer.items[0];
-      if (first) reveal(first.id);
-    } catch (error) {
-      setSearchError(error instanceof Error ? error.message : String(error));
-    } finally {
-      setSearching(false);
-    }
-  }
-
   function confirmDelete(department: Department) {
     const children = departments.filter((other) => other.parentId === department.id).length;
     modal.confirm({
@@ -141,9 +92,9 @@ export function DepartmentsPage() {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          await api.del(`${base}/${encodeURIComponent(department.id)}`);
+          await api.del(departmentsPath(orgId, department.id));
           if (selectedId === department.id) setSelectedId(department.parentId);
-          await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
+          await changed();
           void message.success(t('departments.deleted', { name: department.name }));
         } catch (error) {
           modal.error({
@@ -153,6 +104,25 @@ export function DepartmentsPage() {
         }
       },
     });
+  }
+
+  /** Moves a department one place up or down among its siblings. */
+  async function reorder(department: Department, direction: 'up' | 'down') {
+    const siblings = siblingsOf(departments, department);
+    const index = siblings.findIndex((other) => other.id === department.id);
+    const before = direction === 'up' ? siblings[index - 1] : siblings[index + 2];
+    try {
+      await api.post(`${departmentsPath(orgId, department.id)}/move`, {
+        parentId: department.parentId,
+        ...(before ? { beforeId: before.id } : {}),
+      });
+      await changed();
+    } catch (error) {
+      modal.error({
+        title: t('departments.moveAction'),
+        content: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   function act(action: NodeAction, department: Department) {
@@ -166,90 +136,9 @@ export function DepartmentsPage() {
     else if (action === 'delete') confirmDelete(department);
   }
 
-  /** The department's siblings in display order (the list comes ordered), itself included. */
-  function siblingsOf(department: Department): Department[] {
-    return departments.filter((other) => other.parentId === department.parentId);
-  }
-
-  /** Moves a department one place up or down among its siblings. */
-  async function reorder(department: Department, direction: 'up' | 'down') {
-    const siblings = siblingsOf(department);
-    const index = siblings.findIndex((other) => other.id === department.id);
-    const before = direction === 'up' ? siblings[index - 1] : siblings[index + 2];
-    try {
-      await api.post(`${base}/${encodeURIComponent(department.id)}/move`, {
-        parentId: department.parentId,
-        ...(before ? { beforeId: before.id } : {}),
-      });
-      await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
-    } catch (error) {
-      modal.error({
-        title: t('departments.moveAction'),
-        content: error instanceof Error ? error.message : String(error),
-      });
-    }
-  }
-
-  function nodeMenu(department: Department): MenuProps['items'] {
-    const items: MenuProps['items'] = [{ key: 'sub', label: t('departments.newSub') }];
-    if (!department.isRoot) items.push({ key: 'sibling', label: t('departments.newSibling') });
-    // The root's name is the organization's, which only the owner renames.
-    if (!department.isRoot || summary?.roles.includes('owner'))
-      items.push({ key: 'rename', label: t('departments.rename') });
-    items.push({ key: 'heads', label: t('departments.setHeads') });
-    if (!department.isRoot) {
-      const siblings = siblingsOf(department);
-      const index = siblings.findIndex((other) => other.id === department.id);
-      items.push(
-        { key: 'move', label: t('departments.moveAction') },
-        { key: 'up', label: t('departments.moveUp'), disabled: index <= 0 },
-        { key: 'down', label: t('departments.moveDown'), disabled: index === siblings.length - 1 },
-        { type: 'divider' },
-        { key: 'delete', label: t('departments.delete'), danger: true },
-      );
-    }
-    return items;
-  }
-
-  function toTreeData(nodes: DepartmentNode[]): TreeDataNode[] {
-    return nodes.map(({ department, children }) => ({
-      key: department.id,
-      title: (
-        <Flex align="center" gap={8} style={{ minWidth: 0 }}>
-          <span>{department.name}</span>
-          <Typography.Text
-            type="secondary"
-            title={t('departments.memberCount', { count: department.memberCount })}
-          >
-            {department.memberCount}
-          </Typography.Text>
-          {canManage ? (
-            // Stops the click from selecting the node; the button is reachable with Tab.
-            // biome-ignore lint/a11y/noStaticElementInteractions: only keeps the menu's clicks off the tree node
-            // biome-ignore lint/a11y/useKeyWithClickEvents: the button inside handles the keyboard
-            <span onClick={(event) => event.stopPropagation()}>
-              <Dropdown
-                trigger={['click']}
-                menu={{
-                  items: nodeMenu(department),
-                  onClick: ({ key }) => act(key as NodeAction, department),
-                }}
-              >
-                <Button
-                  type="text"
-                  size="small"
-                  icon={<EllipsisOutlined />}
-                  aria-label={t('departments.actionsFor', { name: department.name })}
-                />
-              </Dropdown>
-            </span>
-          ) : null}
-        </Flex>
-      ),
-      children: toTreeData(children),
-    }));
-  }
-  const treeData = toTreeData(buildTree(departments));
+  const menus: NodeMenus | undefined = canManage
+    ? { isOwner: summary?.roles.includes('owner') ?? false, onAction: act }
+    : undefined;
 
   const header = (
     <PageHeader
@@ -296,118 +185,24 @@ export function DepartmentsPage() {
     );
   }
 
-  const selectedPath = selected ? pathTo(departments, selected.id) : [];
-  const subCount = selected ? departments.filter((other) => other.parentId === selected.id).length : 0;
-
   return (
     <>
       {header}
       <Row gutter={16} wrap={false}>
         <Col flex="260px" style={{ minWidth: 0 }}>
-          <Card title={t('departments.treeTitle')} size="small">
-            <Input.Search
-              aria-label={t('departments.search')}
-              placeholder={t('departments.searchPlaceholder')}
-              allowClear
-              maxLength={50}
-              value={searchTerm}
-              loading={searching}
-              onChange={(event) => {
-                setSearchTerm(event.target.value);
-                if (!event.target.value) setHits(null);
-              }}
-              onSearch={(value) => void search(value)}
-              style={{ marginBottom: 12 }}
-            />
-            {searchError ? (
-              <Alert type="error" showIcon title={searchError} style={{ marginBottom: 12 }} />
-            ) : null}
-            {hits && hits.length === 0 ? (
-              <Typography.Paragraph type="secondary">
-                {t('departments.noHits', { term: searchTerm.trim() })}
-              </Typography.Paragraph>
-            ) : null}
-            {hits && hits.length > 1 ? (
-              <nav aria-label={t('departments.hits')} style={{ marginBottom: 12 }}>
-                <Typography.Text type="secondary">
-                  {t('departments.hitCount', { count: hits.length })}
-                </Typography.Text>
-                <Flex vertical align="flex-start">
-                  {hits.map((hit) => (
-                    <Button key={hit.id} type="link" size="small" onClick={() => reveal(hit.id)}>
-                      {hit.path.map((step) => step.name).join(' / ')}
-                    </Button>
-                  ))}
-                </Flex>
-              </nav>
-            ) : null}
-            <Tree
-              aria-label={t('departments.treeTitle')}
-              treeData={treeData}
-              blockNode
-              showLine
-              expandedKeys={expandedKeys}
-              onExpand={(keys) => setExpanded(keys.map(String))}
-              selectedKeys={selected ? [selected.id] : []}
-              onSelect={(keys) => {
-                const key = keys[0];
-                if (key !== undefined) setSelectedId(String(key));
-              }}
-            />
-          </Card>
+          <DepartmentTreePane
+            orgId={orgId}
+            departments={departments}
+            selectedId={selected?.id}
+            expandedKeys={expandedKeys}
+            menus={menus}
+            onExpand={setExpanded}
+            onSelect={setSelectedId}
+            onReveal={reveal}
+          />
         </Col>
         <Col flex="auto" style={{ minWidth: 0 }}>
-          {selected ? (
-            <Card
-              size="small"
-              title={
-                <Typography.Title level={4} style={{ margin: 0 }}>
-                  {selected.name}
-                </Typography.Title>
-              }
-              extra={
-                canManage ? (
-                  <Dropdown
-                    trigger={['click']}
-                    menu={{
-                      items: nodeMenu(selected),
-                      onClick: ({ key }) => act(key as NodeAction, selected),
-                    }}
-                  >
-                    <Button icon={<EllipsisOutlined />}>{t('common.actions')}</Button>
-                  </Dropdown>
-                ) : null
-              }
-            >
-              <Descriptions
-                column={2}
-                size="small"
-                items={[
-                  {
-                    key: 'path',
-                    label: t('departments.path'),
-                    children: selectedPath.map((department) => department.name).join(' / '),
-                  },
-                  {
-                    key: 'heads',
-                    label: t('departments.heads'),
-                    children:
-                      selected.heads.length > 0
-                        ? selected.heads.map((head) => head.name).join(', ')
-                        : t('departments.noHeads'),
-                  },
-                  {
-                    key: 'members',
-                    label: t('departments.members'),
-                    children: selected.directMemberCount,
-                  },
-                  { key: 'subDepartments', label: t('departments.subDepartments'), children: subCount },
-                ]}
-              />
-            </Card>
-          ) : (
-            <Empty description={t('departments.none')} />
-          )}
+          <DepartmentDetails department={selected} departments={departments} menus={menus} />
           {canReadMembers && summary ? (
             <div style={{ marginTop: 16 }}>
               <MembersPanel

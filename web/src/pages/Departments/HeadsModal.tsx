@@ -1,11 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { Alert, Modal, Select, Spin, Typography } from 'antd';
 import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { Department } from '../../api-types';
 import { useMemberSearch } from '../Members/use-member-search';
-import { departmentsKey } from './DepartmentModals';
+import { departmentsPath, useDepartmentsChanged } from './use-departments';
 
 interface Choice {
   value: string;
@@ -24,7 +24,7 @@ export function HeadsModal({
 }) {
   const { t } = useTranslation();
   const api = useApi();
-  const queryClient = useQueryClient();
+  const changed = useDepartmentsChanged(orgId);
   const [term, setTerm] = useState('');
   const [chosen, setChosen] = useState<Choice[]>([]);
   const [alert, setAlert] = useState<string | null>(null);
@@ -39,13 +39,12 @@ export function HeadsModal({
 
   const save = useMutation({
     mutationFn: () =>
-      api.put(
-        `/orgs/${encodeURIComponent(orgId)}/departments/${encodeURIComponent(department?.id ?? '')}/heads`,
-        { memberIds: chosen.map((choice) => choice.value) },
-      ),
+      api.put(`${departmentsPath(orgId, department?.id ?? '')}/heads`, {
+        memberIds: chosen.map((choice) => choice.value),
+      }),
     onMutate: () => setAlert(null),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) });
+      await changed();
       onClose();
     },
     onError: (error) => setAlert(error instanceof Error ? error.message : String(error)),

@@ -42,3 +42,8 @@ export function pathTo(items: Department[], id: string): Department[] {
   }
   return path;
 }
+
+/** The department's siblings in display order (the list comes ordered), itself included. */
+export function siblingsOf(items: Department[], department: Department): Department[] {
+  return items.filter((other) => other.parentId === department.parentId);
+}

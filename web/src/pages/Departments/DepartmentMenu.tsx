@@ -1,0 +1,56 @@
+import { Dropdown, type MenuProps } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Department } from '../../api-types';
+import { siblingsOf } from './department-tree';
+
+/** What a department's menu offers. */
+export type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'up' | 'down' | 'heads' | 'delete';
+
+/** What opens the menus, for people who manage departments. */
+export interface NodeMenus {
+  /** Whether the viewer owns the organization: only the owner renames the root, whose name is the org's. */
+  isOwner: boolean;
+  onAction: (action: NodeAction, department: Department) => void;
+}
+
+/**
+ * A department's menu (seed 003): new sub-department or same-level department, rename, heads, move, order
+ * among its siblings, delete. The same menu opens from the tree's "…" and from the details card.
+ */
+export function DepartmentMenu({
+  department,
+  departments,
+  menus,
+  children,
+}: {
+  department: Department;
+  departments: Department[];
+  menus: NodeMenus;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const items: MenuProps['items'] = [{ key: 'sub', label: t('departments.newSub') }];
+  if (!department.isRoot) items.push({ key: 'sibling', label: t('departments.newSibling') });
+  if (!department.isRoot || menus.isOwner) items.push({ key: 'rename', label: t('departments.rename') });
+  items.push({ key: 'heads', label: t('departments.setHeads') });
+  if (!department.isRoot) {
+    const siblings = siblingsOf(departments, department);
+    const index = siblings.findIndex((other) => other.id === department.id);
+    items.push(
+      { key: 'move', label: t('departments.moveAction') },
+      { key: 'up', label: t('departments.moveUp'), disabled: index <= 0 },
+      { key: 'down', label: t('departments.moveDown'), disabled: index === siblings.length - 1 },
+      { type: 'divider' },
+      { key: 'delete', label: t('departments.delete'), danger: true },
+    );
+  }
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{ items, onClick: ({ key }) => menus.onAction(key as NodeAction, department) }}
+    >
+      {children}
+    </Dropdown>
+  );
+}
