@@ -1,8 +1,6 @@
 import { UserAddOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import {
   Alert,
-  App,
   Button,
   type ButtonProps,
   Collapse,
@@ -19,21 +17,19 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { CreateMemberBody, CreateMemberResponse, Department } from '../../api-types';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
-import { showFormError } from '../../form-errors';
 import { nameRules } from '../../validation';
 import type { DepartmentChoice } from './DepartmentsInput';
 import {
   type AriaProps,
   contactRules,
-  MEMBER_FIELD_CODES,
-  MEMBER_FIELDS,
+  MEMBER_ERRORS,
   OrgFields,
   optionalText,
   PlacementFields,
   phoneRules,
 } from './member-fields';
-import { membersPath, useMembersChanged } from './use-members';
-import { useGroupOptions, useRoleOptions } from './use-role-options';
+import { departmentAssignments, useMemberChoices, useMemberForm } from './use-member-form';
+import { membersPath } from './use-members';
 
 interface AddValues {
   name: string;
@@ -61,11 +57,7 @@ const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/i;
 function toBody(values: AddValues): CreateMemberBody {
   return {
     name: values.name.trim(),
-    departments: values.departments.map((choice) => ({
-      departmentId: choice.departmentId,
-      position: optionalText(choice.position) ?? null,
-      isPrimary: choice.isPrimary,
-    })),
+    departments: departmentAssignments(values.departments),
     roles: values.roles,
     accountName: values.accountName.trim(),
     password: values.passwordMode === 'set' ? values.password : undefined,
@@ -123,50 +115,29 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [step, setStep] = useState(0);
-  const [alert, setAlert] = useState<string | null>(null);
-  const [form] = Form.useForm<AddValues>();
   const api = useApi();
-  const changed = useMembersChanged(orgId);
-  const { message } = App.useApp();
-  const roles = useRoleOptions(orgId).filter((role) => role.value !== 'owner');
-  const groups = useGroupOptions(orgId);
+  const { roles, groups } = useMemberChoices(orgId, false);
+  const { form, alert, save, reset } = useMemberForm<AddValues, CreateMemberResponse>({
+    orgId,
+    errors: MEMBER_ERRORS,
+    send: (values) => api.post<CreateMemberResponse>(membersPath(orgId), toBody(values)),
+    onSaved: () => setOpen(false),
+    confirmation: ({ member, passwordSentTo }) =>
+      passwordSentTo
+        ? t(`members.addedPasswordSent.${passwordSentTo}`, { name: member.name })
+        : t('members.added', { name: member.name }),
+    onRefused: () => {
+      if (FIRST_STEP.some((field) => form.getFieldError(field).length > 0)) setStep(0);
+    },
+  });
   const passwordMode = Form.useWatch('passwordMode', form);
 
   useLayoutEffect(() => {
     if (!open) return;
     setStep(0);
-    setAlert(null);
-    form.resetFields();
     const start = departmentId ?? departments.find((department) => department.isRoot)?.id;
-    form.setFieldsValue({
-      departments: start ? [{ departmentId: start, position: null, isPrimary: true }] : [],
-    });
-  }, [open, form, departmentId, departments]);
-
-  const add = useMutation({
-    mutationFn: (values: AddValues) => api.post<CreateMemberResponse>(membersPath(orgId), toBody(values)),
-    onMutate: () => setAlert(null),
-    onSuccess: async ({ member, passwordSentTo }) => {
-      await changed();
-      setOpen(false);
-      void message.success(
-        passwordSentTo
-          ? t(`members.addedPasswordSent.${passwordSentTo}`, { name: member.name })
-          : t('members.added', { name: member.name }),
-      );
-    },
-    onError: (error) => {
-      setAlert(
-        showFormError(
-          form,
-          error,
-          { fields: MEMBER_FIELDS, codes: MEMBER_FIELD_CODES, password: 'password' },
-          t,
-        ),
-      );
-      if (FIRST_STEP.some((field) => form.getFieldError(field).length > 0)) setStep(0);
-    },
-  });
+    reset({ departments: start ? [{ departmentId: start, position: null, isPrimary: true }] : [] });
+  }, [open, reset, departmentId, departments]);
 
   const next = async () => {
     try {
@@ -188,7 +159,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
     ) : (
       <Flex justify="flex-end" gap={8}>
         <Button onClick={() => setStep(0)}>{t('members.back')}</Button>
-        <Button type="primary" loading={add.isPending} onClick={() => form.submit()}>
+        <Button type="primary" loading={save.isPending} onClick={() => form.submit()}>
           {t('members.finish')}
         </Button>
       </Flex>
@@ -220,7 +191,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
           name="add-member"
           layout="vertical"
           initialValues={{ roles: ['member'], passwordMode: 'generate', directoryOrder: 10000 }}
-          onFinish={(values) => add.mutate(values)}
+          onFinish={(values) => save.mutate(values)}
         >
           {/* Both steps stay mounted, so a refusal about either can be shown beside its field. */}
           <div hidden={step !== 0}>

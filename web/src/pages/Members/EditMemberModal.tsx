@@ -1,24 +1,21 @@
-import { useMutation } from '@tanstack/react-query';
-import { Alert, App, Form, Input, Modal, Skeleton } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Form, Input, Modal, Skeleton } from 'antd';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, useApi } from '../../api';
+import { useApi } from '../../api';
 import type { Department, MemberDetails, UpdateMemberBody } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
-import { showFormError } from '../../form-errors';
 import { nameRules } from '../../validation';
 import type { DepartmentChoice } from './DepartmentsInput';
 import {
   contactRules,
-  MEMBER_FIELD_CODES,
-  MEMBER_FIELDS,
+  MEMBER_ERRORS,
   OrgFields,
   optionalText,
   PlacementFields,
   phoneRules,
 } from './member-fields';
-import { membersPath, useMember, useMembersChanged } from './use-members';
-import { useGroupOptions, useRoleOptions } from './use-role-options';
+import { departmentAssignments, departmentChoices, useMemberChoices, useMemberForm } from './use-member-form';
+import { membersPath, useMember } from './use-members';
 
 interface EditValues {
   name: string;
@@ -39,11 +36,7 @@ function valuesOf(member: MemberDetails): EditValues {
     name: member.name,
     email: member.email ?? '',
     phone: member.phone ?? '',
-    departments: member.departments.map((department) => ({
-      departmentId: department.id,
-      position: department.position,
-      isPrimary: department.isPrimary,
-    })),
+    departments: departmentChoices(member),
     roles: member.roles,
     groupIds: member.groups.map((group) => group.id),
     employeeId: member.employeeId ?? '',
@@ -68,11 +61,7 @@ function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody 
     const phone = optionalText(values.phone) ?? null;
     if (phone !== member.phone) body.phone = phone;
   }
-  const departments = values.departments.map((choice) => ({
-    departmentId: choice.departmentId,
-    position: optionalText(choice.position) ?? null,
-    isPrimary: choice.isPrimary,
-  }));
+  const departments = departmentAssignments(values.departments);
   if (!same(departments, before.departments)) body.departments = departments;
   if (!same(sorted(values.roles), sorted(before.roles))) body.roles = values.roles;
   if (!same(sorted(values.groupIds ?? []), sorted(before.groupIds))) body.groupIds = values.groupIds ?? [];
@@ -103,55 +92,35 @@ export function EditMemberModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<EditValues>();
   const api = useApi();
-  const changed = useMembersChanged(orgId);
-  const { message } = App.useApp();
-  const [alert, setAlert] = useState<string | null>(null);
   const query = useMember(orgId, memberId);
   const member = query.data;
-  const roleOptions = useRoleOptions(orgId);
-  const groups = useGroupOptions(orgId);
   const personal = member?.accountKind === 'personal';
-  const isOwner = member?.roles.includes('owner') ?? false;
-
-  useEffect(() => {
-    if (memberId === null) setAlert(null);
-  }, [memberId]);
-
-  // Fills the form when the member loads, and again after a reload (a newer version).
-  useEffect(() => {
-    if (!member) return;
-    form.resetFields();
-    form.setFieldsValue(valuesOf(member));
-  }, [member, form]);
-
-  const save = useMutation({
-    mutationFn: async (values: EditValues) => {
+  const { roles, groups } = useMemberChoices(orgId, member?.roles.includes('owner') ?? false);
+  const { form, alert, save, reset } = useMemberForm<EditValues, MemberDetails | null>({
+    orgId,
+    errors: MEMBER_ERRORS,
+    send: async (values) => {
       if (!member) return null;
       const body = changesOf(member, values);
       if (!body) return member;
       return (await api.patch<{ member: MemberDetails }>(membersPath(orgId, member.id), body)).member;
     },
-    onMutate: () => setAlert(null),
-    onSuccess: async (saved) => {
-      await changed();
-      onClose();
-      if (saved) void message.success(t('members.saved', { name: saved.name }));
-    },
-    onError: async (error) => {
-      if (error instanceof ApiError && error.code === 'member.stale') {
-        setAlert(`${error.message} ${t('members.reloaded')}`);
-        await query.refetch();
-        return;
-      }
-      setAlert(showFormError(form, error, { fields: MEMBER_FIELDS, codes: MEMBER_FIELD_CODES }, t));
-    },
+    onSaved: onClose,
+    confirmation: (saved) => (saved ? t('members.saved', { name: saved.name }) : undefined),
   });
 
-  const roles = roleOptions
-    .filter((role) => role.value !== 'owner' || isOwner)
-    .map((role) => ({ ...role, disabled: role.value === 'owner' }));
+  useEffect(() => {
+    if (memberId !== null) reset();
+  }, [memberId, reset]);
+
+  // Fills the form when the member loads, and again after a reload (a newer version): a refusal that
+  // reloaded it stays above the form.
+  useEffect(() => {
+    if (!member) return;
+    form.resetFields();
+    form.setFieldsValue(valuesOf(member));
+  }, [member, form]);
 
   return (
     <Modal

@@ -1,13 +1,12 @@
-import { useMutation } from '@tanstack/react-query';
-import { Alert, App, Form, Modal, Select, Typography } from 'antd';
+import { Alert, Form, Modal, Select, Typography } from 'antd';
 import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, useApi } from '../../api';
+import { useApi } from '../../api';
 import type { MemberSummary } from '../../api-types';
-import { useRefusal, useVersion } from './ActionModals';
 import type { AriaProps } from './member-fields';
+import { useMemberForm, useVersion } from './use-member-form';
 import { useMemberSearch } from './use-member-search';
-import { membersPath, useMembersChanged } from './use-members';
+import { membersPath } from './use-members';
 
 /** Picks another active member, searched on the server as the admin types. */
 function ActiveMemberSelect({
@@ -56,43 +55,28 @@ export function RemoveMemberModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ handOverTo?: string }>();
   const api = useApi();
-  const changed = useMembersChanged(orgId);
-  const refusal = useRefusal(orgId);
   const version = useVersion(orgId, member);
-  const { message } = App.useApp();
-  const [alert, setAlert] = useState<string | null>(null);
   const [handover, setHandover] = useState<string | null>(null);
+  const { form, alert, save, reset } = useMemberForm<{ handOverTo?: string }, unknown>({
+    orgId,
+    errors: { fields: ['handOverTo'], codes: { 'member.handover_invalid': 'handOverTo' } },
+    send: (values) =>
+      api.post(`${membersPath(orgId, member?.id)}/remove`, { version, handOverTo: values.handOverTo }),
+    onSaved: onClose,
+    confirmation: () => t('members.done.remove', { name: member?.name ?? '' }),
+    intercept: (error) => {
+      if (error.code !== 'member.handover_required') return false;
+      setHandover(error.message);
+      return true;
+    },
+  });
 
   useLayoutEffect(() => {
     if (!member) return;
-    setAlert(null);
     setHandover(null);
-    form.resetFields();
-  }, [member, form]);
-
-  const remove = useMutation({
-    mutationFn: (values: { handOverTo?: string }) =>
-      api.post(`${membersPath(orgId, member?.id)}/remove`, { version, handOverTo: values.handOverTo }),
-    onMutate: () => setAlert(null),
-    onSuccess: async () => {
-      await changed();
-      onClose();
-      void message.success(t('members.done.remove', { name: member?.name ?? '' }));
-    },
-    onError: async (error) => {
-      if (error instanceof ApiError && error.code === 'member.handover_required') {
-        setHandover(error.message);
-        return;
-      }
-      if (error instanceof ApiError && error.code === 'member.handover_invalid') {
-        form.setFields([{ name: 'handOverTo', errors: [error.message] }]);
-        return;
-      }
-      setAlert(await refusal(error));
-    },
-  });
+    reset();
+  }, [member, reset]);
 
   return (
     <Modal
@@ -101,14 +85,14 @@ export function RemoveMemberModal({
       okText={t('members.actions.remove')}
       okButtonProps={{ danger: true }}
       cancelText={t('common.cancel')}
-      confirmLoading={remove.isPending}
+      confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
       forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Typography.Paragraph>{t('members.confirm.remove', { name: member?.name ?? '' })}</Typography.Paragraph>
-      <Form form={form} name="remove-member" layout="vertical" onFinish={(values) => remove.mutate(values)}>
+      <Form form={form} name="remove-member" layout="vertical" onFinish={(values) => save.mutate(values)}>
         {handover ? (
           <>
             <Alert type="warning" showIcon title={handover} style={{ marginBottom: 16 }} />

@@ -1,12 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
 import { Alert, Form, Modal, Radio, Result, Typography } from 'antd';
 import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { MemberSummary, ResetPasswordResponse } from '../../api-types';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
-import { showFormError } from '../../form-errors';
-import { useRefusal } from './ActionModals';
+import { useMemberForm } from './use-member-form';
 import { membersPath } from './use-members';
 
 interface ResetValues {
@@ -28,35 +26,27 @@ export function ResetPasswordModal({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<ResetValues>();
   const api = useApi();
-  const refusal = useRefusal(orgId);
-  const [alert, setAlert] = useState<string | null>(null);
   const [result, setResult] = useState<ResetPasswordResponse | null>(null);
+  const { form, alert, save, reset } = useMemberForm<ResetValues, ResetPasswordResponse>({
+    orgId,
+    errors: { fields: ['mode', 'password'], password: 'password' },
+    send: (values) =>
+      api.post<ResetPasswordResponse>(`${membersPath(orgId, member?.id)}/password`, {
+        mode: values.mode,
+        password: values.mode === 'set' ? values.password : undefined,
+      }),
+    // The dialog stays open on the outcome: the link to hand over, or where the password went.
+    onSaved: setResult,
+  });
   const mode = Form.useWatch('mode', form);
   const personal = member?.accountKind === 'personal';
 
   useLayoutEffect(() => {
     if (!member) return;
-    setAlert(null);
     setResult(null);
-    form.resetFields();
-    form.setFieldsValue({ mode: personal ? 'link' : 'generate' });
-  }, [member, personal, form]);
-
-  const reset = useMutation({
-    mutationFn: (values: ResetValues) =>
-      api.post<ResetPasswordResponse>(`${membersPath(orgId, member?.id)}/password`, {
-        mode: values.mode,
-        password: values.mode === 'set' ? values.password : undefined,
-      }),
-    onMutate: () => setAlert(null),
-    onSuccess: (answer) => setResult(answer),
-    onError: async (error) => {
-      const shown = showFormError(form, error, { fields: ['mode', 'password'], password: 'password' }, t);
-      setAlert(shown === null ? null : await refusal(error));
-    },
-  });
+    reset({ mode: personal ? 'link' : 'generate' });
+  }, [member, personal, reset]);
 
   const done = result !== null;
   const outcome = result
@@ -74,7 +64,7 @@ export function ResetPasswordModal({
       okText={done ? t('members.close') : t('members.reset.submit')}
       cancelText={t('common.cancel')}
       cancelButtonProps={{ style: done ? { display: 'none' } : undefined }}
-      confirmLoading={reset.isPending}
+      confirmLoading={save.isPending}
       onOk={() => (done ? onClose() : form.submit())}
       onCancel={onClose}
       forceRender
@@ -97,7 +87,7 @@ export function ResetPasswordModal({
             form={form}
             name="reset-password"
             layout="vertical"
-            onFinish={(values) => reset.mutate(values)}
+            onFinish={(values) => save.mutate(values)}
           >
             <Form.Item
               name="mode"

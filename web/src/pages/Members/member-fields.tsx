@@ -3,13 +3,13 @@ import { Form, Input, InputNumber, Select } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
-import type { FieldName } from '../../form-errors';
+import type { ErrorFieldMap, FieldName } from '../../form-errors';
 import { PHONE_PATTERN } from '../../validation';
 import { DepartmentsInput, departmentsRules } from './DepartmentsInput';
 import type { Option } from './use-role-options';
 
 /** Server error codes that concern one field of the add and edit dialogs. */
-export const MEMBER_FIELD_CODES: Record<string, FieldName> = {
+const MEMBER_FIELD_CODES: Record<string, FieldName> = {
   'member.invalid_name': 'name',
   'member.personal_fields': 'name',
   'member.departments_required': 'departments',
@@ -33,7 +33,7 @@ export const MEMBER_FIELD_CODES: Record<string, FieldName> = {
 };
 
 /** Every field of the add and edit dialogs, for placing `details.fields` errors. */
-export const MEMBER_FIELDS: FieldName[] = [
+const MEMBER_FIELDS: FieldName[] = [
   'name',
   'departments',
   'roles',
@@ -48,6 +48,13 @@ export const MEMBER_FIELDS: FieldName[] = [
   'directoryOrder',
   'expiresAt',
 ];
+
+/** Where the add and edit dialogs show a refusal; `password.*` rules beside the add dialog's password. */
+export const MEMBER_ERRORS: ErrorFieldMap = {
+  fields: MEMBER_FIELDS,
+  codes: MEMBER_FIELD_CODES,
+  password: 'password',
+};
 
 /** What Form.Item hands its control besides value and onChange: the label's target and the error's ids. */
 export interface AriaProps {
