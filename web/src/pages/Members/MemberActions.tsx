@@ -4,14 +4,14 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
 import type { MemberSummary } from '../../api-types';
-import { allowedActions, type MemberAction } from './member-rules';
+import { type MemberAction, menuActions } from './member-rules';
 import { membersPath, useMembersChanged } from './use-members';
 
 const DANGER: ReadonlySet<MemberAction> = new Set(['disable', 'remove', 'delete']);
 
 /**
- * A member's actions: "Edit" and "More ▾" with what its status allows (details only for people who may
- * not manage members). `hide` leaves out the action the surrounding view already is (details in the drawer).
+ * A member's actions: "Edit" and "More ▾" with what its status allows, as the server lists them (details
+ * only for people who may not manage members). `hide` leaves out the action the surrounding view already is (details in the drawer).
  */
 export function MemberActions({
   member,
@@ -29,7 +29,7 @@ export function MemberActions({
   size?: 'small' | 'middle';
 }) {
   const { t } = useTranslation();
-  const actions = (canManage ? allowedActions(member, selfAccountId) : ['details' as const]).filter(
+  const actions = (canManage ? menuActions(member, selfAccountId) : ['details' as const]).filter(
     (action) => action !== hide,
   );
   const canEdit = actions.includes('edit');

@@ -1,89 +1,40 @@
-import type { MemberStatus, StatusTab } from '../../api-types';
-
-/**
- * The server's status machine (src/features/members/members.status.ts, RULES) mirrored for the menus:
- * only the actions a member's status allows are offered. The server stays the authority; a refusal it
- * sends anyway is shown as it words it.
- */
+import type { MemberSummary, StatusTab } from '../../api-types';
 
 /** What an admin can do to a row from the table. */
 export type MemberAction =
-  | 'edit'
   | 'details'
+  | 'edit'
   | 'resetPassword'
   | 'changeDepartments'
   | 'renew'
-  | 'disable'
   | 'enable'
+  | 'disable'
   | 'remove'
   | 'restore'
   | 'delete';
 
-const NOT_JOINED: readonly MemberStatus[] = [
-  'invited',
-  'invitation_expired',
-  'declined',
-  'pending',
-  'rejected',
-];
-
-const FROM: Record<Exclude<MemberAction, 'details'>, readonly MemberStatus[]> = {
-  disable: ['active'],
-  enable: ['disabled'],
-  renew: ['active', 'disabled'],
-  remove: ['disabled'],
-  restore: ['removed'],
-  delete: NOT_JOINED,
-  edit: [...NOT_JOINED, 'active', 'disabled'],
-  changeDepartments: ['active', 'disabled'],
-  resetPassword: ['active'],
+/** The console's name for each action a row's `actions` can list: the key of its dialog and its texts. */
+const MENU_NAME: Record<MemberSummary['actions'][number], MemberAction> = {
+  edit: 'edit',
+  reset_password: 'resetPassword',
+  change_departments: 'changeDepartments',
+  renew: 'renew',
+  enable: 'enable',
+  disable: 'disable',
+  remove: 'remove',
+  restore: 'restore',
+  delete: 'delete',
 };
 
-/** Actions that change whether the member can act in the org: never on the owner, never on oneself. */
-const ENDS_OR_CHANGES_ACCESS: ReadonlySet<MemberAction> = new Set([
-  'disable',
-  'enable',
-  'renew',
-  'remove',
-  'restore',
-  'delete',
-  'changeDepartments',
-]);
-
-const OWNER_PROTECTED: ReadonlySet<MemberAction> = new Set(['disable', 'remove', 'delete']);
-
-/** The facts about a row that decide its menu. */
-export interface RowFacts {
-  status: MemberStatus;
-  statusReason: string | null;
-  roles: readonly string[];
-  accountId: string;
-}
-
-/** The actions to offer for a member, in menu order; `selfAccountId` is the signed-in account. */
-export function allowedActions(member: RowFacts, selfAccountId: string): MemberAction[] {
-  const self = member.accountId === selfAccountId;
-  const order: MemberAction[] = [
-    'details',
-    'edit',
-    'resetPassword',
-    'changeDepartments',
-    'renew',
-    'enable',
-    'disable',
-    'remove',
-    'restore',
-    'delete',
-  ];
-  return order.filter((action) => {
-    if (action === 'details') return true;
-    if (!FROM[action].includes(member.status)) return false;
-    if (self && (ENDS_OR_CHANGES_ACCESS.has(action) || action === 'resetPassword')) return false;
-    if (member.roles.includes('owner') && OWNER_PROTECTED.has(action)) return false;
-    // A member disabled by its expiration time comes back by renewal, not by enabling.
-    if (action === 'enable' && member.statusReason === 'expired') return false;
-    return true;
-  });
+/**
+ * The actions to offer for a member, in menu order: its details, then what its status allows as the
+ * server lists it (`member.actions`). On one's own row only the edit: the server refuses every other
+ * action on oneself (member.self_change). Privilege and last-admin refusals come when an action is asked.
+ */
+export function menuActions(member: MemberSummary, selfAccountId: string): MemberAction[] {
+  const own = member.accountId === selfAccountId;
+  const allowed = member.actions.filter((action) => !own || action === 'edit');
+  return ['details', ...allowed.map((action) => MENU_NAME[action])];
 }
 
 /** The tabs of the member table, in order. */
