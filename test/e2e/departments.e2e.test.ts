@@ -116,7 +116,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     // Deleting a department that still has a sub-department: the confirmation says so, the server refuses.
     await nodeAction(page, 'Engineering', 'Delete');
     let confirm = page.getByRole('dialog').filter({ hasText: 'Delete "Engineering"?' });
-    await confirm.getByText('It still has 0 members and 1 sub-departments').waitFor();
+    await confirm.getByText('It still has 0 members and 1 sub-department,').waitFor();
     await confirm.getByRole('button', { name: 'Delete' }).click();
     const refused = page.getByRole('dialog').filter({ hasText: '"Engineering" was not deleted' });
     await refused.getByText('Move or delete them first, then delete it.').waitFor();
