@@ -204,7 +204,11 @@ describeEachBackend('validation messages', (backend) => {
     expect(renamed.statusCode, renamed.body).toBe(200);
     expect(renamed.json().account.name).toBe(TWENTY_FAMILIES);
     const meTooLong = refusalOf(await me.send('PATCH', '/api/v1/me', { name: TWENTY_ONE_FAMILIES }));
-    expect(meTooLong).toMatchObject({ status: 400, details: { field: 'name' } });
+    expect(meTooLong).toMatchObject({
+      status: 400,
+      code: 'account.invalid_name',
+      details: { field: 'name' },
+    });
 
     // Registration.
     const email = `family${Date.now()}@mail.test`;
@@ -219,7 +223,11 @@ describeEachBackend('validation messages', (backend) => {
         password: PASSWORD,
       });
     const registerTooLong = refusalOf(await register(TWENTY_ONE_FAMILIES));
-    expect(registerTooLong).toMatchObject({ status: 400, details: { field: 'name' } });
+    expect(registerTooLong).toMatchObject({
+      status: 400,
+      code: 'account.invalid_name',
+      details: { field: 'name' },
+    });
     const registered = await register(TWENTY_FAMILIES);
     expect(registered.statusCode, registered.body).toBe(201);
     expect(registered.json().account.name).toBe(TWENTY_FAMILIES);
@@ -232,7 +240,11 @@ describeEachBackend('validation messages', (backend) => {
         owner: { name, username: 'familyowner', password: PASSWORD },
       });
     const setupTooLong = refusalOf(await setup(TWENTY_ONE_FAMILIES));
-    expect(setupTooLong).toMatchObject({ status: 400, details: { field: 'owner.name' } });
+    expect(setupTooLong).toMatchObject({
+      status: 400,
+      code: 'account.invalid_name',
+      details: { field: 'owner.name' },
+    });
     const setUp = await setup(TWENTY_FAMILIES);
     expect(setUp.statusCode, setUp.body).toBe(201);
     expect(setUp.json().account.name).toBe(TWENTY_FAMILIES);

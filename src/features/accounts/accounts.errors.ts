@@ -57,6 +57,11 @@ export const AccountErrors = defineErrors({
     en: 'This is not a valid mobile number. Include the country code, e.g. +86 138 1234 5678.',
     zh: '手机号无效。请包含国家代码，例如 +86 138 1234 5678。',
   },
+  'account.invalid_name': {
+    status: 400,
+    en: 'A name has 1 to 20 characters as a person counts them (an emoji is one). Enter a non-empty, shorter name.',
+    zh: '姓名为 1 到 20 个字符（按人看到的字符计，一个表情算一个）。请输入非空且更短的姓名。',
+  },
   'account.contact_required': {
     status: 400,
     en: 'Your account must keep an email address or a mobile number, so you can sign in and be reached. Keep one, or add another first.',

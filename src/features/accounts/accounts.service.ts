@@ -152,7 +152,7 @@ export async function updateMe(
 ): Promise<Me> {
   const name = input.name === undefined ? undefined : normalizeName(input.name);
   if (name === undefined && input.name !== undefined) {
-    throw new AppError(CommonErrors['request.invalid'], { summary: 'name', field: 'name' });
+    throw new AppError(AccountErrors['account.invalid_name'], { field: 'name' });
   }
   const email = input.email === undefined ? undefined : input.email && normalizeEmail(input.email);
   const phone =

@@ -85,7 +85,7 @@ export async function completeRegistration(
 ): Promise<{ token: string; account: Me }> {
   const name = normalizeName(input.name);
   const username = normalizeUsername(input.username);
-  if (!name) throw new AppError('request.invalid', { summary: 'name', field: 'name' });
+  if (!name) throw new AppError(AccountErrors['account.invalid_name'], { field: 'name' });
   if (!username) throw new AppError(AccountErrors['account.invalid_username'], { field: 'username' });
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction().execute(async (trx) => {

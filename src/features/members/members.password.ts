@@ -38,7 +38,8 @@ async function preparePassword(
     return { plain, hash: await hashPassword(plain), send: true };
   }
   if (input.password === undefined) {
-    throw new AppError(CommonErrors['request.invalid'], { summary: 'password', field: 'password' });
+    // Mode set names the password it sets: a missing one is a required field, as the schema would say.
+    throw new AppError(CommonErrors['request.invalid'], { field: 'password', rule: 'required', in: 'body' });
   }
   const account = await ctx.db
     .selectFrom('accounts')

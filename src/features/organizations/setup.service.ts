@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
-import { AppError, CommonErrors } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
 import { insertAccount, toMe } from '../accounts/accounts.queries.js';
 import type { Me } from '../accounts/accounts.schemas.js';
@@ -45,8 +45,7 @@ interface OwnerInput {
 function normalizeOwner(input: OwnerInput) {
   const name = normalizeName(input.name);
   const username = normalizeUsername(input.username);
-  if (!name)
-    throw new AppError(CommonErrors['request.invalid'], { summary: 'owner.name', field: 'owner.name' });
+  if (!name) throw new AppError(AccountErrors['account.invalid_name'], { field: 'owner.name' });
   if (!username) throw new AppError(AccountErrors['account.invalid_username'], { field: 'owner.username' });
   return { name, username, email: input.email ? normalizeEmail(input.email) : null };
 }
