@@ -5,6 +5,7 @@ import type { Department } from '../src/features/departments/departments.schemas
 import { orderTree } from '../src/features/departments/departments.tree.js';
 import {
   countByStatus,
+  DEFAULT_ORDER,
   directoryPage,
   type Scope,
   type SortKey,
@@ -55,18 +56,42 @@ async function ourPage(
   scope: Scope,
   term: string,
   limit: number,
-  after?: SortKey,
+  { after, orderSet }: { after?: SortKey; orderSet?: boolean } = {},
 ): Promise<string[]> {
   const page = await directoryPage(db, {
     orgId,
     scope,
     status: ALL,
     search: planSearch(term),
+    orderSet,
     after,
     limit: limit + 1,
   });
   const rows = await memberSummaries(db, orgId, page.ids.slice(0, limit));
   return rows.map((row) => row.id);
+}
+
+/** The whole org's status tab counts through Roster's code, as `status:count` of the statuses present. */
+async function ourCounts(db: Kysely<DB>, orgId: string, orderSet: boolean): Promise<string[]> {
+  const counts = await countByStatus(db, {
+    orgId,
+    scope: { kind: 'whole' },
+    search: { kind: 'none' },
+    orderSet,
+  });
+  return [...counts]
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${status}:${count}`)
+    .sort();
+}
+
+/** The same counts, counted by hand. */
+async function floorCounts(db: Kysely<DB>, orgId: string, orderSet: boolean): Promise<string[]> {
+  const { rows } = await sql<{ status: string; count: number }>`
+    select status, count(*)::int as count from members
+    where org_id = ${orgId} and ${orderSet ? sql`directory_order < ${DEFAULT_ORDER}` : sql`true`}
+    group by status`.execute(db);
+  return rows.map((row) => `${row.status}:${row.count}`).sort();
 }
 
 /** The tree's answer as the floor gives it: each department's id, counts, children flag and heads. */
@@ -111,7 +136,7 @@ export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<Benc
     },
     {
       name: 'division + sub-departments, page 500 rows deep',
-      ours: () => ourPage(db, orgId, division, '', PAGE, deep),
+      ours: () => ourPage(db, orgId, division, '', PAGE, { after: deep }),
       floor: floor(inDivision, PAGE, deep),
     },
     {
@@ -125,21 +150,19 @@ export async function benchCases(db: Kysely<DB>, fixture: Fixture): Promise<Benc
     search('search two-character name 张伟', '张伟', { kind: 'like', pattern: '%张伟%' }),
     search('search pinyin initials "zw"', 'zw', { kind: 'like', pattern: '%zw%' }),
     {
+      name: 'order set only, whole org, first page of 50',
+      ours: () => ourPage(db, orgId, { kind: 'whole' }, '', PAGE, { orderSet: true }),
+      floor: floor({ kind: 'order-set' }, PAGE),
+    },
+    {
       name: 'status tab counts, whole org',
-      ours: async () => {
-        const counts = await countByStatus(db, { orgId, scope: { kind: 'whole' }, search: { kind: 'none' } });
-        return [...counts]
-          .filter(([, count]) => count > 0)
-          .map(([status, count]) => `${status}:${count}`)
-          .sort();
-      },
-      floor: async () => {
-        const { rows } = await sql<{ status: string; count: number }>`
-          select status, count(*)::int as count from members where org_id = ${orgId} group by status`.execute(
-          db,
-        );
-        return rows.map((row) => `${row.status}:${row.count}`).sort();
-      },
+      ours: () => ourCounts(db, orgId, false),
+      floor: () => floorCounts(db, orgId, false),
+    },
+    {
+      name: 'status tab counts, order set only',
+      ours: () => ourCounts(db, orgId, true),
+      floor: () => floorCounts(db, orgId, true),
     },
     {
       name: 'department tree, whole (2,000 departments)',

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../src/db/schema.js';
-import type { SortKey } from '../src/features/directory/directory.queries.js';
+import { DEFAULT_ORDER, type SortKey } from '../src/features/directory/directory.queries.js';
 
 /**
  * The hand-written SQL each read is compared with: one statement returning the same rows with the same
@@ -13,7 +13,9 @@ export type FloorWhere =
   /** Every match through the trigram index, sorted, then the first page. */
   | { kind: 'sort-all'; pattern: string }
   /** A plain LIKE on the search text, planned as PostgreSQL sees fit. */
-  | { kind: 'like'; pattern: string };
+  | { kind: 'like'; pattern: string }
+  /** Members whose directory order is set: below the default, the top of the range 1–10000. */
+  | { kind: 'order-set' };
 
 export interface FloorQuery {
   orgId: string;
@@ -33,6 +35,8 @@ function condition(where: FloorWhere): RawBuilder<boolean> {
     case 'sort-all':
     case 'like':
       return sql<boolean>`m.search_text like ${where.pattern}`;
+    case 'order-set':
+      return sql<boolean>`m.directory_order < ${DEFAULT_ORDER}`;
   }
 }
 
