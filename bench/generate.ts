@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import { migrateToLatest } from '../src/db/migrate.js';
 import * as departmentCounts from '../src/db/migrations/0005-department-member-counts.js';
 import type { DB } from '../src/db/schema.js';
-import { SEATED } from '../src/features/members/members.status.js';
+import { SEATED } from '../src/features/members/lifecycle/members.status.js';
 import { dropKeysAndIndexes, insertPeople, rebuild } from './load.js';
 import { generatePerson, type Person } from './people.js';
 import { Random } from './random.js';

@@ -16,7 +16,7 @@ import { passwordResetRoutes } from '../features/accounts/password-reset.routes.
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { groupRoutes } from '../features/groups/groups.routes.js';
-import { memberLifecycleRoutes } from '../features/members/members.lifecycle.routes.js';
+import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
 import { memberRoutes } from '../features/members/members.routes.js';
 import { operationRoutes } from '../features/operators/operators.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';

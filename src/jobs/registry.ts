@@ -1,4 +1,4 @@
-import { memberExpiryJob } from '../features/members/members.expiry.job.js';
+import { memberExpiryJob } from '../features/members/lifecycle/members.expiry.job.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
 import { deliverMessageJob } from '../notify/outbox.js';
 import type { JobDefinition } from './jobs.js';

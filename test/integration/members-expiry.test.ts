@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { memberExpiryJob } from '../../src/features/members/members.expiry.job.js';
+import { memberExpiryJob } from '../../src/features/members/lifecycle/members.expiry.job.js';
 import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 

@@ -12,6 +12,7 @@ import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../acc
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import { writeSearchKeys } from '../directory/directory.keys.js';
+import { SEATED } from './lifecycle/members.status.js';
 import {
   assignDepartments,
   assignGroups,
@@ -32,7 +33,6 @@ import {
 import { memberWelcomeMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
-import { SEATED } from './members.status.js';
 
 /**
  * Seed 003's "Add Member": creates a managed account (`<accountName>@<org domain>`) with a temporary

@@ -8,8 +8,8 @@ import { AccountErrors } from '../accounts/accounts.errors.js';
 import { normalizeName, normalizePhone } from '../accounts/identifiers.js';
 import { recordAudit } from '../audit/audit.js';
 import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
+import type { MemberFacts } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
-import type { MemberFacts } from './members.status.js';
 
 /**
  * The rules of a member's own fields, shared by adding, editing, renewing and (later) inviting and

@@ -3,9 +3,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { allowedActions } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
 import type { MemberDetails, MemberSummary } from './members.schemas.js';
-import { allowedActions } from './members.status.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 

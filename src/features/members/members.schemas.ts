@@ -10,7 +10,7 @@ import {
   Uuid,
 } from '../../http/schemas.js';
 import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
-import { LIFECYCLE_ACTIONS } from './members.status.js';
+import { LIFECYCLE_ACTIONS } from './lifecycle/members.status.js';
 
 export const MemberStatus = Type.Union(
   [

@@ -9,6 +9,12 @@ import { assertSignInNamesFree, notifyContactChanged } from '../accounts/sign-in
 import { recordAudit } from '../audit/audit.js';
 import { writeSearchKeys } from '../directory/directory.keys.js';
 import {
+  expiryRefusal,
+  type LifecycleAction,
+  roleChangeRefusal,
+  transition,
+} from './lifecycle/members.status.js';
+import {
   assignDepartments,
   assignGroups,
   currentDepartments,
@@ -36,7 +42,6 @@ import {
   requireMemberDetails,
 } from './members.queries.js';
 import type { MemberDetails, UpdateMemberBody } from './members.schemas.js';
-import { expiryRefusal, type LifecycleAction, roleChangeRefusal, transition } from './members.status.js';
 
 /** Refuses an action the member's status does not allow, naming the status. */
 async function assertAllowed(

@@ -1,13 +1,13 @@
 import { sql, type Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, Member as MemberRow } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
-import type { OrgActor } from '../access/access.js';
-import { MemberErrors } from './members.errors.js';
-import { databaseNow, hasExpired } from './members.fields.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB, Member as MemberRow } from '../../../db/schema.js';
+import { AppError } from '../../../errors.js';
+import type { OrgActor } from '../../access/access.js';
+import { MemberErrors } from '../members.errors.js';
+import { databaseNow, hasExpired } from '../members.fields.js';
+import { lockActiveMemberShared } from '../members.locks.js';
+import type { MemberDetails } from '../members.schemas.js';
 import { applyStatus, endMemberTokens, runAction } from './members.lifecycle.js';
-import { lockActiveMemberShared } from './members.locks.js';
-import type { MemberDetails } from './members.schemas.js';
 
 /**
  * Removing a member (disabled → removed) with the hand-over of what it is responsible for in the org,

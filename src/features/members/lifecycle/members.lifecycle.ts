@@ -1,13 +1,13 @@
 import { sql, type Transaction } from 'kysely';
-import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, Member as MemberRow } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
-import type { OrgActor } from '../access/access.js';
-import { assertWithinReach } from '../access/privilege.js';
-import { recordAudit } from '../audit/audit.js';
-import { MemberErrors } from './members.errors.js';
-import { databaseNow, factsOf, requireFutureExpiry } from './members.fields.js';
-import { type LockPlan, lockMemberWrite } from './members.locks.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import type { DB, Member as MemberRow } from '../../../db/schema.js';
+import { AppError } from '../../../errors.js';
+import type { OrgActor } from '../../access/access.js';
+import { assertWithinReach } from '../../access/privilege.js';
+import { recordAudit } from '../../audit/audit.js';
+import { MemberErrors } from '../members.errors.js';
+import { databaseNow, factsOf, requireFutureExpiry } from '../members.fields.js';
+import { type LockPlan, lockMemberWrite } from '../members.locks.js';
 import {
   assertVersion,
   bumpVersion,
@@ -15,8 +15,8 @@ import {
   releaseSeats,
   requireMemberDetails,
   takeSeats,
-} from './members.queries.js';
-import type { MemberDetails } from './members.schemas.js';
+} from '../members.queries.js';
+import type { MemberDetails } from '../members.schemas.js';
 import {
   type Decision,
   expiryRefusal,

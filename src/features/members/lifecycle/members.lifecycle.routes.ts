@@ -1,12 +1,9 @@
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.js';
-import { orgActorOf } from '../../http/auth.js';
-import { metaOf } from '../../http/request-meta.js';
-import { errorResponses } from '../../http/schemas.js';
-import type { App } from '../../http/types.js';
-import { deleteMember, disableMember, enableMember, renewMember } from './members.lifecycle.js';
-import { resetMemberPassword } from './members.password.js';
-import { removeMember, restoreMember } from './members.removal.js';
+import type { AppContext } from '../../../context.js';
+import { orgActorOf } from '../../../http/auth.js';
+import { metaOf } from '../../../http/request-meta.js';
+import { errorResponses } from '../../../http/schemas.js';
+import type { App } from '../../../http/types.js';
 import {
   DeleteMemberQuery,
   MemberParams,
@@ -17,7 +14,10 @@ import {
   ResetPasswordResponse,
   RestoreBody,
   VersionBody,
-} from './members.schemas.js';
+} from '../members.schemas.js';
+import { deleteMember, disableMember, enableMember, renewMember } from './members.lifecycle.js';
+import { resetMemberPassword } from './members.password.js';
+import { removeMember, restoreMember } from './members.removal.js';
 
 const tags = ['members'];
 const manage = { access: { kind: 'org', permission: 'members.manage' } } as const;

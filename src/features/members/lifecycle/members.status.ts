@@ -1,4 +1,4 @@
-import type { MemberStatus } from '../../db/schema.js';
+import type { MemberStatus } from '../../../db/schema.js';
 
 /**
  * PRODUCT.md's status table as data: every lifecycle action, the statuses it may start from, where it

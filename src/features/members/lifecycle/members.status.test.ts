@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MemberStatus } from '../../db/schema.js';
+import type { MemberStatus } from '../../../db/schema.js';
 import {
   allowedActions,
   expiryRefusal,

@@ -1,15 +1,15 @@
-import type { AppContext, RequestMeta } from '../../context.js';
-import { AppError, CommonErrors } from '../../errors.js';
-import type { OrgActor } from '../access/access.js';
-import { assertPasswordPolicy, passwordContext } from '../accounts/accounts.service.js';
-import { PasswordResetErrors } from '../accounts/password-reset.errors.js';
-import { channelOf, sendResetLink, setTemporaryPassword } from '../accounts/password-reset.service.js';
-import { generatePassword, hashPassword } from '../accounts/passwords.js';
-import { recordAudit } from '../audit/audit.js';
-import { MemberErrors } from './members.errors.js';
+import type { AppContext, RequestMeta } from '../../../context.js';
+import { AppError, CommonErrors } from '../../../errors.js';
+import type { OrgActor } from '../../access/access.js';
+import { assertPasswordPolicy, passwordContext } from '../../accounts/accounts.service.js';
+import { PasswordResetErrors } from '../../accounts/password-reset.errors.js';
+import { channelOf, sendResetLink, setTemporaryPassword } from '../../accounts/password-reset.service.js';
+import { generatePassword, hashPassword } from '../../accounts/passwords.js';
+import { recordAudit } from '../../audit/audit.js';
+import { MemberErrors } from '../members.errors.js';
+import { lockAccount } from '../members.locks.js';
+import { memberDetails } from '../members.queries.js';
 import { runAction } from './members.lifecycle.js';
-import { lockAccount } from './members.locks.js';
-import { memberDetails } from './members.queries.js';
 
 type ResetInput = { mode: 'set' | 'generate' | 'link'; password?: string };
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.js';
-import { defineJob } from '../../jobs/jobs.js';
-import { recordAudit } from '../audit/audit.js';
+import type { AppContext } from '../../../context.js';
+import { defineJob } from '../../../jobs/jobs.js';
+import { recordAudit } from '../../audit/audit.js';
 import { endMemberTokens } from './members.lifecycle.js';
 
 /** Members disabled per transaction: short transactions, however many expire in the same minute. */
