@@ -1,42 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runScript } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 
 const CLI = path.resolve('src/cli/main.ts');
-const children: ChildProcess[] = [];
-
 /** Runs `roster <args>` as an operator would, through tsx, and collects what it prints. */
 function roster(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const printed = async (pattern: RegExp, timeoutMs = 60_000) => {
-    const start = Date.now();
-    while (!pattern.test(output)) {
-      if (Date.now() - start > timeoutMs)
-        throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { child, exited, printed, output: () => output };
+  return runScript(CLI, args, { env: { LOG_LEVEL: 'warn', ...env } });
 }
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
 
 describe('roster serve on the embedded database', () => {
   it('prints a setup link, refuses a second process on the same data folder, and stops cleanly on SIGTERM', async () => {

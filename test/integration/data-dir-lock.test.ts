@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,12 +5,12 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, DataDirLockedError, openPglite } from '../../src/db/database.js';
 import { HOLDER } from '../support/data-dir-holder.js';
+import { runScript, stopScripts } from '../support/processes.js';
 
 // Longer than any timeout a lock could have hidden behind (proper-lockfile's was 15 s).
 const FROZEN_MS = 20_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 function dataDir(): string {
@@ -22,33 +21,14 @@ function dataDir(): string {
 
 /** Another process holding the data folder open; `write(n)` has it insert a row and waits until it has. */
 async function startHolder(dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir], {
-    env: { PATH: process.env.PATH ?? '' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const printed = async (line: string) => {
-    const start = Date.now();
-    while (!output.split('\n').includes(line)) {
-      if (Date.now() - start > 60_000) throw new Error(`timed out waiting for ${line}; output:\n${output}`);
-      await sleep(50);
-    }
-  };
-  await printed('ready');
+  const { child, exited, printed } = runScript(HOLDER, [dir], { stdin: true });
+  await printed(/^ready$/m);
   return {
     child,
     exited,
     write: async (n: number) => {
       child.stdin?.write(`${n}\n`);
-      await printed(`wrote ${n}`);
+      await printed(new RegExp(`^wrote ${n}$`, 'm'));
     },
   };
 }
@@ -75,7 +55,7 @@ async function writesIn(dir: string): Promise<number[]> {
 }
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  stopScripts();
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
