@@ -134,6 +134,18 @@ describeEachBackend('member lifecycle', (backend) => {
       `${o.base}/${disabled.id}?version=${disabled.version}`,
     );
     expect(codeOf(deleteDisabled)).toBe('member.delete_disabled');
+    // The refusal names the status in the caller's language; details keep the code.
+    const inChinese = await o.admin.send(
+      'POST',
+      `${o.base}/${disabled.id}/disable`,
+      { version: disabled.version },
+      {
+        'accept-language': 'zh-CN',
+      },
+    );
+    expect(inChinese.json().error.details.status).toBe('disabled');
+    expect(inChinese.json().error.message).toContain('已停用');
+    expect(inChinese.json().error.message).not.toContain('disabled');
     expect(deleteActive.json().error.details.status).toBe('active');
   });
 

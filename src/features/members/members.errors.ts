@@ -98,13 +98,13 @@ export const MemberErrors = defineErrors({
   },
   'member.not_active': {
     status: 409,
-    en: 'Only active members can be disabled or have their password reset; this one is {status}.',
-    zh: '只有正常状态的成员可以停用或重置密码；该成员当前为 {status}。',
+    en: 'Only active members can be disabled or have their password reset; this one is {statusName}.',
+    zh: '只有正常状态的成员可以停用或重置密码；该成员当前为{statusName}。',
   },
   'member.not_disabled': {
     status: 409,
-    en: 'Only disabled members can be enabled; this one is {status}.',
-    zh: '只有已停用的成员可以启用；该成员当前为 {status}。',
+    en: 'Only disabled members can be enabled; this one is {statusName}.',
+    zh: '只有已停用的成员可以启用；该成员当前为{statusName}。',
   },
   'member.expired_renew': {
     status: 409,
@@ -113,23 +113,23 @@ export const MemberErrors = defineErrors({
   },
   'member.not_renewable': {
     status: 409,
-    en: 'Only active or disabled members can be renewed; this one is {status}.',
-    zh: '只有正常或已停用的成员可以续期；该成员当前为 {status}。',
+    en: 'Only active or disabled members can be renewed; this one is {statusName}.',
+    zh: '只有正常或已停用的成员可以续期；该成员当前为{statusName}。',
   },
   'member.remove_needs_disabled': {
     status: 409,
-    en: 'Only disabled members can be removed; this one is {status}. Disable it first.',
-    zh: '只有已停用的成员可以移除；该成员当前为 {status}。请先停用。',
+    en: 'Only disabled members can be removed; this one is {statusName}. Disable it first.',
+    zh: '只有已停用的成员可以移除；该成员当前为{statusName}。请先停用。',
   },
   'member.not_removed': {
     status: 409,
-    en: 'Only removed members can be restored; this one is {status}.',
-    zh: '只有已移除的成员可以恢复；该成员当前为 {status}。',
+    en: 'Only removed members can be restored; this one is {statusName}.',
+    zh: '只有已移除的成员可以恢复；该成员当前为{statusName}。',
   },
   'member.delete_needs_not_joined': {
     status: 409,
-    en: 'Only people who never joined (invited, expired, declined, pending or rejected) can be deleted; this member is {status}. Disable it, then remove it.',
-    zh: '只有未加入的人员（已邀请、已过期、已拒绝、待审批或已驳回）可以删除；该成员当前为 {status}。请先停用，再移除。',
+    en: 'Only people who never joined (invited, expired, declined, pending or rejected) can be deleted; this member is {statusName}. Disable it, then remove it.',
+    zh: '只有未加入的人员（已邀请、已过期、已拒绝、待审批或已驳回）可以删除；该成员当前为{statusName}。请先停用，再移除。',
   },
   'member.delete_disabled': {
     status: 409,
@@ -158,8 +158,8 @@ export const MemberErrors = defineErrors({
   },
   'member.not_active_or_disabled': {
     status: 409,
-    en: 'Only active or disabled members can change departments; this one is {status}.',
-    zh: '只有正常或已停用的成员可以调整部门；该成员当前为 {status}。',
+    en: 'Only active or disabled members can change departments; this one is {statusName}.',
+    zh: '只有正常或已停用的成员可以调整部门；该成员当前为{statusName}。',
   },
   'member.owner_protected': {
     status: 409,

@@ -12,6 +12,7 @@ import {
   expiryRefusal,
   type LifecycleAction,
   roleChangeRefusal,
+  statusRefusal,
   transition,
 } from './lifecycle/members.status.js';
 import {
@@ -50,7 +51,7 @@ async function assertAllowed(
   member: MemberRow,
 ): Promise<void> {
   const decision = transition(action, factsOf(member, await databaseNow(trx)), 0);
-  if (!decision.ok) throw new AppError(decision.code, { status: member.status });
+  if (!decision.ok) throw statusRefusal(decision.code, member.status);
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>

@@ -23,6 +23,7 @@ import {
   isAdmin,
   type LifecycleAction,
   PRIVILEGED_ACTIONS,
+  statusRefusal,
   transition,
 } from './members.status.js';
 
@@ -50,7 +51,7 @@ export async function decideAction(
   if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
   const otherAdmins = isAdmin(member.roles) ? await countOtherActiveAdmins(trx, member.org_id, member.id) : 0;
   const decision = transition(action, factsOf(member, await databaseNow(trx)), otherAdmins);
-  if (!decision.ok) throw new AppError(decision.code, { status: member.status });
+  if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
 }
 

@@ -1,10 +1,28 @@
 import type { MemberStatus } from '../../../db/schema.js';
+import { AppError, defineTerms } from '../../../errors.js';
 
 /**
  * PRODUCT.md's status table as data: every lifecycle action, the statuses it may start from, where it
  * leads, and how it changes the seats counted against the member limit. The services ask `transition`
  * and nothing else, so a rule lives here once.
  */
+
+// A status as a refusal names it, in the caller's language (details.status keeps the code).
+defineTerms({
+  'member_status.invited': { en: 'invited', zh: '已邀请' },
+  'member_status.invitation_expired': { en: 'invitation expired', zh: '邀请已过期' },
+  'member_status.declined': { en: 'declined', zh: '已拒绝邀请' },
+  'member_status.pending': { en: 'pending approval', zh: '待审批' },
+  'member_status.rejected': { en: 'rejected', zh: '已驳回' },
+  'member_status.active': { en: 'active', zh: '正常' },
+  'member_status.disabled': { en: 'disabled', zh: '已停用' },
+  'member_status.removed': { en: 'removed', zh: '已移除' },
+});
+
+/** The refusal of an action the status table does not allow, naming the member's status. */
+export function statusRefusal(code: string, status: MemberStatus): AppError {
+  return new AppError(code, { status, statusName: `member_status.${status}` });
+}
 
 /** Statuses that hold a seat of the member limit ("counting invited members too"). */
 export const SEATED: ReadonlySet<MemberStatus> = new Set(['invited', 'pending', 'active', 'disabled']);
