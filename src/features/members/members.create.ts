@@ -12,6 +12,7 @@ import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../acc
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import { writeSearchKeys } from '../directory/directory.keys.js';
+import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { SEATED } from './lifecycle/members.status.js';
 import {
   assignDepartments,
@@ -92,7 +93,7 @@ export async function createMember(
           employee_id: employeeId,
           work_location: optionalText(input.workLocation),
           org_email: input.orgEmail ? normalizeEmail(input.orgEmail) : null,
-          directory_order: input.directoryOrder ?? 10000,
+          directory_order: input.directoryOrder ?? DEFAULT_ORDER,
           expires_at: expiresAt,
         },
       });

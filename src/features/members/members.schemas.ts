@@ -9,6 +9,7 @@ import {
   Timestamp,
   Uuid,
 } from '../../http/schemas.js';
+import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
 import { LIFECYCLE_ACTIONS } from './lifecycle/members.status.js';
 
@@ -126,7 +127,7 @@ export const MemberListQuery = Type.Object(
     orderSet: Type.Optional(
       Type.Boolean({
         default: false,
-        description: 'Only members whose directory order is set, not the default 10000',
+        description: `Only members whose directory order is set, not the default ${DEFAULT_ORDER}`,
       }),
     ),
     cursor: Type.Optional(Cursor),
@@ -173,7 +174,7 @@ export const DepartmentAssignment = Body({
 const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
 const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
 const GroupIds = Type.Array(Uuid, { maxItems: 50 });
-const DirectoryOrder = Type.Integer({ minimum: 1, maximum: 10000 });
+const DirectoryOrder = Type.Integer({ minimum: 1, maximum: DEFAULT_ORDER });
 
 /** The two steps of the add dialog in one request. */
 export const CreateMemberBody = Body({
