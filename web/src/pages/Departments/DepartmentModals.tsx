@@ -10,7 +10,6 @@ import { buildTree, type DepartmentNode, subtreeIds } from './department-tree';
 import { departmentsPath, useDepartmentsChanged } from './use-departments';
 
 // Organizations/RenameOrganizationModal reads the key from here.
-export { departmentsKey } from './use-departments';
 
 /** The same limit as the server's (departments.tree.ts): characters a person sees, trimmed. */
 const NAME_MAX = 50;

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api';
 import type { MemberCounts, MemberDetails, MemberSummary, Page, StatusTab } from '../../api-types';
+import { departmentsKey } from '../Departments/use-departments';
 
 /** The query key under which everything about an organization's members is cached. */
 export function membersKey(orgId: string) {
@@ -76,7 +77,7 @@ export function useMembersChanged(orgId: string): () => Promise<void> {
   return async () => {
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: membersKey(orgId) }),
-      queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'departments'] }),
+      queryClient.invalidateQueries({ queryKey: departmentsKey(orgId) }),
     ]);
   };
 }

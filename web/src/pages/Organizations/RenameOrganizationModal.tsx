@@ -7,7 +7,7 @@ import type { Organization, OrganizationResponse } from '../../api-types';
 import { showFormError } from '../../form-errors';
 import { ME_KEY } from '../../session';
 import { orgNameRules } from '../../validation';
-import { departmentsKey } from '../Departments/DepartmentModals';
+import { departmentsKey } from '../Departments/use-departments';
 import { orgKey } from './use-organization';
 
 interface RenameValues {
