@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { down, up } from '../../src/db/migrations/0005-department-member-counts.js';
-import { addMember, createAccount } from '../support/factories.js';
+import { addMember, createAccount, versionOf as versionIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
 
@@ -37,14 +37,7 @@ describeEachBackend('departments: member counts kept by the database', (backend)
     const addIn = async (...departmentIds: string[]) =>
       (await o.add({ departments: departmentIds.map((departmentId) => ({ departmentId })) })).member;
     /** The version a member row has now, for the next action on it. */
-    const versionOf = async (memberId: string) =>
-      (
-        await h.ctx.db
-          .selectFrom('members')
-          .select('version')
-          .where('id', '=', memberId)
-          .executeTakeFirstOrThrow()
-      ).version;
+    const versionOf = (memberId: string) => versionIn(h, memberId);
     const act = async (memberId: string, action: string, body: Record<string, unknown> = {}) => {
       const response = await o.admin.send('POST', `${o.base}/${memberId}/${action}`, {
         version: await versionOf(memberId),

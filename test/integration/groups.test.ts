@@ -1,5 +1,12 @@
 import { expect, it } from 'vitest';
-import { addMember, client, createAccount, createOrg, signIn } from '../support/factories.js';
+import {
+  addMember,
+  client,
+  createAccount,
+  createOrg,
+  signIn,
+  versionOf as versionIn,
+} from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 
 interface GroupView {
@@ -44,14 +51,7 @@ describeEachBackend('user groups', (backend) => {
     };
     const add = (groupId: string, memberIds: string[]) =>
       owner.send('POST', `${base}/${groupId}/members`, { memberIds });
-    const versionOf = async (memberId: string) =>
-      (
-        await h.ctx.db
-          .selectFrom('members')
-          .select('version')
-          .where('id', '=', memberId)
-          .executeTakeFirstOrThrow()
-      ).version;
+    const versionOf = (memberId: string) => versionIn(h, memberId);
     return { org, base, owner, plain, plainMember, create, list, member, add, versionOf };
   }
 

@@ -8,6 +8,7 @@ import {
   createDepartment,
   createOrg,
   signIn,
+  versionOf as versionIn,
 } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 
@@ -63,9 +64,7 @@ describeEachBackend('member lifecycle', (backend) => {
           .where('id', '=', org.id)
           .executeTakeFirstOrThrow()
       ).seats_used;
-    const versionOf = async (id: string) =>
-      (await h.ctx.db.selectFrom('members').select('version').where('id', '=', id).executeTakeFirstOrThrow())
-        .version;
+    const versionOf = (id: string) => versionIn(h, id);
     /** Calls a lifecycle action with the member's current version. */
     const act = async (id: string, action: string, body: Record<string, unknown> = {}, api: Api = admin) =>
       api.send('POST', `${base}/${id}/${action}`, { version: await versionOf(id), ...body });

@@ -169,3 +169,13 @@ export async function outboxFor(h: Harness, recipient: string) {
     .execute();
   return rows.map((m) => ({ ...m, body_text: openBodies(h.ctx.secretKey, m).text }));
 }
+
+/** The version a member row has now, for the next edit or action on it. */
+export async function versionOf(h: Harness, memberId: string): Promise<number> {
+  const row = await h.ctx.db
+    .selectFrom('members')
+    .select('version')
+    .where('id', '=', memberId)
+    .executeTakeFirstOrThrow();
+  return row.version;
+}
