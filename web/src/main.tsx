@@ -26,6 +26,8 @@ function Root() {
   return (
     <ConfigProvider
       locale={antdLocale(i18n.language)}
+      // Two-character Chinese labels read as one word: "取消", never antd's default "取 消".
+      button={{ autoInsertSpace: false }}
       theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
     >
       <AntApp>
