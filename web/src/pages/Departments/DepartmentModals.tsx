@@ -128,8 +128,6 @@ export function DepartmentNameModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      // Rendered while closed too, so the form instance is connected before the first open.
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name="department-name" layout="vertical" onFinish={(values) => save.mutate(values)}>
@@ -214,8 +212,6 @@ export function MoveDepartmentModal({
       confirmLoading={move.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      // Rendered while closed too, so the form instance is connected before the first open.
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name="move-department" layout="vertical" onFinish={(values) => move.mutate(values)}>

@@ -52,7 +52,6 @@ export function RenewModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Typography.Paragraph type="secondary">{t('members.renewHelp')}</Typography.Paragraph>
@@ -126,7 +125,6 @@ export function ChangeDepartmentsModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form

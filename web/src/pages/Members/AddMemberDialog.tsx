@@ -176,8 +176,6 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
         width={640}
         footer={footer}
         onCancel={() => setOpen(false)}
-        // Rendered while closed too, so the form instance is connected before the first open.
-        forceRender
       >
         <Steps
           size="small"

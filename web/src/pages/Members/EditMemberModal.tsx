@@ -133,7 +133,6 @@ export function EditMemberModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      forceRender
     >
       {query.error ? <LoadError error={query.error} onRetry={() => void query.refetch()} /> : null}
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}

@@ -88,7 +88,6 @@ export function RemoveMemberModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Typography.Paragraph>{t('members.confirm.remove', { name: member?.name ?? '' })}</Typography.Paragraph>

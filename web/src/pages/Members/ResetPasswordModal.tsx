@@ -67,7 +67,6 @@ export function ResetPasswordModal({
       confirmLoading={save.isPending}
       onOk={() => (done ? onClose() : form.submit())}
       onCancel={onClose}
-      forceRender
     >
       {done ? (
         <Result status="success" title={outcome} style={{ padding: '16px 0' }}>

@@ -56,8 +56,6 @@ export function EditPlanModal({ organization, onClose }: EditPlanModalProps) {
       onOk={() => form.submit()}
       onCancel={onClose}
       afterClose={() => form.resetFields()}
-      // Rendered while closed too, so the form instance is connected before the first open.
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name="edit-plan" layout="vertical" onFinish={(values) => save.mutate(values)}>

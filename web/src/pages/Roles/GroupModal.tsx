@@ -78,8 +78,6 @@ export function GroupModal({
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
-      // Rendered while closed too, so the form instance is connected before the first open.
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name="group" layout="vertical" onFinish={(values) => save.mutate(values)}>

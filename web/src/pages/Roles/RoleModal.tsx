@@ -138,8 +138,6 @@ export function RoleModal({
       onOk={() => form.submit()}
       onCancel={onClose}
       width={640}
-      // Rendered while closed too, so the form instance is connected before the first open.
-      forceRender
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name="role" layout="vertical" onFinish={(values) => save.mutate(values)}>
