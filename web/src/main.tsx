@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter } from 'react-router-dom';
 import { antdLocale } from './antd-locale';
 import { ApiError } from './api';
+import { returnFocusToMenuButtons } from './components/menu-focus';
 import { AppRoutes } from './routes';
 import './i18n';
 import 'antd/dist/reset.css';
@@ -40,6 +41,8 @@ function Root() {
     </ConfigProvider>
   );
 }
+
+returnFocusToMenuButtons(document);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
