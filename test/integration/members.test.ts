@@ -173,6 +173,14 @@ describeEachBackend('members: add', (backend) => {
       ],
       ['no email and no phone', { email: undefined }, 400, 'member.contact_required'],
       ['invalid phone', { email: undefined, phone: '12345' }, 400, 'member.invalid_phone'],
+      // Valid as a landline in libphonenumber's general patterns, but not as a mobile number.
+      [
+        'Chinese mobile a digit short',
+        { email: undefined, phone: '1381234567' },
+        400,
+        'member.invalid_phone',
+      ],
+      ['Chinese landline', { email: undefined, phone: '+86 10 1234 5678' }, 400, 'member.invalid_phone'],
       ['email of another account', { email: 'TAKEN@mail.test' }, 409, 'member.email_taken'],
       ['phone of another account', { phone: '+86 137 0000 0000' }, 409, 'member.phone_taken'],
       ['employee ID taken (any case)', { employeeId: 'emp-7' }, 409, 'member.employee_id_taken'],

@@ -17,9 +17,10 @@ import { AccountErrors } from './accounts.errors.js';
 import { passwordChangedMessage } from './accounts.messages.js';
 import { findAccountById, findAccountByLogin, toMe } from './accounts.queries.js';
 import type { Me, UpdateMeBody } from './accounts.schemas.js';
-import { normalizeEmail, normalizeName, normalizePhone } from './identifiers.js';
+import { normalizeEmail, normalizeName } from './identifiers.js';
 import { checkPassword, type PasswordContext } from './password-policy.js';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { normalizePhone } from './phones.js';
 import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
 import { assertSignInNamesFree, notifyContactChanged } from './sign-in-names.js';
 

@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail, normalizePhone, normalizeUsername } from './identifiers.js';
-
-describe('normalizePhone', () => {
-  it('gives one E.164 form for every spelling of a number', () => {
-    for (const spelling of ['008613812345678', '+86 138 1234 5678', '13812345678', '+86-138-1234-5678']) {
-      expect(normalizePhone(spelling, 'CN')).toBe('+8613812345678');
-    }
-  });
-
-  it('uses the default region only when no country code is given', () => {
-    expect(normalizePhone('+1 650 253 0000', 'CN')).toBe('+16502530000');
-    expect(normalizePhone('650 253 0000', 'US')).toBe('+16502530000');
-  });
-
-  it('refuses what is not a valid number', () => {
-    expect(normalizePhone('12345', 'CN')).toBeUndefined();
-    expect(normalizePhone('not a phone', 'CN')).toBeUndefined();
-  });
-});
+import { normalizeAccountName, normalizeEmail, normalizeUsername } from './identifiers.js';
 
 describe('normalizeUsername and normalizeEmail', () => {
   it('lowercases and trims', () => {
@@ -31,5 +13,15 @@ describe('normalizeUsername and normalizeEmail', () => {
     expect(normalizeUsername('-dash')).toBeUndefined();
     expect(normalizeUsername('with space')).toBeUndefined();
     expect(normalizeUsername('has@at')).toBeUndefined();
+  });
+});
+
+describe('normalizeAccountName', () => {
+  it('takes 2–40 letters, digits, dots, dashes or underscores, lower-cased, starting with a letter or digit', () => {
+    expect(normalizeAccountName(' ZhangSanFeng ')).toBe('zhangsanfeng');
+    expect(normalizeAccountName('ab')).toBe('ab');
+    expect(normalizeAccountName('a')).toBeUndefined();
+    expect(normalizeAccountName('.dot')).toBeUndefined();
+    expect(normalizeAccountName('a'.repeat(41))).toBeUndefined();
   });
 });

@@ -1,4 +1,3 @@
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { normalizeDisplayName } from '../../text.js';
 
 /** Lowercase, trimmed: how emails and usernames are stored and compared. */
@@ -14,14 +13,13 @@ export function normalizeUsername(username: string): string | undefined {
   return USERNAME.test(value) ? value : undefined;
 }
 
-/**
- * The E.164 form of a mobile number, or undefined when it is not one. International prefixes (`00`)
- * and spaces are accepted: `008613812345678`, `+86 138 1234 5678` and `13812345678` (region CN) agree.
- */
-export function normalizePhone(raw: string, defaultRegion: string): string | undefined {
-  const compact = raw.replace(/[\s()-]/g, '').replace(/^00/, '+');
-  const parsed = parsePhoneNumberFromString(compact, defaultRegion as CountryCode);
-  return parsed?.isValid() ? parsed.number : undefined;
+/** A managed account's name before '@' and the org's domain: 2–40 letters, digits, dots, dashes, underscores. */
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
+
+/** A managed account's name as stored (trimmed, lower-cased), or undefined when it breaks the rule. */
+export function normalizeAccountName(raw: string): string | undefined {
+  const value = raw.trim().toLowerCase();
+  return ACCOUNT_NAME.test(value) ? value : undefined;
 }
 
 /** The most characters a person sees in a person's name (seed 000). */

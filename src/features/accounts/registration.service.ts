@@ -9,8 +9,9 @@ import { alreadyRegisteredMessage, registrationMessage } from './accounts.messag
 import { insertAccount, toMe } from './accounts.queries.js';
 import type { Me } from './accounts.schemas.js';
 import { assertPasswordPolicy } from './accounts.service.js';
-import { normalizeEmail, normalizeName, normalizePhone, normalizeUsername } from './identifiers.js';
+import { normalizeEmail, normalizeName, normalizeUsername } from './identifiers.js';
 import { hashPassword } from './passwords.js';
+import { normalizePhone } from './phones.js';
 import { createSession } from './sessions.js';
 
 const REGISTRATION_TTL_SECONDS = 24 * 3600;

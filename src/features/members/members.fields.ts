@@ -5,7 +5,8 @@ import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
-import { normalizeName, normalizePhone } from '../accounts/identifiers.js';
+import { normalizeAccountName, normalizeName } from '../accounts/identifiers.js';
+import { normalizePhone } from '../accounts/phones.js';
 import { recordAudit } from '../audit/audit.js';
 import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
 import type { MemberFacts } from './lifecycle/members.status.js';
@@ -38,15 +39,10 @@ export function factsOf(member: MemberRow, now: Date): MemberFacts {
   };
 }
 
-/** The part of a managed username before '@' and the org's domain. */
-const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/;
-
 /** A managed account's name before '@', lower-cased, or member.invalid_account_name. */
 export function requireAccountName(raw: string): string {
-  const accountName = raw.trim().toLowerCase();
-  if (!ACCOUNT_NAME.test(accountName)) {
-    throw new AppError(MemberErrors['member.invalid_account_name'], { field: 'accountName' });
-  }
+  const accountName = normalizeAccountName(raw);
+  if (!accountName) throw new AppError(MemberErrors['member.invalid_account_name'], { field: 'accountName' });
   return accountName;
 }
 
