@@ -27,6 +27,7 @@ import type {
 import type {
   MeWithOrgsResponse,
   Organization,
+  OrganizationProfile,
   OrgSummary as ServerOrgSummary,
   SetupResponse as ServerSetupResponse,
 } from '../../src/features/organizations/organizations.schemas.js';
@@ -55,6 +56,9 @@ export type Plan = Organization['plan'];
 export interface OrganizationResponse {
   organization: Organization;
 }
+
+/** GET /orgs/:orgId: the profile and the country assumed for mobile numbers without a country code. */
+export type OrganizationProfileResponse = Static<typeof OrganizationProfile>;
 
 export interface SetupStatus {
   needed: boolean;

@@ -8,6 +8,7 @@ import { listMyOrganizations } from './organizations.queries.js';
 import {
   CreateOrgBody,
   Organization,
+  OrganizationProfile,
   OrgCreationAnswer,
   OrgParams,
   OrgSummary,
@@ -111,10 +112,13 @@ export function organizationRoutes(app: App, ctx: AppContext): void {
         tags: ['organizations'],
         summary: 'An organization’s profile',
         params: OrgParams,
-        response: { 200: OrganizationResponse, ...errorResponses(401, 403, 404) },
+        response: { 200: OrganizationProfile, ...errorResponses(401, 403, 404) },
       },
     },
-    async (request) => ({ organization: await getOrganization(ctx, orgActorOf(request)) }),
+    async (request) => ({
+      organization: await getOrganization(ctx, orgActorOf(request)),
+      phoneRegion: ctx.config.defaultPhoneRegion,
+    }),
   );
 
   app.patch(

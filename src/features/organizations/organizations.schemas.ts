@@ -39,6 +39,14 @@ export const Organization = Type.Object({
 });
 export type Organization = Static<typeof Organization>;
 
+/** GET /orgs/:orgId: the profile, with what the console needs to check a member's fields as the server will. */
+export const OrganizationProfile = Type.Object({
+  organization: Organization,
+  phoneRegion: Type.String({
+    description: 'Country (ISO 3166 alpha-2) assumed for a mobile number written without a country code',
+  }),
+});
+
 /** Whether the signed-in account may create an organization on this server, and if not why. */
 export const OrgCreationAnswer = Type.Object({
   allowed: Type.Boolean(),

@@ -3,7 +3,7 @@ import { Alert, App, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
-import type { Organization, OrganizationResponse } from '../../api-types';
+import type { Organization, OrganizationProfileResponse, OrganizationResponse } from '../../api-types';
 import { showFormError } from '../../form-errors';
 import { ME_KEY } from '../../session';
 import { orgNameRules } from '../../validation';
@@ -39,7 +39,10 @@ export function RenameOrganizationModal({
       }),
     onMutate: () => setAlert(null),
     onSuccess: (data) => {
-      queryClient.setQueryData(orgKey(organization.id), data);
+      queryClient.setQueryData<OrganizationProfileResponse>(
+        orgKey(organization.id),
+        (profile) => profile && { ...profile, organization: data.organization },
+      );
       // The org switcher lists names from GET /me; the tree shows the root department's name.
       void queryClient.invalidateQueries({ queryKey: ME_KEY });
       void queryClient.invalidateQueries({ queryKey: departmentsKey(organization.id) });

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
-import { useApi } from '../../api';
-import type { OrganizationResponse } from '../../api-types';
+import { type ApiClient, useApi } from '../../api';
+import type { OrganizationProfileResponse } from '../../api-types';
 import { useSession } from '../../session';
 
 /** The query key of one organization's profile. */
@@ -9,16 +9,25 @@ export function orgKey(orgId: string) {
   return ['orgs', orgId] as const;
 }
 
+/** GET /orgs/:orgId, the one query every reader of an organization's profile shares. */
+function profileQuery(api: ApiClient, orgId: string) {
+  return {
+    queryKey: orgKey(orgId),
+    queryFn: ({ signal }: { signal: AbortSignal }) =>
+      api.get<OrganizationProfileResponse>(`/orgs/${encodeURIComponent(orgId)}`, undefined, signal),
+  };
+}
+
 /** The organization named in the URL: its profile from the API and the viewer's roles in it. */
 export function useOrganization() {
   const { orgId = '' } = useParams<{ orgId: string }>();
   const api = useApi();
   const { organizations } = useSession();
-  const query = useQuery({
-    queryKey: orgKey(orgId),
-    queryFn: ({ signal }) =>
-      api.get<OrganizationResponse>(`/orgs/${encodeURIComponent(orgId)}`, undefined, signal),
-    select: (data) => data.organization,
-  });
+  const query = useQuery({ ...profileQuery(api, orgId), select: (data) => data.organization });
   return { orgId, query, summary: organizations.find((org) => org.id === orgId) };
+}
+
+/** An organization's profile with the country its mobile numbers default to (seats, phone region). */
+export function useOrganizationProfile(orgId: string) {
+  return useQuery(profileQuery(useApi(), orgId));
 }
