@@ -1,8 +1,9 @@
-import type { FormRule } from 'antd';
+import type { FormRule, InputProps } from 'antd';
 import type { TFunction } from 'i18next';
+import { MAX_PERSON_NAME } from '../../src/features/accounts/identifiers.js';
+import { graphemeLength } from '../../src/text.js';
 
 // The same limits as the server's schemas and rules (src/features/accounts, src/features/organizations).
-const NAME_MAX = 20;
 /** An organization's name is its root department's name: the department's limit. */
 const ORG_NAME_MAX = 50;
 const PASSWORD_MIN = 8;
@@ -12,10 +13,6 @@ const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,39}$/;
 const DOMAIN_PATTERN = /^(?=.{3,100}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 /** A phone number as people type it: digits with an optional + or 00, spaces, dashes or brackets. */
 export const PHONE_PATTERN = /^\+?[0-9][0-9 ()-]{5,24}$/;
-
-function graphemes(value: string): number {
-  return [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(value)].length;
-}
 
 /** The password policy the server enforces, as client-side checks with the same wording. */
 export function passwordRules(t: TFunction): FormRule[] {
@@ -47,18 +44,21 @@ export function confirmRules(t: TFunction, passwordField: string | string[]): Fo
   ];
 }
 
-/** A person's name: 1 to 20 characters as people count them (张三 is 2). */
+/** A person's name: 1 to 20 characters as people count them (张三 is 2), the server's rule and module. */
 export function nameRules(t: TFunction): FormRule[] {
   return [
     { required: true, whitespace: true, message: t('validation.nameRequired') },
     {
       validator: async (_rule, value: string | undefined) => {
-        if (value && graphemes(value.trim()) > NAME_MAX)
-          throw new Error(t('validation.tooLong', { max: NAME_MAX }));
+        if (value && graphemeLength(value.trim()) > MAX_PERSON_NAME)
+          throw new Error(t('validation.tooLong', { max: MAX_PERSON_NAME }));
       },
     },
   ];
 }
+
+/** The counter under a person's name field: "2 / 20", counted as the server counts (an emoji is one). */
+export const NAME_COUNT: InputProps['count'] = { show: true, max: MAX_PERSON_NAME, strategy: graphemeLength };
 
 /** A username: 3–40 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit. */
 export function usernameRules(t: TFunction): FormRule[] {
@@ -80,7 +80,7 @@ export function orgNameRules(t: TFunction): FormRule[] {
     { required: true, whitespace: true, message: t('validation.orgNameRequired') },
     {
       validator: async (_rule, value: string | undefined) => {
-        if (value && graphemes(value.trim()) > ORG_NAME_MAX)
+        if (value && graphemeLength(value.trim()) > ORG_NAME_MAX)
           throw new Error(t('validation.tooLong', { max: ORG_NAME_MAX }));
       },
     },

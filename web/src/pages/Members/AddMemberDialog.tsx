@@ -1,4 +1,5 @@
 import { UserAddOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   Button,
@@ -11,13 +12,18 @@ import {
   Radio,
   Space,
   Steps,
+  Tooltip,
 } from 'antd';
-import { useLayoutEffect, useState } from 'react';
+import type { CountryCode } from 'libphonenumber-js/mobile';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { normalizeAccountName } from '../../../../src/features/accounts/identifiers.js';
 import { useApi } from '../../api';
 import type { CreateMemberBody, CreateMemberResponse, Department } from '../../api-types';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
-import { nameRules } from '../../validation';
+import { NAME_COUNT, nameRules } from '../../validation';
+import { orgKey, useOrganizationProfile } from '../Organizations/use-organization';
+import { suggestAccountName } from './account-name';
 import type { DepartmentChoice } from './DepartmentsInput';
 import {
   type AriaProps,
@@ -28,6 +34,7 @@ import {
   PlacementFields,
   phoneRules,
 } from './member-fields';
+import { PhoneInput } from './PhoneInput';
 import { departmentAssignments, useMemberChoices, useMemberForm } from './use-member-form';
 import { membersPath } from './use-members';
 
@@ -50,9 +57,6 @@ interface AddValues {
 
 /** The fields of the first step; a refusal about one of them takes the dialog back there. */
 const FIRST_STEP = ['name', 'departments', 'roles'] as const;
-
-/** The same rule as the server's: 2–40 letters, digits, dots, dashes or underscores. */
-const ACCOUNT_NAME = /^[a-z0-9][a-z0-9._-]{1,39}$/i;
 
 function toBody(values: AddValues): CreateMemberBody {
   return {
@@ -116,25 +120,52 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
   const [open, setOpen] = useState(false);
   const [step, setStep] = useState(0);
   const api = useApi();
+  const queryClient = useQueryClient();
+  const profile = useOrganizationProfile(orgId).data;
+  const seats = profile?.organization;
+  const full = seats !== undefined && seats.seatsUsed >= seats.memberLimit;
+  // The seats the server counts change with every add, and a refusal may come from a limit lowered since.
+  const recountSeats = () => void queryClient.invalidateQueries({ queryKey: orgKey(orgId), exact: true });
   const { roles, groups } = useMemberChoices(orgId, false);
   const { form, alert, save, reset } = useMemberForm<AddValues, CreateMemberResponse>({
     orgId,
     errors: MEMBER_ERRORS,
     send: (values) => api.post<CreateMemberResponse>(membersPath(orgId), toBody(values)),
-    onSaved: () => setOpen(false),
+    onSaved: () => {
+      setOpen(false);
+      recountSeats();
+    },
     confirmation: ({ member, passwordSentTo }) =>
       passwordSentTo
         ? t(`members.addedPasswordSent.${passwordSentTo}`, { name: member.name })
         : t('members.added', { name: member.name }),
     onRefused: () => {
+      recountSeats();
       if (FIRST_STEP.some((field) => form.getFieldError(field).length > 0)) setStep(0);
     },
   });
   const passwordMode = Form.useWatch('passwordMode', form);
+  const region = profile?.phoneRegion as CountryCode | undefined;
+  const name = Form.useWatch('name', form);
+  /** The account name last suggested: while the field still holds it, a new name suggests again. */
+  const suggested = useRef('');
+
+  useEffect(() => {
+    let current = true;
+    void suggestAccountName(name ?? '').then((suggestion) => {
+      if (!current || (form.getFieldValue('accountName') ?? '') !== suggested.current) return;
+      suggested.current = suggestion;
+      form.setFieldValue('accountName', suggestion);
+    });
+    return () => {
+      current = false;
+    };
+  }, [name, form]);
 
   useLayoutEffect(() => {
     if (!open) return;
     setStep(0);
+    suggested.current = '';
     const start = departmentId ?? departments.find((department) => department.isRoot)?.id;
     reset({ departments: start ? [{ departmentId: start, position: null, isPrimary: true }] : [] });
   }, [open, reset, departmentId, departments]);
@@ -167,9 +198,16 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
 
   return (
     <>
-      <Button type={type} icon={<UserAddOutlined />} onClick={() => setOpen(true)}>
-        {t('members.add')}
-      </Button>
+      <Tooltip title={full ? t('members.seatsFull', { limit: seats.memberLimit }) : undefined}>
+        <Button
+          type={type}
+          icon={<UserAddOutlined />}
+          disabled={!seats || full}
+          onClick={() => setOpen(true)}
+        >
+          {t('members.add')}
+        </Button>
+      </Tooltip>
       <Modal
         open={open}
         title={t('members.addTitle')}
@@ -183,6 +221,13 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
           items={[{ title: t('members.stepMember') }, { title: t('members.stepAccount') }]}
           style={{ marginBottom: 24 }}
         />
+        {seats ? (
+          <Alert
+            type={full ? 'warning' : 'info'}
+            title={t('members.seats', { used: seats.seatsUsed, limit: seats.memberLimit })}
+            style={{ marginBottom: 16 }}
+          />
+        ) : null}
         {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
         <Form
           form={form}
@@ -194,7 +239,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
           {/* Both steps stay mounted, so a refusal about either can be shown beside its field. */}
           <div hidden={step !== 0}>
             <Form.Item name="name" label={t('account.name')} rules={nameRules(t)}>
-              <Input autoComplete="off" maxLength={80} />
+              <Input autoComplete="off" count={NAME_COUNT} />
             </Form.Item>
             <PlacementFields departments={departments} roles={roles} />
           </div>
@@ -205,7 +250,12 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
               extra={t('members.accountNameHelp')}
               rules={[
                 { required: true, whitespace: true, message: t('members.accountNameRequired') },
-                { pattern: ACCOUNT_NAME, message: t('members.accountNameInvalid') },
+                {
+                  validator: async (_rule, value: string | undefined) => {
+                    if (value?.trim() && !normalizeAccountName(value))
+                      throw new Error(t('members.accountNameInvalid'));
+                  },
+                },
               ]}
             >
               <AccountNameInput domain={domain} />
@@ -236,14 +286,11 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
             >
               <Input type="email" autoComplete="off" maxLength={254} />
             </Form.Item>
-            <Form.Item
-              name="phone"
-              label={t('members.mobile')}
-              extra={t('account.phoneHelp')}
-              rules={phoneRules(t)}
-            >
-              <Input type="tel" autoComplete="off" maxLength={32} />
-            </Form.Item>
+            {region ? (
+              <Form.Item name="phone" label={t('members.mobile')} rules={phoneRules(t, region)}>
+                <PhoneInput region={region} />
+              </Form.Item>
+            ) : null}
             <Collapse
               size="small"
               items={[

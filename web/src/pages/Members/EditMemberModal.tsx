@@ -1,10 +1,12 @@
-import { Alert, Form, Input, Modal, Skeleton } from 'antd';
-import { useEffect } from 'react';
+import { Alert, Button, Form, Input, Modal, Skeleton } from 'antd';
+import type { CountryCode } from 'libphonenumber-js/mobile';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { Department, MemberDetails, UpdateMemberBody } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
-import { nameRules } from '../../validation';
+import { NAME_COUNT, nameRules } from '../../validation';
+import { useOrganizationProfile } from '../Organizations/use-organization';
 import type { DepartmentChoice } from './DepartmentsInput';
 import {
   contactRules,
@@ -14,6 +16,7 @@ import {
   PlacementFields,
   phoneRules,
 } from './member-fields';
+import { PhoneInput } from './PhoneInput';
 import { departmentAssignments, departmentChoices, useMemberChoices, useMemberForm } from './use-member-form';
 import { membersPath, useMember } from './use-members';
 
@@ -94,61 +97,107 @@ export function EditMemberModal({
   const { t } = useTranslation();
   const api = useApi();
   const query = useMember(orgId, memberId);
-  const member = query.data;
-  const personal = member?.accountKind === 'personal';
-  const { roles, groups } = useMemberChoices(orgId, member?.roles.includes('owner') ?? false);
+  const region = useOrganizationProfile(orgId).data?.phoneRegion as CountryCode | undefined;
+  /** The member as the form was filled from it: the changes and the version sent are against this one. */
+  const [base, setBase] = useState<MemberDetails | null>(null);
+  /** The refusal of an edit made on an older version, shown with the way to load the newer one. */
+  const [stale, setStale] = useState<string | null>(null);
+  const staleRef = useRef<HTMLDivElement>(null);
+  const personal = base?.accountKind === 'personal';
+  const { roles, groups } = useMemberChoices(orgId, base?.roles.includes('owner') ?? false);
   const { form, alert, save, reset } = useMemberForm<EditValues, MemberDetails | null>({
     orgId,
     errors: MEMBER_ERRORS,
     send: async (values) => {
-      if (!member) return null;
-      const body = changesOf(member, values);
-      if (!body) return member;
-      return (await api.patch<{ member: MemberDetails }>(membersPath(orgId, member.id), body)).member;
+      if (!base) return null;
+      const body = changesOf(base, values);
+      if (!body) return base;
+      return (await api.patch<{ member: MemberDetails }>(membersPath(orgId, base.id), body)).member;
     },
     onSaved: onClose,
     confirmation: (saved) => (saved ? t('members.saved', { name: saved.name }) : undefined),
+    // Someone else saved first: what the admin typed stays; the newer version loads only when asked.
+    intercept: (error) => {
+      if (error.code !== 'member.stale') return false;
+      setStale(error.message);
+      return true;
+    },
   });
 
+  const fill = useCallback(
+    (loaded: MemberDetails) => {
+      setBase(loaded);
+      setStale(null);
+      form.resetFields();
+      form.setFieldsValue(valuesOf(loaded));
+    },
+    [form],
+  );
+
   useEffect(() => {
-    if (memberId !== null) reset();
+    if (memberId === null) return;
+    reset();
+    setBase(null);
+    setStale(null);
   }, [memberId, reset]);
 
-  // Fills the form when the member loads, and again after a reload (a newer version): a refusal that
-  // reloaded it stays above the form.
+  // Fills the form once the member has loaded; a later reload (the lists refreshing) leaves it as typed.
+  const member = query.data;
   useEffect(() => {
-    if (!member) return;
-    form.resetFields();
-    form.setFieldsValue(valuesOf(member));
-  }, [member, form]);
+    if (member && member.id === memberId && base === null) fill(member);
+  }, [member, memberId, base, fill]);
+
+  useEffect(() => {
+    if (stale) staleRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [stale]);
+
+  const loadLatest = async () => {
+    const { data } = await query.refetch();
+    if (data) fill(data);
+  };
 
   return (
     <Modal
       open={memberId !== null}
-      title={member ? t('members.editTitle', { name: member.name }) : t('members.editTitleLoading')}
+      title={base ? t('members.editTitle', { name: base.name }) : t('members.editTitleLoading')}
       width={640}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
-      okButtonProps={{ disabled: !member }}
+      okButtonProps={{ disabled: !base }}
       confirmLoading={save.isPending}
       onOk={() => form.submit()}
       onCancel={onClose}
     >
       {query.error ? <LoadError error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {stale ? (
+        <div ref={staleRef} style={{ marginBottom: 16 }}>
+          <Alert
+            type="warning"
+            showIcon
+            title={stale}
+            description={t('members.staleKept')}
+            action={
+              <Button size="small" loading={query.isFetching} onClick={() => void loadLatest()}>
+                {t('members.loadLatest')}
+              </Button>
+            }
+          />
+        </div>
+      ) : null}
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
-      {memberId !== null && !member && !query.error ? <Skeleton active /> : null}
+      {memberId !== null && !base && !query.error ? <Skeleton active /> : null}
       <Form
         form={form}
         name="edit-member"
         layout="vertical"
-        hidden={!member}
+        hidden={!base}
         onFinish={(values) => save.mutate(values)}
       >
         {personal ? (
           <Alert type="info" showIcon title={t('members.personalNote')} style={{ marginBottom: 16 }} />
         ) : null}
         <Form.Item name="name" label={t('account.name')} rules={personal ? [] : nameRules(t)}>
-          <Input autoComplete="off" maxLength={80} disabled={personal} />
+          <Input autoComplete="off" count={NAME_COUNT} disabled={personal} />
         </Form.Item>
         <Form.Item
           name="email"
@@ -158,14 +207,11 @@ export function EditMemberModal({
         >
           <Input type="email" autoComplete="off" maxLength={254} disabled={personal} />
         </Form.Item>
-        <Form.Item
-          name="phone"
-          label={t('members.mobile')}
-          extra={personal ? undefined : t('account.phoneHelp')}
-          rules={personal ? [] : phoneRules(t)}
-        >
-          <Input type="tel" autoComplete="off" maxLength={32} disabled={personal} />
-        </Form.Item>
+        {region ? (
+          <Form.Item name="phone" label={t('members.mobile')} rules={personal ? [] : phoneRules(t, region)}>
+            <PhoneInput region={region} disabled={personal} />
+          </Form.Item>
+        ) : null}
         <PlacementFields departments={departments} roles={roles} />
         <OrgFields groups={groups} />
       </Form>

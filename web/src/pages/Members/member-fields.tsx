@@ -1,10 +1,11 @@
 import type { FormRule } from 'antd';
-import { Form, Input, InputNumber, Select } from 'antd';
+import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { normalizePhone } from '../../../../src/features/accounts/phones.js';
 import type { Department } from '../../api-types';
 import type { ErrorFieldMap, FieldName } from '../../form-errors';
-import { PHONE_PATTERN } from '../../validation';
 import { DepartmentsInput, departmentsRules } from './DepartmentsInput';
 import type { Option } from './use-role-options';
 
@@ -64,19 +65,9 @@ export interface AriaProps {
   'aria-required'?: boolean | 'true' | 'false';
 }
 
-/** `2026-01-31T09:30` in the viewer's time zone, as a datetime-local input shows it. */
-function toLocalInput(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(
-    date.getMinutes(),
-  )}`;
-}
-
 /**
- * A date and time in the viewer's time zone, as an ISO timestamp (or null when empty). The browser's own
- * picker: antd's needs dayjs values, and dayjs is not a dependency of the console.
+ * A date and time in the viewer's time zone and language, as an ISO timestamp (or null when empty), with
+ * the usual terms one click away. Past days cannot be picked.
  */
 export function ExpiryInput({
   value,
@@ -86,14 +77,22 @@ export function ExpiryInput({
   value?: string | null;
   onChange?: (value: string | null) => void;
 }) {
+  const { t } = useTranslation();
+  const now = dayjs();
   return (
-    <Input
+    <DatePicker
       {...aria}
-      type="datetime-local"
-      value={toLocalInput(value)}
-      min={toLocalInput(new Date().toISOString())}
-      onChange={(event) => onChange?.(event.target.value ? new Date(event.target.value).toISOString() : null)}
-      style={{ maxWidth: 260 }}
+      showTime={{ format: 'HH:mm' }}
+      format="YYYY-MM-DD HH:mm"
+      value={value ? dayjs(value) : null}
+      onChange={(date: Dayjs | null) => onChange?.(date ? date.toISOString() : null)}
+      disabledDate={(date) => date.isBefore(now, 'day')}
+      presets={[
+        { label: t('members.expiryIn3Months'), value: now.add(3, 'month') },
+        { label: t('members.expiryInAYear'), value: now.add(1, 'year') },
+        { label: t('members.expiryEndOfYear'), value: now.endOf('year') },
+      ]}
+      style={{ width: 260 }}
     />
   );
 }
@@ -123,9 +122,15 @@ export function contactRules(t: TFunction, required: boolean): FormRule[] {
   ];
 }
 
-/** A mobile number as people type it. */
-export function phoneRules(t: TFunction): FormRule[] {
-  return [{ pattern: PHONE_PATTERN, message: t('validation.phoneInvalid') }];
+/** A mobile number the server will take: the same check (libphonenumber-js's) and the same words. */
+export function phoneRules(t: TFunction, region: string): FormRule[] {
+  return [
+    {
+      validator: async (_rule, value: string | undefined) => {
+        if (value?.trim() && !normalizePhone(value, region)) throw new Error(t('members.phoneInvalid'));
+      },
+    },
+  ];
 }
 
 /** Where a member sits: departments (one primary, a position each) and roles; both dialogs ask them. */
