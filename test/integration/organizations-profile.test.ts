@@ -7,7 +7,7 @@ describeEachBackend('an organization’s profile as the member dialogs read it',
 
   it('tells any member the seats as the member limit counts them and the default phone region', async () => {
     const o = await memberOrg(h);
-    const profile = async () => (await o.plain.send('GET', `/api/v1/orgs/${o.org.id}`)).json();
+    const profile = async () => (await o.plain.get(`/api/v1/orgs/${o.org.id}`)).json();
     const before = await profile();
     expect(before.phoneRegion).toBe(h.ctx.config.defaultPhoneRegion);
     expect(before.organization.seatsUsed).toBe(await o.seatsUsed());

@@ -31,10 +31,10 @@ import {
   MEMBER_ERRORS,
   OrgFields,
   optionalText,
+  PhoneField,
   PlacementFields,
   phoneRules,
 } from './member-fields';
-import { PhoneInput } from './PhoneInput';
 import { departmentAssignments, useMemberChoices, useMemberForm } from './use-member-form';
 import { membersPath } from './use-members';
 
@@ -288,7 +288,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
             </Form.Item>
             {region ? (
               <Form.Item name="phone" label={t('members.mobile')} rules={phoneRules(t, region)}>
-                <PhoneInput region={region} />
+                <PhoneField region={region} />
               </Form.Item>
             ) : null}
             <Collapse

@@ -13,10 +13,10 @@ import {
   MEMBER_ERRORS,
   OrgFields,
   optionalText,
+  PhoneField,
   PlacementFields,
   phoneRules,
 } from './member-fields';
-import { PhoneInput } from './PhoneInput';
 import { departmentAssignments, departmentChoices, useMemberChoices, useMemberForm } from './use-member-form';
 import { membersPath, useMember } from './use-members';
 
@@ -209,7 +209,7 @@ export function EditMemberModal({
         </Form.Item>
         {region ? (
           <Form.Item name="phone" label={t('members.mobile')} rules={personal ? [] : phoneRules(t, region)}>
-            <PhoneInput region={region} disabled={personal} />
+            <PhoneField region={region} disabled={personal} />
           </Form.Item>
         ) : null}
         <PlacementFields departments={departments} roles={roles} />

@@ -2,8 +2,8 @@ import type { FormRule } from 'antd';
 import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
+import { type ComponentProps, lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { normalizePhone } from '../../../../src/features/accounts/phones.js';
 import type { Department } from '../../api-types';
 import type { ErrorFieldMap, FieldName } from '../../form-errors';
 import { DepartmentsInput, departmentsRules } from './DepartmentsInput';
@@ -127,10 +127,26 @@ export function phoneRules(t: TFunction, region: string): FormRule[] {
   return [
     {
       validator: async (_rule, value: string | undefined) => {
-        if (value?.trim() && !normalizePhone(value, region)) throw new Error(t('members.phoneInvalid'));
+        if (!value?.trim()) return;
+        const { normalizePhone } = await import('../../../../src/features/accounts/phones.js');
+        if (!normalizePhone(value, region)) throw new Error(t('members.phoneInvalid'));
       },
     },
   ];
+}
+
+const LoadedPhoneInput = lazy(async () => ({ default: (await import('./PhoneInput')).PhoneInput }));
+
+/**
+ * The mobile number with its country code. libphonenumber's metadata loads with the first dialog that
+ * asks for a number, not with the member table.
+ */
+export function PhoneField(props: ComponentProps<typeof LoadedPhoneInput>) {
+  return (
+    <Suspense fallback={<Input disabled />}>
+      <LoadedPhoneInput {...props} />
+    </Suspense>
+  );
 }
 
 /** Where a member sits: departments (one primary, a position each) and roles; both dialogs ask them. */
