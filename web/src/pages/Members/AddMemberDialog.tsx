@@ -202,7 +202,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
         <Button
           type={type}
           icon={<UserAddOutlined />}
-          disabled={!seats || full}
+          disabled={full}
           onClick={() => setOpen(true)}
         >
           {t('members.add')}
