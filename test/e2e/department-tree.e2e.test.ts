@@ -240,9 +240,16 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the tree pane', ()
     await last.scrollIntoViewIfNeeded();
     await expect(pane.evaluate((element) => element.scrollTop)).resolves.toBeGreaterThan(0);
     await last.click();
-    await page.getByRole('heading', { name: 'Team 60', level: 4 }).waitFor();
-
+    const heading = page.getByRole('heading', { name: 'Team 60', level: 4 });
+    await heading.waitFor();
     await screenshot(page, 'department-tree-scroll');
+
+    // On a phone there is no room for two columns: the tree sits above the department, without a splitter.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.getByRole('main').getByRole('separator').count()).toBe(0);
+    const treeBox = await pane.boundingBox();
+    const headingBox = await heading.boundingBox();
+    expect((treeBox?.y ?? 0) + (treeBox?.height ?? 0)).toBeLessThanOrEqual(headingBox?.y ?? 0);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
