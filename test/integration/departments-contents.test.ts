@@ -106,6 +106,27 @@ describeEachBackend('departments: contents, heads, search', (backend) => {
     expect((await search('le')).map((hit) => hit.name)).toEqual(['Sales']);
   });
 
+  it('finds Chinese names by their pinyin, full or initials, after the names that contain the term', async () => {
+    const o = await departmentOrg(h);
+    const rd = await o.create('研发部');
+    await o.create('研发部二组', rd.id);
+    await o.create('市场部');
+    await o.create('YFB Liaison');
+    const search = async (q: string) => {
+      const response = await o.plain.get(`${o.base}/search?q=${encodeURIComponent(q)}`);
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json().items as { name: string }[]).map((hit) => hit.name);
+    };
+
+    expect(await search('yanfabu')).toEqual(['研发部', '研发部二组']);
+    expect(await search('YFB')).toEqual(['YFB Liaison', '研发部', '研发部二组']);
+    expect(await search('Yan Fa')).toEqual(['研发部', '研发部二组']);
+    expect(await search('bu')).toEqual(['研发部', '研发部二组', '市场部']);
+    expect(await search('scb')).toEqual(['市场部']);
+    expect(await search('研发')).toEqual(['研发部', '研发部二组']);
+    expect(await search('yfbx')).toEqual([]);
+  });
+
   it('records every change in the audit log with before and after', async () => {
     const o = await departmentOrg(h);
     const a = await o.create('A');

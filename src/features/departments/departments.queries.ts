@@ -284,6 +284,18 @@ export async function searchDepartments(
     .execute();
 }
 
+/** Every department of the org as a search hit needs it: their pinyin is not stored, so it is matched in code. */
+export async function listSearchable(
+  db: Executor,
+  orgId: string,
+): Promise<Pick<DepartmentRow, 'id' | 'name' | 'is_root' | 'path'>[]> {
+  return db
+    .selectFrom('departments')
+    .select(['id', 'name', 'is_root', 'path'])
+    .where('org_id', '=', orgId)
+    .execute();
+}
+
 /** The names of some departments of the org, by id. */
 export async function namesOf(db: Executor, orgId: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

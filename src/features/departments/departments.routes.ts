@@ -62,7 +62,8 @@ export function departmentRoutes(app: App, ctx: AppContext): void {
       config: read,
       schema: {
         tags,
-        summary: 'Departments whose name contains a term, each with its path from the root',
+        summary:
+          'Departments whose name or its pinyin (full or initials) contains a term, each with its path from the root',
         params: OrgParams,
         querystring: SearchQuery,
         response: { 200: DepartmentSearchResult, ...errorResponses(400, 401, 403, 404) },

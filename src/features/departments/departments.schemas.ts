@@ -66,7 +66,13 @@ export const DepartmentParams = Type.Object(
 );
 
 export const SearchQuery = Type.Object(
-  { q: Type.String({ minLength: 1, maxLength: 50, description: 'Part of a department name' }) },
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      description: 'Part of a department name, or of its pinyin (yanfabu, yfb)',
+    }),
+  },
   { additionalProperties: false },
 );
 

@@ -5,6 +5,7 @@ import type { DB, Department as DepartmentRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
+import { pinyinOf } from '../directory/directory.search.js';
 import { renameOrganization } from '../organizations/organizations.service.js';
 import { DepartmentErrors } from './departments.errors.js';
 import {
@@ -13,6 +14,7 @@ import {
   findDepartment,
   listChildren,
   listDepartmentViews,
+  listSearchable,
   lockActiveMembers,
   lockRemovedMembers,
   lockTree,
@@ -104,7 +106,43 @@ export async function listDepartments(
   return orderTree(level);
 }
 
-/** Departments whose name contains the term, each with its path from the root. */
+type SearchRow = Awaited<ReturnType<typeof searchDepartments>>[number];
+
+/**
+ * Departments whose names' pinyin, full or initials, contains the term as member search matches members
+ * ("yanfabu" and "yfb" find 研发部), apart from those already found: whole matches first, then by where
+ * the term appears, then shorter names.
+ */
+async function searchByPinyin(
+  ctx: AppContext,
+  orgId: string,
+  term: string,
+  found: SearchRow[],
+  limit: number,
+): Promise<SearchRow[]> {
+  const letters = term.toLowerCase().replace(/\s+/g, '');
+  if (limit <= 0 || !/^[a-z]+$/.test(letters)) return [];
+  const excluded = new Set(found.map((row) => row.id));
+  const ranked: { row: SearchRow; whole: number; at: number }[] = [];
+  for (const row of await listSearchable(ctx.db, orgId)) {
+    if (excluded.has(row.id)) continue;
+    const { full, initials } = pinyinOf(row.name);
+    const spelled = full.join('');
+    const at = [spelled.indexOf(letters), initials.indexOf(letters)].filter((index) => index >= 0);
+    if (at.length === 0) continue;
+    ranked.push({ row, whole: spelled === letters || initials === letters ? 0 : 1, at: Math.min(...at) });
+  }
+  ranked.sort(
+    (a, b) =>
+      a.whole - b.whole ||
+      a.at - b.at ||
+      a.row.name.length - b.row.name.length ||
+      a.row.name.localeCompare(b.row.name),
+  );
+  return ranked.slice(0, limit).map((entry) => entry.row);
+}
+
+/** Departments whose name, or its pinyin, contains the term, each with its path from the root. */
 export async function findDepartments(
   ctx: AppContext,
   actor: OrgActor,
@@ -112,7 +150,11 @@ export async function findDepartments(
 ): Promise<DepartmentSearchHit[]> {
   const value = term.trim();
   if (!value) return [];
-  const hits = await searchDepartments(ctx.db, actor.orgId, value, SEARCH_LIMIT);
+  const named = await searchDepartments(ctx.db, actor.orgId, value, SEARCH_LIMIT);
+  const hits = [
+    ...named,
+    ...(await searchByPinyin(ctx, actor.orgId, value, named, SEARCH_LIMIT - named.length)),
+  ];
   const names = await namesOf(ctx.db, actor.orgId, [...new Set(hits.flatMap((hit) => idsOfPath(hit.path)))]);
   return hits.map((hit) => ({
     id: hit.id,

@@ -31,7 +31,8 @@ export interface SearchKeys {
   grams: string[];
 }
 
-function pinyinOf(name: string): { full: string[]; initials: string } {
+/** A name's full pinyin (one syllable per Chinese character) and its initials, lowercase; none without Chinese. */
+export function pinyinOf(name: string): { full: string[]; initials: string } {
   if (!HAN.test(name)) return { full: [], initials: '' };
   const full = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'removed' });
   const initials = pinyin(name, {

@@ -2,7 +2,7 @@ import { Dropdown, type MenuProps } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
-import { siblingsOf } from './department-tree';
+import { type Placement, siblingsOf } from './department-tree';
 
 /** What a department's menu offers. */
 export type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'up' | 'down' | 'heads' | 'delete';
@@ -12,6 +12,8 @@ export interface NodeMenus {
   /** Whether the viewer owns the organization: only the owner renames the root, whose name is the org's. */
   isOwner: boolean;
   onAction: (action: NodeAction, department: Department) => void;
+  /** Moves a department (dragged and dropped in the tree). */
+  onPlace: (department: Department, placement: Placement) => void;
 }
 
 /**

@@ -1,11 +1,26 @@
 import { EllipsisOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Tree, type TreeDataNode, Typography } from 'antd';
+import { Button, Card, Flex, Tree, type TreeDataNode, type TreeProps, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
 import { DepartmentMenu, type NodeMenus } from './DepartmentMenu';
 import { DepartmentSearch } from './DepartmentSearch';
-import { buildTree, type DepartmentNode } from './department-tree';
+import { buildTree, type DepartmentNode, dropPlacement } from './department-tree';
+
+/** Takes what room is left and ends in an ellipsis; a zero width keeps its text from widening the pane. */
+const NAME_STYLE: CSSProperties = {
+  flex: '1 1 0',
+  width: 0,
+  minWidth: 0,
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+};
+/** The member count never shrinks nor wraps ("190" must not break into "19 / 0"). */
+const COUNT_STYLE: CSSProperties = { flex: 'none', whiteSpace: 'nowrap' };
+/** Keeps the tree within the window: a long one scrolls inside its pane. */
+const SCROLL_STYLE: CSSProperties = { maxHeight: 'max(320px, calc(100vh - 280px))', overflow: 'auto' };
 
 function toTreeData(
   nodes: DepartmentNode[],
@@ -16,11 +31,15 @@ function toTreeData(
   return nodes.map(({ department, children }) => ({
     key: department.id,
     title: (
-      <Flex align="center" gap={8} style={{ minWidth: 0 }}>
-        <span>{department.name}</span>
+      <Flex align="center" gap={8} style={{ width: '100%' }}>
+        {/* Long names end in an ellipsis and show whole on hover. */}
+        <span title={department.name} style={NAME_STYLE}>
+          {department.name}
+        </span>
         <Typography.Text
           type="secondary"
           title={t('departments.memberCount', { count: department.memberCount })}
+          style={COUNT_STYLE}
         >
           {department.memberCount}
         </Typography.Text>
@@ -28,7 +47,7 @@ function toTreeData(
           // Stops the click from selecting the node; the button is reachable with Tab.
           // biome-ignore lint/a11y/noStaticElementInteractions: only keeps the menu's clicks off the tree node
           // biome-ignore lint/a11y/useKeyWithClickEvents: the button inside handles the keyboard
-          <span onClick={(event) => event.stopPropagation()}>
+          <span onClick={(event) => event.stopPropagation()} style={{ flex: 'none' }}>
             <DepartmentMenu department={department} departments={departments} menus={menus}>
               <Button
                 type="text"
@@ -47,7 +66,8 @@ function toTreeData(
 
 /**
  * The left pane of Members & Departments: the search box over the department tree, each node with its
- * member count (sub-departments included) and, for people who manage departments, its "…" menu.
+ * member count (sub-departments included) and, for people who manage departments, its "…" menu and drag and
+ * drop to reorder and move.
  */
 export function DepartmentTreePane({
   orgId,
@@ -71,22 +91,40 @@ export function DepartmentTreePane({
   onReveal: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const rootId = departments.find((department) => department.isRoot)?.id;
+
+  // Dropped into a node (first among its sub-departments), or into the gap before or after one.
+  const onDrop: TreeProps['onDrop'] = ({ node, dragNode, dropToGap, dropPosition }) => {
+    const index = Number(node.pos.split('-').at(-1));
+    const where = !dropToGap ? 'inside' : dropPosition < index ? 'before' : 'after';
+    const dragged = departments.find((department) => department.id === dragNode.key);
+    const placement = dropPlacement(departments, String(dragNode.key), String(node.key), where);
+    if (dragged && placement) menus?.onPlace(dragged, placement);
+  };
+
   return (
     <Card title={t('departments.treeTitle')} size="small">
       <DepartmentSearch orgId={orgId} onReveal={onReveal} />
-      <Tree
-        aria-label={t('departments.treeTitle')}
-        treeData={toTreeData(buildTree(departments), departments, menus, t)}
-        blockNode
-        showLine
-        expandedKeys={expandedKeys}
-        onExpand={(keys) => onExpand(keys.map(String))}
-        selectedKeys={selectedId ? [selectedId] : []}
-        onSelect={(keys) => {
-          const key = keys[0];
-          if (key !== undefined) onSelect(String(key));
-        }}
-      />
+      <div style={SCROLL_STYLE}>
+        <Tree
+          aria-label={t('departments.treeTitle')}
+          treeData={toTreeData(buildTree(departments), departments, menus, t)}
+          blockNode
+          showLine
+          styles={{ itemTitle: { display: 'block', minWidth: 0 } }}
+          // The root stays where it is and nothing goes beside it; a refused move is the server's to explain.
+          draggable={menus ? { icon: false, nodeDraggable: (node) => node.key !== rootId } : false}
+          allowDrop={({ dropNode, dropPosition }) => dropPosition === 0 || dropNode.key !== rootId}
+          onDrop={onDrop}
+          expandedKeys={expandedKeys}
+          onExpand={(keys) => onExpand(keys.map(String))}
+          selectedKeys={selectedId ? [selectedId] : []}
+          onSelect={(keys) => {
+            const key = keys[0];
+            if (key !== undefined) onSelect(String(key));
+          }}
+        />
+      </div>
     </Card>
   );
 }

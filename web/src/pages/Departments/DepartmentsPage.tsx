@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, Row } from 'antd';
+import { App, Button } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -24,8 +24,9 @@ import { DepartmentDetails } from './DepartmentDetails';
 import type { NodeAction, NodeMenus } from './DepartmentMenu';
 import { DepartmentNameModal, MoveDepartmentModal, type NameDialog } from './DepartmentModals';
 import { DepartmentTreePane } from './DepartmentTreePane';
-import { pathTo, siblingsOf } from './department-tree';
+import { type Placement, pathTo, siblingsOf } from './department-tree';
 import { HeadsModal } from './HeadsModal';
+import { TreeSplit } from './TreeSplit';
 import { departmentsPath, useDepartments, useDepartmentsChanged } from './use-departments';
 
 /**
@@ -76,17 +77,25 @@ export function DepartmentsPage() {
     setSelectedId(department.id);
   }
 
+  /**
+   * Deleting asks first; a department the server would refuse (members, sub-departments: what its row says)
+   * gets one dialog saying why, with nothing to confirm. The server has the last word if the tree was stale.
+   */
   function confirmDelete(department: Department) {
     const children = departments.filter((other) => other.parentId === department.id).length;
+    if (department.directMemberCount > 0 || children > 0) {
+      modal.warning({
+        title: t('departments.deleteBlockedTitle', { name: department.name }),
+        content: t('departments.deleteNotEmpty', {
+          members: department.directMemberCount,
+          subDepartments: children,
+        }),
+      });
+      return;
+    }
     modal.confirm({
       title: t('departments.deleteTitle', { name: department.name }),
-      content:
-        department.directMemberCount > 0 || children > 0
-          ? t('departments.deleteNotEmpty', {
-              members: department.directMemberCount,
-              subDepartments: children,
-            })
-          : t('departments.deleteEmpty'),
+      content: t('departments.deleteEmpty'),
       okText: t('departments.delete'),
       okButtonProps: { danger: true },
       cancelText: t('common.cancel'),
@@ -106,23 +115,26 @@ export function DepartmentsPage() {
     });
   }
 
-  /** Moves a department one place up or down among its siblings. */
-  async function reorder(department: Department, direction: 'up' | 'down') {
-    const siblings = siblingsOf(departments, department);
-    const index = siblings.findIndex((other) => other.id === department.id);
-    const before = direction === 'up' ? siblings[index - 1] : siblings[index + 2];
+  /** Moves a department (dragged, or one place up or down); a refusal is the server's, and the tree stays. */
+  async function place(department: Department, placement: Placement) {
     try {
-      await api.post(`${departmentsPath(orgId, department.id)}/move`, {
-        parentId: department.parentId,
-        ...(before ? { beforeId: before.id } : {}),
-      });
+      await api.post(`${departmentsPath(orgId, department.id)}/move`, placement);
       await changed();
     } catch (error) {
       modal.error({
-        title: t('departments.moveAction'),
+        title: t('departments.moveRefused', { name: department.name }),
         content: error instanceof Error ? error.message : String(error),
       });
     }
+  }
+
+  /** Moves a department one place up or down among its siblings. */
+  function reorder(department: Department, direction: 'up' | 'down') {
+    const siblings = siblingsOf(departments, department);
+    const index = siblings.findIndex((other) => other.id === department.id);
+    const before = direction === 'up' ? siblings[index - 1] : siblings[index + 2];
+    if (department.parentId)
+      void place(department, { parentId: department.parentId, ...(before ? { beforeId: before.id } : {}) });
   }
 
   function act(action: NodeAction, department: Department) {
@@ -131,13 +143,17 @@ export function DepartmentsPage() {
       setNameDialog({ kind: 'create', parentId: department.parentId });
     else if (action === 'rename') setNameDialog({ kind: 'rename', department });
     else if (action === 'move') setMoving(department);
-    else if (action === 'up' || action === 'down') void reorder(department, action);
+    else if (action === 'up' || action === 'down') reorder(department, action);
     else if (action === 'heads') setHeadsOf(department);
     else if (action === 'delete') confirmDelete(department);
   }
 
   const menus: NodeMenus | undefined = canManage
-    ? { isOwner: summary?.roles.includes('owner') ?? false, onAction: act }
+    ? {
+        isOwner: summary?.roles.includes('owner') ?? false,
+        onAction: act,
+        onPlace: (department, placement) => void place(department, placement),
+      }
     : undefined;
 
   const header = (
@@ -150,10 +166,8 @@ export function DepartmentsPage() {
             <Button
               icon={<PlusOutlined />}
               disabled={!root}
-              onClick={() => {
-                const parent = selected ?? root;
-                if (parent) setNameDialog({ kind: 'create', parentId: parent.id });
-              }}
+              // From the toolbar a new department goes under the root; a node's menu offers its own level.
+              onClick={() => root && setNameDialog({ kind: 'create', parentId: root.id })}
             >
               {t('departments.new')}
             </Button>
@@ -188,8 +202,8 @@ export function DepartmentsPage() {
   return (
     <>
       {header}
-      <Row gutter={16} wrap={false}>
-        <Col flex="260px" style={{ minWidth: 0 }}>
+      <TreeSplit
+        tree={
           <DepartmentTreePane
             orgId={orgId}
             departments={departments}
@@ -200,23 +214,22 @@ export function DepartmentsPage() {
             onSelect={setSelectedId}
             onReveal={reveal}
           />
-        </Col>
-        <Col flex="auto" style={{ minWidth: 0 }}>
-          <DepartmentDetails department={selected} departments={departments} menus={menus} />
-          {canReadMembers && summary ? (
-            <div style={{ marginTop: 16 }}>
-              <MembersPanel
-                orgId={orgId}
-                domain={summary.domain}
-                departments={departments}
-                department={selected}
-                canManage={canManageMembers}
-                selfAccountId={account.id}
-              />
-            </div>
-          ) : null}
-        </Col>
-      </Row>
+        }
+      >
+        <DepartmentDetails department={selected} departments={departments} menus={menus} />
+        {canReadMembers && summary ? (
+          <div style={{ marginTop: 16 }}>
+            <MembersPanel
+              orgId={orgId}
+              domain={summary.domain}
+              departments={departments}
+              department={selected}
+              canManage={canManageMembers}
+              selfAccountId={account.id}
+            />
+          </div>
+        ) : null}
+      </TreeSplit>
       <DepartmentNameModal
         orgId={orgId}
         dialog={nameDialog}

@@ -47,3 +47,37 @@ export function pathTo(items: Department[], id: string): Department[] {
 export function siblingsOf(items: Department[], department: Department): Department[] {
   return items.filter((other) => other.parentId === department.parentId);
 }
+
+/** Where a department goes: under `parentId`, before the sibling `beforeId`, or last without one. */
+export interface Placement {
+  parentId: string;
+  beforeId?: string;
+}
+
+/**
+ * Where a department dropped on the tree goes: into `targetId` as its first sub-department (`inside`), or
+ * just before or after it among its siblings. Null when that leaves it where it is, or beside the root.
+ */
+export function dropPlacement(
+  items: Department[],
+  draggedId: string,
+  targetId: string,
+  where: 'before' | 'inside' | 'after',
+): Placement | null {
+  const dragged = items.find((department) => department.id === draggedId);
+  const target = items.find((department) => department.id === targetId);
+  if (!dragged || !target) return null;
+  const parentId = where === 'inside' ? target.id : target.parentId;
+  if (!parentId) return null;
+  const others = items.filter((other) => other.parentId === parentId && other.id !== draggedId);
+  let before: Department | undefined;
+  if (where === 'inside') before = others[0];
+  else if (where === 'before') before = target;
+  else before = others[others.findIndex((other) => other.id === target.id) + 1];
+  if (parentId === dragged.parentId) {
+    const siblings = siblingsOf(items, dragged);
+    const next = siblings[siblings.findIndex((other) => other.id === draggedId) + 1];
+    if (next?.id === before?.id) return null;
+  }
+  return before ? { parentId, beforeId: before.id } : { parentId };
+}
