@@ -9,6 +9,7 @@ import { ApiError } from './api';
 import { AppRoutes } from './routes';
 import './i18n';
 import 'antd/dist/reset.css';
+import './console.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -16,6 +16,7 @@ import { Forbidden } from '../../components/Forbidden';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
+import { usePhoneLayout } from '../../components/use-phone-layout';
 import { hasPermission, ME_KEY, useSession } from '../../session';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { MembersPanel } from '../Members/MembersPanel';
@@ -45,6 +46,7 @@ export function DepartmentsPage() {
   const queryClient = useQueryClient();
   const changed = useDepartmentsChanged(orgId);
   const { modal, message } = App.useApp();
+  const phone = usePhoneLayout();
 
   const query = useDepartments(orgId, canRead);
   const departments = useMemo(() => query.data ?? [], [query.data]);
@@ -188,8 +190,9 @@ export function DepartmentsPage() {
   return (
     <>
       {header}
-      <Row gutter={16} wrap={false}>
-        <Col flex="260px" style={{ minWidth: 0 }}>
+      {/* On a phone the tree stacks above the members, each the full width. */}
+      <Row gutter={[16, 16]} wrap={phone}>
+        <Col flex={phone ? '100%' : '260px'} style={{ minWidth: 0 }}>
           <DepartmentTreePane
             orgId={orgId}
             departments={departments}
@@ -201,7 +204,7 @@ export function DepartmentsPage() {
             onReveal={reveal}
           />
         </Col>
-        <Col flex="auto" style={{ minWidth: 0 }}>
+        <Col flex={phone ? '100%' : 'auto'} style={{ minWidth: 0 }}>
           <DepartmentDetails department={selected} departments={departments} menus={menus} />
           {canReadMembers && summary ? (
             <div style={{ marginTop: 16 }}>
