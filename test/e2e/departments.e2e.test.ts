@@ -37,7 +37,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     // Members & Departments is the first item of the left navigation.
     await expect(nav.getByRole('menuitem').first().textContent()).resolves.toBe('Members & Departments');
     await nav.getByRole('link', { name: 'Members & Departments' }).click();
-    await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
     // The root department is named after the organization and is selected at first.
     await tree(page).getByText(ORGANIZATION.name, { exact: true }).waitFor();
 

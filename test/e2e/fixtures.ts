@@ -124,7 +124,7 @@ export async function addMembersDirectly(server: TestServer, orgId: string, coun
 
 /** Waits until the org switcher in the top bar names `organization` as the current one, shown and spoken. */
 export async function expectCurrentOrg(page: Page, organization: string): Promise<void> {
-  const switcher = page.getByRole('button', { name: `Switch organization (current: ${organization})` });
+  const switcher = page.getByRole('button', { name: `Switch organization, current: ${organization}` });
   await switcher.waitFor();
   const shown = await switcher.textContent();
   if (shown !== organization) throw new Error(`The org switcher shows "${shown}", not "${organization}"`);

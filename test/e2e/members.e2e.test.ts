@@ -21,7 +21,7 @@ const ZHANG_LOGIN = `${ZHANG.account}@${ORGANIZATION.domain}`;
 /** Opens Members & Departments from the left navigation. */
 async function openMembers(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
-  await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+  await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
 }
 
 /** The member table's row for `name`. */

@@ -20,7 +20,7 @@ describe.skipIf(skipWithoutBrowser())('roles & groups', () => {
 
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Roles & Groups' }).click();
-    await page.getByRole('heading', { name: 'Roles & Groups', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: 'Roles & Groups', level: 1 }).waitFor();
     // The built-in roles are listed and tagged; there is no custom role yet.
     await row(page, 'Owner').getByText('Built-in').waitFor();
     await page.getByText('No custom roles yet').waitFor();

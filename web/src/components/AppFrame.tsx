@@ -3,13 +3,14 @@ import {
   CloudServerOutlined,
   DashboardOutlined,
   MailOutlined,
+  MenuOutlined,
   SafetyCertificateOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
-import { Fragment, type ReactNode, Suspense, useEffect } from 'react';
+import { Button, Drawer, Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
+import { Fragment, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
@@ -20,6 +21,7 @@ import { LinkButton } from './LinkButton';
 import { PageSpinner } from './LoadState';
 import { OrgSwitcher } from './OrgSwitcher';
 import { UserMenu } from './UserMenu';
+import { usePhoneLayout } from './use-phone-layout';
 
 /** The operations status query: operators see which mail, SMS and database back this server. */
 export function useOperationsStatus(enabled: boolean) {
@@ -34,7 +36,8 @@ export function useOperationsStatus(enabled: boolean) {
 
 /**
  * The signed-in frame: left navigation, top bar (org switcher, language, dev mailbox, user menu) and the
- * page: its child route, or `children` when used around one page.
+ * page: its child route, or `children` when used around one page. On a phone the navigation is a drawer
+ * opened from the top bar's menu button, and the top bar keeps only icons beside the org switcher.
  */
 export function AppFrame({ children }: { children?: ReactNode }) {
   const { t } = useTranslation();
@@ -46,6 +49,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   const current = organizations.find((org) => org.id === routeOrgId) ?? defaultOrg(organizations);
   const status = useOperationsStatus(account.isOperator);
   const mailKept = account.isOperator && status.data?.mail === 'outbox';
+  const phone = usePhoneLayout();
+  const [navOpen, setNavOpen] = useState(false);
 
   useEffect(() => {
     if (routeOrgId && organizations.some((org) => org.id === routeOrgId)) rememberOrg(routeOrgId);
@@ -93,58 +98,94 @@ export function AppFrame({ children }: { children?: ReactNode }) {
     );
   }
 
+  const home = (
+    <Link to="/" style={{ display: 'block', padding: '16px 24px' }} aria-label={t('nav.home')}>
+      <Typography.Text strong style={{ fontSize: 18 }}>
+        Roster
+      </Typography.Text>
+    </Link>
+  );
+  const navigation = (
+    <nav aria-label={t('nav.label')}>
+      <Menu
+        mode="inline"
+        items={items}
+        selectedKeys={[location.pathname.replace(/\/$/, '')]}
+        // Choosing a page closes the phone's drawer; the page opens behind it.
+        onClick={() => setNavOpen(false)}
+        style={{ borderInlineEnd: 'none' }}
+      />
+    </nav>
+  );
+
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        width={240}
-        theme="light"
-        style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
-        aria-label={t('nav.label')}
-      >
-        <Link to="/" style={{ display: 'block', padding: '16px 24px' }} aria-label={t('nav.home')}>
-          <Typography.Text strong style={{ fontSize: 18 }}>
-            Roster
-          </Typography.Text>
-        </Link>
-        <nav>
-          <Menu
-            mode="inline"
-            items={items}
-            selectedKeys={[location.pathname.replace(/\/$/, '')]}
-            style={{ borderInlineEnd: 'none' }}
-          />
-        </nav>
-      </Layout.Sider>
-      <Layout>
+      {phone ? (
+        <Drawer
+          open={navOpen}
+          onClose={() => setNavOpen(false)}
+          placement="left"
+          size={260}
+          title={home}
+          styles={{ header: { padding: 0 }, body: { padding: 0 } }}
+        >
+          {navigation}
+        </Drawer>
+      ) : (
+        <Layout.Sider
+          width={240}
+          theme="light"
+          style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
+        >
+          {home}
+          {navigation}
+        </Layout.Sider>
+      )}
+      <Layout style={{ minWidth: 0 }}>
         <Layout.Header
           style={{
             background: token.colorBgContainer,
             borderBottom: `1px solid ${token.colorBorderSecondary}`,
-            padding: '0 16px',
+            padding: phone ? '0 8px' : '0 16px',
             height: 56,
             lineHeight: '56px',
           }}
         >
-          <Flex justify="space-between" align="center" style={{ height: '100%' }}>
-            <OrgSwitcher organizations={organizations} current={current} />
-            <Flex align="center" gap={4}>
+          <Flex justify="space-between" align="center" gap={4} style={{ height: '100%' }}>
+            <Flex align="center" gap={4} style={{ minWidth: 0 }}>
+              {phone ? (
+                <Button
+                  type="text"
+                  icon={<MenuOutlined />}
+                  aria-label={t('nav.open')}
+                  aria-expanded={navOpen}
+                  onClick={() => setNavOpen(true)}
+                />
+              ) : null}
+              <OrgSwitcher organizations={organizations} current={current} />
+            </Flex>
+            <Flex align="center" gap={4} style={{ flexShrink: 0 }}>
               {mailKept ? (
-                <LinkButton type="text" icon={<MailOutlined />} to="/dev-mailbox">
-                  {t('nav.devMailbox')}
+                <LinkButton
+                  type="text"
+                  icon={<MailOutlined />}
+                  to="/dev-mailbox"
+                  aria-label={phone ? t('nav.devMailbox') : undefined}
+                >
+                  {phone ? null : t('nav.devMailbox')}
                 </LinkButton>
               ) : null}
               <LanguageSwitch saveToAccount={!account.mustChangePassword} />
-              <UserMenu account={account} />
+              <UserMenu account={account} compact={phone} />
             </Flex>
           </Flex>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
-          <main>
-            <Suspense fallback={<PageSpinner />}>
-              {/* Keyed by organization: switching orgs starts each page (forms, filters) afresh. */}
-              <Fragment key={routeOrgId ?? ''}>{children ?? <Outlet />}</Fragment>
-            </Suspense>
-          </main>
+        {/* Layout.Content is the page's <main> landmark. */}
+        <Layout.Content style={{ padding: phone ? 12 : 24, minWidth: 0 }}>
+          <Suspense fallback={<PageSpinner />}>
+            {/* Keyed by organization: switching orgs starts each page (forms, filters) afresh. */}
+            <Fragment key={routeOrgId ?? ''}>{children ?? <Outlet />}</Fragment>
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

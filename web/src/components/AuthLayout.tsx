@@ -1,4 +1,4 @@
-import { Card, Flex, Layout, Typography } from 'antd';
+import { Card, Flex, Layout, Typography, theme } from 'antd';
 import type { ReactNode } from 'react';
 import { useEffect } from 'react';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -13,12 +13,13 @@ export interface AuthLayoutProps {
 
 /** The frame of the pages shown before the console: sign-in, setup, registration, forced password change. */
 export function AuthLayout({ title, description, children, width = 420 }: AuthLayoutProps) {
+  const { token } = theme.useToken();
   useEffect(() => {
     document.title = `${title} · Roster`;
   }, [title]);
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Flex justify="space-between" align="center" style={{ padding: '12px 24px' }}>
+      <Flex component="header" justify="space-between" align="center" style={{ padding: '12px 24px' }}>
         <Typography.Text strong style={{ fontSize: 18 }}>
           Roster
         </Typography.Text>
@@ -27,7 +28,11 @@ export function AuthLayout({ title, description, children, width = 420 }: AuthLa
       <Flex justify="center" style={{ padding: '24px 16px 48px' }}>
         <main style={{ width, maxWidth: '100%' }}>
           <Card>
-            <Typography.Title level={3} style={{ marginTop: 0 }}>
+            {/* The page's one h1, at the size of antd's h3. */}
+            <Typography.Title
+              level={1}
+              style={{ marginTop: 0, fontSize: token.fontSizeHeading3, lineHeight: token.lineHeightHeading3 }}
+            >
               {title}
             </Typography.Title>
             <Typography.Paragraph type="secondary">{description}</Typography.Paragraph>

@@ -55,12 +55,15 @@ export function OrgSwitcher({ organizations, current }: OrgSwitcherProps) {
       <Button
         type="text"
         icon={<ApartmentOutlined />}
-        // The label replaces the button's text for screen readers: it must name the current organization too.
+        // Shrinks on a phone's top bar: the name ends in an ellipsis rather than pushing the menus out.
+        style={{ maxWidth: '100%' }}
+        // The label replaces the button's text for screen readers: it must contain the current organization's
+        // name as shown, as whole words (WCAG 2.5.3), so not inside parentheses.
         aria-label={
           current ? t('frame.switchOrganizationFrom', { name: current.name }) : t('frame.switchOrganization')
         }
       >
-        <Typography.Text strong ellipsis style={{ maxWidth: 320 }}>
+        <Typography.Text strong ellipsis style={{ maxWidth: 320, minWidth: 0 }}>
           {current?.name ?? t('frame.noOrganization')}
         </Typography.Text>
         <DownOutlined style={{ fontSize: 10 }} />

@@ -1,23 +1,17 @@
 import { KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { App, Avatar, Button, Dropdown } from 'antd';
+import { App, Avatar, Button, Dropdown, theme } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import type { Me } from '../api-types';
 import { useSignOut } from '../session';
 
-/** Up to two initials for the avatar: "Ada Lovelace" → "AL", "张三" → "张三". */
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  if (words.length >= 2) return `${words[0]?.[0] ?? ''}${words.at(-1)?.[0] ?? ''}`.toUpperCase();
-  return Array.from(words[0] ?? '?')
-    .slice(0, 2)
-    .join('')
-    .toUpperCase();
-}
-
-/** The signed-in person's menu: My profile, Change password, Sign out. */
-export function UserMenu({ account }: { account: Me }) {
+/**
+ * The signed-in person's menu: My profile, Change password, Sign out. `compact` (a phone's top bar) shows
+ * the avatar without the name.
+ */
+export function UserMenu({ account, compact = false }: { account: Me; compact?: boolean }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const navigate = useNavigate();
   const signOut = useSignOut();
   const { message } = App.useApp();
@@ -42,10 +36,9 @@ export function UserMenu({ account }: { account: Me }) {
       }}
     >
       <Button type="text" aria-label={t('frame.accountMenu', { name: account.name })}>
-        <Avatar size="small" style={{ backgroundColor: '#1677ff' }}>
-          {initials(account.name)}
-        </Avatar>
-        {account.name}
+        {/* A figure, not initials: the button's name must contain every word it shows (WCAG 2.5.3). */}
+        <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: token.colorPrimary }} />
+        {compact ? null : account.name}
       </Button>
     </Dropdown>
   );

@@ -1,12 +1,11 @@
 import { Flex, Splitter } from 'antd';
-import { type ReactNode, useState, useSyncExternalStore } from 'react';
+import { type ReactNode, useState } from 'react';
+import { usePhoneLayout } from '../../components/use-phone-layout';
 
 /** Where the tree pane's width is kept between visits (this browser only). */
 const WIDTH_KEY = 'roster.departmentTreeWidth';
 const DEFAULT_WIDTH = 280;
 const MIN_WIDTH = 200;
-/** Below antd's `md` breakpoint the panes stack: a phone has no room for two columns. */
-const SIDE_BY_SIDE = '(min-width: 768px)';
 
 function storedWidth(): number {
   try {
@@ -25,25 +24,15 @@ function storeWidth(width: number): void {
   }
 }
 
-function useSideBySide(): boolean {
-  return useSyncExternalStore(
-    (changed) => {
-      const query = window.matchMedia(SIDE_BY_SIDE);
-      query.addEventListener('change', changed);
-      return () => query.removeEventListener('change', changed);
-    },
-    () => window.matchMedia(SIDE_BY_SIDE).matches,
-  );
-}
-
 /**
  * The department tree beside the page's main column, with a splitter between them that widens or narrows the
  * tree (its width is remembered); on a phone the tree sits above.
  */
 export function TreeSplit({ tree, children }: { tree: ReactNode; children: ReactNode }) {
-  const sideBySide = useSideBySide();
+  const phone = usePhoneLayout();
   const [width] = useState(storedWidth);
-  if (!sideBySide) {
+  // A phone has no room for two columns: the tree sits above.
+  if (phone) {
     return (
       <Flex vertical gap={16}>
         {tree}

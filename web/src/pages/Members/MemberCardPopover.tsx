@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Avatar, Button, Descriptions, Flex, Popover, Spin, Typography } from 'antd';
+import { Avatar, Button, Descriptions, Flex, Popover, Spin, Typography, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
@@ -10,11 +10,12 @@ import { MemberStatusTag } from './MemberStatusTag';
 /** The card's body: name, status, the primary department with its position, and how to reach the member. */
 function CardBody({ card }: { card: MemberCard }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const notSet = <Typography.Text type="secondary">{t('common.notSet')}</Typography.Text>;
   return (
     <Flex vertical gap={12} style={{ width: 280 }}>
       <Flex align="center" gap={12}>
-        <Avatar size={40} style={{ background: '#1677ff', flex: 'none' }}>
+        <Avatar size={40} style={{ background: token.colorPrimary, flex: 'none' }}>
           {initials(card.name)}
         </Avatar>
         <Flex vertical style={{ minWidth: 0 }}>
@@ -55,6 +56,7 @@ export function MemberCardPopover({
   name: string;
 }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const api = useApi();
   const [open, setOpen] = useState(false);
   const card = useQuery({
@@ -81,9 +83,10 @@ export function MemberCardPopover({
         shape="circle"
         size="small"
         style={{ padding: 0, flex: 'none' }}
-        aria-label={t('members.cardFor', { name })}
+        // Starts with the initials it shows, so a voice-control user can say them (WCAG 2.5.3).
+        aria-label={`${initials(name)} · ${t('members.cardFor', { name })}`}
       >
-        <Avatar size="small" style={{ background: '#1677ff' }}>
+        <Avatar size="small" style={{ background: token.colorPrimary }}>
           {initials(name)}
         </Avatar>
       </Button>

@@ -1,4 +1,14 @@
-import { Avatar, Descriptions, type DescriptionsProps, Drawer, Flex, Skeleton, Tag, Typography } from 'antd';
+import {
+  Avatar,
+  Descriptions,
+  type DescriptionsProps,
+  Drawer,
+  Flex,
+  Skeleton,
+  Tag,
+  Typography,
+  theme,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { MemberDetails, MemberSummary } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
@@ -48,6 +58,7 @@ export function MemberDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const format = useFormat();
   const query = useMember(orgId, memberId);
   const roles = useRoleOptions(orgId);
@@ -138,7 +149,7 @@ export function MemberDrawer({
       title={
         member ? (
           <Flex align="center" gap={12}>
-            <Avatar style={{ background: '#1677ff' }}>{initials(member.name)}</Avatar>
+            <Avatar style={{ background: token.colorPrimary }}>{initials(member.name)}</Avatar>
             <span>{member.name}</span>
           </Flex>
         ) : (

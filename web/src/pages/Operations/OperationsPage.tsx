@@ -77,7 +77,7 @@ export function OperationsPage() {
           type="link"
           icon={<EditOutlined />}
           onClick={() => setEditing(org)}
-          aria-label={t('operations.editTitle', { name: org.name })}
+          aria-label={t('operations.editPlanOf', { name: org.name })}
         >
           {t('common.edit')}
         </Button>
@@ -107,7 +107,8 @@ export function OperationsPage() {
             <LoadError error={status.error} onRetry={() => void status.refetch()} />
           ) : (
             <Descriptions
-              column={3}
+              // One service a line on a phone: three side by side would push the page sideways.
+              column={{ xs: 1, sm: 2, md: 3 }}
               items={[
                 {
                   key: 'mail',

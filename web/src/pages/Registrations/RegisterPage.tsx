@@ -100,8 +100,12 @@ export function RegisterPage() {
           {t('register.submit')}
         </Button>
       </Form>
+      {/* The link is underlined: in a sentence, colour alone does not tell a link (WCAG 1.4.1). */}
       <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0 }}>
-        {t('register.haveAccount')} <Link to="/sign-in">{t('register.signIn')}</Link>
+        {t('register.haveAccount')}{' '}
+        <Link to="/sign-in" style={{ textDecoration: 'underline' }}>
+          {t('register.signIn')}
+        </Link>
       </Typography.Paragraph>
     </AuthLayout>
   );

@@ -68,6 +68,8 @@ export function RolesTab({
     {
       key: 'description',
       title: t('roles.descriptionLabel'),
+      // Not on a phone: the table then fits the screen, with no scrolled region that a keyboard cannot reach.
+      responsive: ['md'],
       render: (_, role) =>
         role.builtIn
           ? t(`roles.builtInDescriptions.${role.id}`, { defaultValue: role.description })
@@ -83,7 +85,8 @@ export function RolesTab({
         return (
           <Flex wrap gap={4}>
             {role.permissions.map((key) => (
-              <Tag key={key} style={{ marginInlineEnd: 0 }}>
+              // A long permission wraps inside its tag rather than widening the table past a phone's width.
+              <Tag key={key} style={{ marginInlineEnd: 0, whiteSpace: 'normal' }}>
                 {permissionLabel(catalogue.data, key)}
               </Tag>
             ))}
