@@ -370,7 +370,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the tree pane', ()
     await page.reload();
     await page.getByRole('button', { name: 'Language: English' }).click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
-    await page.getByRole('heading', { name: '成员与部门', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: '成员与部门', level: 1 }).waitFor();
     const tree = page.getByRole('tree', { name: '部门' });
     // 研发部 sits inside a folded department: only the search can bring it out.
     await tree.getByTitle('产品中心', { exact: true }).waitFor();

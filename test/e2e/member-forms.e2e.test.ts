@@ -19,7 +19,7 @@ const LI = { name: '李娜', account: 'lina', email: 'lina@mail.example' } as co
 /** Opens Members & Departments from the left navigation. */
 async function openMembers(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Members & Departments' }).click();
-  await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+  await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
 }
 
 /** Waits until `element` holds the keyboard focus. */
@@ -221,7 +221,7 @@ describe.skipIf(skipWithoutBrowser())('member dialogs and forms', () => {
       .where('id', '=', orgId)
       .execute();
     await page.reload();
-    await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
     await expect.poll(() => add.isDisabled()).toBe(true);
     await add.hover();
     await page
