@@ -15,7 +15,7 @@ export const passwordChangedMessage: MessageTemplate<{ name: string; time: strin
     subject: '您的 Roster 密码已修改',
     paragraphs: [
       `${name}，您好：`,
-      `您的 Roster 账号密码已于 ${time}（UTC）修改，其他所有会话均已退出。`,
+      `您的 Roster 账号密码已于${time}（UTC）修改，其他所有会话均已退出。`,
       '如果这不是您本人操作，请立即重置密码并告知组织管理员。',
     ],
     action: { label: '登录', url: signInUrl },
@@ -81,8 +81,8 @@ export const contactChangedMessage: MessageTemplate<{
     subject: `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已修改`,
     paragraphs: [
       `${name}，您好：`,
-      `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已于 ${time}（UTC）${
-        by ? `由 ${by} 的管理员` : ''
+      `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已于${time}（UTC）${
+        by ? `由${by}的管理员` : ''
       }修改，此后的消息将发送到新的地址。`,
       '如果这不在您的预期之内，请立即告知组织管理员。',
     ],
