@@ -63,7 +63,7 @@ describe('Chinese text around names and numbers', () => {
       hours: 72,
       url: 'https://roster.example/reset-password#token=x',
       signInUrl: 'https://roster.example/sign-in',
-      time: '2026-12-01 08:00',
+      time: new Date('2026-12-01T08:05:00Z'),
       kind: 'email' as const,
       by: '星河科技',
     };
@@ -76,7 +76,13 @@ describe('Chinese text around names and numbers', () => {
     ];
     for (const content of contents) {
       const text = [content.subject, ...content.paragraphs].join('\n');
-      for (const value of [vars.name, vars.orgName, vars.username, vars.time, String(vars.hours)]) {
+      for (const value of [
+        vars.name,
+        vars.orgName,
+        vars.username,
+        '2026年12月1日 08:05',
+        String(vars.hours),
+      ]) {
         expect(spacedAround(text, value), text).toEqual([]);
       }
     }

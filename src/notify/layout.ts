@@ -35,6 +35,13 @@ export function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/** A moment as a message writes it: in the reader's language, in UTC (their time zone is not known). */
+export function messageTime(time: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    time,
+  );
+}
+
 /** Lays out a template's content as the plain-text and HTML parts of an email. */
 export function renderEmail<Vars>(
   template: MessageTemplate<Vars>,
