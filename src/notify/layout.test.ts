@@ -65,7 +65,7 @@ describe('renderEmail', () => {
     expect(zh.text.split('\n\n')).toEqual([
       '张三，您好：',
       '您的账号已就绪。',
-      '打开: https://roster.example.com/a',
+      '打开：https://roster.example.com/a',
     ]);
   });
 
