@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { temporaryPasswordMessage } from '../../src/features/accounts/password-reset.messages.js';
+import { issueSetupCode } from '../../src/features/organizations/setup.service.js';
 import { addMember, client, createAccount, createOrg, outboxFor, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 
@@ -30,6 +31,28 @@ describeEachBackend('an organization’s language for messages', (backend) => {
       api.send('PATCH', `/api/v1/orgs/${org.id}`, body, { 'accept-language': 'en' });
     return { org, owner, admin, plain, patch };
   }
+
+  it('starts in the language the installation was set up in', async () => {
+    const code = await issueSetupCode(h.ctx);
+    const response = await client(h).send(
+      'POST',
+      '/api/v1/setup',
+      {
+        code,
+        organization: { name: '星河科技', domain: 'xinghe.example' },
+        owner: { name: '欧阳娜娜', username: 'nana', password: 'Tundra42river' },
+      },
+      { 'accept-language': 'zh-CN,zh;q=0.9' },
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json().account.locale).toBe('zh-CN');
+    const org = await h.ctx.db
+      .selectFrom('organizations')
+      .select('locale')
+      .where('domain', '=', 'xinghe.example')
+      .executeTakeFirstOrThrow();
+    expect(org.locale).toBe('zh-CN');
+  });
 
   it('starts in the language its creator uses, or English', async () => {
     const chinese = await createAccount(h.ctx);
