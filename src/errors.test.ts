@@ -34,6 +34,6 @@ describe('the error catalogue', () => {
 
   it('fills named details into the message of the asked language', () => {
     expect(errorMessage('rate_limited', 'en', { retryAfterSeconds: 30 })).toContain('30 seconds');
-    expect(errorMessage('rate_limited', 'zh-CN', { retryAfterSeconds: 30 })).toContain('30 秒');
+    expect(errorMessage('rate_limited', 'zh-CN', { retryAfterSeconds: 30 })).toContain('30秒');
   });
 });

@@ -138,7 +138,7 @@ export const CommonErrors = defineErrors({
   'request.too_large': {
     status: 413,
     en: 'The request is too large. Send at most {limit} bytes.',
-    zh: '请求过大。最多发送 {limit} 字节。',
+    zh: '请求过大。最多发送{limit}字节。',
   },
   'request.not_found': {
     status: 404,
@@ -168,6 +168,6 @@ export const CommonErrors = defineErrors({
   rate_limited: {
     status: 429,
     en: 'Too many attempts. Wait {retryAfterSeconds, plural, one {# second} other {# seconds}} and try again.',
-    zh: '尝试次数过多。请等待 {retryAfterSeconds} 秒后重试。',
+    zh: '尝试次数过多。请等待{retryAfterSeconds}秒后重试。',
   },
 });

@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-members.js';
 import * as m0004 from './migrations/0004-member-status-counts.js';
 import * as m0005 from './migrations/0005-department-member-counts.js';
 import * as m0006 from './migrations/0006-org-name-is-root-name.js';
+import * as m0007 from './migrations/0007-org-language-audit-labels.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-member-status-counts': m0004,
   '0005-department-member-counts': m0005,
   '0006-org-name-is-root-name': m0006,
+  '0007-org-language-audit-labels': m0007,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

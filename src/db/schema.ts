@@ -65,6 +65,8 @@ export interface OrganizationsTable {
   seats_used: Generated<number>;
   owner_account_id: string;
   join_rules: Generated<Record<string, unknown>>;
+  /** Default language of messages to members; a managed account starts with it. */
+  locale: Generated<Locale>;
   created_at: CreatedAt;
   updated_at: DefaultTimestamp;
 }
@@ -195,6 +197,8 @@ export interface AuditEventsTable {
   action: string;
   target_type: string | null;
   target_id: string | null;
+  /** The target's name when the event was written; kept after a rename or a deletion. */
+  target_label: string | null;
   outcome: Generated<'success' | 'failure'>;
   ip: string | null;
   request_id: string | null;

@@ -10,52 +10,52 @@ type Words = { en: string; zh: string };
 
 /** What each rule asks for, filled from a refusal's details; `request.invalid` frames it. */
 const PROBLEMS: Record<string, Words> = {
-  enum: { en: '{field} must be one of: {allowed}', zh: '{field} 必须是以下之一：{allowed}' },
-  type: { en: '{field} must be {expected}', zh: '{field} 必须是{expected}' },
-  format: { en: '{field} must be {format}', zh: '{field} 必须是{format}' },
-  pattern: { en: '{field} must match the pattern {pattern}', zh: '{field} 必须符合格式 {pattern}' },
-  required: { en: '{field} is required', zh: '缺少必填字段 {field}' },
-  additionalProperties: { en: 'Unknown field {field}: remove it', zh: '未知字段 {field}：请删除' },
-  empty: { en: '{field} must not be empty', zh: '{field} 不能为空' },
+  enum: { en: '{field} must be one of: {allowed}', zh: '{field}必须是以下之一：{allowed}' },
+  type: { en: '{field} must be {expected}', zh: '{field}必须是{expected}' },
+  format: { en: '{field} must be {format}', zh: '{field}必须是{format}' },
+  pattern: { en: '{field} must match the pattern {pattern}', zh: '{field}必须符合格式{pattern}' },
+  required: { en: '{field} is required', zh: '缺少必填字段{field}' },
+  additionalProperties: { en: 'Unknown field {field}: remove it', zh: '未知字段{field}：请删除' },
+  empty: { en: '{field} must not be empty', zh: '{field}不能为空' },
   minLength: {
     en: '{field} must have at least {limit, plural, one {# character} other {# characters}}',
-    zh: '{field} 至少需要 {limit} 个字符',
+    zh: '{field}至少需要{limit}个字符',
   },
   maxLength: {
     en: '{field} must have at most {limit, plural, one {# character} other {# characters}}',
-    zh: '{field} 最多 {limit} 个字符',
+    zh: '{field}最多{limit}个字符',
   },
   maxGraphemes: {
     en: '{field} must have at most {limit, plural, one {# character} other {# characters}} as a person counts them (an emoji is one)',
-    zh: '{field} 最多 {limit} 个字符（按人看到的字数计，一个表情算一个）',
+    zh: '{field}最多{limit}个字符（按人看到的字数计，一个表情算一个）',
   },
-  minimum: { en: '{field} must be at least {limit}', zh: '{field} 不能小于 {limit}' },
-  maximum: { en: '{field} must be at most {limit}', zh: '{field} 不能大于 {limit}' },
-  exclusiveMinimum: { en: '{field} must be greater than {limit}', zh: '{field} 必须大于 {limit}' },
-  exclusiveMaximum: { en: '{field} must be less than {limit}', zh: '{field} 必须小于 {limit}' },
+  minimum: { en: '{field} must be at least {limit}', zh: '{field}不能小于{limit}' },
+  maximum: { en: '{field} must be at most {limit}', zh: '{field}不能大于{limit}' },
+  exclusiveMinimum: { en: '{field} must be greater than {limit}', zh: '{field}必须大于{limit}' },
+  exclusiveMaximum: { en: '{field} must be less than {limit}', zh: '{field}必须小于{limit}' },
   minItems: {
     en: '{field} must list at least {limit, plural, one {# item} other {# items}}',
-    zh: '{field} 至少需要 {limit} 项',
+    zh: '{field}至少需要{limit}项',
   },
   maxItems: {
     en: '{field} must list at most {limit, plural, one {# item} other {# items}}',
-    zh: '{field} 最多 {limit} 项',
+    zh: '{field}最多{limit}项',
   },
   minProperties: {
     en: '{field} must hold at least {limit, plural, one {# field} other {# fields}}',
-    zh: '{field} 至少需要 {limit} 个字段',
+    zh: '{field}至少需要{limit}个字段',
   },
   storableText: {
     en: '{field} must not contain U+0000 or an unpaired surrogate',
-    zh: '{field} 不能包含 U+0000 或不成对的代理字符',
+    zh: '{field}不能包含 U+0000 或不成对的代理字符',
   },
-  json: { en: '{field} must be a JSON document', zh: '{field} 必须是 JSON 文档' },
+  json: { en: '{field} must be a JSON document', zh: '{field}必须是 JSON 文档' },
   contentType: {
     en: '{field} must be sent as JSON (Content-Type: application/json)',
-    zh: '{field} 必须以 JSON 格式发送（Content-Type: application/json）',
+    zh: '{field}必须以 JSON 格式发送（Content-Type: application/json）',
   },
   malformed: { en: 'The request is not well-formed HTTP', zh: '请求不是格式正确的 HTTP 请求' },
-  invalid: { en: '{field} is not valid', zh: '{field} 无效' },
+  invalid: { en: '{field} is not valid', zh: '{field}无效' },
 };
 
 const TYPES: Record<string, Words> = {
@@ -92,7 +92,7 @@ function problemKey(details: Record<string, unknown>): string {
 
 /**
  * What a `request.invalid` refusal asks for, in the caller's language, from its details: "status must
- * be one of: all, active, …", "name 最多 20 个字符（…）". One place words every schema rule.
+ * be one of: all, active, …", "name最多20个字符（…）". One place words every schema rule.
  */
 export function problemOf(details: Record<string, unknown>, locale: Locale): string {
   const template = inLocale(PROBLEMS[problemKey(details)] as Words, locale);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, type MessageTemplate, oneLine, renderEmail, renderSms } from './layout.js';
+import { escapeHtml, type MessageTemplate, messageTime, oneLine, renderEmail, renderSms } from './layout.js';
 
 const greeting: MessageTemplate<{ name: string; url: string }> = {
   en: ({ name, url }) => ({
@@ -65,7 +65,7 @@ describe('renderEmail', () => {
     expect(zh.text.split('\n\n')).toEqual([
       '张三，您好：',
       '您的账号已就绪。',
-      '打开: https://roster.example.com/a',
+      '打开：https://roster.example.com/a',
     ]);
   });
 
@@ -89,5 +89,13 @@ describe('renderSms', () => {
     expect(renderSms(greeting, 'zh-CN', vars)).toBe(
       '李四，您好： 您的账号已就绪。 https://roster.example.com/s',
     );
+  });
+});
+
+describe('messageTime', () => {
+  it('writes a moment as the reader’s language does, in UTC', () => {
+    const time = new Date('2026-12-01T08:05:00Z');
+    expect(messageTime(time, 'zh-CN')).toBe('2026年12月1日 08:05');
+    expect(messageTime(time, 'en')).toBe('December 1, 2026 at 8:05 AM');
   });
 });

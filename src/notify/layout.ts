@@ -35,6 +35,16 @@ export function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/** A moment as a message writes it: in the reader's language, in UTC (their time zone is not known). */
+export function messageTime(time: Date, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    time,
+  );
+}
+
+/** What joins a label to its value: Chinese uses the full-width colon, with no space. */
+const LABEL_COLON: Record<Locale, string> = { en: ': ', 'zh-CN': '：' };
+
 /** Lays out a template's content as the plain-text and HTML parts of an email. */
 export function renderEmail<Vars>(
   template: MessageTemplate<Vars>,
@@ -44,7 +54,7 @@ export function renderEmail<Vars>(
   const content = template[locale](vars);
   const text = [
     ...content.paragraphs,
-    ...(content.action ? [`${content.action.label}: ${content.action.url}`] : []),
+    ...(content.action ? [`${content.action.label}${LABEL_COLON[locale]}${content.action.url}`] : []),
   ].join('\n\n');
   const body = content.paragraphs.map((p) => `<p style="margin:0 0 16px">${escapeHtml(p)}</p>`).join('');
   const button = content.action

@@ -129,7 +129,7 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await page.getByRole('menuitem', { name: '简体中文' }).click();
     await page.getByRole('tab', { name: /^已停用/ }).waitFor();
     await page.getByRole('columnheader', { name: '姓名 / 账号' }).waitFor();
-    await page.getByRole('button', { name: '李小雷 的更多操作' }).click();
+    await page.getByRole('button', { name: '李小雷的更多操作' }).click();
     await page.getByRole('menuitem', { name: '重置密码', exact: true }).waitFor();
     await screenshot(page, 'members-table-zh');
     await page.keyboard.press('Escape');

@@ -79,7 +79,7 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
     // The audit log has both renames, with the name before and after.
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
-    const rows = page.getByRole('row').filter({ hasText: 'organization.updated' });
+    const rows = page.getByRole('row').filter({ hasText: 'Organization edited' });
     await expect.poll(() => rows.count()).toBe(2);
     await rows.first().getByRole('button', { name: 'Expand row' }).click();
     const details = page.getByRole('row').filter({ hasText: 'Before' });

@@ -255,7 +255,7 @@ describe('mail through a real SMTP server [pglite]', () => {
     expect(changed.statusCode).toBe(200);
 
     const [message] = await until('the message', () => (to(email).length > 0 ? to(email) : undefined));
-    const subject = passwordChangedMessage.en({ name: '', time: '', signInUrl: '' }).subject;
+    const subject = passwordChangedMessage.en({ name: '', time: new Date(), signInUrl: '' }).subject;
     expect(message?.headers.get('subject')).toEqual([subject]);
     const row = await until('the sent status', async () => {
       const found = await h.ctx.db

@@ -27,7 +27,7 @@ const TEMPORARY_SUBJECT = temporaryPasswordMessage.en({
   hours: 0,
   signInUrl: '',
 }).subject;
-const CHANGED_SUBJECT = passwordChangedMessage.en({ name: '', time: '', signInUrl: '' }).subject;
+const CHANGED_SUBJECT = passwordChangedMessage.en({ name: '', time: new Date(), signInUrl: '' }).subject;
 
 describeEachBackend('password reset', (backend) => {
   const h = useHarness(backend);

@@ -172,7 +172,7 @@ describeEachBackend('validation messages', (backend) => {
     const one = refusalOf(await remove('en'));
     expect(one.code).toBe('department.not_empty');
     expect(one.message).toContain('1 member and 0 sub-departments');
-    expect(refusalOf(await remove('zh-CN')).message).toContain('1 名成员');
+    expect(refusalOf(await remove('zh-CN')).message).toContain('1名成员');
 
     await addMember(h.ctx, o.org.id, (await createAccount(h.ctx)).id, { departmentId: department.id });
     await createDepartment(h.ctx, o.org.id, { parentId: department.id });

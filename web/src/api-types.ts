@@ -4,7 +4,7 @@
  */
 import type { Static } from 'typebox';
 import type { Me as ServerMe } from '../../src/features/accounts/accounts.schemas.js';
-import type { AuditPage } from '../../src/features/audit/audit.schemas.js';
+import type { AuditPage as ServerAuditPage } from '../../src/features/audit/audit.schemas.js';
 import type {
   Department as ServerDepartment,
   DepartmentSearchHit as ServerDepartmentSearchHit,
@@ -72,7 +72,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export type AuditEvent = Static<typeof AuditPage>['items'][number];
+/** A page of the audit log, with names for the ids its changes mention. */
+export type AuditPage = Static<typeof ServerAuditPage>;
+export type AuditEvent = AuditPage['items'][number];
 
 export type OperationsStatus = Static<typeof ServerStatus>;
 
@@ -94,6 +96,9 @@ export const DEPARTMENTS_MANAGE = 'departments.manage';
 
 /** The permission that lets someone read the organization's audit log. */
 export const AUDIT_READ = 'audit.read';
+
+/** The permission that lets someone edit the organization's profile (its language for messages). */
+export const ORG_MANAGE = 'org.manage';
 
 /** A row of the member table. */
 export type MemberSummary = ServerMemberSummary;

@@ -5,11 +5,11 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, type PasswordRule } from './p
 defineTerms<PasswordRule>({
   'password.too_short': {
     en: `use at least ${PASSWORD_MIN_LENGTH} characters`,
-    zh: `至少 ${PASSWORD_MIN_LENGTH} 个字符`,
+    zh: `至少${PASSWORD_MIN_LENGTH}个字符`,
   },
   'password.too_long': {
     en: `use at most ${PASSWORD_MAX_LENGTH} characters`,
-    zh: `最多 ${PASSWORD_MAX_LENGTH} 个字符`,
+    zh: `最多${PASSWORD_MAX_LENGTH}个字符`,
   },
   'password.needs_letter_and_digit': { en: 'use both letters and digits', zh: '同时包含字母和数字' },
   'password.has_space': { en: 'leave out spaces', zh: '不能包含空格' },

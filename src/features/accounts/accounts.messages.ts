@@ -1,12 +1,12 @@
-import type { MessageTemplate } from '../../notify/layout.js';
+import { type MessageTemplate, messageTime } from '../../notify/layout.js';
 
 /** Sent when a password changes, so a person learns of a change they did not make [ASVS 6.3.7]. */
-export const passwordChangedMessage: MessageTemplate<{ name: string; time: string; signInUrl: string }> = {
+export const passwordChangedMessage: MessageTemplate<{ name: string; time: Date; signInUrl: string }> = {
   en: ({ name, time, signInUrl }) => ({
     subject: 'Your Roster password was changed',
     paragraphs: [
       `Hello ${name},`,
-      `The password of your Roster account was changed at ${time} (UTC), and every other session was signed out.`,
+      `The password of your Roster account was changed on ${messageTime(time, 'en')} (UTC), and every other session was signed out.`,
       'If you did not do this, reset your password at once and tell your organization admin.',
     ],
     action: { label: 'Sign in', url: signInUrl },
@@ -15,7 +15,7 @@ export const passwordChangedMessage: MessageTemplate<{ name: string; time: strin
     subject: '您的 Roster 密码已修改',
     paragraphs: [
       `${name}，您好：`,
-      `您的 Roster 账号密码已于 ${time}（UTC）修改，其他所有会话均已退出。`,
+      `您的 Roster 账号密码已于${messageTime(time, 'zh-CN')}（UTC）修改，其他所有会话均已退出。`,
       '如果这不是您本人操作，请立即重置密码并告知组织管理员。',
     ],
     action: { label: '登录', url: signInUrl },
@@ -64,14 +64,14 @@ export const alreadyRegisteredMessage: MessageTemplate<{ signInUrl: string }> = 
 export const contactChangedMessage: MessageTemplate<{
   name: string;
   kind: 'email' | 'phone';
-  time: string;
+  time: Date;
   by: string | null;
 }> = {
   en: ({ name, kind, time, by }) => ({
     subject: `The ${kind === 'email' ? 'email address' : 'mobile number'} of your Roster account was changed`,
     paragraphs: [
       `Hello ${name},`,
-      `The ${kind === 'email' ? 'email address' : 'mobile number'} of your Roster account was changed at ${time} (UTC)${
+      `The ${kind === 'email' ? 'email address' : 'mobile number'} of your Roster account was changed on ${messageTime(time, 'en')} (UTC)${
         by ? ` by an admin of ${by}` : ''
       }. Messages now go to the new one.`,
       'If you did not expect this, tell your organization admin at once.',
@@ -81,8 +81,8 @@ export const contactChangedMessage: MessageTemplate<{
     subject: `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已修改`,
     paragraphs: [
       `${name}，您好：`,
-      `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已于 ${time}（UTC）${
-        by ? `由 ${by} 的管理员` : ''
+      `您的 Roster 账号${kind === 'email' ? '邮箱' : '手机号'}已于${messageTime(time, 'zh-CN')}（UTC）${
+        by ? `由${by}的管理员` : ''
       }修改，此后的消息将发送到新的地址。`,
       '如果这不在您的预期之内，请立即告知组织管理员。',
     ],

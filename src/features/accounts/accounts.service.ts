@@ -268,7 +268,7 @@ export async function replaceOwnPassword(
       template: passwordChangedMessage,
       vars: {
         name: updated.name,
-        time: changedAt.slice(0, 16).replace('T', ' '),
+        time: updated.password_changed_at,
         signInUrl: new URL('/sign-in', ctx.config.publicUrl).toString(),
       },
     });

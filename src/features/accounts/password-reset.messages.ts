@@ -15,7 +15,7 @@ export const passwordResetLinkMessage: MessageTemplate<{ name: string; orgName: 
     subject: '重置您的 Roster 密码',
     paragraphs: [
       `${name}，您好：`,
-      `${orgName} 的管理员向您发送了此链接，用于为您的 Roster 账号设置新密码。链接仅可使用一次，24 小时内有效。`,
+      `${orgName}的管理员向您发送了此链接，用于为您的 Roster 账号设置新密码。链接仅可使用一次，24 小时内有效。`,
       '如果这不在您的预期之内，请忽略本消息，您的密码不会改变。',
     ],
     action: { label: '设置新密码', url },
@@ -44,8 +44,8 @@ export const temporaryPasswordMessage: MessageTemplate<{
     subject: '您的 Roster 密码已被重置',
     paragraphs: [
       `${name}，您好：`,
-      `${orgName} 的管理员重置了您的 Roster 账号 ${username} 的密码。临时密码：${password}`,
-      `登录时必须修改该密码；若 ${hours} 小时内未使用，该密码将失效。该账号的所有会话均已退出。`,
+      `${orgName}的管理员重置了您的 Roster 账号${username}的密码。临时密码：${password}`,
+      `登录时必须修改该密码；若${hours}小时内未使用，该密码将失效。该账号的所有会话均已退出。`,
     ],
     action: { label: '登录', url: signInUrl },
   }),

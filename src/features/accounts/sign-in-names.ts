@@ -62,7 +62,7 @@ export async function notifyContactChanged(
       vars: {
         name: after.name,
         kind: change.kind,
-        time: time.slice(0, 16).replace('T', ' '),
+        time: after.updated_at,
         by: by?.orgName ?? null,
       },
     });

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.js';
 import { orgActorOf } from '../../http/auth.js';
+import { metaOf } from '../../http/request-meta.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
 import { OrgParams } from '../organizations/organizations.schemas.js';
@@ -19,6 +20,6 @@ export function auditRoutes(app: App, ctx: AppContext): void {
         response: { 200: AuditPage, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => listAuditEvents(ctx, orgActorOf(request), request.query),
+    async (request) => listAuditEvents(ctx, metaOf(request), orgActorOf(request), request.query),
   );
 }

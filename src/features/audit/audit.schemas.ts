@@ -7,7 +7,9 @@ export const AuditQuery = Type.Object(
       Type.String({ maxLength: 100, description: 'An action (member.disabled) or its prefix (member.)' }),
     ),
     actorAccountId: Type.Optional(Uuid),
-    targetId: Type.Optional(Type.String({ maxLength: 100 })),
+    targetId: Type.Optional(
+      Type.String({ maxLength: 100, description: 'What was acted on: a member’s, department’s … id' }),
+    ),
     from: Type.Optional(Timestamp),
     to: Type.Optional(Timestamp),
     ...PageQuery,
@@ -21,6 +23,10 @@ const AuditEventView = Type.Object({
   actor: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
+  targetLabel: Type.Union([
+    Type.String({ description: 'The target’s name when the event was written' }),
+    Type.Null(),
+  ]),
   outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
   ip: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.Union([Type.String(), Type.Null()]),
@@ -32,4 +38,8 @@ const AuditEventView = Type.Object({
 export const AuditPage = Type.Object({
   items: Type.Array(AuditEventView),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  names: Type.Record(Type.String(), Type.String(), {
+    description:
+      'Names of the ids the page’s before/after states mention (members, departments, groups, roles)',
+  }),
 });

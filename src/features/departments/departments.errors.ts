@@ -10,7 +10,7 @@ export const DepartmentErrors = defineErrors({
   'department.invalid_name': {
     status: 400,
     en: `A department name has 1 to ${MAX_NAME_LENGTH} characters, not counting spaces at either end. Enter a shorter or non-empty name.`,
-    zh: `部门名称为 1 到 ${MAX_NAME_LENGTH} 个字符（不含首尾空格）。请输入非空且更短的名称。`,
+    zh: `部门名称为1到${MAX_NAME_LENGTH}个字符（不含首尾空格）。请输入非空且更短的名称。`,
   },
   'department.name_taken': {
     status: 409,
@@ -30,17 +30,17 @@ export const DepartmentErrors = defineErrors({
   'department.too_deep': {
     status: 409,
     en: `Departments can be at most ${MAX_DEPTH} levels below the root; this would make {depth}. Choose a higher target.`,
-    zh: `部门最多位于根部门以下 ${MAX_DEPTH} 级；此操作将达到 {depth} 级。请选择更高一级的目标部门。`,
+    zh: `部门最多位于根部门以下${MAX_DEPTH}级；此操作将达到{depth}级。请选择更高一级的目标部门。`,
   },
   'department.not_empty': {
     status: 409,
     en: 'This department still has {members, plural, one {# member} other {# members}} and {subDepartments, plural, one {# sub-department} other {# sub-departments}}. Move or delete them first, then delete it.',
-    zh: '该部门下仍有 {members} 名成员和 {subDepartments} 个子部门。请先移走或删除它们，再删除该部门。',
+    zh: '该部门下仍有{members}名成员和{subDepartments}个子部门。请先移走或删除它们，再删除该部门。',
   },
   'department.order_mismatch': {
     status: 409,
     en: 'The order must list every sub-department of the parent exactly once ({expected} of them). Reload the tree and try again.',
-    zh: '排序必须恰好列出该上级部门的全部子部门各一次（共 {expected} 个）。请刷新部门树后重试。',
+    zh: '排序必须恰好列出该上级部门的全部子部门各一次（共{expected}个）。请刷新部门树后重试。',
   },
   'department.not_sibling': {
     status: 409,
@@ -50,6 +50,6 @@ export const DepartmentErrors = defineErrors({
   'department.head_not_active': {
     status: 422,
     en: 'Department heads must be active members of this organization; {count, plural, one {# of those chosen is not} other {# of those chosen are not}}. Pick active members.',
-    zh: '部门负责人必须是该组织的在职成员；所选人员中有 {count} 人不是。请选择在职成员。',
+    zh: '部门负责人必须是该组织的在职成员；所选人员中有{count}人不是。请选择在职成员。',
   },
 });

@@ -56,7 +56,7 @@ export async function createMember(
   const employeeId = optionalText(input.employeeId);
   const org = await ctx.db
     .selectFrom('organizations')
-    .select(['name', 'domain'])
+    .select(['name', 'domain', 'locale'])
     .where('id', '=', actor.orgId)
     .executeTakeFirstOrThrow();
   const username = `${accountName}@${org.domain}`;
@@ -79,7 +79,8 @@ export async function createMember(
         passwordHash,
         // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
         temporaryPassword: true,
-        locale: meta.locale,
+        // The person has not chosen a language yet: their messages start in the org's.
+        locale: org.locale,
       });
       const { member, departments, groupIds } = await insertMember(trx, {
         orgId: actor.orgId,

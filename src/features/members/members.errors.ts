@@ -14,12 +14,12 @@ export const MemberErrors = defineErrors({
   'member.stale': {
     status: 409,
     en: 'Someone changed this member after you opened it (now version {current}). Reload it, then make your change again.',
-    zh: '在您打开后，该成员已被他人修改（当前版本 {current}）。请刷新后重新修改。',
+    zh: '在您打开后，该成员已被他人修改（当前版本{current}）。请刷新后重新修改。',
   },
   'member.limit_reached': {
     status: 409,
     en: 'The organization has reached its member limit of {limit} (invited members count too). Remove members or ask the operator to raise the limit.',
-    zh: '组织已达到 {limit} 人的成员上限（已邀请的成员也计入）。请移除成员，或请运营管理员提高上限。',
+    zh: '组织已达到{limit}人的成员上限（已邀请的成员也计入）。请移除成员，或请运营管理员提高上限。',
   },
   'member.invalid_name': {
     status: 400,
@@ -184,7 +184,7 @@ export const MemberErrors = defineErrors({
   'member.handover_required': {
     status: 409,
     en: 'This member heads {departments, plural, one {# department. Name an active member to hand it over to.} other {# departments. Name an active member to hand them over to.}}',
-    zh: '该成员是 {departments} 个部门的负责人。请指定一位在职成员进行交接。',
+    zh: '该成员是{departments}个部门的负责人。请指定一位在职成员进行交接。',
   },
   'member.handover_invalid': {
     status: 422,
@@ -194,6 +194,6 @@ export const MemberErrors = defineErrors({
   'member.restore_email_conflict': {
     status: 409,
     en: 'The email address {email} of this member now belongs to another account. Confirm that this is still the same person to restore it.',
-    zh: '该成员的邮箱 {email} 现在属于另一个账号。请确认仍是同一人后再恢复。',
+    zh: '该成员的邮箱{email}现在属于另一个账号。请确认仍是同一人后再恢复。',
   },
 });

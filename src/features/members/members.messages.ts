@@ -19,11 +19,11 @@ export const memberWelcomeMessage: MessageTemplate<{
     action: { label: 'Sign in', url: signInUrl },
   }),
   'zh-CN': ({ name, orgName, username, password, hours, signInUrl }) => ({
-    subject: `您在 ${orgName} 的 Roster 账号`,
+    subject: `您在${orgName}的 Roster 账号`,
     paragraphs: [
       `${name}，您好：`,
-      `${orgName} 的管理员为您创建了 Roster 账号。账号：${username}。临时密码：${password}`,
-      `首次登录时必须修改该密码。若 ${hours} 小时内未使用，该密码将失效。`,
+      `${orgName}的管理员为您创建了 Roster 账号。账号：${username}。临时密码：${password}`,
+      `首次登录时必须修改该密码。若${hours}小时内未使用，该密码将失效。`,
     ],
     action: { label: '登录', url: signInUrl },
   }),

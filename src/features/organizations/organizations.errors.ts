@@ -20,7 +20,7 @@ export const OrganizationErrors = defineErrors({
   'organization.invalid_name': {
     status: 400,
     en: `An organization name has 1 to ${MAX_NAME_LENGTH} characters, not counting spaces at either end: it is also the name of its root department. Enter a shorter or non-empty name.`,
-    zh: `组织名称为 1 到 ${MAX_NAME_LENGTH} 个字符（不含首尾空格），它同时是根部门的名称。请输入非空且更短的名称。`,
+    zh: `组织名称为1到${MAX_NAME_LENGTH}个字符（不含首尾空格），它同时是根部门的名称。请输入非空且更短的名称。`,
   },
   'organization.rename_owner_only': {
     status: 403,
@@ -40,7 +40,7 @@ export const OrganizationErrors = defineErrors({
   'organization.limit_below_seats': {
     status: 409,
     en: 'The member limit cannot be lower than the {seatsUsed, plural, one {# member} other {# members}} the organization already has.',
-    zh: '成员上限不能低于该组织已有的 {seatsUsed} 名成员。',
+    zh: '成员上限不能低于该组织已有的{seatsUsed}名成员。',
   },
   'setup.invalid_code': {
     status: 403,

@@ -48,6 +48,7 @@ export function toOrganization(row: OrganizationRow): Organization {
     memberLimit: row.member_limit,
     seatsUsed: row.seats_used,
     ownerAccountId: row.owner_account_id,
+    locale: row.locale,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -75,6 +76,8 @@ export async function insertOrganization(
         domain: input.domain,
         code: newOrgCode(),
         owner_account_id: input.ownerAccountId,
+        // Its members' messages start in the language its creator uses.
+        locale: (eb) => eb.selectFrom('accounts').select('locale').where('id', '=', input.ownerAccountId),
       })
       .onConflict((oc) => oc.column('code').doNothing())
       .returningAll()

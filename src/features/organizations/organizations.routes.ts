@@ -127,7 +127,8 @@ export function organizationRoutes(app: App, ctx: AppContext): void {
       config: { access: { kind: 'org', permission: 'org.manage' } },
       schema: {
         tags: ['organizations'],
-        summary: 'Edit an organization’s profile; its name (also the root department’s) by the owner only',
+        summary:
+          'Edit an organization’s profile: its name (also the root department’s) by the owner only, its default language for messages',
         params: OrgParams,
         body: UpdateOrgBody,
         response: { 200: OrganizationResponse, ...errorResponses(400, 401, 403, 404) },

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Body, Email, Password, PersonName, Timestamp, Uuid } from '../../http/schemas.js';
+import { Body, Email, Locale, Password, PersonName, Timestamp, Uuid } from '../../http/schemas.js';
 import { Me } from '../accounts/accounts.schemas.js';
 
 const Plan = Type.Union([Type.Literal('free'), Type.Literal('paid')]);
@@ -35,6 +35,8 @@ export const Organization = Type.Object({
   memberLimit: Type.Integer(),
   seatsUsed: Type.Integer({ description: 'Members counted against the limit, invited ones included' }),
   ownerAccountId: Uuid,
+  /** Default language of messages to members; a managed account starts with it. */
+  locale: Locale,
   createdAt: Timestamp,
 });
 export type Organization = Static<typeof Organization>;
@@ -63,7 +65,7 @@ export type OrgCreationAnswer = Static<typeof OrgCreationAnswer>;
 export const OrgParams = Type.Object({ orgId: Uuid }, { additionalProperties: false });
 
 export const CreateOrgBody = Body({ name: OrgName, domain: Domain });
-export const UpdateOrgBody = Body({ name: Type.Optional(OrgName) });
+export const UpdateOrgBody = Body({ name: Type.Optional(OrgName), locale: Type.Optional(Locale) });
 export const OperatorUpdateOrgBody = Body({
   plan: Type.Optional(Plan),
   memberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { OrgCreation } from '../../config.js';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { Account, DB, Organization as OrganizationRow } from '../../db/schema.js';
+import type { Account, DB, Locale, Organization as OrganizationRow } from '../../db/schema.js';
 import { AppError, errorMessage } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
 import type { Principal } from '../accounts/sessions.js';
@@ -156,16 +156,57 @@ export async function renameOrganization(
   return after;
 }
 
-/** Edits the organization's profile: today its name, which only the owner changes. */
+/**
+ * Edits the organization's profile: its name, which only the owner changes, and its default language for
+ * messages, which anyone with org.manage changes.
+ */
 export async function updateOrganization(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
-  input: { name?: string },
+  input: { name?: string; locale?: Locale },
 ): Promise<Organization> {
-  const { name } = input;
-  if (name === undefined) return getOrganization(ctx, actor);
-  return toOrganization(
-    await ctx.db.transaction().execute((trx) => renameOrganization(trx, meta, actor, name)),
-  );
+  const { name, locale } = input;
+  if (name === undefined && locale === undefined) return getOrganization(ctx, actor);
+  return ctx.db.transaction().execute(async (trx) => {
+    if (name !== undefined) await renameOrganization(trx, meta, actor, name);
+    if (locale !== undefined) await setOrganizationLocale(trx, meta, actor, locale);
+    return toOrganization(
+      await trx
+        .selectFrom('organizations')
+        .selectAll()
+        .where('id', '=', actor.orgId)
+        .executeTakeFirstOrThrow(),
+    );
+  });
+}
+
+/** Sets the language messages to the org's members default to; an unchanged one writes nothing. */
+async function setOrganizationLocale(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  locale: Locale,
+): Promise<void> {
+  const before = await trx
+    .selectFrom('organizations')
+    .select('locale')
+    .where('id', '=', actor.orgId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (before.locale === locale) return;
+  await trx
+    .updateTable('organizations')
+    .set({ locale, updated_at: sql`now()` })
+    .where('id', '=', actor.orgId)
+    .execute();
+  await recordAudit(trx, meta, {
+    orgId: actor.orgId,
+    actorAccountId: actor.accountId,
+    action: 'organization.updated',
+    targetType: 'organization',
+    targetId: actor.orgId,
+    before: { locale: before.locale },
+    after: { locale },
+  });
 }

@@ -80,6 +80,8 @@ export async function completeSetup(
       passwordHash,
       isOperator: true,
       signedIn: true,
+      // The language the owner sets up in is theirs, and so their organization's to begin with.
+      locale: meta.locale,
     });
     const org = await insertOrganization(trx, { name: orgName, domain, ownerAccountId: account.id });
     const token = await createSession(trx, account.id, meta);

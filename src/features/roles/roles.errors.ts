@@ -14,7 +14,7 @@ export const RoleErrors = defineErrors({
   'role.invalid_name': {
     status: 400,
     en: `A role name has 1 to ${MAX_NAME_LENGTH} characters, not counting spaces at either end. Enter a shorter or non-empty name.`,
-    zh: `角色名称为 1 到 ${MAX_NAME_LENGTH} 个字符（不含首尾空格）。请输入非空且更短的名称。`,
+    zh: `角色名称为1到${MAX_NAME_LENGTH}个字符（不含首尾空格）。请输入非空且更短的名称。`,
   },
   'role.name_taken': {
     status: 409,
@@ -39,7 +39,7 @@ export const RoleErrors = defineErrors({
   'role.in_use': {
     status: 409,
     en: '{members, plural, one {# member still has this role. Take the role away from that member} other {# members still have this role. Take the role away from those members}} first, then delete it.',
-    zh: '仍有 {members} 名成员拥有该角色。请先取消这些成员的该角色，再删除它。',
+    zh: '仍有{members}名成员拥有该角色。请先取消这些成员的该角色，再删除它。',
   },
 });
 
@@ -52,7 +52,7 @@ export const GroupErrors = defineErrors({
   'group.invalid_name': {
     status: 400,
     en: `A user group name has 1 to ${MAX_NAME_LENGTH} characters, not counting spaces at either end. Enter a shorter or non-empty name.`,
-    zh: `用户组名称为 1 到 ${MAX_NAME_LENGTH} 个字符（不含首尾空格）。请输入非空且更短的名称。`,
+    zh: `用户组名称为1到${MAX_NAME_LENGTH}个字符（不含首尾空格）。请输入非空且更短的名称。`,
   },
   'group.name_taken': {
     status: 409,
@@ -62,6 +62,6 @@ export const GroupErrors = defineErrors({
   'group.member_not_found': {
     status: 422,
     en: '{count, plural, one {# of the chosen people is not a member of this organization, or has been removed} other {# of the chosen people are not members of this organization, or have been removed}}. Reload the member list and choose again.',
-    zh: '所选人员中有 {count} 人不是该组织的成员，或已被移除。请刷新成员列表后重新选择。',
+    zh: '所选人员中有{count}人不是该组织的成员，或已被移除。请刷新成员列表后重新选择。',
   },
 });

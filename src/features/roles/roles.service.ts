@@ -52,6 +52,12 @@ const BUILT_IN_TEXT: Record<
   },
 };
 
+/** A built-in role's name in a language, or undefined for any other id. */
+export function builtInRoleName(id: string, locale: Locale): string | undefined {
+  const text = (BUILT_IN_TEXT as Record<string, (typeof BUILT_IN_TEXT)[BuiltInRole]>)[id];
+  return text && (locale === 'zh-CN' ? text.zh : text.en);
+}
+
 /** Names a custom role may not take: a built-in role's key or name, in either language, any case. */
 const RESERVED_NAMES = new Set(
   Object.entries(BUILT_IN_TEXT).flatMap(([key, text]) => [key, text.en.toLowerCase(), text.zh]),

@@ -90,7 +90,7 @@ export function DevMailboxPage() {
       render: (value: string, row) => (
         <Flex vertical align="flex-start" gap={4}>
           <time dateTime={value}>{format.dateTime(value)}</time>
-          <Tag>{row.status}</Tag>
+          <Tag>{t(`mailbox.statuses.${row.status}`)}</Tag>
         </Flex>
       ),
     },

@@ -66,9 +66,17 @@ export function MessageView({ message }: { message: OutboxMessage | undefined })
         column={1}
         items={[
           { key: 'to', label: t('mailbox.to'), children: message.recipient },
-          { key: 'channel', label: t('mailbox.channel'), children: <Tag>{message.channel}</Tag> },
+          {
+            key: 'channel',
+            label: t('mailbox.channel'),
+            children: <Tag>{t(`mailbox.channels.${message.channel}`)}</Tag>,
+          },
           { key: 'time', label: t('mailbox.time'), children: format.dateTime(message.createdAt) },
-          { key: 'status', label: t('mailbox.status'), children: <Tag>{message.status}</Tag> },
+          {
+            key: 'status',
+            label: t('mailbox.status'),
+            children: <Tag>{t(`mailbox.statuses.${message.status}`)}</Tag>,
+          },
         ]}
       />
       <Tabs defaultActiveKey={html ? 'html' : 'text'} items={html ? [html, text] : [text]} />

@@ -1,17 +1,63 @@
-import { Card, Form, Input } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Card, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api';
+import { ApiError, useApi } from '../../api';
+import { type Locale, ORG_MANAGE, type Organization, type OrganizationResponse } from '../../api-types';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
-import { useOrganization } from './use-organization';
+import { LANGUAGES } from '../../i18n';
+import { hasPermission } from '../../session';
+import { orgKey, useOrganization } from './use-organization';
 
 const FORM_ID = 'org-settings';
+
+/**
+ * The language Roster writes to the org's members in (temporary passwords, reset links …) unless a
+ * person chose their own; saved as soon as it is picked, by those who may edit the profile.
+ */
+function MessageLanguage({ org, editable }: { org: Organization; editable: boolean }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const save = useMutation({
+    mutationFn: (locale: Locale) =>
+      api.patch<OrganizationResponse>(`/orgs/${encodeURIComponent(org.id)}`, { locale }),
+    onSuccess: (data) => {
+      queryClient.setQueryData(orgKey(org.id), data);
+      const language = LANGUAGES.find((l) => l.code === data.organization.locale)?.label;
+      void message.success(t('settings.languageSaved', { language }));
+    },
+    onError: (error) => void message.error(error.message),
+  });
+  return (
+    <Card title={t('settings.messagesSection')} style={{ maxWidth: 720, marginTop: 16 }}>
+      <Form layout="vertical">
+        <Form.Item
+          label={t('settings.language')}
+          htmlFor={`${FORM_ID}_locale`}
+          extra={editable ? t('settings.languageHelp') : t('settings.languageReadOnly')}
+        >
+          <Select<Locale>
+            id={`${FORM_ID}_locale`}
+            value={save.isPending && save.variables ? save.variables : org.locale}
+            options={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
+            onChange={(locale) => save.mutate(locale)}
+            loading={save.isPending}
+            disabled={!editable || save.isPending}
+            style={{ maxWidth: 240 }}
+          />
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
 
 /** The organization's profile as members see it: its name (the owner renames it on Overview), domain and code. */
 export function SettingsPage() {
   const { t } = useTranslation();
-  const { query } = useOrganization();
+  const { query, summary } = useOrganization();
 
   const header = <PageHeader title={t('settings.title')} description={t('settings.description')} />;
 
@@ -45,6 +91,7 @@ export function SettingsPage() {
           </Form.Item>
         </Form>
       </Card>
+      <MessageLanguage org={org} editable={hasPermission(summary, ORG_MANAGE)} />
     </>
   );
 }
