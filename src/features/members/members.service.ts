@@ -122,7 +122,7 @@ async function pageOf(
   const ids = page.ids.slice(0, limit);
   // The row after the page exists: the page's last sort key is where the next one starts.
   const nextCursor = page.ids.length > limit ? SortKeyCursor.encode(page.keys[limit - 1] as SortKey) : null;
-  return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
+  return { items: await memberSummaries(ctx.db, actor.orgId, ids, actor), nextCursor };
 }
 
 /** How many members of the scope (with the search and the order-set filter applied) each status tab holds. */
@@ -147,7 +147,7 @@ export async function countMembers(
 
 /** Every field of one member of the org. */
 export async function getMember(ctx: AppContext, actor: OrgActor, memberId: string): Promise<MemberDetails> {
-  const member = await memberDetails(ctx.db, actor.orgId, memberId);
+  const member = await memberDetails(ctx.db, actor.orgId, memberId, actor);
   if (!member) throw new AppError(MemberErrors['member.not_found']);
   return member;
 }
