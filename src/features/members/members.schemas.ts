@@ -145,7 +145,12 @@ export type MemberListQuery = Static<typeof MemberListQuery>;
 export const MemberPage = Type.Object({
   items: Type.Array(MemberSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  phoneRegion: Type.String({
+    description:
+      "The installation's default phone region (DEFAULT_PHONE_REGION): its numbers read in national format, others in international",
+  }),
 });
+export type MemberPage = Static<typeof MemberPage>;
 
 // The directory shows no directory order, so it offers no filter by it.
 export const DirectoryQuery = Type.Object(Type.Omit(MemberListQuery, ['status', 'orderSet']).properties, {

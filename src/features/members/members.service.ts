@@ -21,6 +21,7 @@ import type {
   MemberCard,
   MemberDetails,
   MemberListQuery,
+  MemberPage,
   MemberSummary,
   StatusTab,
 } from './members.schemas.js';
@@ -72,8 +73,9 @@ export async function listMembers(
   ctx: AppContext,
   actor: OrgActor,
   query: MemberListQuery,
-): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
-  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
+): Promise<MemberPage> {
+  const page = await pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
+  return { ...page, phoneRegion: ctx.config.defaultPhoneRegion };
 }
 
 /** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */
