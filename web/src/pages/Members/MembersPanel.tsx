@@ -11,6 +11,7 @@ import {
   Select,
   Switch,
   Tabs,
+  Tooltip,
   Typography,
   theme,
 } from 'antd';
@@ -196,7 +197,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
       value={term}
       loading={page.isFetching && term.trim() !== ''}
       onChange={(event) => onType(event.target.value)}
-      style={{ width: 280 }}
+      style={{ width: 240 }}
     />
   );
   const chooser = (
@@ -217,9 +218,9 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         />
       }
     >
-      <Button size="small" icon={<SettingOutlined />}>
-        {t('members.columns.button')}
-      </Button>
+      <Tooltip title={t('members.columns.button')}>
+        <Button size="small" icon={<SettingOutlined />} aria-label={t('members.columns.button')} />
+      </Tooltip>
     </Popover>
   );
 

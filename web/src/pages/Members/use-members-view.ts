@@ -74,8 +74,12 @@ export function useMembersView() {
     size: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_SIZE,
     orderSet: params.get(PARAM.orderSet) === 'true',
   };
+  // From the address as it is now, not as this render saw it: a navigation still rendering (the router
+  // renders them as transitions) must not be undone by the next change.
   const change = (next: Change, options: { replace?: boolean } = {}) =>
-    setParams((current) => apply(current, next), { replace: options.replace ?? false });
+    setParams(() => apply(new URLSearchParams(window.location.search), next), {
+      replace: options.replace ?? false,
+    });
   return { view, change };
 }
 
