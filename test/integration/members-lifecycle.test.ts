@@ -303,6 +303,128 @@ describeEachBackend('member lifecycle', (backend) => {
     expect(links).toEqual([{ department_id: o.root.id }]);
   });
 
+  it('disables and removes an active member in one step, handing over its departments, or does neither', async () => {
+    const o = await newOrg();
+    const sales = await createDepartment(h.ctx, o.org.id);
+    const head = await o.member('active');
+    const successor = await o.member('active');
+    await h.ctx.db
+      .insertInto('department_heads')
+      .values({ org_id: o.org.id, department_id: sales.id, member_id: head.id })
+      .execute();
+    const before = await o.seats();
+    const versionBefore = await o.versionOf(head.id);
+
+    // Refused at the second step (no successor named): the first step does not happen either.
+    const required = await o.act(head.id, 'disable-and-remove');
+    expect(required.statusCode).toBe(409);
+    expect(codeOf(required)).toBe('member.handover_required');
+    const unchanged = await h.ctx.db
+      .selectFrom('members')
+      .select('status')
+      .where('id', '=', head.id)
+      .executeTakeFirstOrThrow();
+    expect(unchanged.status).toBe('active');
+    expect(await o.versionOf(head.id)).toBe(versionBefore);
+
+    const done = await o.act(head.id, 'disable-and-remove', { handOverTo: successor.id });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().member.status).toBe('removed');
+    expect(await o.seats()).toBe(before - 1);
+    const heads = await h.ctx.db
+      .selectFrom('department_heads')
+      .select('member_id')
+      .where('department_id', '=', sales.id)
+      .execute();
+    expect(heads).toEqual([{ member_id: successor.id }]);
+    const audit = await h.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'before', 'after'])
+      .where('target_id', '=', head.id)
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: 'member.removed',
+      before: { status: 'active' },
+      after: { status: 'removed', disabledFirst: true, handOverTo: successor.id },
+    });
+
+    // Only from active: a disabled member is removed, not disabled again; the owner never.
+    const disabled = await o.member('disabled');
+    const notActive = await o.act(disabled.id, 'disable-and-remove');
+    expect(notActive.statusCode).toBe(409);
+    expect(codeOf(notActive)).toBe('member.not_active');
+    const owner = await o.act(o.owner.id, 'disable-and-remove');
+    expect(codeOf(owner)).toBe('member.owner_protected');
+  });
+
+  it("lists a row's actions for the viewer, and the unavailable ones with the refusal's code", async () => {
+    const o = await newOrg();
+    const plain = await o.member('active');
+    const rows = async (api: Api) => {
+      const page = (await api.get(`${o.base}?limit=100`)).json() as {
+        items: { id: string; actions: string[]; unavailable: { action: string; code: string }[] }[];
+      };
+      return new Map(page.items.map((row) => [row.id, row]));
+    };
+
+    const asAdmin = await rows(o.admin);
+    expect(asAdmin.get(plain.id)?.actions).toEqual([
+      'edit',
+      'reset_password',
+      'change_departments',
+      'renew',
+      'disable',
+      'disable_remove',
+    ]);
+    expect(asAdmin.get(plain.id)?.unavailable).toEqual([
+      { action: 'remove', code: 'member.remove_needs_disabled' },
+    ]);
+    expect(asAdmin.get(o.owner.id)?.unavailable).toContainEqual({
+      action: 'disable',
+      code: 'member.owner_protected',
+    });
+    // One's own row: only the edit.
+    expect(asAdmin.get(o.adminMember.id)?.actions).toEqual(['edit']);
+    expect(asAdmin.get(o.adminMember.id)?.unavailable).toContainEqual({
+      action: 'disable',
+      code: 'member.self_change',
+    });
+
+    // A manager without roles.manage sees the admin out of reach; with the owner gone, the admin is the
+    // last active one and cannot be disabled by anyone.
+    const role = await h.ctx.db
+      .insertInto('org_roles')
+      .values({ org_id: o.org.id, name: 'Helpdesk', permissions: ['members.read', 'members.manage'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const helperAccount = await createAccount(h.ctx);
+    await addMember(h.ctx, o.org.id, helperAccount.id, { roles: ['member', role.id] });
+    const helper = client(h, await signIn(h, helperAccount.username));
+    const asHelper = await rows(helper);
+    expect(asHelper.get(o.adminMember.id)?.actions).toEqual(['edit', 'change_departments']);
+    expect(asHelper.get(o.adminMember.id)?.unavailable).toContainEqual({
+      action: 'disable',
+      code: 'access.above_privilege',
+    });
+    const refused = await o.act(o.adminMember.id, 'disable', {}, helper);
+    expect(codeOf(refused)).toBe('access.above_privilege');
+
+    const everything = await h.ctx.db
+      .insertInto('org_roles')
+      .values({ org_id: o.org.id, name: 'People team', permissions: Object.keys(PERMISSIONS) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const managerAccount = await createAccount(h.ctx);
+    await addMember(h.ctx, o.org.id, managerAccount.id, { roles: ['member', everything.id] });
+    const manager = client(h, await signIn(h, managerAccount.username));
+    expect((await rows(manager)).get(o.adminMember.id)?.actions).toContain('disable');
+    await h.ctx.db.updateTable('members').set({ status: 'disabled' }).where('id', '=', o.owner.id).execute();
+    const last = (await rows(manager)).get(o.adminMember.id);
+    expect(last?.actions).not.toContain('disable');
+    expect(last?.unavailable).toContainEqual({ action: 'disable', code: 'member.last_admin' });
+  });
+
   it('asks to confirm a restore when the invitation email now belongs to another account', async () => {
     const o = await newOrg();
     const target = await o.member('removed');

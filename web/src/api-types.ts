@@ -15,6 +15,7 @@ import type {
   MemberCard as ServerMemberCard,
   MemberCounts as ServerMemberCounts,
   MemberDetails as ServerMemberDetails,
+  MemberPage as ServerMemberPage,
   MemberSummary as ServerMemberSummary,
   ResetPasswordResponse as ServerResetPasswordResponse,
   StatusTab as ServerStatusTab,
@@ -102,6 +103,9 @@ export const ORG_MANAGE = 'org.manage';
 
 /** A row of the member table. */
 export type MemberSummary = ServerMemberSummary;
+
+/** A page of the member table, with the installation's phone region its numbers are read in. */
+export type MemberPage = ServerMemberPage;
 
 /** What any member may see of another: the profile card, primary department only. */
 export type MemberCard = Static<typeof ServerMemberCard>;

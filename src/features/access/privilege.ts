@@ -39,6 +39,18 @@ export async function permissionsOfRoles(
 }
 
 /**
+ * The permissions a member holds that the actor lacks: acting on its access, password, roles or contacts
+ * is out of reach unless this is empty. Row menus ask it to say so before anyone clicks.
+ */
+export async function permissionsOutOfReach(
+  executor: Kysely<DB> | Transaction<DB>,
+  actor: Pick<OrgActor, 'orgId' | 'permissions'>,
+  target: { readonly roles: readonly string[] },
+): Promise<Permission[]> {
+  return missingPermissions(actor, await permissionsOfRoles(executor, actor.orgId, target.roles));
+}
+
+/**
  * Refuses acting on a member (disable, remove, reset a password, change roles, contacts or expiry …)
  * who holds a permission the actor lacks: `access.above_privilege`, naming what the actor lacks.
  */
@@ -47,7 +59,7 @@ export async function assertWithinReach(
   actor: OrgActor,
   target: { readonly roles: readonly string[] },
 ): Promise<void> {
-  const missing = missingPermissions(actor, await permissionsOfRoles(executor, actor.orgId, target.roles));
+  const missing = await permissionsOutOfReach(executor, actor, target);
   if (missing.length > 0) {
     throw new AppError(AccessErrors['access.above_privilege'], { permissions: missing.join(', ') });
   }

@@ -3,7 +3,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { allowedActions } from './lifecycle/members.status.js';
+import type { OrgActor } from '../access/access.js';
+import { permissionsOutOfReach } from '../access/privilege.js';
+import { ANY_STANDING, isAdmin, rowActions, type Standing } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
 import type { MemberDetails, MemberSummary } from './members.schemas.js';
 
@@ -72,11 +74,53 @@ export async function countOtherActiveAdmins(
   return Number(row.count);
 }
 
-/** The member table's rows for these ids, in the order given. */
+/** The org's active admins (owner included). */
+async function countActiveAdmins(db: Executor, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`roles && array['owner', 'admin']::text[]`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+type Row = { id: string; status: MemberRow['status']; roles: string[] };
+
+/**
+ * How the viewer stands towards each row: itself, within its reach (asked once per set of roles), and
+ * the other active admins. Without a viewer the status table alone decides the row's actions.
+ */
+async function standings(
+  db: Executor,
+  orgId: string,
+  rows: readonly Row[],
+  viewer: OrgActor | undefined,
+): Promise<(row: Row) => Standing> {
+  if (!viewer) return () => ANY_STANDING;
+  const admins = await countActiveAdmins(db, orgId);
+  const reach = new Map<string, boolean>();
+  for (const row of rows) {
+    const key = [...row.roles].sort().join(',');
+    if (!reach.has(key)) reach.set(key, (await permissionsOutOfReach(db, viewer, row)).length === 0);
+  }
+  return (row) => ({
+    self: row.id === viewer.memberId,
+    withinReach: reach.get([...row.roles].sort().join(',')) ?? false,
+    otherActiveAdmins: admins - (row.status === 'active' && isAdmin(row.roles) ? 1 : 0),
+  });
+}
+
+/**
+ * The member table's rows for these ids, in the order given; with a `viewer`, each row's actions are
+ * what that viewer may take (itself, its privilege, the last active admin), else what the status allows.
+ */
 export async function memberSummaries(
   db: Executor,
   orgId: string,
   ids: readonly string[],
+  viewer?: OrgActor,
 ): Promise<MemberSummary[]> {
   if (ids.length === 0) return [];
   // One statement: each row brings its departments (primary first), so a page costs one round trip.
@@ -116,6 +160,7 @@ export async function memberSummaries(
     .where('m.org_id', '=', orgId)
     .where('m.id', 'in', ids)
     .execute();
+  const standingOf = await standings(db, orgId, rows, viewer);
   const byId = new Map(
     rows.map((row) => [
       row.id,
@@ -138,12 +183,10 @@ export async function memberSummaries(
         expiresAt: iso(row.expires_at),
         lastSignInAt: iso(row.last_sign_in_at),
         version: row.version,
-        actions: allowedActions({
-          status: row.status,
-          statusReason: row.status_reason,
-          roles: row.roles,
-          expired: row.expired,
-        }),
+        ...rowActions(
+          { status: row.status, statusReason: row.status_reason, roles: row.roles, expired: row.expired },
+          standingOf(row),
+        ),
       } satisfies MemberSummary,
     ]),
   );
@@ -155,8 +198,9 @@ export async function memberDetails(
   db: Executor,
   orgId: string,
   id: string,
+  viewer?: OrgActor,
 ): Promise<MemberDetails | undefined> {
-  const [summary] = await memberSummaries(db, orgId, [id]);
+  const [summary] = await memberSummaries(db, orgId, [id], viewer);
   if (!summary) return undefined;
   const [extra, groups] = await Promise.all([
     db

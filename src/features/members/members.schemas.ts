@@ -87,9 +87,14 @@ export const MemberSummary = Type.Object({
   version: Type.Integer(),
   actions: Type.Array(Type.Enum(LIFECYCLE_ACTIONS), {
     description:
-      "What the member's status allows (PRODUCT.md's status table, the owner's protection included), " +
-      "harmless actions first; acting on oneself, above one's privilege or on the last active admin is " +
-      'still refused when asked',
+      "What may be done to the member (PRODUCT.md's status table, the owner's protection included), " +
+      'harmless actions first. In the member list and details, for the viewer: not on oneself, not above ' +
+      "one's privilege, not on the last active admin. The server decides again when an action is asked",
+  }),
+  unavailable: Type.Array(Type.Object({ action: Type.Enum(LIFECYCLE_ACTIONS), code: Type.String() }), {
+    description:
+      "Actions of the member's status (and remove on an active member) that are refused, with the " +
+      'error code asking would answer: why a row shows them unavailable',
   }),
 });
 export type MemberSummary = Static<typeof MemberSummary>;
@@ -140,7 +145,12 @@ export type MemberListQuery = Static<typeof MemberListQuery>;
 export const MemberPage = Type.Object({
   items: Type.Array(MemberSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  phoneRegion: Type.String({
+    description:
+      "The installation's default phone region (DEFAULT_PHONE_REGION): its numbers read in national format, others in international",
+  }),
 });
+export type MemberPage = Static<typeof MemberPage>;
 
 // The directory shows no directory order, so it offers no filter by it.
 export const DirectoryQuery = Type.Object(Type.Omit(MemberListQuery, ['status', 'orderSet']).properties, {

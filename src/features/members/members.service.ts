@@ -21,6 +21,7 @@ import type {
   MemberCard,
   MemberDetails,
   MemberListQuery,
+  MemberPage,
   MemberSummary,
   StatusTab,
 } from './members.schemas.js';
@@ -72,8 +73,9 @@ export async function listMembers(
   ctx: AppContext,
   actor: OrgActor,
   query: MemberListQuery,
-): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
-  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
+): Promise<MemberPage> {
+  const page = await pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
+  return { ...page, phoneRegion: ctx.config.defaultPhoneRegion };
 }
 
 /** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */
@@ -122,7 +124,7 @@ async function pageOf(
   const ids = page.ids.slice(0, limit);
   // The row after the page exists: the page's last sort key is where the next one starts.
   const nextCursor = page.ids.length > limit ? SortKeyCursor.encode(page.keys[limit - 1] as SortKey) : null;
-  return { items: await memberSummaries(ctx.db, actor.orgId, ids), nextCursor };
+  return { items: await memberSummaries(ctx.db, actor.orgId, ids, actor), nextCursor };
 }
 
 /** How many members of the scope (with the search and the order-set filter applied) each status tab holds. */
@@ -147,7 +149,7 @@ export async function countMembers(
 
 /** Every field of one member of the org. */
 export async function getMember(ctx: AppContext, actor: OrgActor, memberId: string): Promise<MemberDetails> {
-  const member = await memberDetails(ctx.db, actor.orgId, memberId);
+  const member = await memberDetails(ctx.db, actor.orgId, memberId, actor);
   if (!member) throw new AppError(MemberErrors['member.not_found']);
   return member;
 }

@@ -17,7 +17,7 @@ import {
 } from '../members.schemas.js';
 import { deleteMember, disableMember, enableMember, renewMember } from './members.lifecycle.js';
 import { resetMemberPassword } from './members.password.js';
-import { removeMember, restoreMember } from './members.removal.js';
+import { disableAndRemoveMember, removeMember, restoreMember } from './members.removal.js';
 
 const tags = ['members'];
 const manage = { access: { kind: 'org', permission: 'members.manage' } } as const;
@@ -108,6 +108,31 @@ export function memberLifecycleRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => ({
       member: await removeMember(
+        ctx,
+        metaOf(request),
+        orgActorOf(request),
+        request.params.memberId,
+        request.body,
+      ),
+    }),
+  );
+
+  app.post(
+    `${path}/disable-and-remove`,
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'Disable an active member and remove it in one step (both or neither), handing the departments ' +
+          'it heads over to another member',
+        params: MemberParams,
+        body: RemoveBody,
+        response: { 200: MemberResponse, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => ({
+      member: await disableAndRemoveMember(
         ctx,
         metaOf(request),
         orgActorOf(request),

@@ -19,12 +19,12 @@ import {
 import type { MemberDetails } from '../members.schemas.js';
 import {
   type Decision,
+  decide,
   expiryRefusal,
   isAdmin,
   type LifecycleAction,
   PRIVILEGED_ACTIONS,
   statusRefusal,
-  transition,
 } from './members.status.js';
 
 /**
@@ -47,10 +47,14 @@ export async function decideAction(
   member: MemberRow,
   action: LifecycleAction,
 ): Promise<Allowed> {
-  if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change']);
+  const self = member.id === actor.memberId;
+  if (self) throw new AppError(MemberErrors['member.self_change']);
   if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
-  const otherAdmins = isAdmin(member.roles) ? await countOtherActiveAdmins(trx, member.org_id, member.id) : 0;
-  const decision = transition(action, factsOf(member, await databaseNow(trx)), otherAdmins);
+  const otherActiveAdmins = isAdmin(member.roles)
+    ? await countOtherActiveAdmins(trx, member.org_id, member.id)
+    : 0;
+  const facts = factsOf(member, await databaseNow(trx));
+  const decision = decide(action, facts, { self, withinReach: true, otherActiveAdmins });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
 }

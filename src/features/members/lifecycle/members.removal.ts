@@ -79,9 +79,36 @@ export async function removeMember(
   meta: RequestMeta,
   actor: OrgActor,
   memberId: string,
-  input: { version: number; handOverTo?: string },
+  input: RemoveInput,
 ): Promise<MemberDetails> {
-  const target = { memberId, version: input.version, action: 'remove', tree: 'update' } as const;
+  return removeAs(ctx, meta, actor, memberId, input, 'remove');
+}
+
+/**
+ * active → disabled → removed in one transaction, both steps of the status table checked: the admin
+ * confirms once, and either both happen or neither. The audit row says it was disabled on the way.
+ */
+export async function disableAndRemoveMember(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: RemoveInput,
+): Promise<MemberDetails> {
+  return removeAs(ctx, meta, actor, memberId, input, 'disable_remove');
+}
+
+type RemoveInput = { version: number; handOverTo?: string };
+
+async function removeAs(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  input: RemoveInput,
+  action: 'remove' | 'disable_remove',
+): Promise<MemberDetails> {
+  const target = { memberId, version: input.version, action, tree: 'update' } as const;
   return runAction(ctx, actor, target, async (trx, member, decision) => {
     const headed = await countHeaded(trx, member.org_id, member.id);
     if (headed > 0 && !input.handOverTo) {
@@ -99,7 +126,11 @@ export async function removeMember(
     return applyStatus(trx, meta, actor, member, decision, {
       auditAction: 'member.removed',
       reason: null,
-      extra: { handOverTo: input.handOverTo ?? null, ...handedOver },
+      extra: {
+        handOverTo: input.handOverTo ?? null,
+        ...handedOver,
+        ...(action === 'disable_remove' ? { disabledFirst: true } : {}),
+      },
     });
   });
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MemberStatus } from '../../../db/schema.js';
 import {
-  allowedActions,
+  ANY_STANDING,
+  decide,
   expiryRefusal,
   isAdmin,
   LIFECYCLE_ACTIONS,
@@ -9,6 +10,7 @@ import {
   type MemberFacts,
   NOT_JOINED,
   roleChangeRefusal,
+  rowActions,
   SEATED,
   seatChange,
   transition,
@@ -50,6 +52,8 @@ const TABLE: Record<
   enable: { allowed: { disabled: ['active', 0] }, refusal: 'member.not_disabled' },
   renew: { allowed: { active: ['active', 0], disabled: ['active', 0] }, refusal: 'member.not_renewable' },
   remove: { allowed: { disabled: ['removed', -1] }, refusal: 'member.remove_needs_disabled' },
+  // Both steps in one: disable from active, then remove from disabled.
+  disable_remove: { allowed: { active: ['removed', -1] }, refusal: 'member.not_active' },
   restore: { allowed: { removed: ['active', 1] }, refusal: 'member.not_removed' },
   delete: {
     allowed: {
@@ -196,13 +200,16 @@ describe('expiryRefusal', () => {
   });
 });
 
-describe('allowedActions', () => {
+describe('rowActions', () => {
   const kinds: [string, Partial<MemberFacts>][] = [
     ['a member', {}],
     ['an admin', { roles: ['admin'] }],
     ['the owner', { roles: ['owner'] }],
     ['an expired member', { statusReason: 'expired', expired: true }],
   ];
+  const allowedActions = (member: MemberFacts) => rowActions(member, ANY_STANDING).actions;
+  const unavailable = (member: MemberFacts, standing = ANY_STANDING) =>
+    rowActions(member, standing).unavailable;
 
   for (const [kind, overrides] of kinds) {
     it.each(STATUSES)(`offers ${kind} exactly what transition allows from %s`, (status) => {
@@ -228,22 +235,47 @@ describe('allowedActions', () => {
     expect(allowedActions(facts('invited'))).toEqual(['edit', 'delete']);
   });
 
-  it('never offers to take the owner out, and renewal instead of enabling an expired member', () => {
+  it('shows remove on an active member as unavailable, saying to disable first, and offers both in one', () => {
+    expect(allowedActions(facts('active'))).toContain('disable_remove');
+    expect(unavailable(facts('active'))).toEqual([
+      { action: 'remove', code: 'member.remove_needs_disabled' },
+    ]);
+    expect(unavailable(facts('disabled'))).toEqual([]);
+  });
+
+  it('never offers to take the owner out, saying why, and renewal instead of enabling an expired member', () => {
     expect(allowedActions(facts('active', { roles: ['owner'] }))).toEqual([
       'edit',
       'reset_password',
       'change_departments',
       'renew',
     ]);
+    expect(unavailable(facts('active', { roles: ['owner'] }))).toEqual([
+      { action: 'disable', code: 'member.owner_protected' },
+      { action: 'remove', code: 'member.owner_protected' },
+    ]);
     expect(allowedActions(facts('disabled', { expired: true }))).not.toContain('enable');
     expect(allowedActions(facts('disabled', { expired: true }))).toContain('renew');
+    expect(unavailable(facts('disabled', { expired: true }))).toEqual([
+      { action: 'enable', code: 'member.expired_renew' },
+    ]);
   });
 
-  it('leaves the last active admin to the time of the action', () => {
-    expect(allowedActions(facts('active', { roles: ['admin'] }))).toContain('disable');
-    expect(transition('disable', facts('active', { roles: ['admin'] }), 0)).toEqual({
+  it('reflects the viewer: the last active admin, a member above the viewer, the viewer itself', () => {
+    const admin = facts('active', { roles: ['admin'] });
+    expect(allowedActions(admin)).toContain('disable');
+    const last = rowActions(admin, { ...ANY_STANDING, otherActiveAdmins: 0 });
+    expect(last.actions).not.toContain('disable');
+    expect(last.actions).not.toContain('disable_remove');
+    expect(last.unavailable).toContainEqual({ action: 'disable', code: 'member.last_admin' });
+    const above = rowActions(admin, { ...ANY_STANDING, withinReach: false });
+    expect(above.actions).toEqual(['edit', 'change_departments']);
+    expect(above.unavailable).toContainEqual({ action: 'disable', code: 'access.above_privilege' });
+    const self = rowActions(admin, { ...ANY_STANDING, self: true });
+    expect(self.actions).toEqual(['edit']);
+    expect(decide('disable', admin, { ...ANY_STANDING, self: true })).toEqual({
       ok: false,
-      code: 'member.last_admin',
+      code: 'member.self_change',
     });
   });
 });

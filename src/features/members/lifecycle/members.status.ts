@@ -45,11 +45,23 @@ export const LIFECYCLE_ACTIONS = [
   'enable',
   'disable',
   'remove',
+  'disable_remove',
   'restore',
   'delete',
 ] as const;
 
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
+
+/** An action that is one step of the status table. */
+type StepAction = Exclude<LifecycleAction, 'disable_remove'>;
+
+/**
+ * Actions made of two steps of the table, taken together in one transaction: each step must pass in
+ * turn, the second from where the first leads (disable, then remove, with one confirmation).
+ */
+const STEPS: Partial<Record<LifecycleAction, readonly [StepAction, StepAction]>> = {
+  disable_remove: ['disable', 'remove'],
+};
 
 interface Rule {
   from: readonly MemberStatus[];
@@ -59,13 +71,20 @@ interface Rule {
   refusal: string;
   /** A refusal that names the way out from a particular status, where it differs. */
   refusalFrom?: Partial<Record<MemberStatus, string>>;
+  /** Statuses it does not start from but where a row still shows it, unavailable, its refusal naming the way. */
+  shownFrom?: readonly MemberStatus[];
 }
 
-const RULES: Record<LifecycleAction, Rule> = {
+const RULES: Record<StepAction, Rule> = {
   disable: { from: ['active'], to: 'disabled', refusal: 'member.not_active' },
   enable: { from: ['disabled'], to: 'active', refusal: 'member.not_disabled' },
   renew: { from: ['active', 'disabled'], to: 'active', refusal: 'member.not_renewable' },
-  remove: { from: ['disabled'], to: 'removed', refusal: 'member.remove_needs_disabled' },
+  remove: {
+    from: ['disabled'],
+    to: 'removed',
+    refusal: 'member.remove_needs_disabled',
+    shownFrom: ['active'],
+  },
   restore: { from: ['removed'], to: 'active', refusal: 'member.not_removed' },
   delete: {
     from: [...NOT_JOINED],
@@ -108,6 +127,7 @@ export const PRIVILEGED_ACTIONS: ReadonlySet<LifecycleAction> = new Set([
   'enable',
   'renew',
   'remove',
+  'disable_remove',
   'restore',
   'delete',
   'reset_password',
@@ -115,6 +135,9 @@ export const PRIVILEGED_ACTIONS: ReadonlySet<LifecycleAction> = new Set([
 
 /** Actions that take the member out of the active admins. */
 const ENDS_ACCESS: ReadonlySet<LifecycleAction> = new Set(['disable', 'remove', 'delete']);
+
+/** The first step of an action: itself, or the first of its steps. */
+const firstStep = (action: LifecycleAction): StepAction => STEPS[action]?.[0] ?? (action as StepAction);
 
 /**
  * Whether `action` may happen to a member, and what it does to its status and the seat count.
@@ -125,7 +148,16 @@ export function transition(
   member: MemberFacts,
   otherActiveAdmins: number,
 ): Decision {
-  const rule = RULES[action];
+  const steps = STEPS[action];
+  if (steps) {
+    const first = transition(steps[0], member, otherActiveAdmins);
+    if (!first.ok) return first;
+    const then = { ...member, status: first.to ?? member.status };
+    const second = transition(steps[1], then, otherActiveAdmins);
+    if (!second.ok) return second;
+    return { ok: true, to: second.to, seats: seatChange(member.status, second.to) };
+  }
+  const rule = RULES[action as StepAction];
   if (member.roles.includes('owner') && ENDS_ACCESS.has(action))
     return { ok: false, code: 'member.owner_protected' };
   if (!rule.from.includes(member.status)) {
@@ -148,13 +180,59 @@ export function transition(
   return { ok: true, to, seats };
 }
 
+/** Where the actor stands towards the member, for deciding an action before it is asked. */
+export interface Standing {
+  /** The member is the actor. */
+  readonly self: boolean;
+  /** The member holds no permission the actor lacks (access/privilege.ts decides). */
+  readonly withinReach: boolean;
+  /** The org's active admins besides this member. */
+  readonly otherActiveAdmins: number;
+}
+
+/** A standing that refuses nothing by itself: the status table alone decides. */
+export const ANY_STANDING: Standing = { self: false, withinReach: true, otherActiveAdmins: 1 };
+
 /**
- * The actions the status table allows on a member as it stands, the owner's protection included, for
- * the console's row menus. Whether it is the last active admin is left to `transition` at the time of
- * the action, under the org's lock: a count read for a page would be stale by the click.
+ * Whether the actor may take `action` on the member: not on oneself (edits aside), not above the actor's
+ * privilege for PRIVILEGED_ACTIONS, then the status table. `decideAction` asks the same under lock.
  */
-export function allowedActions(member: MemberFacts): LifecycleAction[] {
-  return LIFECYCLE_ACTIONS.filter((action) => transition(action, member, 1).ok);
+export function decide(action: LifecycleAction, member: MemberFacts, standing: Standing): Decision {
+  if (standing.self && action !== 'edit') return { ok: false, code: 'member.self_change' };
+  if (PRIVILEGED_ACTIONS.has(action) && !standing.withinReach)
+    return { ok: false, code: 'access.above_privilege' };
+  return transition(action, member, standing.otherActiveAdmins);
+}
+
+/** An action a row shows but refuses, with the refusal's error code. */
+export interface UnavailableAction {
+  action: LifecycleAction;
+  code: string;
+}
+
+/**
+ * A member's row actions for this actor: those it may take, and those that belong to the member's
+ * status (or lead the way from it, like remove from active) but are refused, with the refusal — so the
+ * row can say why before anyone clicks. The server still decides again when an action is asked.
+ */
+export function rowActions(
+  member: MemberFacts,
+  standing: Standing,
+): { actions: LifecycleAction[]; unavailable: UnavailableAction[] } {
+  const actions: LifecycleAction[] = [];
+  const unavailable: UnavailableAction[] = [];
+  for (const action of LIFECYCLE_ACTIONS) {
+    const decision = decide(action, member, standing);
+    if (decision.ok) {
+      actions.push(action);
+      continue;
+    }
+    const rule = RULES[firstStep(action)];
+    const belongs = rule.from.includes(member.status) || rule.shownFrom?.includes(member.status);
+    // A composite action is offered only where it is the way; refused, its single steps say why.
+    if (belongs && !STEPS[action]) unavailable.push({ action, code: decision.code });
+  }
+  return { actions, unavailable };
 }
 
 /** +1 when a member starts holding a seat, -1 when it stops. */

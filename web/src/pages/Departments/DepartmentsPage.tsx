@@ -19,6 +19,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { hasPermission, ME_KEY, useSession } from '../../session';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { MembersPanel } from '../Members/MembersPanel';
+import { useSelectedDepartment } from '../Members/use-members-view';
 import { orgKey } from '../Organizations/use-organization';
 import { DepartmentDetails } from './DepartmentDetails';
 import type { NodeAction, NodeMenus } from './DepartmentMenu';
@@ -36,7 +37,7 @@ import { departmentsPath, useDepartments, useDepartmentsChanged } from './use-de
 export function DepartmentsPage() {
   const { t } = useTranslation();
   const { orgId = '' } = useParams<{ orgId: string }>();
-  const { account, organizations } = useSession();
+  const { organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
   const canRead = hasPermission(summary, DEPARTMENTS_READ);
   const canManage = hasPermission(summary, DEPARTMENTS_MANAGE);
@@ -51,7 +52,7 @@ export function DepartmentsPage() {
   const departments = useMemo(() => query.data ?? [], [query.data]);
   const root = departments.find((department) => department.isRoot);
 
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useSelectedDepartment();
   const [expanded, setExpanded] = useState<string[] | null>(null);
   const [nameDialog, setNameDialog] = useState<NameDialog | null>(null);
   const [moving, setMoving] = useState<Department | null>(null);
@@ -225,7 +226,6 @@ export function DepartmentsPage() {
               departments={departments}
               department={selected}
               canManage={canManageMembers}
-              selfAccountId={account.id}
             />
           </div>
         ) : null}

@@ -1,48 +1,61 @@
 import { DownOutlined } from '@ant-design/icons';
-import { App, Button, Dropdown, Flex, type MenuProps } from 'antd';
+import { App, Button, Dropdown, Flex, type MenuProps, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
 import type { MemberSummary } from '../../api-types';
-import { type MemberAction, menuActions } from './member-rules';
+import { type MemberAction, menuRows, refusalHint } from './member-rules';
 import { membersPath, useMembersChanged } from './use-members';
 
-const DANGER: ReadonlySet<MemberAction> = new Set(['disable', 'remove', 'delete']);
+const DANGER: ReadonlySet<MemberAction> = new Set(['disable', 'remove', 'disableRemove', 'delete']);
 
 /**
- * A member's actions: "Edit" and "More ▾" with what its status allows, as the server lists them (details
- * only for people who may not manage members). `hide` leaves out the action the surrounding view already is (details in the drawer).
+ * A member's actions: "Edit" and "More ▾" with what the server says this viewer may do, and the actions
+ * it refuses shown greyed with the reason ("Disable first") — details only for people who may not manage
+ * members. `hide` leaves out the action the surrounding view already is (details in the drawer).
  */
 export function MemberActions({
   member,
-  selfAccountId,
   canManage,
   onAction,
   hide,
   size = 'small',
 }: {
   member: MemberSummary;
-  selfAccountId: string;
   canManage: boolean;
   onAction: (action: MemberAction, member: MemberSummary) => void;
   hide?: MemberAction;
   size?: 'small' | 'middle';
 }) {
   const { t } = useTranslation();
-  const actions = (canManage ? menuActions(member, selfAccountId) : ['details' as const]).filter(
-    (action) => action !== hide,
-  );
-  const canEdit = actions.includes('edit');
-  const rest = actions.filter((action) => action !== 'edit');
+  const rows = canManage ? menuRows(member) : [{ action: 'details' as const }];
+  const shown = rows.filter((row) => row.action !== hide);
+  const canEdit = shown.some((row) => row.action === 'edit' && !row.refusal);
+  const rest = shown.filter((row) => row.action !== 'edit');
   const items: MenuProps['items'] = [];
   let divided = false;
-  for (const action of rest) {
+  for (const { action, refusal } of rest) {
     // One line between the harmless actions and the ones that take access away.
     if (DANGER.has(action) && !divided && items.length > 0) {
       items.push({ type: 'divider' });
       divided = true;
     }
-    items.push({ key: action, label: t(`members.actions.${action}`), danger: DANGER.has(action) });
+    const label = t(`members.actions.${action}`);
+    items.push({
+      key: action,
+      danger: DANGER.has(action) && !refusal,
+      disabled: refusal !== undefined,
+      label: refusal ? (
+        <Flex vertical>
+          <span>{label}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t(`members.unavailable.${refusalHint(refusal)}`)}
+          </Typography.Text>
+        </Flex>
+      ) : (
+        label
+      ),
+    });
   }
   const type = size === 'small' ? 'link' : 'default';
   return (

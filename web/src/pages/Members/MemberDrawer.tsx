@@ -45,14 +45,12 @@ const text = (value: string | null | undefined) => (value ? value : <Unset />);
 export function MemberDrawer({
   orgId,
   memberId,
-  selfAccountId,
   canManage,
   onAction,
   onClose,
 }: {
   orgId: string;
   memberId: string | null;
-  selfAccountId: string;
   canManage: boolean;
   onAction: (action: MemberAction, member: MemberSummary) => void;
   onClose: () => void;
@@ -160,7 +158,6 @@ export function MemberDrawer({
         member ? (
           <MemberActions
             member={member}
-            selfAccountId={selfAccountId}
             canManage={canManage}
             onAction={onAction}
             hide="details"

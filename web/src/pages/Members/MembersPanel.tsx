@@ -1,4 +1,4 @@
-import { LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { LeftOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
 import {
   Badge,
   Button,
@@ -7,15 +7,16 @@ import {
   Empty,
   Flex,
   Input,
+  Popover,
   Select,
   Switch,
   Tabs,
+  Tooltip,
   Typography,
   theme,
 } from 'antd';
-import { useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
@@ -24,19 +25,41 @@ import { AddMemberButton } from './AddMemberDialog';
 import { EditMemberModal } from './EditMemberModal';
 import { type ConfirmAction, useConfirmAction } from './MemberActions';
 import { MemberDrawer } from './MemberDrawer';
-import { MemberTable } from './MemberTable';
+import { DEFAULT_COLUMNS, MemberTable, OPTIONAL_COLUMNS, type OptionalColumn } from './MemberTable';
 import { type MemberAction, STATUS_TABS } from './member-rules';
 import { RemoveMemberModal } from './RemoveMemberModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
-import { type MemberScope, useDebounced, useMemberCounts, useMemberPage } from './use-members';
+import { type MemberScope, useMemberCounts, useMemberPage } from './use-members';
+import { PAGE_SIZES, useMembersView } from './use-members-view';
 import { useRoleOptions } from './use-role-options';
 
-const PAGE_SIZES = [20, 50, 100];
+type DialogAction = 'resetPassword' | 'changeDepartments' | 'renew' | 'remove' | 'disableRemove';
 
-/** The address's query parameter that keeps the order-set filter on, so a reload or a shared link keeps it. */
-const ORDER_SET_PARAM = 'orderSet';
+/** Where this browser remembers the member table's chosen columns. */
+const COLUMNS_KEY = 'roster.members.columns';
 
-type DialogAction = 'resetPassword' | 'changeDepartments' | 'renew' | 'remove';
+/** The optional columns this browser chose last, or the default ones. */
+function storedColumns(): OptionalColumn[] {
+  try {
+    const stored: unknown = JSON.parse(window.localStorage.getItem(COLUMNS_KEY) ?? 'null');
+    if (Array.isArray(stored)) return OPTIONAL_COLUMNS.filter((column) => stored.includes(column));
+  } catch {
+    // A value this version cannot read: the default columns.
+  }
+  return [...DEFAULT_COLUMNS];
+}
+
+/** How long typing must pause before the search goes to the address (and the server). */
+const SEARCH_DELAY = 300;
+
+/**
+ * What the window holds below the rows: the table's header row, the paging bar, the card's and the
+ * page's bottom padding.
+ */
+const TABLE_CHROME = 32 + 40 + 12 + 24;
+
+/** Fewest pixels for the rows when the window is short: the page scrolls instead. */
+const MIN_ROWS_HEIGHT = 240;
 
 const CONFIRMED: ReadonlySet<MemberAction> = new Set<ConfirmAction>([
   'disable',
@@ -53,42 +76,38 @@ export interface MembersPanelProps {
   /** The department selected in the tree; the whole organization when it is the root. */
   department: Department | undefined;
   canManage: boolean;
-  selfAccountId: string;
 }
 
 /**
  * The member table of Members & Departments: status tabs with counts, a search, server-side pages
  * (Previous / Next over keyset cursors), row actions, the details drawer and the action dialogs.
  */
-export function MembersPanel({
-  orgId,
-  domain,
-  departments,
-  department,
-  canManage,
-  selfAccountId,
-}: MembersPanelProps) {
+export function MembersPanel({ orgId, domain, departments, department, canManage }: MembersPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const { token } = theme.useToken();
   const roles = useRoleOptions(orgId);
-  const [tab, setTab] = useState<StatusTab>('all');
-  const [term, setTerm] = useState('');
-  const [includeSub, setIncludeSub] = useState(true);
-  const [pageSize, setPageSize] = useState(50);
-  const q = useDebounced(term.trim().slice(0, 64));
-  const [params, setParams] = useSearchParams();
-  const orderSet = params.get(ORDER_SET_PARAM) === 'true';
-  const setOrderSet = (on: boolean) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (on) next.set(ORDER_SET_PARAM, 'true');
-        else next.delete(ORDER_SET_PARAM);
-        return next;
-      },
-      { replace: true },
-    );
+  const { view, change } = useMembersView();
+  const { tab, includeSub, q, orderSet, after, size: pageSize } = view;
+
+  // The search box shows what is typed; the address (and the query) gets it once typing pauses.
+  const [term, setTerm] = useState(q);
+  const typing = useRef<number | undefined>(undefined);
+  const latestChange = useRef(change);
+  latestChange.current = change;
+  const onType = (value: string) => {
+    setTerm(value);
+    window.clearTimeout(typing.current);
+    typing.current = window.setTimeout(() => {
+      typing.current = undefined;
+      latestChange.current({ q: value.trim().slice(0, 64) }, { replace: true });
+    }, SEARCH_DELAY);
+  };
+  // Back, Forward or a link changed the search: the box follows, unless the person is still typing.
+  useEffect(() => {
+    if (typing.current === undefined) setTerm(q);
+  }, [q]);
+  useEffect(() => () => window.clearTimeout(typing.current), []);
 
   const scope: MemberScope = {
     departmentId: department?.id,
@@ -96,32 +115,55 @@ export function MembersPanel({
     q: q || undefined,
     orderSet: orderSet || undefined,
   };
-  // A new scope, tab or page size starts again at the first page: the cursors belong to what they paged.
-  const pagingKey = JSON.stringify([scope, tab, pageSize]);
-  const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({
-    key: pagingKey,
-    cursors: [null],
-  });
-  const cursors = paging.key === pagingKey ? paging.cursors : [null];
-  const cursor = cursors[cursors.length - 1] ?? null;
+  const cursor = after[after.length - 1] ?? null;
 
   const page = useMemberPage(orgId, scope, tab, cursor, pageSize);
   const counts = useMemberCounts(orgId, scope);
   const rows = page.data?.items ?? [];
   const total = counts.data?.[tab];
 
-  const [drawerId, setDrawerId] = useState<string | null>(null);
   const [editId, setEditId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ action: DialogAction; member: MemberSummary } | null>(null);
   const confirm = useConfirmAction(orgId);
 
   const onAction = (action: MemberAction, member: MemberSummary) => {
-    if (action === 'details') setDrawerId(member.id);
+    if (action === 'details') change({ member: member.id });
     else if (action === 'edit') setEditId(member.id);
     else if (CONFIRMED.has(action)) confirm(action as ConfirmAction, member);
     else setDialog({ action: action as DialogAction, member });
   };
   const dialogFor = (action: DialogAction) => (dialog?.action === action ? dialog.member : null);
+  const removing = dialog?.action === 'remove' || dialog?.action === 'disableRemove' ? dialog : null;
+
+  const [columns, setColumns] = useState<OptionalColumn[]>(storedColumns);
+  const chooseColumns = (chosen: OptionalColumn[]) => {
+    const next = OPTIONAL_COLUMNS.filter((key) => chosen.includes(key));
+    setColumns(next);
+    window.localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+  };
+
+  // The rows take the height the window leaves below the table's top, so the page header, the
+  // navigation and the table's header stay in place while the rows scroll.
+  const tableRef = useRef<HTMLDivElement>(null);
+  const [rowsHeight, setRowsHeight] = useState(MIN_ROWS_HEIGHT);
+  useLayoutEffect(() => {
+    const measure = () => {
+      const top = (tableRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
+      setRowsHeight(Math.max(MIN_ROWS_HEIGHT, Math.floor(window.innerHeight - top - TABLE_CHROME)));
+    };
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, []);
+
+  // A new page starts at its first row, in view.
+  const shownCursor = useRef(cursor);
+  useEffect(() => {
+    if (page.isPlaceholderData || !page.data || shownCursor.current === cursor) return;
+    shownCursor.current = cursor;
+    tableRef.current?.querySelector('.ant-table-body')?.scrollTo({ top: 0 });
+    tableRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [cursor, page.data, page.isPlaceholderData]);
   const closeDialog = () => setDialog(null);
 
   const unfiltered = !q && !orderSet && tab === 'all';
@@ -146,20 +188,80 @@ export function MembersPanel({
     </Empty>
   );
 
+  const search = (
+    <Input.Search
+      aria-label={t('members.search')}
+      placeholder={t('members.searchPlaceholder')}
+      allowClear
+      maxLength={64}
+      value={term}
+      loading={page.isFetching && term.trim() !== ''}
+      onChange={(event) => onType(event.target.value)}
+      style={{ width: 240 }}
+    />
+  );
+  const chooser = (
+    <Popover
+      trigger="click"
+      placement="bottomRight"
+      content={
+        <Checkbox.Group
+          role="group"
+          aria-label={t('members.columns.shown')}
+          value={columns}
+          onChange={chooseColumns}
+          style={{ display: 'flex', flexDirection: 'column', gap: 8 }}
+          options={OPTIONAL_COLUMNS.map((column) => ({
+            value: column,
+            label: t(`members.columns.${column}`),
+          }))}
+        />
+      }
+    >
+      <Tooltip title={t('members.columns.button')}>
+        <Button size="small" icon={<SettingOutlined />} aria-label={t('members.columns.button')} />
+      </Tooltip>
+    </Popover>
+  );
+
+  // One line each for the title with the search, the tabs with the count, and the paging: the rows get
+  // the rest of the window (12 or more at 1440×900).
   return (
     <Card
       size="small"
       title={t('members.tableTitle', { department: department?.name ?? '' })}
       extra={
-        <Flex align="center" gap={8}>
-          <Switch id="members-include-sub" size="small" checked={includeSub} onChange={setIncludeSub} />
-          <label htmlFor="members-include-sub">{t('members.includeSub')}</label>
+        <Flex align="center" gap={16}>
+          {search}
+          <Flex align="center" gap={8}>
+            <Switch
+              id="members-include-sub"
+              size="small"
+              checked={includeSub}
+              onChange={(on) => change({ includeSub: on })}
+            />
+            <label htmlFor="members-include-sub" style={{ whiteSpace: 'nowrap' }}>
+              {t('members.includeSub')}
+            </label>
+          </Flex>
         </Flex>
       }
     >
       <Tabs
+        size="small"
         activeKey={tab}
-        onChange={(key) => setTab(key as StatusTab)}
+        onChange={(key) => change({ tab: key as StatusTab })}
+        tabBarStyle={{ marginBottom: 8 }}
+        tabBarExtraContent={
+          <Flex align="center" gap={12}>
+            <Typography.Text type="secondary" aria-live="polite">
+              {total === undefined
+                ? ''
+                : t('members.total', { count: total, formatted: format.number(total) })}
+            </Typography.Text>
+            {chooser}
+          </Flex>
+        }
         items={STATUS_TABS.map((key) => ({
           key,
           label: (
@@ -180,46 +282,34 @@ export function MembersPanel({
           ),
         }))}
       />
-      <Flex justify="space-between" align="center" gap={16} style={{ marginBottom: 12 }}>
-        <Input.Search
-          aria-label={t('members.search')}
-          placeholder={t('members.searchPlaceholder')}
-          allowClear
-          maxLength={64}
-          value={term}
-          loading={page.isFetching && term.trim() !== ''}
-          onChange={(event) => setTerm(event.target.value)}
-          style={{ maxWidth: 420 }}
-        />
-        <Checkbox
-          checked={orderSet}
-          onChange={(event) => setOrderSet(event.target.checked)}
-          title={t('members.orderSetHelp')}
-          style={{ marginInlineEnd: 'auto', whiteSpace: 'nowrap' }}
-        >
-          {t('members.orderSetOnly')}
-        </Checkbox>
-        <Typography.Text type="secondary" aria-live="polite">
-          {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
-        </Typography.Text>
-      </Flex>
       {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
       <MemberTable
         orgId={orgId}
         rows={rows}
         loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
         roles={roles}
-        selfAccountId={selfAccountId}
+        columns={columns}
+        phoneRegion={page.data?.phoneRegion}
         canManage={canManage}
         onAction={onAction}
         empty={empty}
+        scrollY={rowsHeight}
+        bodyRef={tableRef}
       />
-      <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 12 }}>
-        <Typography.Text type="secondary">{t('members.page', { page: cursors.length })}</Typography.Text>
+      <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 8 }}>
+        <Checkbox
+          checked={orderSet}
+          onChange={(event) => change({ orderSet: event.target.checked })}
+          title={t('members.orderSetHelp')}
+          style={{ marginInlineEnd: 'auto', whiteSpace: 'nowrap' }}
+        >
+          {t('members.orderSetOnly')}
+        </Checkbox>
+        <Typography.Text type="secondary">{t('members.page', { page: after.length + 1 })}</Typography.Text>
         <Button
           icon={<LeftOutlined />}
-          disabled={cursors.length <= 1}
-          onClick={() => setPaging({ key: pagingKey, cursors: cursors.slice(0, -1) })}
+          disabled={after.length === 0}
+          onClick={() => change({ after: after.slice(0, -1) })}
         >
           {t('members.previous')}
         </Button>
@@ -227,7 +317,7 @@ export function MembersPanel({
           disabled={!page.data?.nextCursor || page.isPlaceholderData}
           onClick={() => {
             const next = page.data?.nextCursor;
-            if (next) setPaging({ key: pagingKey, cursors: [...cursors, next] });
+            if (next) change({ after: [...after, next] });
           }}
         >
           {t('members.nextPage')} <RightOutlined />
@@ -235,18 +325,17 @@ export function MembersPanel({
         <Select
           aria-label={t('members.pageSize')}
           value={pageSize}
-          onChange={setPageSize}
+          onChange={(size) => change({ size })}
           options={PAGE_SIZES.map((size) => ({ value: size, label: t('members.perPage', { count: size }) }))}
           style={{ width: 130 }}
         />
       </Flex>
       <MemberDrawer
         orgId={orgId}
-        memberId={drawerId}
-        selfAccountId={selfAccountId}
+        memberId={view.member}
         canManage={canManage}
         onAction={onAction}
-        onClose={() => setDrawerId(null)}
+        onClose={() => change({ member: null })}
       />
       <EditMemberModal
         orgId={orgId}
@@ -262,7 +351,13 @@ export function MembersPanel({
         onClose={closeDialog}
       />
       <RenewModal orgId={orgId} member={dialogFor('renew')} onClose={closeDialog} />
-      <RemoveMemberModal orgId={orgId} member={dialogFor('remove')} onClose={closeDialog} />
+      <RemoveMemberModal
+        orgId={orgId}
+        member={removing?.member ?? null}
+        mode={removing?.action === 'disableRemove' ? 'disableRemove' : 'remove'}
+        departments={departments}
+        onClose={closeDialog}
+      />
     </Card>
   );
 }

@@ -2,7 +2,7 @@ import { Alert, Form, Modal, Select, Typography } from 'antd';
 import { useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
-import type { MemberSummary } from '../../api-types';
+import type { Department, MemberSummary } from '../../api-types';
 import type { AriaProps } from './member-fields';
 import { useMemberForm, useVersion } from './use-member-form';
 import { useMemberSearch } from './use-member-search';
@@ -41,17 +41,28 @@ function ActiveMemberSelect({
   );
 }
 
+/** How a member leaves: removed once disabled, or disabled and removed in one step (from active). */
+export type RemoveMode = 'remove' | 'disableRemove';
+
+const ENDPOINT: Record<RemoveMode, string> = { remove: 'remove', disableRemove: 'disable-and-remove' };
+
 /**
- * Removes a disabled member: its account stays, its access to this org ends, it can be restored. When
- * the server answers that it heads departments, asks whom to hand them to and tries again.
+ * Removes a member: its account stays, its access to this org ends, it can be restored. An active member
+ * is disabled and removed in one step (`disableRemove`), both or neither. When it heads departments, the
+ * dialog asks up front whom to hand them to; should the tree have changed meanwhile, the server's
+ * member.handover_required opens the same field.
  */
 export function RemoveMemberModal({
   orgId,
   member,
+  mode,
+  departments,
   onClose,
 }: {
   orgId: string;
   member: MemberSummary | null;
+  mode: RemoveMode;
+  departments: readonly Department[];
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -62,7 +73,10 @@ export function RemoveMemberModal({
     orgId,
     errors: { fields: ['handOverTo'], codes: { 'member.handover_invalid': 'handOverTo' } },
     send: (values) =>
-      api.post(`${membersPath(orgId, member?.id)}/remove`, { version, handOverTo: values.handOverTo }),
+      api.post(`${membersPath(orgId, member?.id)}/${ENDPOINT[mode]}`, {
+        version,
+        handOverTo: values.handOverTo,
+      }),
     onSaved: onClose,
     confirmation: () => t('members.done.remove', { name: member?.name ?? '' }),
     intercept: (error) => {
@@ -78,11 +92,21 @@ export function RemoveMemberModal({
     reset();
   }, [member, reset]);
 
+  const headed = member
+    ? departments.filter((department) => department.heads.some((head) => head.memberId === member.id))
+    : [];
+  const names = headed.map((department) => department.name).join(t('members.remove.listSeparator'));
+  const asks =
+    handover ?? (headed.length > 0 ? t('members.remove.heads', { count: headed.length, names }) : null);
+  const name = member?.name ?? '';
+
   return (
     <Modal
       open={member !== null}
-      title={t('members.confirm.removeTitle', { name: member?.name ?? '' })}
-      okText={t('members.actions.remove')}
+      title={t(mode === 'remove' ? 'members.confirm.removeTitle' : 'members.confirm.disableRemoveTitle', {
+        name,
+      })}
+      okText={t(`members.actions.${mode}`)}
       okButtonProps={{ danger: true }}
       cancelText={t('common.cancel')}
       confirmLoading={save.isPending}
@@ -90,11 +114,14 @@ export function RemoveMemberModal({
       onCancel={onClose}
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
-      <Typography.Paragraph>{t('members.confirm.remove', { name: member?.name ?? '' })}</Typography.Paragraph>
+      {mode === 'disableRemove' ? (
+        <Typography.Paragraph>{t('members.confirm.disableRemove', { name })}</Typography.Paragraph>
+      ) : null}
+      <Typography.Paragraph>{t('members.confirm.remove', { name })}</Typography.Paragraph>
       <Form form={form} name="remove-member" layout="vertical" onFinish={(values) => save.mutate(values)}>
-        {handover ? (
+        {asks ? (
           <>
-            <Alert type="warning" showIcon title={handover} style={{ marginBottom: 16 }} />
+            <Alert type="warning" showIcon title={asks} style={{ marginBottom: 16 }} />
             <Form.Item
               name="handOverTo"
               label={t('members.remove.handOverTo')}

@@ -10,6 +10,7 @@ export type MemberAction =
   | 'enable'
   | 'disable'
   | 'remove'
+  | 'disableRemove'
   | 'restore'
   | 'delete';
 
@@ -22,19 +23,44 @@ const MENU_NAME: Record<MemberSummary['actions'][number], MemberAction> = {
   enable: 'enable',
   disable: 'disable',
   remove: 'remove',
+  disable_remove: 'disableRemove',
   restore: 'restore',
   delete: 'delete',
 };
 
+/** A row of an action menu: the action, and the refusal's code when the server says it is unavailable. */
+export interface MenuRow {
+  action: MemberAction;
+  refusal?: string;
+}
+
 /**
- * The actions to offer for a member, in menu order: its details, then what its status allows as the
- * server lists it (`member.actions`). On one's own row only the edit: the server refuses every other
- * action on oneself (member.self_change). Privilege and last-admin refusals come when an action is asked.
+ * The actions to offer for a member, in menu order: its details, then what the server lists for this
+ * viewer (`member.actions`), with the actions it refuses (`member.unavailable`) where they belong.
  */
-export function menuActions(member: MemberSummary, selfAccountId: string): MemberAction[] {
-  const own = member.accountId === selfAccountId;
-  const allowed = member.actions.filter((action) => !own || action === 'edit');
-  return ['details', ...allowed.map((action) => MENU_NAME[action])];
+export function menuRows(member: MemberSummary): MenuRow[] {
+  const refused = new Map(member.unavailable.map((entry) => [entry.action, entry.code]));
+  const rows: MenuRow[] = [{ action: 'details' }];
+  for (const action of Object.keys(MENU_NAME) as (keyof typeof MENU_NAME)[]) {
+    if (member.actions.includes(action)) rows.push({ action: MENU_NAME[action] });
+    else if (refused.has(action)) rows.push({ action: MENU_NAME[action], refusal: refused.get(action) });
+  }
+  return rows;
+}
+
+/** The short reason shown under an unavailable action, by the refusal's error code. */
+const HINTS = {
+  'member.remove_needs_disabled': 'disableFirst',
+  'member.owner_protected': 'owner',
+  'member.last_admin': 'lastAdmin',
+  'member.self_change': 'self',
+  'member.expired_renew': 'renewInstead',
+  'access.above_privilege': 'abovePrivilege',
+} as const;
+
+/** The locale key (under members.unavailable) of a refusal's short reason. */
+export function refusalHint(code: string): (typeof HINTS)[keyof typeof HINTS] | 'other' {
+  return code in HINTS ? HINTS[code as keyof typeof HINTS] : 'other';
 }
 
 /** The tabs of the member table, in order. */

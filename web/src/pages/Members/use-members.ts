@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useApi } from '../../api';
-import type { MemberCounts, MemberDetails, MemberSummary, Page, StatusTab } from '../../api-types';
+import type { MemberCounts, MemberDetails, MemberPage, StatusTab } from '../../api-types';
 import { departmentsKey } from '../Departments/use-departments';
 
 /** The query key under which everything about an organization's members is cached. */
@@ -38,7 +38,7 @@ export function useMemberPage(
   return useQuery({
     queryKey: [...membersKey(orgId), 'list', scope, status, cursor, limit],
     queryFn: ({ signal }) =>
-      api.get<Page<MemberSummary>>(
+      api.get<MemberPage>(
         membersPath(orgId),
         { ...scope, status, cursor: cursor ?? undefined, limit },
         signal,
