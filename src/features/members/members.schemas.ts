@@ -145,10 +145,6 @@ export type MemberListQuery = Static<typeof MemberListQuery>;
 export const MemberPage = Type.Object({
   items: Type.Array(MemberSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
-  phoneRegion: Type.String({
-    description:
-      "The installation's default phone region (DEFAULT_PHONE_REGION): its numbers read in national format, others in international",
-  }),
 });
 export type MemberPage = Static<typeof MemberPage>;
 

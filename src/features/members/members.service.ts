@@ -74,8 +74,7 @@ export async function listMembers(
   actor: OrgActor,
   query: MemberListQuery,
 ): Promise<MemberPage> {
-  const page = await pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
-  return { ...page, phoneRegion: ctx.config.defaultPhoneRegion };
+  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
 }
 
 /** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */

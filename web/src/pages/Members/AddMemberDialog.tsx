@@ -199,12 +199,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
   return (
     <>
       <Tooltip title={full ? t('members.seatsFull', { limit: seats.memberLimit }) : undefined}>
-        <Button
-          type={type}
-          icon={<UserAddOutlined />}
-          disabled={full}
-          onClick={() => setOpen(true)}
-        >
+        <Button type={type} icon={<UserAddOutlined />} disabled={full} onClick={() => setOpen(true)}>
           {t('members.add')}
         </Button>
       </Tooltip>

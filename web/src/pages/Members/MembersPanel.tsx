@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
+import { useOrganizationProfile } from '../Organizations/use-organization';
 import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
 import { AddMemberButton } from './AddMemberDialog';
 import { EditMemberModal } from './EditMemberModal';
@@ -118,6 +119,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
   const cursor = after[after.length - 1] ?? null;
 
   const page = useMemberPage(orgId, scope, tab, cursor, pageSize);
+  const profile = useOrganizationProfile(orgId);
   const counts = useMemberCounts(orgId, scope);
   const rows = page.data?.items ?? [];
   const total = counts.data?.[tab];
@@ -289,7 +291,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
         roles={roles}
         columns={columns}
-        phoneRegion={page.data?.phoneRegion}
+        phoneRegion={profile.data?.phoneRegion}
         canManage={canManage}
         onAction={onAction}
         empty={empty}
