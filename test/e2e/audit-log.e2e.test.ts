@@ -10,7 +10,7 @@ const rows = (page: Page) => page.locator('.ant-table-row');
 /** Opens the audit log from the left navigation. */
 async function openAuditLog(page: Page, link = 'Audit log'): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: link }).click();
-  await page.getByRole('heading', { name: link, level: 3 }).waitFor();
+  await page.getByRole('heading', { name: link, level: 1 }).waitFor();
 }
 
 describe.skipIf(skipWithoutBrowser())('the audit log, as people read it', () => {

@@ -14,7 +14,7 @@ async function chooseLanguage(page: Page, from: string, to: string): Promise<voi
 /** Opens a page from the left navigation and waits for its title. */
 async function openFromNavigation(page: Page, link: string, title = link): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: link }).click();
-  await page.getByRole('heading', { name: title, level: 3 }).waitFor();
+  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
 }
 
 describe.skipIf(skipWithoutBrowser())('Chinese that reads like Chinese', () => {
@@ -53,7 +53,7 @@ describe.skipIf(skipWithoutBrowser())('Chinese that reads like Chinese', () => {
 
     // … and the member's temporary password goes out in Chinese, the org's language.
     await page.getByRole('link', { name: '开发邮箱' }).click();
-    await page.getByRole('heading', { name: '开发邮箱', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: '开发邮箱', level: 1 }).waitFor();
     const welcome = page.locator('.ant-table-row').filter({ hasText: NANA.email });
     await welcome.getByText(`您在${ORGANIZATION.name}的 Roster 账号`).first().waitFor();
     // Its state and channel in words, its time as Chinese writes dates.

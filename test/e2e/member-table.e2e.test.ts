@@ -104,7 +104,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table a
     await signIn(page, OWNER.username, OWNER.password);
     await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
     await page.goto(`${server.url}/orgs/${orgId}/departments${query}`);
-    await page.getByRole('heading', { name: 'Members & Departments', level: 3 }).waitFor();
+    await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
     await page.locator('.ant-table-tbody .ant-table-row').first().waitFor();
     return { context, page, pageErrors };
   }
