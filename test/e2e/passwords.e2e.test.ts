@@ -63,9 +63,9 @@ describe.skipIf(skipWithoutBrowser())('passwords', () => {
     await page.getByRole('button', { name: 'Change password' }).click();
 
     // Into the console, where an admin lands: Members & Departments.
+    await page.getByText('Your password has been changed.').waitFor();
     await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
     await page.getByRole('heading', { name: 'Members & Departments' }).waitFor();
-    await page.getByText('Your password has been changed.').waitFor();
     await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).waitFor();
 
     // The given password no longer works; the chosen one does, straight into the console.

@@ -29,7 +29,8 @@ export function ResetPasswordPage() {
   // one says so at once, before a new password is typed for nothing. The check uses nothing up.
   const check = useQuery({
     queryKey: ['password-reset-link', token],
-    queryFn: () => api.post<null>('/password-resets/check', { token }),
+    // 204 when the link works (a query's data cannot be undefined, hence `true`).
+    queryFn: () => api.post<null>('/password-resets/check', { token }).then(() => true),
     enabled: Boolean(token),
     retry: false,
     staleTime: Number.POSITIVE_INFINITY,
