@@ -215,10 +215,11 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
       await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
       await expectCurrentOrg(page, 'Ames Research');
 
-      // The console remembers the organization last opened.
+      // The console remembers the organization last opened, and opens it where its admins land.
       await page.goto(anyone.url);
-      await page.waitForURL(new RegExp(`/orgs/${ames}$`));
-      await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+      await page.waitForURL(new RegExp(`/orgs/${ames}/departments$`));
+      await page.getByRole('heading', { name: 'Members & Departments' }).waitFor();
+      await expectCurrentOrg(page, 'Ames Research');
 
       // The switcher lists both, the current one marked.
       await page.getByRole('button', { name: 'Switch organization' }).click();
