@@ -131,6 +131,9 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   return app;
 }
 
+/** The pages links bring a token to (after `#`): SECURITY.md keeps them out of every cache. */
+const TOKEN_PAGES = new Set(['/setup', '/register/complete', '/reset-password']);
+
 /** A path naming a file (`/assets/…`, `/favicon.ico`) rather than a console page. */
 function isFilePath(pathname: string): boolean {
   return pathname.startsWith('/assets/') || (pathname.split('/').at(-1) ?? '').includes('.');
@@ -138,7 +141,7 @@ function isFilePath(pathname: string): boolean {
 
 /**
  * Serves the console's files, and its index.html for every page path (the console routes in the browser).
- * A page may carry a token after `#` (setup, registration and reset links), so it is never stored; a file
+ * Pages are revalidated on every visit; those a link brings a token to (after `#`) are never stored; a file
  * that is not there (an old asset, /favicon.ico) is a 404, not the page.
  */
 async function registerConsole(app: App): Promise<void> {
@@ -152,15 +155,21 @@ async function registerConsole(app: App): Promise<void> {
       globIgnore: ['index.html'],
       maxAge: '1y',
       immutable: true,
+      // The build writes each file's .br and .gz beside it: the one the browser accepts is sent as is.
+      preCompressed: true,
+      // A cache between us and the browser must keep one copy per encoding.
+      setHeaders: (response) => response.setHeader('vary', 'accept-encoding'),
     });
   }
   app.get(
     '/*',
     { schema: { hide: true }, config: { access: { kind: 'public' } } },
     async (request, reply) => {
-      // Nothing answered here is stored: a page may hold a token, a missing file may come with the next deploy.
-      reply.header('cache-control', 'no-store');
       const pathname = request.url.split('?', 1)[0] ?? '/';
+      // The page is asked for again on every visit (a deploy changes it), and a page that link tokens open,
+      // like any 404 (the file may come with the next deploy), is never stored.
+      const neverStored = TOKEN_PAGES.has(pathname) || pathname.startsWith('/api/') || isFilePath(pathname);
+      reply.header('cache-control', neverStored ? 'no-store' : 'no-cache');
       if (pathname.startsWith('/api/') || isFilePath(pathname)) return notFoundHandler(request, reply);
       if (!hasConsole) {
         return reply

@@ -1,3 +1,4 @@
+import { passwordResetRequestJob } from '../features/accounts/password-reset.request.js';
 import { memberExpiryJob } from '../features/members/lifecycle/members.expiry.job.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
 import { deliverMessageJob } from '../notify/outbox.js';
@@ -8,4 +9,5 @@ export const allJobs: readonly JobDefinition<never>[] = [
   deliverMessageJob as JobDefinition<never>,
   sweepJob as JobDefinition<never>,
   memberExpiryJob as JobDefinition<never>,
+  passwordResetRequestJob as JobDefinition<never>,
 ];

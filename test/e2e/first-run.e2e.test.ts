@@ -33,10 +33,10 @@ describe.skipIf(skipWithoutBrowser())('first run: setup, sign out, sign in', () 
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
 
-    // Sign in again: the organization is shown.
+    // Sign in again: the organization's Members & Departments, where an admin lands.
     await signIn(page, OWNER.username, OWNER.password);
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
+    await page.getByRole('heading', { name: 'Members & Departments' }).waitFor();
     await expect(page.getByRole('button', { name: 'Switch organization' }).textContent()).resolves.toContain(
       ORGANIZATION.name,
     );

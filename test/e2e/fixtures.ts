@@ -64,7 +64,10 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** A fresh browser profile signed in through /sign-in; resolves once the console has opened. */
+/**
+ * A fresh browser profile signed in through /sign-in; resolves once the console has opened where a
+ * person lands: Members & Departments for an admin, the overview for others, /orgs/new without an org.
+ */
 export async function signedInPage(
   browser: Browser,
   server: TestServer,
@@ -74,7 +77,7 @@ export async function signedInPage(
   const opened = await openPage(browser);
   await opened.page.goto(`${server.url}/sign-in`);
   await signIn(opened.page, login, password);
-  await opened.page.waitForURL(/\/orgs\/(new|[0-9a-f-]{36})$/);
+  await opened.page.waitForURL(/\/orgs\/(new|[0-9a-f-]{36}(\/departments)?)$/);
   return opened;
 }
 

@@ -19,9 +19,10 @@ describe.skipIf(skipWithoutBrowser())('language switch', () => {
     await page.getByLabel('密码').fill(OWNER.password);
     await page.getByRole('button', { name: /登\s*录/ }).click();
 
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
-    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
     const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: '概览' }).click();
+    await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
     await nav.getByRole('link', { name: '概览' }).waitFor();
     await nav.getByRole('link', { name: '审计日志' }).waitFor();
 

@@ -45,6 +45,7 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
   it('the owner renames the organization on Overview and from the tree; an admin is not offered either', async () => {
     const renamed = 'Acme Robotics International';
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
     const orgId = orgIdOf(page);
 
@@ -93,6 +94,7 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
     const grace = await createAccount(server.ctx, { username: 'grace', name: 'Grace Hopper' });
     await addMember(server.ctx, orgId, grace.id, { roles: ['admin'] });
     const admin = await signedInPage(browser, server, 'grace', PASSWORD);
+    await admin.page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
     await admin.page.getByRole('heading', { name: ORGANIZATION.name }).waitFor();
     await admin.page.getByText('Plan and seats').waitFor();
     await expect(admin.page.getByRole('button', { name: 'Rename' }).count()).resolves.toBe(0);
@@ -213,10 +215,11 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
       await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
       await expectCurrentOrg(page, 'Ames Research');
 
-      // The console remembers the organization last opened.
+      // The console remembers the organization last opened, and opens it where its admins land.
       await page.goto(anyone.url);
-      await page.waitForURL(new RegExp(`/orgs/${ames}$`));
-      await page.getByRole('heading', { name: 'Ames Research' }).waitFor();
+      await page.waitForURL(new RegExp(`/orgs/${ames}/departments$`));
+      await page.getByRole('heading', { name: 'Members & Departments' }).waitFor();
+      await expectCurrentOrg(page, 'Ames Research');
 
       // The switcher lists both, the current one marked.
       await page.getByRole('button', { name: 'Switch organization' }).click();

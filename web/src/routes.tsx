@@ -1,7 +1,7 @@
 import { type ComponentType, lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { AppFrame } from './components/AppFrame';
-import { PageSpinner } from './components/LoadState';
+import { FrameSkeleton } from './components/LoadState';
 import { NotFound } from './components/NotFound';
 import { RequireAuth } from './components/RequireAuth';
 
@@ -18,6 +18,7 @@ const CompleteRegistrationPage = page(
   () => import('./pages/Registrations/CompleteRegistrationPage'),
   'CompleteRegistrationPage',
 );
+const ForgotPasswordPage = page(() => import('./pages/Auth/ForgotPasswordPage'), 'ForgotPasswordPage');
 const ResetPasswordPage = page(() => import('./pages/Auth/ResetPasswordPage'), 'ResetPasswordPage');
 const ChangePasswordPage = page(() => import('./pages/Accounts/ChangePasswordPage'), 'ChangePasswordPage');
 const ProfilePage = page(() => import('./pages/Accounts/ProfilePage'), 'ProfilePage');
@@ -36,13 +37,14 @@ const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), '
 /** Every address of the console. The server answers index.html for any path outside /api. */
 export function AppRoutes() {
   return (
-    <Suspense fallback={<PageSpinner />}>
+    <Suspense fallback={<FrameSkeleton />}>
       <Routes>
         <Route path="/" element={<HomePage />} />
         <Route path="/setup" element={<SetupPage />} />
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/register" element={<RegisterPage />} />
         <Route path="/register/complete" element={<CompleteRegistrationPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route element={<RequireAuth />}>
           <Route path="/change-password" element={<ChangePasswordPage />} />

@@ -32,6 +32,11 @@ export const AccountErrors = defineErrors({
     en: 'This temporary password was not used within 72 hours and no longer works. Ask your admin for a new one.',
     zh: '该临时密码在 72 小时内未使用，已失效。请向管理员申请新密码。',
   },
+  'password.current_required': {
+    status: 400,
+    en: 'Enter your current password to change it.',
+    zh: '请输入当前密码后再修改。',
+  },
   'password.invalid': {
     status: 400,
     en: 'This password is not accepted. Choose another: {rules}.',

@@ -25,7 +25,11 @@ export const SignInBody = Body({
   password: Password,
 });
 
-export const ChangePasswordBody = Body({ currentPassword: Password, newPassword: Password });
+/**
+ * The current password may be left out only right after signing in with a temporary one (the forced
+ * change): that sign-in proved it a moment ago.
+ */
+export const ChangePasswordBody = Body({ currentPassword: Type.Optional(Password), newPassword: Password });
 
 /** A person edits their own name, language, email and phone; a new email or phone needs the password. */
 export const UpdateMeBody = Body({

@@ -21,7 +21,13 @@ import { normalizeEmail, normalizeName } from './identifiers.js';
 import { checkPassword, type PasswordContext } from './password-policy.js';
 import { DUMMY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { normalizePhone } from './phones.js';
-import { createSession, endAllSessions, endSession, type Principal } from './sessions.js';
+import {
+  createSession,
+  endAllSessions,
+  endSession,
+  openedWithTemporaryPassword,
+  type Principal,
+} from './sessions.js';
 import { assertSignInNamesFree, notifyContactChanged } from './sign-in-names.js';
 
 /**
@@ -278,19 +284,31 @@ export async function replaceOwnPassword(
 
 /**
  * Changes the signed-in person's password: ends every session (a new one is returned for this
- * browser), clears a temporary password, and tells the person by email or SMS.
+ * browser), clears a temporary password, and tells the person by email or SMS. The current password
+ * is checked (and counted) as at sign-in, unless this session signed in with the temporary password
+ * being replaced a moment ago (the forced change).
  */
 export async function changePassword(
   ctx: AppContext,
   meta: RequestMeta,
   principal: Principal,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword?: string | undefined; newPassword: string },
 ): Promise<{ token: string; account: Me }> {
   const account = await findAccountById(ctx.db, principal.accountId);
   if (!account) throw new AppError(CommonErrors['auth.required']);
-  await assertCurrentPassword(ctx, meta, account, input.currentPassword);
+  const proven =
+    input.currentPassword === undefined && (await openedWithTemporaryPassword(ctx.db, principal));
+  if (!proven) {
+    if (input.currentPassword === undefined) {
+      throw new AppError(AccountErrors['password.current_required'], { field: 'currentPassword' });
+    }
+    await assertCurrentPassword(ctx, meta, account, input.currentPassword);
+  }
   assertPasswordPolicy(input.newPassword, await passwordContext(ctx, account));
-  if (input.newPassword === input.currentPassword) {
+  const sameAsCurrent = proven
+    ? await verifyPassword(account.password_hash, input.newPassword)
+    : input.newPassword === input.currentPassword;
+  if (sameAsCurrent) {
     throw new AppError(AccountErrors['password.invalid'], {
       rules: ['password.same_as_current'],
       field: 'newPassword',

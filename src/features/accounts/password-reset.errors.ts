@@ -3,8 +3,8 @@ import { defineErrors } from '../../errors.js';
 export const PasswordResetErrors = defineErrors({
   'password_reset.invalid_link': {
     status: 400,
-    en: 'This password reset link is invalid, already used or older than 24 hours. Ask your organization admin for a new one.',
-    zh: '该密码重置链接无效、已使用或已超过 24 小时。请向组织管理员申请新的链接。',
+    en: 'This password reset link is invalid, already used or older than 24 hours. Ask for a new one with “Forgot password?” on the sign-in page, or from your organization admin.',
+    zh: '该密码重置链接无效、已使用或已超过 24 小时。请在登录页点击“忘记密码？”重新申请，或向组织管理员申请新的链接。',
   },
   'password_reset.no_contact': {
     status: 409,

@@ -50,3 +50,25 @@ export const temporaryPasswordMessage: MessageTemplate<{
     action: { label: '登录', url: signInUrl },
   }),
 };
+
+/** The link a person asked for on the sign-in page ("Forgot password?"): valid for 24 hours, once. */
+export const passwordResetRequestedMessage: MessageTemplate<{ name: string; url: string }> = {
+  en: ({ name, url }) => ({
+    subject: 'Reset your Roster password',
+    paragraphs: [
+      `Hello ${name},`,
+      'Someone (we hope you) asked to reset the password of your Roster account. This link lets you choose a new one. It works once, within 24 hours.',
+      'If you did not ask, ignore this message: your password stays as it is.',
+    ],
+    action: { label: 'Choose a new password', url },
+  }),
+  'zh-CN': ({ name, url }) => ({
+    subject: '重置您的 Roster 密码',
+    paragraphs: [
+      `${name}，您好：`,
+      '有人（希望是您本人）申请重置您的 Roster 账号密码。通过此链接可设置新密码。链接仅可使用一次，24 小时内有效。',
+      '如果不是您本人申请，请忽略本消息，您的密码不会改变。',
+    ],
+    action: { label: '设置新密码', url },
+  }),
+};

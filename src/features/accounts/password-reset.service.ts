@@ -8,7 +8,11 @@ import { consumeToken, endPasswordTokens, hashToken, issueToken } from '../token
 import { temporaryPasswordColumns } from './accounts.queries.js';
 import { assertPasswordPolicy, passwordContext, replaceOwnPassword } from './accounts.service.js';
 import { PasswordResetErrors } from './password-reset.errors.js';
-import { passwordResetLinkMessage, temporaryPasswordMessage } from './password-reset.messages.js';
+import {
+  passwordResetLinkMessage,
+  passwordResetRequestedMessage,
+  temporaryPasswordMessage,
+} from './password-reset.messages.js';
 import { hashPassword, TEMPORARY_PASSWORD_HOURS } from './passwords.js';
 import { endAllSessions } from './sessions.js';
 
@@ -35,36 +39,47 @@ interface ResetBy {
 
 /**
  * Sends a 24-hour, single-use reset link to the account's own email (else phone), ending its older
- * links; returns the link, which the caller hands to an admin only for a managed account.
+ * links; returns the link, which the caller hands to an admin only for a managed account. `by` is the
+ * admin's org, or null when the person asked for it themselves ("Forgot password?"): such a link
+ * belongs to no org.
  */
 export async function sendResetLink(
   ctx: AppContext,
   trx: Transaction<DB>,
   account: Account,
-  by: ResetBy,
+  by: ResetBy | null,
 ): Promise<{ sentTo: Channel; url: string }> {
   const contact = channelOf(account);
   if (!contact) throw new AppError(PasswordResetErrors['password_reset.no_contact']);
   await endPasswordTokens(trx, account.id);
   const token = await issueToken(trx, {
     purpose: 'password_reset',
-    orgId: by.orgId,
+    orgId: by?.orgId ?? null,
     accountId: account.id,
     ttlSeconds: RESET_LINK_SECONDS,
-    createdBy: by.accountId,
+    createdBy: by?.accountId ?? null,
   });
   // After '#': the token stays in the browser and never reaches a server log.
   const url = new URL('/reset-password', ctx.config.publicUrl);
   url.hash = `token=${token}`;
-  await queueMessage(trx, ctx, {
+  const message = {
     dedupeKey: `password_reset_link:${hashToken(token)}`,
-    orgId: by.orgId,
+    orgId: by?.orgId ?? null,
     channel: contact.channel,
     to: contact.to,
     locale: account.locale,
-    template: passwordResetLinkMessage,
-    vars: { name: account.name, orgName: by.orgName, url: url.toString() },
-  });
+  };
+  await (by
+    ? queueMessage(trx, ctx, {
+        ...message,
+        template: passwordResetLinkMessage,
+        vars: { name: account.name, orgName: by.orgName, url: url.toString() },
+      })
+    : queueMessage(trx, ctx, {
+        ...message,
+        template: passwordResetRequestedMessage,
+        vars: { name: account.name, url: url.toString() },
+      }));
   return { sentTo: contact.channel, url: url.toString() };
 }
 
@@ -116,27 +131,43 @@ export async function setTemporaryPassword(
 }
 
 /**
- * The account a reset link is for, while the link is live and its member still active in the org
- * that sent it; reading it consumes nothing.
+ * The account a reset link is for, while the link is live and — for a link an admin sent — its member
+ * still active in the org that sent it; reading it consumes nothing.
  */
 async function accountOfLink(db: Kysely<DB>, token: string): Promise<Account> {
   const row = await db
     .selectFrom('tokens as t')
     .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .innerJoin('members as m', (join) =>
-      join.onRef('m.account_id', '=', 'a.id').onRef('m.org_id', '=', 't.org_id'),
-    )
     .selectAll('a')
     .where('t.hash', '=', hashToken(token))
     .where('t.purpose', '=', 'password_reset')
     .where('t.used_at', 'is', null)
     .where('t.expires_at', '>', sql<Date>`now()`)
     .where('a.disabled_at', 'is', null)
-    .where('m.status', '=', 'active')
-    .where((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', sql<Date>`now()`)]))
+    .where((eb) =>
+      eb.or([
+        eb('t.org_id', 'is', null),
+        eb.exists(
+          eb
+            .selectFrom('members as m')
+            .select('m.id')
+            .whereRef('m.account_id', '=', 'a.id')
+            .whereRef('m.org_id', '=', 't.org_id')
+            .where('m.status', '=', 'active')
+            .where((member) =>
+              member.or([member('m.expires_at', 'is', null), member('m.expires_at', '>', sql<Date>`now()`)]),
+            ),
+        ),
+      ]),
+    )
     .executeTakeFirst();
   if (!row) throw new AppError(PasswordResetErrors['password_reset.invalid_link'], { field: 'token' });
   return row;
+}
+
+/** Whether a reset link can still be used, said when its page opens; the link stays unused. */
+export async function checkPasswordResetLink(ctx: AppContext, token: string): Promise<void> {
+  await accountOfLink(ctx.db, token);
 }
 
 /**

@@ -73,6 +73,39 @@ export async function resolveSession(db: Kysely<DB>, token: string): Promise<Pri
   };
 }
 
+/** How long a session opened with a temporary password may replace it without typing it again. */
+const TEMPORARY_PASSWORD_PROVEN_SECONDS = 15 * 60;
+
+/**
+ * Whether this session was opened, a moment ago, by signing in with the account's current temporary
+ * password: its forced change need not ask for that password again. Setting a temporary password ends
+ * every session, so a session opened since proved it; a session of an account whose password is its
+ * own, or an older one, never qualifies — a stolen cookie cannot change such a password.
+ */
+export async function openedWithTemporaryPassword(db: Kysely<DB>, principal: Principal): Promise<boolean> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .select('sessions.id_hash')
+    .where('sessions.id_hash', '=', principal.sessionHash)
+    .where('accounts.id', '=', principal.accountId)
+    .where('accounts.password_temporary', '=', true)
+    .where((eb) =>
+      eb.or([
+        eb('accounts.password_expires_at', 'is', null),
+        eb('accounts.password_expires_at', '>', sql<Date>`now()`),
+      ]),
+    )
+    .where(sql<boolean>`sessions.created_at >= accounts.password_changed_at`)
+    .where(
+      'sessions.created_at',
+      '>',
+      sql<Date>`now() - make_interval(secs => ${TEMPORARY_PASSWORD_PROVEN_SECONDS})`,
+    )
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Ends one session. */
 export async function endSession(db: Kysely<DB> | Transaction<DB>, sessionHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', sessionHash).execute();

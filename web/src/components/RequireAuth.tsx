@@ -1,16 +1,19 @@
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { ApiError } from '../api';
+import { usePrefetchPage } from '../first-load';
 import { useMeQuery } from '../session';
-import { LoadError, PageSpinner } from './LoadState';
+import { FrameSkeleton, LoadError } from './LoadState';
 
 /**
  * Renders its routes only for a signed-in account: signed-out visitors go to /sign-in (and come back),
- * and an account that must change its password is held on /change-password.
+ * and an account that must change its password is held on /change-password. What the page needs first
+ * is asked for while the session is: the frame's skeleton shows meanwhile.
  */
 export function RequireAuth() {
   const location = useLocation();
   const me = useMeQuery();
-  if (me.isPending) return <PageSpinner />;
+  usePrefetchPage(location.pathname);
+  if (me.isPending) return <FrameSkeleton />;
   if (me.error) {
     if (me.error instanceof ApiError && me.error.code === 'auth.required') {
       const next = encodeURIComponent(location.pathname + location.search);

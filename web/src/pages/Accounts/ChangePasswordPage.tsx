@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { useApi } from '../../api';
+import { ApiError, useApi } from '../../api';
 import type { AccountResponse } from '../../api-types';
 import { AppFrame } from '../../components/AppFrame';
 import { AuthLayout } from '../../components/AuthLayout';
@@ -13,7 +13,7 @@ import { showFormError } from '../../form-errors';
 import { ME_KEY, useSession, useSetAccount, useSignOut } from '../../session';
 
 interface PasswordValues {
-  currentPassword: string;
+  currentPassword?: string;
   newPassword: string;
   confirm: string;
 }
@@ -73,6 +73,9 @@ function ChangePasswordForm({ forced }: { forced: boolean }) {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const [alert, setAlert] = useState<string | null>(null);
+  // Right after signing in with a temporary password the server knows it: it is asked for only if the
+  // server says that sign-in is no longer recent.
+  const [askCurrent, setAskCurrent] = useState(!forced);
 
   const change = useMutation({
     mutationFn: ({ currentPassword, newPassword }: PasswordValues) =>
@@ -90,6 +93,7 @@ function ChangePasswordForm({ forced }: { forced: boolean }) {
       }
     },
     onError: (error) => {
+      if (error instanceof ApiError && error.code === 'password.current_required') setAskCurrent(true);
       const map = {
         fields: ['currentPassword', 'newPassword'],
         codes: { 'auth.invalid_credentials': 'currentPassword' },
@@ -103,14 +107,16 @@ function ChangePasswordForm({ forced }: { forced: boolean }) {
     <>
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       <Form form={form} name={FORM_ID} layout="vertical" onFinish={(values) => change.mutate(values)}>
-        <Form.Item
-          name="currentPassword"
-          label={t('changePassword.current')}
-          extra={forced ? t('changePassword.currentForcedHelp') : undefined}
-          rules={[{ required: true, message: t('validation.passwordRequired') }]}
-        >
-          <Input.Password autoComplete="current-password" autoFocus={forced} />
-        </Form.Item>
+        {askCurrent ? (
+          <Form.Item
+            name="currentPassword"
+            label={t('changePassword.current')}
+            extra={forced ? t('changePassword.currentForcedHelp') : undefined}
+            rules={[{ required: true, message: t('validation.passwordRequired') }]}
+          >
+            <Input.Password autoComplete="current-password" autoFocus={forced} />
+          </Form.Item>
+        ) : null}
         <NewPasswordFields name="newPassword" label={t('changePassword.new')} />
         {forced ? (
           <Button type="primary" htmlType="submit" block loading={change.isPending}>

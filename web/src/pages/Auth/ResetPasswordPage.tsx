@@ -1,10 +1,11 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Result } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Flex, Form, Result, Skeleton } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
 import { AuthLayout } from '../../components/AuthLayout';
 import { LinkButton } from '../../components/LinkButton';
+import { LoadError } from '../../components/LoadState';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { showFormError } from '../../form-errors';
 import { useLinkSecret } from '../../link-secret';
@@ -23,6 +24,17 @@ export function ResetPasswordPage() {
   const queryClient = useQueryClient();
   const token = useLinkSecret('token');
   const [alert, setAlert] = useState<string | null>(null);
+
+  // The link is checked as the page opens (the token in the body, so no log holds it): an expired or used
+  // one says so at once, before a new password is typed for nothing. The check uses nothing up.
+  const check = useQuery({
+    queryKey: ['password-reset-link', token],
+    // 204 when the link works (a query's data cannot be undefined, hence `true`).
+    queryFn: () => api.post<null>('/password-resets/check', { token }).then(() => true),
+    enabled: Boolean(token),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
   const reset = useMutation({
     mutationFn: ({ password }: ResetValues) =>
@@ -52,17 +64,39 @@ export function ResetPasswordPage() {
       </AuthLayout>
     );
   }
-  const invalidLink =
-    !token || (reset.error instanceof ApiError && reset.error.code === 'password_reset.invalid_link');
-  if (invalidLink) {
+  const refusal = [reset.error, check.error].find(
+    (error) => error instanceof ApiError && error.code === 'password_reset.invalid_link',
+  );
+  if (!token || refusal) {
     return (
       <AuthLayout title={title} description={description}>
         <Result
           status="warning"
           title={t('resetPassword.invalidTitle')}
-          subTitle={reset.error?.message ?? t('resetPassword.missingToken')}
-          extra={<LinkButton to="/sign-in">{t('resetPassword.signIn')}</LinkButton>}
+          subTitle={refusal?.message ?? t('resetPassword.missingToken')}
+          extra={
+            <Flex gap={8} justify="center" wrap>
+              <LinkButton type="primary" to="/forgot-password">
+                {t('resetPassword.askAgain')}
+              </LinkButton>
+              <LinkButton to="/sign-in">{t('resetPassword.signIn')}</LinkButton>
+            </Flex>
+          }
         />
+      </AuthLayout>
+    );
+  }
+  if (check.isPending) {
+    return (
+      <AuthLayout title={title} description={description}>
+        <Skeleton active paragraph={{ rows: 3 }} aria-label={t('resetPassword.checking')} />
+      </AuthLayout>
+    );
+  }
+  if (check.error) {
+    return (
+      <AuthLayout title={title} description={description}>
+        <LoadError error={check.error} onRetry={() => void check.refetch()} />
       </AuthLayout>
     );
   }

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Typography } from 'antd';
+import { Alert, Button, Flex, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -66,6 +66,9 @@ export function SignInPage() {
         >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
+        <Flex justify="end" style={{ marginTop: -16, marginBottom: 16 }}>
+          <Link to="/forgot-password">{t('signIn.forgot')}</Link>
+        </Flex>
         <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
           {t('signIn.submit')}
         </Button>

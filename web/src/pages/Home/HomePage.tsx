@@ -3,10 +3,10 @@ import { Alert, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router-dom';
 import { ApiError, useApi } from '../../api';
-import type { SetupStatus } from '../../api-types';
+import { MEMBERS_READ, type OrgSummary, type SetupStatus } from '../../api-types';
 import { AuthLayout } from '../../components/AuthLayout';
-import { LoadError, PageSpinner } from '../../components/LoadState';
-import { defaultOrg, useMeQuery } from '../../session';
+import { FrameSkeleton, LoadError } from '../../components/LoadState';
+import { defaultOrg, hasPermission, useMeQuery } from '../../session';
 
 /**
  * `/`: the signed-in go to their organization (or create one); visitors go to sign-in, unless this
@@ -23,11 +23,10 @@ export function HomePage() {
     enabled: signedOut,
   });
 
-  if (me.isPending || (signedOut && setup.isPending)) return <PageSpinner />;
+  if (me.isPending || (signedOut && setup.isPending)) return <FrameSkeleton />;
   if (me.data) {
     if (me.data.account.mustChangePassword) return <Navigate to="/change-password" replace />;
-    const org = defaultOrg(me.data.organizations);
-    return <Navigate to={org ? `/orgs/${encodeURIComponent(org.id)}` : '/orgs/new'} replace />;
+    return <Navigate to={landingPage(me.data.organizations)} replace />;
   }
   if (!signedOut) {
     return (
@@ -38,6 +37,17 @@ export function HomePage() {
   }
   if (setup.data?.needed) return <SetupNeeded />;
   return <Navigate to="/sign-in" replace />;
+}
+
+/**
+ * Where a signed-in person starts: in their organization, at Members & Departments when they may see the
+ * member table (admins), else at its overview; without one, creating one.
+ */
+function landingPage(organizations: OrgSummary[]): string {
+  const org = defaultOrg(organizations);
+  if (!org) return '/orgs/new';
+  const base = `/orgs/${encodeURIComponent(org.id)}`;
+  return hasPermission(org, MEMBERS_READ) ? `${base}/departments` : base;
 }
 
 /** Shown before first-run setup: the setup link (with its one-time code) is in the server's console. */

@@ -3,18 +3,20 @@ import { Button, Card, Descriptions, Flex, Progress, Tag, Typography } from 'ant
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
+import { MEMBERS_MANAGE } from '../../api-types';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format';
-import { useSession } from '../../session';
+import { hasPermission, useSession } from '../../session';
 import { roleNames, useRoleOptions } from '../Members/use-role-options';
+import { FirstRunChecklist } from './FirstRunChecklist';
 import { RenameOrganizationModal } from './RenameOrganizationModal';
 import { useOrganization } from './use-organization';
 
 /**
- * An organization at a glance: its code (to join by), domain, plan, seats, and the viewer's roles; the
- * owner renames it here.
+ * An organization at a glance: for its admins the first-run checklist until it is done, its code (to
+ * join by), domain, plan, seats, and the viewer's roles; the owner renames it here.
  */
 export function OverviewPage() {
   const { t } = useTranslation();
@@ -48,6 +50,7 @@ export function OverviewPage() {
       />
       {renaming ? <RenameOrganizationModal organization={org} onClose={() => setRenaming(false)} /> : null}
       <Flex vertical gap={16}>
+        {hasPermission(summary, MEMBERS_MANAGE) ? <FirstRunChecklist organization={org} /> : null}
         <Card title={t('overview.profile')}>
           <Descriptions
             column={{ xs: 1, md: 2 }}
