@@ -147,8 +147,9 @@ async function checkConsole(
   await page.getByLabel(t.signIn.login).fill(OWNER.username);
   await page.getByLabel(t.signIn.password).fill(OWNER.password);
   await page.getByRole('button', { name: t.signIn.submit }).click();
-  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+  await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
   const org = `${server.url}/orgs/${orgIdOf(page)}`;
+  await page.goto(org);
   await titled(page, ORGANIZATION.name);
   await check(page, 'overview', language, found);
 
@@ -244,7 +245,7 @@ describe.skipIf(skipWithoutBrowser())(
       const owner = await openAt(browser, 'en', VIEWPORTS[0]);
       await owner.page.goto(`${server.url}/sign-in`);
       await signIn(owner.page, OWNER.username, OWNER.password);
-      await owner.page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+      await owner.page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
       await fillSampleOrg(owner.page, server, orgIdOf(owner.page));
       await owner.context.close();
     });

@@ -102,7 +102,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table a
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}/sign-in`);
     await signIn(page, OWNER.username, OWNER.password);
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
     await page.goto(`${server.url}/orgs/${orgId}/departments${query}`);
     await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
     await page.locator('.ant-table-tbody .ant-table-row').first().waitFor();

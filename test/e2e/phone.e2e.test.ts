@@ -70,8 +70,9 @@ describe.skipIf(skipWithoutBrowser())('on a phone (390 × 844)', () => {
     expect(await titleLines(page, 'Sign in to Roster')).toBeLessThanOrEqual(2);
     await expectNoSidewaysScroll(page);
     await signIn(page, OWNER.username, OWNER.password);
-    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
     await fillSampleOrg(page, server, orgIdOf(page));
+    await page.goto(`${server.url}/orgs/${orgIdOf(page)}`);
 
     // No side navigation takes the screen: it waits in a drawer behind the menu button.
     expect(await titleLines(page, ORGANIZATION.name)).toBeLessThanOrEqual(2);
