@@ -59,7 +59,7 @@ describe.skipIf(skipWithoutBrowser())('first load and first run', () => {
     await context.close();
   });
 
-  it('shows the first member row soon after navigation, with the tree asked for beside the session', async () => {
+  it('shows the first member row soon after navigation, with the tree and the members asked for beside the session', async () => {
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
     const orgId = orgIdOf(page);
     const have = await server.ctx.db
@@ -70,7 +70,8 @@ describe.skipIf(skipWithoutBrowser())('first load and first run', () => {
     await addMembersDirectly(server, orgId, 100 - Number(have.n));
     const url = `${server.url}/orgs/${orgId}/departments`;
 
-    // Hold GET /me: the frame's skeleton shows, and the tree and the page's code are asked for meanwhile.
+    // Hold GET /me: the frame's skeleton shows, and the tree, the first page of members (the whole
+    // organization needs no department id) and the page's code are asked for meanwhile.
     // From a blank page, so nothing the signed-in page still does is counted.
     await page.goto('about:blank');
     const sent: string[] = [];
@@ -88,6 +89,7 @@ describe.skipIf(skipWithoutBrowser())('first load and first run', () => {
     await page.goto(url);
     await page.getByRole('status', { name: 'Loading…' }).first().waitFor();
     await expect.poll(() => sent).toContain(`/api/v1/orgs/${orgId}/departments`);
+    await expect.poll(() => sent).toContain(`/api/v1/orgs/${orgId}/members`);
     expect(sent.some((path) => /\/assets\/DepartmentsPage-[\w-]+\.js$/.test(path))).toBe(true);
     await screenshot(page, 'first-load-skeleton');
     releaseMe();

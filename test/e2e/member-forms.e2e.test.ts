@@ -297,8 +297,8 @@ describe.skipIf(skipWithoutBrowser())('member dialogs and forms', () => {
     await openMembers(page);
     await page.getByRole('button', { name: 'Language: English' }).click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
-    await page.getByRole('button', { name: `编辑 ${LI.name}` }).click();
-    const dialog = await settledDialog(page, page.getByRole('dialog', { name: `编辑 ${LI.name}` }));
+    await page.getByRole('button', { name: `编辑${LI.name}` }).click();
+    const dialog = await settledDialog(page, page.getByRole('dialog', { name: `编辑${LI.name}` }));
     await dialog.getByLabel('到期时间', { exact: true }).click();
     const picker = page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)');
     // Chinese month names, in the header and in the month panel.

@@ -12,7 +12,7 @@ import { FrameSkeleton, LoadError } from './LoadState';
 export function RequireAuth() {
   const location = useLocation();
   const me = useMeQuery();
-  usePrefetchPage(location.pathname);
+  usePrefetchPage(location.pathname, location.search);
   if (me.isPending) return <FrameSkeleton />;
   if (me.error) {
     if (me.error instanceof ApiError && me.error.code === 'auth.required') {

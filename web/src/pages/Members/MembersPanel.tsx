@@ -19,6 +19,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
+import { usePhoneLayout } from '../../components/use-phone-layout';
 import { useFormat } from '../../format';
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
@@ -30,7 +31,7 @@ import { DEFAULT_COLUMNS, MemberTable, OPTIONAL_COLUMNS, type OptionalColumn } f
 import { type MemberAction, STATUS_TABS } from './member-rules';
 import { RemoveMemberModal } from './RemoveMemberModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
-import { type MemberScope, useMemberCounts, useMemberPage } from './use-members';
+import { type MemberScope, memberScope, useMemberCounts, useMemberPage } from './use-members';
 import { PAGE_SIZES, useMembersView } from './use-members-view';
 import { useRoleOptions } from './use-role-options';
 
@@ -89,6 +90,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
   const { token } = theme.useToken();
   const roles = useRoleOptions(orgId);
   const { view, change } = useMembersView();
+  const phone = usePhoneLayout();
   const { tab, includeSub, q, orderSet, after, size: pageSize } = view;
 
   // The search box shows what is typed; the address (and the query) gets it once typing pauses.
@@ -110,12 +112,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
   }, [q]);
   useEffect(() => () => window.clearTimeout(typing.current), []);
 
-  const scope: MemberScope = {
-    departmentId: department?.id,
-    includeSubdepartments: includeSub,
-    q: q || undefined,
-    orderSet: orderSet || undefined,
-  };
+  const scope: MemberScope = memberScope(view, department) ?? { includeSubdepartments: includeSub };
   const cursor = after[after.length - 1] ?? null;
 
   const page = useMemberPage(orgId, scope, tab, cursor, pageSize);
@@ -199,7 +196,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
       value={term}
       loading={page.isFetching && term.trim() !== ''}
       onChange={(event) => onType(event.target.value)}
-      style={{ width: 240 }}
+      style={{ width: phone ? '100%' : 240 }}
     />
   );
   const chooser = (
@@ -226,64 +223,68 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
     </Popover>
   );
 
+  const controls = (
+    <Flex align="center" gap={16} wrap>
+      {search}
+      <Flex align="center" gap={8}>
+        <Switch
+          id="members-include-sub"
+          size="small"
+          checked={includeSub}
+          onChange={(on) => change({ includeSub: on })}
+        />
+        <label htmlFor="members-include-sub" style={{ whiteSpace: 'nowrap' }}>
+          {t('members.includeSub')}
+        </label>
+      </Flex>
+    </Flex>
+  );
+
   // One line each for the title with the search, the tabs with the count, and the paging: the rows get
-  // the rest of the window (12 or more at 1440×900).
+  // the rest of the window (12 or more at 1440×900). A phone has no room beside the title: the search
+  // and the switch take their own line.
   return (
     <Card
       size="small"
       title={t('members.tableTitle', { department: department?.name ?? '' })}
-      extra={
-        <Flex align="center" gap={16}>
-          {search}
-          <Flex align="center" gap={8}>
-            <Switch
-              id="members-include-sub"
-              size="small"
-              checked={includeSub}
-              onChange={(on) => change({ includeSub: on })}
-            />
-            <label htmlFor="members-include-sub" style={{ whiteSpace: 'nowrap' }}>
-              {t('members.includeSub')}
-            </label>
-          </Flex>
-        </Flex>
-      }
+      extra={phone ? undefined : controls}
     >
-      <Tabs
-        size="small"
-        activeKey={tab}
-        onChange={(key) => change({ tab: key as StatusTab })}
-        tabBarStyle={{ marginBottom: 8 }}
-        tabBarExtraContent={
-          <Flex align="center" gap={12}>
-            <Typography.Text type="secondary" aria-live="polite">
-              {total === undefined
-                ? ''
-                : t('members.total', { count: total, formatted: format.number(total) })}
-            </Typography.Text>
-            {chooser}
-          </Flex>
-        }
-        items={STATUS_TABS.map((key) => ({
-          key,
-          label: (
-            <Flex align="center" gap={6}>
-              {t(`members.tabs.${key}`)}
-              <Badge
-                count={counts.data?.[key] ?? 0}
-                showZero
-                overflowCount={999_999}
-                style={
-                  key === tab
-                    ? { backgroundColor: token.colorPrimary }
-                    : { backgroundColor: token.colorFillSecondary, color: token.colorTextSecondary }
-                }
-                aria-label={t('members.tabCount', { count: counts.data?.[key] ?? 0 })}
-              />
-            </Flex>
-          ),
-        }))}
-      />
+      {phone ? <div style={{ marginBottom: 8 }}>{controls}</div> : null}
+      {/* The count and the column chooser sit beside the tab list, not in it: a tablist holds only tabs. */}
+      <Flex align="center" gap={12}>
+        <Tabs
+          size="small"
+          activeKey={tab}
+          onChange={(key) => change({ tab: key as StatusTab })}
+          tabBarStyle={{ marginBottom: 8 }}
+          style={{ flex: 1, minWidth: 0 }}
+          items={STATUS_TABS.map((key) => ({
+            key,
+            label: (
+              <Flex align="center" gap={6}>
+                {t(`members.tabs.${key}`)}
+                <Badge
+                  count={counts.data?.[key] ?? 0}
+                  showZero
+                  overflowCount={999_999}
+                  style={
+                    key === tab
+                      ? { backgroundColor: token.colorPrimary }
+                      : { backgroundColor: token.colorFillSecondary, color: token.colorTextSecondary }
+                  }
+                  aria-label={t('members.tabCount', { count: counts.data?.[key] ?? 0 })}
+                />
+              </Flex>
+            ),
+          }))}
+        />
+        <Flex align="center" gap={12}>
+          <Typography.Text type="secondary" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
+            {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
+          </Typography.Text>
+          {chooser}
+        </Flex>
+      </Flex>
       {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
       <MemberTable
         orgId={orgId}

@@ -58,12 +58,11 @@ function apply(current: URLSearchParams, change: Change): URLSearchParams {
   return next;
 }
 
-/** The view as the address holds it, and a way to change it. */
-export function useMembersView() {
-  const [params, setParams] = useSearchParams();
+/** The view an address holds (its query string). */
+export function viewOf(params: URLSearchParams) {
   const tab = params.get(PARAM.tab);
   const size = Number(params.get(PARAM.size));
-  const view = {
+  return {
     department: params.get(PARAM.department),
     includeSub: params.get(PARAM.sub) !== 'off',
     tab: (STATUS_TABS as readonly string[]).includes(tab ?? '') ? (tab as StatusTab) : ('all' as const),
@@ -74,6 +73,14 @@ export function useMembersView() {
     size: (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_SIZE,
     orderSet: params.get(PARAM.orderSet) === 'true',
   };
+}
+
+export type MembersView = ReturnType<typeof viewOf>;
+
+/** The view as the address holds it, and a way to change it. */
+export function useMembersView() {
+  const [params, setParams] = useSearchParams();
+  const view = viewOf(params);
   // From the address as it is now, not as this render saw it: a navigation still rendering (the router
   // renders them as transitions) must not be undone by the next change.
   const change = (next: Change, options: { replace?: boolean } = {}) =>

@@ -1,8 +1,9 @@
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useApi } from '../../api';
-import type { MemberCounts, MemberDetails, MemberPage, StatusTab } from '../../api-types';
+import { type ApiClient, useApi } from '../../api';
+import type { Department, MemberCounts, MemberDetails, MemberPage, StatusTab } from '../../api-types';
 import { departmentsKey } from '../Departments/use-departments';
+import type { MembersView } from './use-members-view';
 
 /** The query key under which everything about an organization's members is cached. */
 export function membersKey(orgId: string) {
@@ -26,16 +27,35 @@ export type MemberScope = {
   orderSet?: boolean;
 };
 
-/** One page of the member table: the scope, a status tab, the cursor of the page and its size. */
-export function useMemberPage(
+/**
+ * The members a view shows in a department (undefined: the one the view names has not been looked up
+ * yet). The root with its sub-departments is the whole organization, asked for without a department,
+ * so the first page of the page admins land on can be fetched before the tree arrives.
+ */
+export function memberScope(
+  view: Pick<MembersView, 'department' | 'includeSub' | 'q' | 'orderSet'>,
+  department: Pick<Department, 'id' | 'isRoot'> | undefined,
+): MemberScope | undefined {
+  const whole = view.includeSub && (department ? department.isRoot : view.department === null);
+  if (!whole && !department) return undefined;
+  return {
+    departmentId: whole ? undefined : department?.id,
+    includeSubdepartments: view.includeSub,
+    q: view.q || undefined,
+    orderSet: view.orderSet || undefined,
+  };
+}
+
+/** The query of one page of the member table: the scope, a status tab, the cursor of the page and its size. */
+export function memberPageQuery(
+  api: ApiClient,
   orgId: string,
   scope: MemberScope,
   status: StatusTab,
   cursor: string | null,
   limit: number,
 ) {
-  const api = useApi();
-  return useQuery({
+  return queryOptions({
     queryKey: [...membersKey(orgId), 'list', scope, status, cursor, limit],
     queryFn: ({ signal }) =>
       api.get<MemberPage>(
@@ -43,6 +63,19 @@ export function useMemberPage(
         { ...scope, status, cursor: cursor ?? undefined, limit },
         signal,
       ),
+  });
+}
+
+/** One page of the member table. */
+export function useMemberPage(
+  orgId: string,
+  scope: MemberScope,
+  status: StatusTab,
+  cursor: string | null,
+  limit: number,
+) {
+  return useQuery({
+    ...memberPageQuery(useApi(), orgId, scope, status, cursor, limit),
     // Keeps the rows on screen while the next page loads, so the table does not jump.
     placeholderData: keepPreviousData,
   });

@@ -93,7 +93,7 @@ export function FirstRunChecklist({ organization }: { organization: Organization
                 </div>
               </Flex>
               {step.done ? (
-                <Tag color="success">{t('overview.stepDone')}</Tag>
+                <Tag color="green">{t('overview.stepDone')}</Tag>
               ) : (
                 <LinkButton to={step.to}>{step.action}</LinkButton>
               )}
