@@ -92,6 +92,15 @@ describe.skipIf(skipWithoutBrowser())('on a phone (390 × 844)', () => {
       return { scrollWidth, clientWidth };
     });
     expect(inside.scrollWidth).toBeGreaterThan(inside.clientWidth);
+    // The paging bar wraps rather than squeezing: "Page 1" on one line, the filter inside the screen.
+    const pageNumber = page.getByText('Page 1', { exact: true });
+    const pageBox = await pageNumber.boundingBox();
+    const lineHeight = await pageNumber.evaluate((element) =>
+      Number.parseFloat((globalThis as unknown as InPage).getComputedStyle(element).lineHeight),
+    );
+    expect(Math.round((pageBox?.height ?? 0) / lineHeight)).toBe(1);
+    const filterBox = await page.getByRole('checkbox', { name: 'Custom order only' }).boundingBox();
+    expect(filterBox?.x).toBeGreaterThanOrEqual(0);
     await screenshot(page, 'phone-members');
 
     // A member's details take the whole width.

@@ -299,7 +299,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         scrollY={rowsHeight}
         bodyRef={tableRef}
       />
-      <Flex justify="flex-end" align="center" gap={8} style={{ marginTop: 8 }}>
+      <Flex justify="flex-end" align="center" gap={8} wrap style={{ marginTop: 8 }}>
         <Checkbox
           checked={orderSet}
           onChange={(event) => change({ orderSet: event.target.checked })}
@@ -308,7 +308,9 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         >
           {t('members.orderSetOnly')}
         </Checkbox>
-        <Typography.Text type="secondary">{t('members.page', { page: after.length + 1 })}</Typography.Text>
+        <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
+          {t('members.page', { page: after.length + 1 })}
+        </Typography.Text>
         <Button
           icon={<LeftOutlined />}
           disabled={after.length === 0}
