@@ -2,16 +2,10 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addMember, createAccount, PASSWORD } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { apiAs, OWNER, orgIdOf, signedInPage, useConsole } from './fixtures.js';
+import { apiAs, OWNER, openFromNavigation, orgIdOf, signedInPage, useConsole } from './fixtures.js';
 
 /** The audit log's rows. */
 const rows = (page: Page) => page.locator('.ant-table-row');
-
-/** Opens the audit log from the left navigation. */
-async function openAuditLog(page: Page, link = 'Audit log'): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: link }).click();
-  await page.getByRole('heading', { name: link, level: 1 }).waitFor();
-}
 
 describe.skipIf(skipWithoutBrowser())('the audit log, as people read it', () => {
   const { server, browser } = useConsole();
@@ -56,7 +50,7 @@ describe.skipIf(skipWithoutBrowser())('the audit log, as people read it', () => 
     });
     expect(edited.status(), await edited.text()).toBe(200);
 
-    await openAuditLog(page);
+    await openFromNavigation(page, 'Audit log');
     // The filter's example is an event the log really names.
     await page.getByText('e.g. Member disabled').waitFor();
     const deleted = rows(page).filter({ hasText: 'Department deleted' });

@@ -1,7 +1,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { apiAs, ORGANIZATION, OWNER, orgIdOf, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import {
+  apiAs,
+  ORGANIZATION,
+  OWNER,
+  openFromNavigation,
+  orgIdOf,
+  settledDialog,
+  signedInPage,
+  useConsole,
+} from './fixtures.js';
 
 const NANA = { name: '欧阳娜娜', accountName: 'nana', email: 'nana@mail.example' } as const;
 
@@ -9,12 +18,6 @@ const NANA = { name: '欧阳娜娜', accountName: 'nana', email: 'nana@mail.exam
 async function chooseLanguage(page: Page, from: string, to: string): Promise<void> {
   await page.getByRole('button', { name: from }).click();
   await page.getByRole('menuitem', { name: to }).click();
-}
-
-/** Opens a page from the left navigation and waits for its title. */
-async function openFromNavigation(page: Page, link: string, title = link): Promise<void> {
-  await page.getByRole('navigation').getByRole('link', { name: link }).click();
-  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
 }
 
 describe.skipIf(skipWithoutBrowser())('Chinese that reads like Chinese', () => {

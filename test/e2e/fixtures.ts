@@ -81,6 +81,12 @@ export async function signedInPage(
   return opened;
 }
 
+/** Opens a page from the left navigation and waits for its title (the page's h1). */
+export async function openFromNavigation(page: Page, link: string, title = link): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: link }).click();
+  await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+}
+
 /** Opens the signed-in person's menu in the top bar and picks one of its items. */
 export async function chooseFromUserMenu(page: Page, name: string, item: string): Promise<void> {
   await page.getByRole('button', { name: `Account menu for ${name}` }).click();
