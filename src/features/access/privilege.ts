@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
@@ -45,6 +45,20 @@ export function covers(holder: Holdings, permission: Permission, path: string, s
   return (holder.scopes.get(permission) ?? []).some(
     (department) => path.startsWith(department.path) && !(strictly && path === department.path),
   );
+}
+
+/**
+ * `covers` as a condition on a department path column, for a list that filters itself to the actor's
+ * scope in its own statement: true for an org-wide holder, false for a holder of nothing.
+ */
+export function coveredPath(holder: Holdings, permission: Permission, column: string): RawBuilder<boolean> {
+  if (holder.permissions.has(permission)) return sql<boolean>`true`;
+  const paths = (holder.scopes.get(permission) ?? []).map((department) => department.path);
+  if (paths.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(
+    paths.map((path) => sql`${sql.ref(column)} like ${`${path}%`}`),
+    sql` or `,
+  )})`;
 }
 
 /** The permissions the target holds somewhere the actor does not: the target is out of reach unless none. */

@@ -277,28 +277,72 @@ export async function updateMember(
       await editGrants(trx, now, member, input, changes, columns);
       await editAssignments(trx, now, member, input, changes);
       await editOrgFields(trx, now, member, input, changes, columns);
-      if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
-      if (Object.keys(columns).length > 0) {
-        await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
-      }
-      // A new name is every org's news: the account's other memberships re-sort too.
-      await writeSearchKeys(
-        trx,
-        accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
-      );
-      await bumpVersion(trx, member.id);
-      await recordAudit(trx, meta, {
-        orgId: actor.orgId,
-        actorAccountId: actor.accountId,
-        action: 'member.updated',
-        targetType: 'member',
-        targetId: member.id,
-        before: changes.before,
-        after: changes.after,
+      return saveEdit(trx, meta, actor, member, changes, columns, async () => {
+        // A new name is every org's news: the account's other memberships re-sort too.
+        await writeSearchKeys(
+          trx,
+          accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
+        );
       });
-      return requireMemberDetails(trx, actor.orgId, member.id);
     }),
   );
+}
+
+/** Writes an edit's columns, raises the version and records what changed; nothing when nothing did. */
+async function saveEdit(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  member: MemberRow,
+  changes: Changes,
+  columns: Updateable<MembersTable>,
+  also?: () => Promise<void>,
+): Promise<MemberDetails> {
+  if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
+  if (Object.keys(columns).length > 0) {
+    await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
+  }
+  await also?.();
+  await bumpVersion(trx, member.id);
+  await recordAudit(trx, meta, {
+    orgId: actor.orgId,
+    actorAccountId: actor.accountId,
+    action: 'member.updated',
+    targetType: 'member',
+    targetId: member.id,
+    before: changes.before,
+    after: changes.after,
+  });
+  return requireMemberDetails(trx, actor.orgId, member.id);
+}
+
+/**
+ * Grants one custom role to a member, org-wide (`departmentIds` null) or over departments, or revokes
+ * it (`departmentIds` undefined), from the role's page: the member's other grants stay as they are. The
+ * privilege rule decides as for any change of grants; `roles.manage` over the member is what it takes.
+ */
+export async function setMemberGrant(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  roleId: string,
+  departmentIds: string[] | null | undefined,
+): Promise<MemberDetails> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor, memberId);
+    const member = await lockMemberWrite(trx, actor.orgId, memberId, { org: true });
+    await assertAllowed(trx, 'edit', member);
+    const role = roleId.toLowerCase();
+    const others = (await grantsOf(trx, actor.orgId, member))
+      .filter((grant) => grant.role !== role)
+      .map((grant) => ({ role: grant.role, departmentIds: grant.departments?.map((d) => d.id) ?? null }));
+    const grants = departmentIds === undefined ? others : [...others, { role, departmentIds }];
+    const changes = new Changes();
+    const columns: Updateable<MembersTable> = {};
+    await editGrants(trx, now, member, { version: member.version, grants }, changes, columns);
+    return saveEdit(trx, meta, actor, member, changes, columns);
+  });
 }
 
 /** "Change department" from the row menu: replaces an active or disabled member's departments. */
