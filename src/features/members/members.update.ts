@@ -333,6 +333,8 @@ export async function setMemberGrant(
     const now = await actingNow(trx, actor, memberId);
     const member = await lockMemberWrite(trx, actor.orgId, memberId, { org: true });
     await assertAllowed(trx, 'edit', member);
+    // Before anything else: a change that turns out to be none still answers the member's details.
+    await assertMemberInScope(trx, now, 'roles.manage', member.id);
     const role = roleId.toLowerCase();
     const others = (await grantsOf(trx, actor.orgId, member))
       .filter((grant) => grant.role !== role)
