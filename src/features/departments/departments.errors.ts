@@ -37,6 +37,11 @@ export const DepartmentErrors = defineErrors({
     en: 'This department still has {members, plural, one {# member} other {# members}} and {subDepartments, plural, one {# sub-department} other {# sub-departments}}. Move or delete them first, then delete it.',
     zh: '该部门下仍有{members}名成员和{subDepartments}个子部门。请先移走或删除它们，再删除该部门。',
   },
+  'department.has_grants': {
+    status: 409,
+    en: 'Roles are held over this department ({holders, plural, one {# member} other {# members}}). Take those grants away on the role page first, then delete it.',
+    zh: '仍有{holders}名成员在该部门范围内持有角色。请先在角色页面撤销这些授权，再删除该部门。',
+  },
   'department.order_mismatch': {
     status: 409,
     en: 'The order must list every sub-department of the parent exactly once ({expected} of them). Reload the tree and try again.',

@@ -371,6 +371,17 @@ export async function deleteDepartment(
     if (contents.members + contents.subDepartments > 0) {
       throw new AppError(DepartmentErrors['department.not_empty'], contents);
     }
+    // Deleting would take grants away in passing (the rows cascade), unaudited and past the privilege
+    // rule: a scoped admin could end a grant of permissions it does not hold. They are revoked first.
+    const holders = await trx
+      .selectFrom('member_grants')
+      .select(sql<number>`count(distinct member_id)::int`.as('count'))
+      .where('org_id', '=', actor.orgId)
+      .where('department_id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (holders.count > 0) {
+      throw new AppError(DepartmentErrors['department.has_grants'], { holders: holders.count });
+    }
     const before = await viewOf(trx, actor.orgId, id);
     await dropMemberLinks(trx, actor.orgId, id, removed);
     await trx.deleteFrom('departments').where('org_id', '=', actor.orgId).where('id', '=', id).execute();
