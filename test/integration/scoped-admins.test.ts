@@ -549,6 +549,56 @@ describeEachBackend('department-scoped administrators', (backend) => {
     expect(codeOf(orgWide)).toBe('access.roles_manage_required');
   });
 
+  it('takes no grant away by deleting the department it is held over', async () => {
+    const E = await createDepartment(h.ctx, s.orgId, { parentId: s.C.id, name: 'Granted corner' });
+    const holder = await s.memberIn([s.O]);
+    const powerful = (
+      await s.db
+        .insertInto('org_roles')
+        .values({ org_id: s.orgId, name: 'Corner auditor', permissions: ['audit.read', 'roles.manage'] })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await s.db
+      .insertInto('member_grants')
+      .values({ org_id: s.orgId, member_id: holder.id, role_id: powerful, department_id: E.id })
+      .execute();
+    // Departments only: E is strictly inside its scope, but the grant over E is not its to end.
+    const tidier = await createAccount(h.ctx);
+    const tidierMember = await addMember(h.ctx, s.orgId, tidier.id, { departmentId: s.D.id });
+    const tidierRole = (
+      await s.db
+        .insertInto('org_roles')
+        .values({ org_id: s.orgId, name: 'Tree keeper', permissions: ['departments.manage'] })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    await s.db
+      .insertInto('member_grants')
+      .values({ org_id: s.orgId, member_id: tidierMember.id, role_id: tidierRole, department_id: s.D.id })
+      .execute();
+    const keeper = client(h, await signIn(h, tidier.username));
+    const departments = `/api/v1/orgs/${s.orgId}/departments`;
+    for (const api of [keeper, s.owner]) {
+      const response = await api.send('DELETE', `${departments}/${E.id}`);
+      expect(response.statusCode, response.body).toBe(409);
+      expect(codeOf(response)).toBe('department.has_grants');
+    }
+    const grants = await s.db
+      .selectFrom('member_grants')
+      .select('role_id')
+      .where('member_id', '=', holder.id)
+      .execute();
+    expect(grants).toEqual([{ role_id: powerful }]);
+    const revoked = await s.owner.send(
+      'DELETE',
+      `/api/v1/orgs/${s.orgId}/roles/${powerful}/grants/${holder.id}`,
+    );
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    const deleted = await keeper.send('DELETE', `${departments}/${E.id}`);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+  });
+
   it('lists its scopes on /me, apart from what it holds org-wide', async () => {
     const me = await s.scoped.get('/api/v1/me');
     expect(me.statusCode).toBe(200);
