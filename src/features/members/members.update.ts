@@ -268,9 +268,10 @@ export async function updateMember(
         tree: input.departments !== undefined ? 'share' : undefined,
         groups: input.groupIds,
       });
+      // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
+      await assertMemberInScope(trx, now, 'members.manage', member.id);
       assertVersion(member, input.version);
       await assertAllowed(trx, 'edit', member);
-      await assertMemberInScope(trx, now, 'members.manage', member.id);
       const changes = new Changes();
       const columns: Updateable<MembersTable> = {};
       const accountChanged = await editAccountFields(ctx, trx, now, member, input, changes);
@@ -332,9 +333,10 @@ export async function setMemberGrant(
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor, memberId);
     const member = await lockMemberWrite(trx, actor.orgId, memberId, { org: true });
+    // Before anything else: a status refusal would tell an out-of-scope member's status, and a change
+    // that turns out to be none still answers the member's details.
+    if (member.id !== now.memberId) await assertMemberInScope(trx, now, 'roles.manage', member.id);
     await assertAllowed(trx, 'edit', member);
-    // Before anything else: a change that turns out to be none still answers the member's details.
-    await assertMemberInScope(trx, now, 'roles.manage', member.id);
     const role = roleId.toLowerCase();
     const others = (await grantsOf(trx, actor.orgId, member))
       .filter((grant) => grant.role !== role)
@@ -358,12 +360,13 @@ export async function changeDepartments(
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor);
     const member = await lockMemberWrite(trx, actor.orgId, memberId, { tree: 'share' });
+    // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
+    if (member.id !== actor.memberId) await assertMemberInScope(trx, now, 'members.manage', member.id);
     assertVersion(member, input.version);
     await assertAllowed(trx, 'change_departments', member);
     if (member.id === actor.memberId) {
       throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
     }
-    await assertMemberInScope(trx, now, 'members.manage', member.id);
     const before = await currentDepartments(trx, actor.orgId, member.id);
     await assertMayPlace(trx, now, changedDepartmentIds(before, planDepartments(input.departments)));
     const after = await assignDepartments(trx, actor.orgId, member.id, input.departments);

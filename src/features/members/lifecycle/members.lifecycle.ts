@@ -144,6 +144,8 @@ export async function runAction<T>(
       org: true,
       tree: target.tree,
     });
+    // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
+    if (member.id !== now.memberId) await assertMemberInScope(trx, now, 'members.manage', member.id);
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
     const decision = await decideAction(trx, now, member, target.action);

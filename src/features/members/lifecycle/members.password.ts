@@ -1,6 +1,7 @@
 import type { AppContext, RequestMeta } from '../../../context.js';
 import { AppError, CommonErrors } from '../../../errors.js';
 import type { OrgActor } from '../../access/access.js';
+import { assertMemberInScope } from '../../access/privilege.js';
 import { assertPasswordPolicy, passwordContext } from '../../accounts/accounts.service.js';
 import { PasswordResetErrors } from '../../accounts/password-reset.errors.js';
 import { channelOf, sendResetLink, setTemporaryPassword } from '../../accounts/password-reset.service.js';
@@ -26,6 +27,8 @@ async function preparePassword(
 ): Promise<{ plain: string; hash: string; send: boolean } | null> {
   const member = await memberDetails(ctx.db, actor.orgId, memberId);
   if (!member) throw new AppError(MemberErrors['member.not_found']);
+  // Before the account's kind and contacts are looked at (runAction asks again under lock).
+  if (member.id !== actor.memberId) await assertMemberInScope(ctx.db, actor, 'members.manage', member.id);
   if (input.mode !== 'set' && input.password !== undefined) {
     throw new AppError(MemberErrors['member.password_not_expected'], { field: 'password', mode: input.mode });
   }
