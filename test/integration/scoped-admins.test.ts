@@ -216,9 +216,14 @@ describeEachBackend('department-scoped administrators', (backend) => {
           groupId: group,
         };
         const sample = route.body ? sampleOf(route.body as JsonSchema, route.name) : undefined;
-        for (const body of sample === undefined
-          ? [undefined]
-          : [sample, aimed(sample, '', { member, department })]) {
+        const target = sample === undefined ? undefined : aimed(sample, '', { member, department });
+        // A version the member does not have: a stale-version answer would tell the current one.
+        const stale =
+          target && typeof target === 'object' && 'version' in target
+            ? { ...target, version: 9_999 }
+            : undefined;
+        const bodies = sample === undefined ? [undefined] : [sample, target, ...(stale ? [stale] : [])];
+        for (const body of bodies) {
           const response = await call(s.scoped, route, ids, body);
           calls++;
           const label = `${route.name} ${JSON.stringify(body)}`;
@@ -227,6 +232,14 @@ describeEachBackend('department-scoped administrators', (backend) => {
             expect.soft(response.statusCode, `${label}: ${response.body}`).toBeGreaterThanOrEqual(400);
           }
           const json = response.body ? JSON.parse(response.body) : null;
+          // Nor does a refusal say anything of the member: its status, its version.
+          const details = Object.keys(json?.error?.details ?? {});
+          expect
+            .soft(
+              details.filter((key) => [...ADMIN_FIELDS, 'current', 'statusName'].includes(key)),
+              `${label} refused with details about an out-of-scope member: ${response.body}`,
+            )
+            .toEqual([]);
           for (const object of objectsAbout(json, outside)) {
             const shown = adminFieldsOf(object);
             expect.soft(shown, `${label} shows admin fields of an out-of-scope member`).toEqual([]);
