@@ -33,6 +33,11 @@ const FOREIGN_KEY_ERRORS: Record<string, { code: string; field: string }> = {
     code: MemberErrors['member.department_not_found'],
     field: 'departments',
   },
+  // A grant given over a department deleted meanwhile.
+  member_grants_org_id_department_id_fkey: {
+    code: DepartmentErrors['department.not_found'],
+    field: 'grants',
+  },
 };
 
 /** Fastify's refusals of a body it could not parse, by the rule they break. */

@@ -373,6 +373,15 @@ export async function deleteDepartment(
     }
     // Deleting would take grants away in passing (the rows cascade), unaudited and past the privilege
     // rule: a scoped admin could end a grant of permissions it does not hold. They are revoked first.
+    // The row locked first: a grant being given over it meanwhile (its foreign key holds the row) is
+    // counted once committed, and one given after fails on the deleted department.
+    await trx
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', actor.orgId)
+      .where('id', '=', id)
+      .forUpdate()
+      .execute();
     const holders = await trx
       .selectFrom('member_grants')
       .select(sql<number>`count(distinct member_id)::int`.as('count'))
