@@ -612,6 +612,42 @@ describeEachBackend('department-scoped administrators', (backend) => {
     expect(deleted.statusCode, deleted.body).toBe(204);
   });
 
+  it('counts a grant given over a department while it is being deleted', async () => {
+    const E = await createDepartment(h.ctx, s.orgId, { parentId: s.C.id, name: 'Contested corner' });
+    const holder = await s.memberIn([s.C]);
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted: () => void = () => {};
+    const isInserted = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    // A grant over E being given, not yet committed: its foreign key holds E's row.
+    const giving = h.ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('member_grants')
+        .values({ org_id: s.orgId, member_id: holder.id, role_id: s.role, department_id: E.id })
+        .execute();
+      inserted();
+      await released;
+    });
+    await isInserted;
+    const deleting = s.scoped.send('DELETE', `/api/v1/orgs/${s.orgId}/departments/${E.id}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await giving;
+    const response = await deleting;
+    expect(response.statusCode, response.body).toBe(409);
+    expect(codeOf(response)).toBe('department.has_grants');
+    const grants = await s.db
+      .selectFrom('member_grants')
+      .select('department_id')
+      .where('member_id', '=', holder.id)
+      .execute();
+    expect(grants).toEqual([{ department_id: E.id }]);
+  });
+
   it('lists its scopes on /me, apart from what it holds org-wide', async () => {
     const me = await s.scoped.get('/api/v1/me');
     expect(me.statusCode).toBe(200);
