@@ -12,6 +12,7 @@ import type {
 import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
+  DirectoryEntry as ServerDirectoryEntry,
   MemberCard as ServerMemberCard,
   MemberCounts as ServerMemberCounts,
   MemberDetails as ServerMemberDetails,
@@ -43,8 +44,20 @@ export type Me = ServerMe;
 
 export type Locale = Me['locale'];
 
-/** An organization as listed for the signed-in account, with that account's roles in it. */
-export type OrgSummary = ServerOrgSummary;
+/**
+ * Where a permission is held only over departments (it is then not in `permissions`): the granted
+ * departments, each with its sub-departments.
+ */
+export interface PermissionScopeEntry {
+  permission: string;
+  departmentIds: string[];
+}
+
+/**
+ * An organization as listed for the signed-in account: its roles, the permissions it holds org-wide, and
+ * (issue 10) those it holds only over departments.
+ */
+export type OrgSummary = ServerOrgSummary & { scopes?: PermissionScopeEntry[] };
 
 export type MeResponse = Static<typeof MeWithOrgsResponse>;
 
@@ -107,11 +120,26 @@ export type MemberSummary = ServerMemberSummary;
 /** A page of the member table, with the installation's phone region its numbers are read in. */
 export type MemberPage = ServerMemberPage;
 
+/** A row of the directory (GET /directory): an active member's departments and work contacts, no admin field. */
+export type DirectoryEntry = ServerDirectoryEntry;
+
 /** What any member may see of another: the profile card, primary department only. */
 export type MemberCard = Static<typeof ServerMemberCard>;
 
-/** Every field of a member: the details drawer and the edit dialog. */
-export type MemberDetails = ServerMemberDetails;
+/** A role a member holds, over the whole organization (`departments: null`) or over departments. */
+export interface MemberGrant {
+  role: string;
+  departments: { id: string; name: string }[] | null;
+}
+
+/** Every field of a member: the details drawer and the edit dialog, with the member's grants. */
+export type MemberDetails = ServerMemberDetails & { grants?: MemberGrant[] };
+
+/** A grant as the edit dialog sends it: a role over the whole organization (null) or departments. */
+export interface GrantInput {
+  role: string;
+  departmentIds: string[] | null;
+}
 
 export type MemberStatus = MemberSummary['status'];
 
@@ -124,9 +152,13 @@ export type CreateMemberBody = ServerCreateMemberBody;
 
 export type CreateMemberResponse = Static<typeof ServerCreateMemberResponse>;
 
-export type UpdateMemberBody = ServerUpdateMemberBody;
+/** An edit: `grants` (the member's whole set) replaces `roles`; send one or the other. */
+export type UpdateMemberBody = ServerUpdateMemberBody & { grants?: GrantInput[] };
 
 export type ResetPasswordResponse = Static<typeof ServerResetPasswordResponse>;
+
+/** The permission that lets someone see the directory: active members' departments and work contacts. */
+export const DIRECTORY_READ = 'directory.read';
 
 /** The permission that lets someone see the member table and a member's details. */
 export const MEMBERS_READ = 'members.read';
@@ -150,3 +182,13 @@ export interface PermissionCatalogue {
 
 /** The permission that lets someone create, edit and delete custom roles and user groups. */
 export const ROLES_MANAGE = 'roles.manage';
+
+/** GET /roles/:roleId/grants: who holds a custom role, and over what. */
+export interface RoleHolder {
+  memberId: string;
+  name: string;
+  departments: { id: string; name: string }[] | null;
+}
+
+/** The refusal of an action on a member or department outside the actor's departments. */
+export const OUT_OF_SCOPE = 'access.out_of_scope';

@@ -6,7 +6,7 @@ import { useParams } from 'react-router-dom';
 import { MEMBERS_READ, ROLES_MANAGE } from '../../api-types';
 import { Forbidden } from '../../components/Forbidden';
 import { PageHeader } from '../../components/PageHeader';
-import { hasPermission, useSession } from '../../session';
+import { hasPermission, holdsPermission, useSession } from '../../session';
 import { type GroupDialog, GroupModal } from './GroupModal';
 import { GroupsTab } from './GroupsTab';
 import { type RoleDialog, RoleModal } from './RoleModal';
@@ -20,7 +20,7 @@ export function RolesPage() {
   const { orgId = '' } = useParams<{ orgId: string }>();
   const { organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
-  const canRead = hasPermission(summary, MEMBERS_READ);
+  const canRead = holdsPermission(summary, MEMBERS_READ);
   const canManage = hasPermission(summary, ROLES_MANAGE);
   const [tab, setTab] = useState<Tab>('roles');
   const [roleDialog, setRoleDialog] = useState<RoleDialog | null>(null);
