@@ -166,8 +166,11 @@ export function PhoneField(props: ComponentProps<typeof LoadedPhoneInput>) {
   );
 }
 
-/** Where a member sits: departments (one primary, a position each) and roles; both dialogs ask them. */
-export function PlacementFields({ departments, roles }: { departments: Department[]; roles: Option[] }) {
+/**
+ * Where a member sits: departments (one primary, a position each) and, in the add dialog, roles (the edit
+ * dialog asks each role's scope too: GrantsField).
+ */
+export function PlacementFields({ departments, roles }: { departments: Department[]; roles?: Option[] }) {
   const { t } = useTranslation();
   return (
     <>
@@ -179,13 +182,15 @@ export function PlacementFields({ departments, roles }: { departments: Departmen
       >
         <DepartmentsInput departments={departments} />
       </Form.Item>
-      <Form.Item
-        name="roles"
-        label={t('members.roles')}
-        rules={[{ required: true, message: t('members.rolesRequired') }]}
-      >
-        <Select mode="multiple" options={roles} optionFilterProp="label" />
-      </Form.Item>
+      {roles ? (
+        <Form.Item
+          name="roles"
+          label={t('members.roles')}
+          rules={[{ required: true, message: t('members.rolesRequired') }]}
+        >
+          <Select mode="multiple" options={roles} optionFilterProp="label" />
+        </Form.Item>
+      ) : null}
     </>
   );
 }
