@@ -141,6 +141,9 @@ export function GrantsField({
         {
           validator: async (_rule, value: GrantInput[] | undefined) => {
             if (!value || value.length === 0) throw new Error(t('grants.required'));
+            // The server's rule too (access.org_role_required): one role is held org-wide, usually Member.
+            if (!value.some((grant) => grant?.departmentIds === null))
+              throw new Error(t('grants.orgRoleRequired'));
           },
         },
       ]}
