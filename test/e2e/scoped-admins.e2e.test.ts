@@ -1,0 +1,159 @@
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot, skipWithoutBrowser } from './browser.js';
+import {
+  apiAs,
+  departmentTree,
+  ORGANIZATION,
+  OWNER,
+  openFromNavigation,
+  orgIdOf,
+  setPasswordDirectly,
+  settledDialog,
+  signedInPage,
+  useConsole,
+} from './fixtures.js';
+import { fillSampleOrg } from './sample-org.js';
+
+/** The custom role the owner grants over one department: what a Feishu 分级管理员 may do. */
+const ROLE = {
+  name: '部门管理员',
+  description: 'Runs the members and sub-departments of one department',
+  permissions: [
+    'org.read',
+    'departments.read',
+    'directory.read',
+    'members.read',
+    'members.manage',
+    'departments.manage',
+  ],
+} as const;
+
+/** 张伟 of the sample org, whom the owner makes the department admin of 研发中心. */
+const ZHANG = {
+  name: '张伟',
+  username: `zhangwei@${ORGANIZATION.domain}`,
+  password: 'research2center',
+} as const;
+
+/** A department's row in the tree. */
+function treeNode(page: Page, name: string): Locator {
+  return departmentTree(page)
+    .locator('.ant-tree-treenode')
+    .filter({ has: page.getByTitle(name, { exact: true }) });
+}
+
+/** The mark of a department its viewer manages, as assistive technology finds it. */
+function managedMark(page: Page, name: string): Locator {
+  return treeNode(page, name).getByRole('img', { name: 'You manage this' });
+}
+
+/** The member details drawer (its title holds the avatar's initials before the name). */
+function memberDrawer(page: Page): Locator {
+  return page.getByRole('dialog').filter({ hasText: 'Password' });
+}
+
+/** The visible drop-down of a tree select (antd keeps closed ones in the page, hidden). */
+function openTreeOptions(page: Page): Locator {
+  return page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-tree');
+}
+
+describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => {
+  const { server, browser } = useConsole();
+
+  it('the owner makes 张伟 the admin of 研发中心; he manages its members and sub-departments, and only sees the directory elsewhere', async () => {
+    const owner = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(owner.page);
+    await fillSampleOrg(owner.page, server, orgId);
+    // The role's definition is the roles page's own flow (roles.e2e.test.ts); granting it is this one's.
+    await apiAs(owner.page, server, 'POST', `/orgs/${orgId}/roles`, ROLE);
+
+    // Roles & Groups → the role's holders → Grant to 张伟, over 研发中心 (with its sub-departments).
+    await openFromNavigation(owner.page, 'Roles & Groups');
+    await owner.page.getByRole('button', { name: `Holders of ${ROLE.name}` }).click();
+    const holders = owner.page.getByRole('dialog', { name: `Holders of "${ROLE.name}"` });
+    await holders.getByText('No one holds this role yet', { exact: false }).waitFor();
+    await holders.getByLabel('Member to grant the role to').fill('zhangwei');
+    await owner.page.getByTitle(`${ZHANG.name} (${ZHANG.username})`, { exact: true }).click();
+    await holders.getByLabel(`Scope of ${ROLE.name}`).click();
+    await owner.page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: 'Departments' })
+      .click();
+    await holders.getByLabel(`Departments of ${ROLE.name}`).click();
+    await openTreeOptions(owner.page).getByTitle('研发中心', { exact: true }).click();
+    await owner.page.keyboard.press('Escape');
+    await holders.getByRole('button', { name: 'Grant', exact: true }).click();
+    const holder = holders.getByRole('row').filter({ hasText: ZHANG.name });
+    await holder.getByText('研发中心 and sub-departments', { exact: true }).waitFor();
+    await screenshot(owner.page, 'scoped-admins-holders');
+    await holders.getByRole('button', { name: 'Close' }).click();
+    await holders.waitFor({ state: 'hidden' });
+
+    // His details say it in words, beside his org-wide role.
+    await openFromNavigation(owner.page, 'Members & Departments');
+    await departmentTree(owner.page).getByTitle('研发中心', { exact: true }).click();
+    await owner.page.getByRole('button', { name: `Details of ${ZHANG.name}` }).click();
+    const details = memberDrawer(owner.page);
+    await details.getByText(`${ROLE.name} · 研发中心 and sub-departments`, { exact: true }).waitFor();
+    await details.getByText('Member · Whole organization', { exact: true }).waitFor();
+    expect(owner.pageErrors).toEqual([]);
+    await owner.context.close();
+
+    // 张伟 signs in and lands on Members & Departments, at the department he manages.
+    await setPasswordDirectly(server, ZHANG.username, ZHANG.password);
+    const { context, page, pageErrors } = await signedInPage(browser, server, ZHANG.username, ZHANG.password);
+    await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
+
+    // The tree marks what he manages: 研发中心 and 前端组 below it, not Sales; a legend says what it means.
+    await managedMark(page, '研发中心').waitFor();
+    await managedMark(page, '前端组').waitFor();
+    expect(await managedMark(page, 'Sales').count()).toBe(0);
+    expect(await managedMark(page, ORGANIZATION.name).count()).toBe(0);
+    await page.getByText('You manage the marked departments and their sub-departments.').waitFor();
+
+    // A member of a sub-department: admin fields and Edit; a new employee ID saves.
+    await departmentTree(page).getByTitle('前端组', { exact: true }).click();
+    await page.getByRole('button', { name: 'Edit 李娜' }).click();
+    const edit = await settledDialog(page, page.getByRole('dialog', { name: 'Edit 李娜' }));
+    await edit.getByLabel('Employee ID').fill('RD-0042');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Details of 李娜' }).click();
+    const lina = memberDrawer(page);
+    await lina.getByText('RD-0042', { exact: true }).waitFor();
+    await lina.getByRole('button', { name: 'Close' }).click();
+    await lina.waitFor({ state: 'hidden' });
+
+    // Sales is not his: the directory view — names and work contacts, no admin field, no action.
+    await departmentTree(page).getByTitle('Sales', { exact: true }).click();
+    await page.getByText('Sales is outside the departments you manage: you see its directory.').waitFor();
+    const directory = page.getByRole('table', { name: 'Directory of Sales' });
+    await directory.getByText('赵敏', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Edit 赵敏' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Details of 赵敏' }).count()).toBe(0);
+    expect(await page.getByRole('tab', { name: /^Active/ }).count()).toBe(0);
+    expect(await directory.getByText('E-007', { exact: true }).count()).toBe(0);
+    await screenshot(page, 'scoped-admins-directory');
+
+    // 研发中心 itself is changed only from above: no Rename on it; its sub-department renames.
+    await page.getByRole('button', { name: 'Actions for 研发中心', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'New sub-department', exact: true }).waitFor();
+    expect(await page.getByRole('menuitem', { name: 'Rename', exact: true }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Actions for 前端组', exact: true }).click();
+    await page.getByRole('menuitem', { name: 'Rename', exact: true }).click();
+    const rename = await settledDialog(page, page.getByRole('dialog', { name: 'Rename "前端组"' }));
+    await rename.getByLabel('Department name').fill('前端开发组');
+    await rename.getByRole('button', { name: 'Save' }).click();
+    await rename.waitFor({ state: 'hidden' });
+    await departmentTree(page).getByTitle('前端开发组', { exact: true }).waitFor();
+    await managedMark(page, '前端开发组').waitFor();
+    // Sales is not his to change: it offers no menu at all.
+    expect(await page.getByRole('button', { name: 'Actions for Sales', exact: true }).count()).toBe(0);
+
+    await screenshot(page, 'scoped-admins-tree');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
