@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
+import { useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, useApi } from './api';
 import type { AccountResponse, Department, Me, MeResponse, OrgSummary } from './api-types';
@@ -163,4 +164,21 @@ export function defaultOrg(organizations: OrgSummary[]): OrgSummary | undefined 
     last = null;
   }
   return organizations.find((org) => org.id === last) ?? organizations[0];
+}
+
+/**
+ * What the signed-in account's `permission` reaches in `orgId`'s department tree: the whole tree, or the
+ * departments it was granted over with their sub-departments (nothing when not held at all).
+ */
+export function useDepartmentReach(
+  orgId: string,
+  permission: string,
+  departments: readonly Department[],
+): DepartmentReach {
+  const { organizations } = useSession();
+  const scope = permissionScope(
+    organizations.find((org) => org.id === orgId),
+    permission,
+  );
+  return useMemo(() => departmentReach(scope, departments), [scope, departments]);
 }

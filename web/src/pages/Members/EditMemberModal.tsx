@@ -6,13 +6,14 @@ import { useApi } from '../../api';
 import {
   type Department,
   type GrantInput,
+  MEMBERS_MANAGE,
   type MemberDetails,
   ROLES_MANAGE,
   type UpdateMemberBody,
 } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import type { ErrorFieldMap } from '../../form-errors';
-import { holdsPermission, useSession } from '../../session';
+import { departmentReach, permissionScope, useDepartmentReach, useSession } from '../../session';
 import { NAME_COUNT, nameRules } from '../../validation';
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import type { DepartmentChoice } from './DepartmentsInput';
@@ -155,7 +156,8 @@ export function EditMemberModal({
   const personal = base?.accountKind === 'personal';
   const { roles, groups } = useMemberChoices(orgId, base?.roles.includes('owner') ?? false);
   const summary = useSession().organizations.find((org) => org.id === orgId);
-  const mayGrant = holdsPermission(summary, ROLES_MANAGE);
+  const grantScope = permissionScope(summary, ROLES_MANAGE);
+  const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
   const { form, alert, save, reset } = useMemberForm<EditValues, MemberDetails | null>({
     orgId,
     errors: EDIT_ERRORS,
@@ -263,8 +265,13 @@ export function EditMemberModal({
             <PhoneField region={region} disabled={personal} />
           </Form.Item>
         ) : null}
-        <PlacementFields departments={departments} />
-        <GrantsField departments={departments} roles={roles} disabled={!mayGrant} />
+        <PlacementFields departments={departments} allowed={reach.whole ? undefined : reach.covers} />
+        <GrantsField
+          departments={departments}
+          roles={roles}
+          reach={departmentReach(grantScope, departments)}
+          disabled={grantScope === null}
+        />
         <OrgFields groups={groups} />
       </Form>
     </Modal>

@@ -4,6 +4,7 @@ import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department, GrantInput } from '../../api-types';
+import type { DepartmentReach } from '../../session';
 import { buildTree, type DepartmentNode } from '../Departments/department-tree';
 import type { AriaProps } from './member-fields';
 import type { Option } from './use-role-options';
@@ -121,10 +122,13 @@ export function grantInputs(grants: GrantInput[]): GrantInput[] {
 export function GrantsField({
   departments,
   roles,
+  reach,
   disabled,
 }: {
   departments: Department[];
   roles: Option[];
+  /** Where the viewer manages roles: a scoped admin grants over their own departments only. */
+  reach: DepartmentReach;
   /** Without the permission to manage roles the grants are shown, not changed. */
   disabled: boolean;
 }) {
@@ -181,8 +185,10 @@ export function GrantsField({
                       showSearch
                       disabled={disabled || role === 'owner'}
                       onChange={(next: string) => {
-                        if (isBuiltInRole(next))
+                        // Built-in roles are org-wide; a scoped admin's grants start with departments to pick.
+                        if (isBuiltInRole(next) || reach.whole)
                           form.setFieldValue(['grants', field.name, 'departmentIds'], null);
+                        else form.setFieldValue(['grants', field.name, 'departmentIds'], []);
                       }}
                     />
                   </Form.Item>
@@ -196,6 +202,8 @@ export function GrantsField({
                       departments={departments}
                       roleName={name}
                       orgWideOnly={role !== undefined && isBuiltInRole(role)}
+                      orgWideAllowed={reach.whole}
+                      allowed={reach.whole ? undefined : reach.covers}
                       disabled={disabled || role === 'owner'}
                     />
                   </Form.Item>

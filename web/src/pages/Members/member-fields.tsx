@@ -170,7 +170,16 @@ export function PhoneField(props: ComponentProps<typeof LoadedPhoneInput>) {
  * Where a member sits: departments (one primary, a position each) and, in the add dialog, roles (the edit
  * dialog asks each role's scope too: GrantsField).
  */
-export function PlacementFields({ departments, roles }: { departments: Department[]; roles?: Option[] }) {
+export function PlacementFields({
+  departments,
+  roles,
+  allowed,
+}: {
+  departments: Department[];
+  roles?: Option[];
+  /** The departments a department-scoped admin may place members into; absent: any. */
+  allowed?: (departmentId: string) => boolean;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -180,7 +189,7 @@ export function PlacementFields({ departments, roles }: { departments: Departmen
         extra={t('members.departmentsHelp')}
         rules={departmentsRules(t('members.departmentsRequired'))}
       >
-        <DepartmentsInput departments={departments} />
+        <DepartmentsInput departments={departments} allowed={allowed} />
       </Form.Item>
       {roles ? (
         <Form.Item
