@@ -167,6 +167,15 @@ export interface MemberDepartmentsTable {
   position: string | null;
 }
 
+/** A custom role held over a department and everything below it (org-wide roles are members.roles). */
+export interface MemberGrantsTable {
+  org_id: string;
+  member_id: string;
+  role_id: string;
+  department_id: string;
+  created_at: CreatedAt;
+}
+
 /** A head of a department (a member of the same org). */
 export interface DepartmentHeadsTable {
   org_id: string;
@@ -235,6 +244,7 @@ export interface DB {
   departments: DepartmentsTable;
   members: MembersTable;
   member_departments: MemberDepartmentsTable;
+  member_grants: MemberGrantsTable;
   department_heads: DepartmentHeadsTable;
   member_search_grams: MemberSearchGramsTable;
   member_status_counts: MemberStatusCountsTable;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, CommonErrors } from '../errors.js';
-import { loadOrgActor, type OrgActor } from '../features/access/access.js';
+import { holdsAnywhere, loadOrgActor, type OrgActor } from '../features/access/access.js';
 import type { Permission } from '../features/access/permissions.js';
 import { type Principal, resolveSession } from '../features/accounts/sessions.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
@@ -11,13 +11,15 @@ import { OrganizationErrors } from '../features/organizations/organizations.erro
  * - public: anyone;
  * - session: a signed-in account (`passwordChange`: also while a temporary password must be changed);
  * - operator: a signed-in operator;
- * - org: an active member of the `:orgId` in the path holding `permission`; anyone else gets 404.
+ * - org: an active member of the `:orgId` in the path holding `permission` org-wide; anyone else gets
+ *   404. A route that applies the privilege rule's scope itself (`scoped`) also lets in a holder of the
+ *   permission over departments only; the rule then decides what of the org it may see and change.
  */
 export type RouteAccess =
   | { kind: 'public' }
   | { kind: 'session'; passwordChange?: boolean }
   | { kind: 'operator' }
-  | { kind: 'org'; permission: Permission };
+  | { kind: 'org'; permission: Permission; scoped?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,6 +29,17 @@ declare module 'fastify' {
     principal: Principal | null;
     orgActor: OrgActor | null;
   }
+}
+
+/** What the OpenAPI document says of a route the privilege rule's scope applies to. */
+function scopedRouteNote(permission: Permission): string {
+  return (
+    `Open to a holder of \`${permission}\` over the whole organization or over departments only. ` +
+    'A holder over departments acts on members one of whose departments its grants cover, places ' +
+    'members only in covered departments and manages departments only strictly inside covered ones; ' +
+    'lists answer the covered part only. Anything else: 403 `access.out_of_scope`, ' +
+    '`details.outside` naming the departments outside.'
+  );
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -87,8 +100,17 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
   app.decorateRequest('orgActor', null);
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && !(route.config as { access?: RouteAccess } | undefined)?.access) {
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    if (route.url.startsWith('/api/v1') && !access) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
+    }
+    // The OpenAPI entry of a scope-aware route says what a holder over departments gets.
+    if (access?.kind === 'org' && access.scoped && route.schema) {
+      const note = scopedRouteNote(access.permission);
+      route.schema = {
+        ...route.schema,
+        description: [route.schema.description, note].filter(Boolean).join('\n\n'),
+      };
     }
   });
 
@@ -112,7 +134,9 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
       const orgId = (request.params as { orgId?: string }).orgId ?? '';
       const actor = await loadOrgActor(ctx.db, principal.accountId, orgId);
       if (!actor) throw new AppError(OrganizationErrors['organization.not_found']);
-      if (!actor.permissions.has(access.permission)) {
+      if (
+        !(access.scoped ? holdsAnywhere(actor, access.permission) : actor.permissions.has(access.permission))
+      ) {
         throw new AppError(CommonErrors['auth.forbidden'], { permission: access.permission });
       }
       request.orgActor = actor;

@@ -136,10 +136,10 @@ describeEachBackend('members directory', (backend) => {
   /** The departments a scope covers. */
   function departmentsOf(scope: Exclude<Scope, { kind: 'whole' }>): string[] {
     if (scope.kind !== 'subtree') return scope.departmentIds;
-    return [...paths].filter(([, path]) => path.startsWith(scope.path)).map(([id]) => id);
+    return [...paths].filter(([, path]) => scope.paths.some((top) => path.startsWith(top))).map(([id]) => id);
   }
 
-  const subtree = (id: string): Scope => ({ kind: 'subtree', path: paths.get(id) as string });
+  const subtree = (id: string): Scope => ({ kind: 'subtree', paths: [paths.get(id) as string] });
 
   /** The plain definition of the listing: every member in scope holding the term, sorted. */
   function expected(scope: Scope, status: StatusFilter, term: string): string[] {

@@ -2,13 +2,66 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { isBuiltInRole, type Permission, permissionsOf } from './permissions.js';
 
+/** A department a grant covers, with everything below it (its path is the prefix of theirs). */
+export interface ScopeDepartment {
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+}
+
 /** An account acting inside one organization, as an active member of it. */
 export interface OrgActor {
   readonly accountId: string;
   readonly orgId: string;
   readonly memberId: string;
+  /** The roles held org-wide. */
   readonly roles: readonly string[];
+  /** The permissions held org-wide. */
   readonly permissions: ReadonlySet<Permission>;
+  /**
+   * The permissions held only over departments (not org-wide), each with the departments its grants
+   * cover — the granted departments themselves, never their subtrees, so loading an actor stays small.
+   */
+  readonly scopes: ReadonlyMap<Permission, readonly ScopeDepartment[]>;
+}
+
+/** Whether the actor holds a permission anywhere: org-wide, or over some departments. */
+export function holdsAnywhere(
+  actor: Pick<OrgActor, 'permissions' | 'scopes'>,
+  permission: Permission,
+): boolean {
+  return actor.permissions.has(permission) || actor.scopes.has(permission);
+}
+
+/**
+ * The scopes of a member's grants over departments, by permission: the permissions held org-wide are
+ * left out (the whole org covers every department), and a department inside another listed one is
+ * dropped (its parent's grant covers it already).
+ */
+export function scopesOf(
+  orgWide: ReadonlySet<Permission>,
+  grants: readonly { permissions: readonly string[]; department: ScopeDepartment }[],
+): Map<Permission, ScopeDepartment[]> {
+  const byPermission = new Map<Permission, ScopeDepartment[]>();
+  for (const grant of grants) {
+    for (const key of permissionsOf([], [grant.permissions])) {
+      if (orgWide.has(key)) continue;
+      const list = byPermission.get(key) ?? [];
+      list.push(grant.department);
+      byPermission.set(key, list);
+    }
+  }
+  for (const [key, list] of byPermission) {
+    const outermost = list.filter(
+      (department, index) =>
+        !list.some(
+          (other, otherIndex) =>
+            department.path.startsWith(other.path) && (department.path !== other.path || otherIndex < index),
+        ),
+    );
+    byPermission.set(key, outermost);
+  }
+  return byPermission;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,35 +102,48 @@ export async function loadCustomRoles(
     .map((row) => ({ orgId: row.org_id, id: row.id, permissions: row.permissions }));
 }
 
+interface ActorRow {
+  id: string;
+  roles: string[];
+  custom: string[][];
+  grants: { permissions: string[]; department: ScopeDepartment }[];
+}
+
 /**
  * The account's standing in an org, or undefined when it is not an active member there — which the
- * caller answers as "not found", so another org's existence is never confirmed.
+ * caller answers as "not found", so another org's existence is never confirmed. One statement: the
+ * member row, the permissions of its org-wide custom roles, and its grants over departments with the
+ * departments' current paths (a department moved a moment ago is read where it is now).
  */
 export async function loadOrgActor(
-  db: Kysely<DB>,
+  db: Kysely<DB> | Transaction<DB>,
   accountId: string,
   orgId: string,
 ): Promise<OrgActor | undefined> {
   if (!UUID.test(orgId)) return undefined;
-  const member = await db
-    .selectFrom('members')
-    .select(['id', 'roles'])
-    .where('org_id', '=', orgId)
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'active')
-    // Access ends at the second the expiration time passes, not when the expiry job next runs.
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
-    .executeTakeFirst();
+  const { rows } = await sql<ActorRow>`
+    select m.id, m.roles,
+      coalesce((select json_agg(r.permissions) from org_roles r
+        where r.org_id = m.org_id and r.id::text = any(m.roles)), '[]') as custom,
+      coalesce((select json_agg(json_build_object('permissions', r.permissions,
+          'department', json_build_object('id', d.id, 'name', d.name, 'path', d.path)))
+        from member_grants g
+        join org_roles r on r.org_id = g.org_id and r.id = g.role_id
+        join departments d on d.org_id = g.org_id and d.id = g.department_id
+        where g.member_id = m.id), '[]') as grants
+    from members m
+    where m.org_id = ${orgId} and m.account_id = ${accountId} and m.status = 'active'
+      -- Access ends at the second the expiration time passes, not when the expiry job next runs.
+      and (m.expires_at is null or m.expires_at > now())`.execute(db);
+  const member = rows[0];
   if (!member) return undefined;
-  const custom = await loadCustomRoles(db, [{ orgId, roles: member.roles }]);
+  const permissions = permissionsOf(member.roles, member.custom);
   return {
     accountId,
     orgId,
     memberId: member.id,
     roles: member.roles,
-    permissions: permissionsOf(
-      member.roles,
-      custom.map((role) => role.permissions),
-    ),
+    permissions,
+    scopes: scopesOf(permissions, member.grants),
   };
 }

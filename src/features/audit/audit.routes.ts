@@ -11,7 +11,7 @@ export function auditRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/orgs/:orgId/audit',
     {
-      config: { access: { kind: 'org', permission: 'audit.read' } },
+      config: { access: { kind: 'org', permission: 'audit.read', scoped: true } },
       schema: {
         tags: ['audit'],
         summary: 'The organization’s audit log, newest first',

@@ -4,6 +4,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { defineCursor } from '../../cursor.js';
 import { isUuid } from '../../ids.js';
 import type { OrgActor } from '../access/access.js';
+import { coveredPath } from '../access/privilege.js';
 import { builtInRoleName } from '../roles/roles.service.js';
 import type { AuditPage, AuditQuery } from './audit.schemas.js';
 
@@ -95,6 +96,16 @@ export async function listAuditEvents(
   if (query.from) q = q.where('audit_events.created_at', '>=', new Date(query.from));
   if (query.to) q = q.where('audit_events.created_at', '<', new Date(query.to));
   if (query.cursor) q = q.where('audit_events.id', '<', AuditCursor.decode(query.cursor)[0]);
+  if (!actor.permissions.has('audit.read')) {
+    // A reader over departments reads what happened to the members and departments it covers now.
+    const covered = coveredPath(actor, 'audit.read', 'd.path');
+    q = q.where(sql<boolean>`(
+      (audit_events.target_type = 'member' and exists (select 1 from member_departments md
+        join departments d on d.id = md.department_id
+        where md.org_id = ${actor.orgId} and md.member_id::text = audit_events.target_id and ${covered}))
+      or (audit_events.target_type = 'department' and exists (select 1 from departments d
+        where d.org_id = ${actor.orgId} and d.id::text = audit_events.target_id and ${covered})))`);
+  }
 
   const rows = await q.execute();
   const page = rows.slice(0, limit);

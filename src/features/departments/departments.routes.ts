@@ -31,7 +31,7 @@ import {
 
 const tags = ['departments'];
 const read = { access: { kind: 'org', permission: 'departments.read' } } as const;
-const manage = { access: { kind: 'org', permission: 'departments.manage' } } as const;
+const manage = { access: { kind: 'org', permission: 'departments.manage', scoped: true } } as const;
 
 export function departmentRoutes(app: App, ctx: AppContext): void {
   app.get(

@@ -4,6 +4,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Department as DepartmentRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
+import { actingNow, assertCovers, withField } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { pinyinOf } from '../directory/directory.search.js';
 import { renameOrganization } from '../organizations/organizations.service.js';
@@ -165,6 +166,21 @@ export async function findDepartments(
   }));
 }
 
+/**
+ * Refuses managing a department the actor's `departments.manage` does not reach: `inside` — the
+ * department itself must be strictly inside a covered one (a scoped admin does not rename, move or
+ * delete the department it was granted); `every` — a parent, whose new or reordered children are
+ * strictly inside it, must be covered.
+ */
+function mayManage(
+  actor: OrgActor,
+  department: { name: string; path: string },
+  how: 'inside' | 'every',
+  field?: string,
+): void {
+  withField(field, () => assertCovers(actor, 'departments.manage', [department], how));
+}
+
 /** Creates a department under `parentId`, last among its siblings. */
 export async function createDepartment(
   ctx: AppContext,
@@ -174,8 +190,11 @@ export async function createDepartment(
 ): Promise<Department> {
   const name = requireName(input.name);
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
     const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    // The new department is strictly inside its parent: a covered parent is enough.
+    mayManage(now, parent, 'every', 'parentId');
     const depth = depthOfPath(parent.path) + 1;
     if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
     await assertNameFree(trx, actor.orgId, parent.id, name);
@@ -216,8 +235,11 @@ export async function updateDepartment(
   input: { name?: string; sortOrder?: number },
 ): Promise<Department> {
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     // Being the root never changes, so it is read before the locks: the root's rename takes the org row first.
-    if ((await requireDepartment(trx, actor.orgId, id)).is_root) {
+    const target = await requireDepartment(trx, actor.orgId, id);
+    mayManage(now, target, 'inside');
+    if (target.is_root) {
       if (input.sortOrder !== undefined) throw new AppError(DepartmentErrors['department.root_locked']);
       if (input.name !== undefined) await renameOrganization(trx, meta, actor, input.name);
       return viewOf(trx, actor.orgId, id);
@@ -264,10 +286,13 @@ export async function moveDepartment(
   input: { parentId: string; beforeId?: string },
 ): Promise<Department> {
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
     const department = await requireDepartment(trx, actor.orgId, id);
     if (department.is_root) throw new AppError(DepartmentErrors['department.root_locked']);
+    mayManage(now, department, 'inside');
     const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    mayManage(now, parent, 'every', 'parentId');
     if (isWithin(parent.path, department.path)) throw new AppError(DepartmentErrors['department.cycle']);
     const depth = depthAfterMove(parent.path, await subtreeDepth(trx, actor.orgId, department.path));
     if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
@@ -298,8 +323,11 @@ export async function orderDepartments(
   input: { parentId: string; orderedIds: string[] },
 ): Promise<Department[]> {
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
     const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
+    // The sub-departments reordered are strictly inside their parent.
+    mayManage(now, parent, 'every', 'parentId');
     const current = await childIds(trx, actor.orgId, parent.id);
     if (!isPermutationOf(input.orderedIds, current)) {
       throw new AppError(DepartmentErrors['department.order_mismatch'], {
@@ -332,9 +360,11 @@ export async function deleteDepartment(
   id: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
     const department = await requireDepartment(trx, actor.orgId, id);
     if (department.is_root) throw new AppError(DepartmentErrors['department.root_locked']);
+    mayManage(now, department, 'inside');
     // Locked before counting: a removed member being restored right now is counted as what it becomes.
     const removed = await lockRemovedMembers(trx, actor.orgId, id);
     const contents = await countContents(trx, actor.orgId, id);
@@ -370,8 +400,9 @@ export async function setDepartmentHeads(
 ): Promise<Department> {
   const memberIds = [...new Set(input.memberIds)];
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
-    await requireDepartment(trx, actor.orgId, id);
+    mayManage(now, await requireDepartment(trx, actor.orgId, id), 'inside');
     const before = await viewOf(trx, actor.orgId, id);
     const active = new Set(await lockActiveMembers(trx, actor.orgId, memberIds));
     const notActive = memberIds.filter((memberId) => !active.has(memberId));

@@ -15,8 +15,9 @@ export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'
 /**
  * Which members are in scope, and how the database should find them:
  * - `whole`: the whole org (the root with its sub-departments);
- * - `subtree`: the department at `path` with every department below it; gathered when it holds few
- *   members, walked otherwise — the directory finds out in the page's statement (see gatherQuery);
+ * - `subtree`: the departments at `paths` with every department below them (one, usually; a scoped
+ *   admin's several); gathered when they hold few members, walked otherwise — the directory finds out
+ *   in the page's statement (see gatherQuery);
  * - `walk`: a large share of the org — read the org's sort index in order, probing each row's departments;
  * - `gather`: a small share — collect the departments' members, then sort the few; a gather that finds
  *   many members turns into a walk by itself, as `subtree` does.
@@ -24,7 +25,7 @@ export type StatusFilter = { kind: 'one'; status: MemberStatus } | { kind: 'any'
  */
 export type Scope =
   | { kind: 'whole' }
-  | { kind: 'subtree'; path: string }
+  | { kind: 'subtree'; paths: readonly string[] }
   | { kind: 'walk'; departmentIds: string[] }
   | { kind: 'gather'; departmentIds: string[] };
 
@@ -36,7 +37,10 @@ function departmentMatch(scope: Exclude<Scope, { kind: 'whole' }>): {
   if (scope.kind === 'subtree') {
     return {
       join: sql`join departments d on d.id = md.department_id`,
-      where: sql<boolean>`d.path like ${`${scope.path.replace(/[\\%_]/g, '\\$&')}%`}`,
+      where: sql<boolean>`(${sql.join(
+        scope.paths.map((path) => sql`d.path like ${`${path.replace(/[\\%_]/g, '\\$&')}%`}`),
+        sql` or `,
+      )})`,
     };
   }
   return { join: sql``, where: sql<boolean>`md.department_id = any(${scope.departmentIds}::uuid[])` };

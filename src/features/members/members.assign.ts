@@ -58,6 +58,22 @@ export function sameDepartments(a: readonly AssignedDepartment[], b: readonly As
   return key(a) === key(b);
 }
 
+/** The departments whose assignment differs between two lists: added, removed, or with a new position or primary mark. */
+export function changedDepartmentIds(
+  before: readonly AssignedDepartment[],
+  after: readonly AssignedDepartment[],
+): string[] {
+  const key = (d: AssignedDepartment) => `${d.departmentId}|${d.isPrimary}|${d.position ?? ''}`;
+  const beforeKeys = new Set(before.map(key));
+  const afterKeys = new Set(after.map(key));
+  return [
+    ...new Set([
+      ...before.filter((d) => !afterKeys.has(key(d))).map((d) => d.departmentId),
+      ...after.filter((d) => !beforeKeys.has(key(d))).map((d) => d.departmentId),
+    ]),
+  ];
+}
+
 /** A member's departments as stored, primary first. */
 export async function currentDepartments(
   trx: Transaction<DB>,
@@ -142,22 +158,23 @@ export async function resolveRoles(
   orgId: string,
   roles: readonly string[],
   keepsOwner = false,
+  field = 'roles',
 ): Promise<string[]> {
   const wanted = [...new Set(roles.map((role) => (isUuid(role) ? role.toLowerCase() : role)))];
   if (wanted.includes('owner') && !keepsOwner) {
-    throw new AppError(MemberErrors['member.owner_role_fixed'], { field: 'roles' });
+    throw new AppError(MemberErrors['member.owner_role_fixed'], { field });
   }
   const custom = wanted.filter((role) => role !== 'owner' && !GRANTABLE_BUILT_IN.has(role));
   const unknown = custom.find((role) => !isUuid(role));
   if (unknown !== undefined) {
-    throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: unknown });
+    throw new AppError(MemberErrors['member.role_not_found'], { field, role: unknown });
   }
   if (custom.length > 0) {
     const found = await lockRolesShared(trx, orgId, custom);
     const known = new Set(found.map((row) => row.id));
     const missing = custom.find((role) => !known.has(role));
     if (missing !== undefined) {
-      throw new AppError(MemberErrors['member.role_not_found'], { field: 'roles', role: missing });
+      throw new AppError(MemberErrors['member.role_not_found'], { field, role: missing });
     }
   }
   return wanted;

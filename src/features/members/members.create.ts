@@ -4,7 +4,14 @@ import type { DB, MemberStatus, MembersTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
-import { assertMayAssignRoles, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
+import {
+  actingNow,
+  assertMayChangeGrants,
+  assertMayPlace,
+  DEFAULT_MEMBER_ROLES,
+  departmentsByIds,
+  orgWideGrants,
+} from '../access/privilege.js';
 import { insertAccount } from '../accounts/accounts.queries.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
@@ -66,8 +73,15 @@ export async function createMember(
 
   return limitAddressProbes(ctx, meta, actor, () =>
     ctx.db.transaction().execute(async (trx) => {
+      const now = await actingNow(trx, actor);
+      const placement = input.departments.map((department) => department.departmentId);
+      await assertMayPlace(trx, now, placement);
       const roles = await resolveRoles(trx, actor.orgId, input.roles ?? DEFAULT_MEMBER_ROLES);
-      await assertMayAssignRoles(trx, actor, DEFAULT_MEMBER_ROLES, roles);
+      await assertMayChangeGrants(trx, now, await departmentsByIds(trx, actor.orgId, placement), {
+        before: orgWideGrants(DEFAULT_MEMBER_ROLES),
+        after: orgWideGrants(roles),
+        field: 'roles',
+      });
       await assertSignInNamesFree(trx, { username, email, phone });
       await assertEmployeeIdFree(trx, actor.orgId, employeeId);
       const account = await insertAccount(trx, {

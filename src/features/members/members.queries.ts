@@ -4,9 +4,10 @@ import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
-import { permissionsOutOfReach } from '../access/privilege.js';
+import { type Holdings, holdingsOf, outOfReach } from '../access/privilege.js';
 import { ANY_STANDING, isAdmin, rowActions, type Standing } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
+import { grantsOf, grantViews } from './members.grants.js';
 import type { MemberDetails, MemberSummary } from './members.schemas.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
@@ -99,15 +100,10 @@ async function standings(
   viewer: OrgActor | undefined,
 ): Promise<(row: Row) => Standing> {
   if (!viewer) return () => ANY_STANDING;
-  const admins = await countActiveAdmins(db, orgId);
-  const reach = new Map<string, boolean>();
-  for (const row of rows) {
-    const key = [...row.roles].sort().join(',');
-    if (!reach.has(key)) reach.set(key, (await permissionsOutOfReach(db, viewer, row)).length === 0);
-  }
+  const [admins, held] = await Promise.all([countActiveAdmins(db, orgId), holdingsOf(db, orgId, rows)]);
   return (row) => ({
     self: row.id === viewer.memberId,
-    withinReach: reach.get([...row.roles].sort().join(',')) ?? false,
+    withinReach: outOfReach(viewer, held.get(row.id) as Holdings).length === 0,
     otherActiveAdmins: admins - (row.status === 'active' && isAdmin(row.roles) ? 1 : 0),
   });
 }
@@ -202,7 +198,7 @@ export async function memberDetails(
 ): Promise<MemberDetails | undefined> {
   const [summary] = await memberSummaries(db, orgId, [id], viewer);
   if (!summary) return undefined;
-  const [extra, groups] = await Promise.all([
+  const [extra, groups, grants] = await Promise.all([
     db
       .selectFrom('members as m')
       .innerJoin('accounts as a', 'a.id', 'm.account_id')
@@ -225,9 +221,11 @@ export async function memberDetails(
       .where('mg.member_id', '=', id)
       .orderBy('g.name')
       .execute(),
+    grantsOf(db, orgId, summary),
   ]);
   return {
     ...summary,
+    grants: grantViews(grants),
     groups,
     joinedAt: iso(extra.joined_at),
     createdAt: extra.created_at.toISOString(),

@@ -25,8 +25,8 @@ import { changeDepartments, updateMember } from './members.update.js';
 
 const tags = ['members'];
 const directory = { access: { kind: 'org', permission: 'directory.read' } } as const;
-const read = { access: { kind: 'org', permission: 'members.read' } } as const;
-const manage = { access: { kind: 'org', permission: 'members.manage' } } as const;
+const read = { access: { kind: 'org', permission: 'members.read', scoped: true } } as const;
+const manage = { access: { kind: 'org', permission: 'members.manage', scoped: true } } as const;
 
 /** The member table, details, card, add and edit (lifecycle actions live in members.lifecycle*). */
 export function memberRoutes(app: App, ctx: AppContext): void {

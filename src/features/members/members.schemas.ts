@@ -100,9 +100,22 @@ export const MemberSummary = Type.Object({
 export type MemberSummary = Static<typeof MemberSummary>;
 
 /** Every field, for the details drawer and the edit dialog. */
+/** A role the member holds, over the whole org (`departments` null) or over departments. */
+export const MemberGrant = Type.Object({
+  role: Type.String({ description: 'A built-in role key or a custom role id' }),
+  departments: Type.Union([Type.Array(Type.Object({ id: Uuid, name: Type.String() })), Type.Null()], {
+    description:
+      'The departments the role is held over, each with its sub-departments; null: the whole organization',
+  }),
+});
+export type MemberGrant = Static<typeof MemberGrant>;
+
 export const MemberDetails = Type.Object({
   ...MemberSummary.properties,
   ...Type.Object({
+    grants: Type.Array(MemberGrant, {
+      description: 'Every role the member holds with its scope: the org-wide ones are `roles`',
+    }),
     groups: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
     joinedAt: NullableTimestamp,
     createdAt: Timestamp,
@@ -179,6 +192,19 @@ export const DepartmentAssignment = Body({
 });
 const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
 const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
+/** A role to hold, org-wide (`departmentIds` null) or over departments, each with its sub-departments. */
+export const GrantInput = Body({
+  role: Type.String({ minLength: 1, maxLength: 36, description: 'A built-in role key or a custom role id' }),
+  departmentIds: Type.Union([Type.Array(Uuid, { maxItems: 50 }), Type.Null()], {
+    description: 'null: the whole organization (built-in roles are org-wide only)',
+  }),
+});
+export type GrantInput = Static<typeof GrantInput>;
+const Grants = Type.Array(GrantInput, {
+  minItems: 1,
+  maxItems: 20,
+  description: "The member's whole set of grants, org-wide and over departments, replacing `roles`",
+});
 const GroupIds = Type.Array(Uuid, { maxItems: 50 });
 const DirectoryOrder = Type.Integer({ minimum: 1, maximum: DEFAULT_ORDER });
 
@@ -218,6 +244,7 @@ export const UpdateMemberBody = Body({
   email: Type.Optional(Type.Union([Email, Type.Null()])),
   phone: Type.Optional(Type.Union([Phone, Type.Null()])),
   roles: Type.Optional(Roles),
+  grants: Type.Optional(Grants),
   departments: Type.Optional(Departments),
   groupIds: Type.Optional(GroupIds),
   employeeId: Type.Optional(Type.Union([ShortText(40), Type.Null()])),

@@ -3,6 +3,8 @@ import type { AppContext } from '../../context.js';
 import type { MemberStatus } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
+import type { Permission } from '../access/permissions.js';
+import { assertMemberInScope, covers, memberScopeDepartments } from '../access/privilege.js';
 import { DepartmentErrors } from '../departments/departments.errors.js';
 import {
   countByStatus,
@@ -44,28 +46,42 @@ function statusFilter(tab: StatusTab): StatusFilter {
 }
 
 /**
- * The members a department filter covers: the whole org (the root with its sub-departments), one
- * department alone, or a subtree — walked in directory order when it is a large share of the org,
- * gathered and sorted when small. An unknown department answers department.not_found.
+ * The members a department filter covers — the whole org (the root with its sub-departments), one
+ * department alone, or a subtree, walked in directory order when it is a large share of the org,
+ * gathered and sorted when small — within what `permission` lets the actor see: a holder over
+ * departments only sees the part of the filter its grants cover (undefined: none of it). An unknown
+ * department answers department.not_found.
  */
 async function scopeOf(
   ctx: AppContext,
-  orgId: string,
+  actor: OrgActor,
+  permission: Permission,
   departmentId: string | undefined,
   includeSubdepartments: boolean,
-): Promise<Scope> {
-  if (departmentId === undefined) return { kind: 'whole' };
+): Promise<Scope | undefined> {
+  const reach = actor.permissions.has(permission) ? undefined : (actor.scopes.get(permission) ?? []);
+  const granted = (reach ?? []).map((department) => department.path);
+  if (departmentId === undefined) {
+    if (reach === undefined) return { kind: 'whole' };
+    return granted.length > 0 ? { kind: 'subtree', paths: granted } : undefined;
+  }
   const department = await ctx.db
     .selectFrom('departments')
     .select(['id', 'path', 'is_root'])
-    .where('org_id', '=', orgId)
+    .where('org_id', '=', actor.orgId)
     .where('id', '=', departmentId)
     .executeTakeFirst();
   if (!department) throw new AppError(DepartmentErrors['department.not_found'], { field: 'departmentId' });
-  if (!includeSubdepartments) return { kind: 'gather', departmentIds: [department.id] };
-  if (department.is_root) return { kind: 'whole' };
-  // The directory gathers or walks the subtree as its member count says, in the page's own statement.
-  return { kind: 'subtree', path: department.path };
+  const covered = reach === undefined || covers(actor, permission, department.path);
+  if (!includeSubdepartments) return covered ? { kind: 'gather', departmentIds: [department.id] } : undefined;
+  if (covered) {
+    if (department.is_root) return { kind: 'whole' };
+    // The directory gathers or walks the subtree as its member count says, in the page's own statement.
+    return { kind: 'subtree', paths: [department.path] };
+  }
+  // A department above the granted ones: the part of its subtree they cover.
+  const below = granted.filter((path) => path.startsWith(department.path));
+  return below.length > 0 ? { kind: 'subtree', paths: below } : undefined;
 }
 
 /** One page of the member table, in directory order, with the cursor of the next page. */
@@ -74,7 +90,14 @@ export async function listMembers(
   actor: OrgActor,
   query: MemberListQuery,
 ): Promise<MemberPage> {
-  return pageOf(ctx, actor, query, statusFilter(query.status ?? 'all'), query.orderSet ?? false);
+  return pageOf(
+    ctx,
+    actor,
+    query,
+    statusFilter(query.status ?? 'all'),
+    query.orderSet ?? false,
+    'members.read',
+  );
 }
 
 /** What the directory shows of a member: no admin field, and contacts only of an account the org manages. */
@@ -97,7 +120,7 @@ export async function listDirectory(
   actor: OrgActor,
   query: DirectoryQuery,
 ): Promise<{ items: DirectoryEntry[]; nextCursor: string | null }> {
-  const page = await pageOf(ctx, actor, query, statusFilter('active'), false);
+  const page = await pageOf(ctx, actor, query, statusFilter('active'), false, 'directory.read');
   return { items: page.items.map(directoryEntry), nextCursor: page.nextCursor };
 }
 
@@ -107,10 +130,18 @@ async function pageOf(
   query: DirectoryQuery,
   status: StatusFilter,
   orderSet: boolean,
+  permission: Permission,
 ): Promise<{ items: MemberSummary[]; nextCursor: string | null }> {
   const limit = query.limit ?? 50;
   const after = query.cursor === undefined ? undefined : SortKeyCursor.decode(query.cursor);
-  const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
+  const scope = await scopeOf(
+    ctx,
+    actor,
+    permission,
+    query.departmentId,
+    query.includeSubdepartments ?? true,
+  );
+  if (!scope) return { items: [], nextCursor: null };
   const page = await directoryPage(ctx.db, {
     orgId: actor.orgId,
     scope,
@@ -132,13 +163,21 @@ export async function countMembers(
   actor: OrgActor,
   query: Pick<MemberListQuery, 'departmentId' | 'includeSubdepartments' | 'q' | 'orderSet'>,
 ): Promise<Record<StatusTab, number>> {
-  const scope = await scopeOf(ctx, actor.orgId, query.departmentId, query.includeSubdepartments ?? true);
-  const counts = await countByStatus(ctx.db, {
-    orgId: actor.orgId,
-    scope,
-    search: planSearch(query.q ?? ''),
-    orderSet: query.orderSet ?? false,
-  });
+  const scope = await scopeOf(
+    ctx,
+    actor,
+    'members.read',
+    query.departmentId,
+    query.includeSubdepartments ?? true,
+  );
+  const counts = !scope
+    ? new Map<MemberStatus, number>()
+    : await countByStatus(ctx.db, {
+        orgId: actor.orgId,
+        scope,
+        search: planSearch(query.q ?? ''),
+        orderSet: query.orderSet ?? false,
+      });
   const tabs = {} as Record<StatusTab, number>;
   for (const [tab, statuses] of Object.entries(TAB_STATUSES) as [StatusTab, MemberStatus[]][]) {
     tabs[tab] = statuses.reduce((sum, status) => sum + (counts.get(status) ?? 0), 0);
@@ -146,11 +185,27 @@ export async function countMembers(
   return tabs;
 }
 
-/** Every field of one member of the org. */
+/**
+ * Every field of one member of the org, for a viewer whose `members.read` covers it (or for the member
+ * itself). Outside the viewer's scope: access.out_of_scope for an active member (the directory shows it
+ * anyway), member.not_found for the others, which only their admins see.
+ */
 export async function getMember(ctx: AppContext, actor: OrgActor, memberId: string): Promise<MemberDetails> {
   const member = await memberDetails(ctx.db, actor.orgId, memberId, actor);
   if (!member) throw new AppError(MemberErrors['member.not_found']);
+  if (member.id !== actor.memberId && !(await seesAdminFields(ctx, actor, member.id))) {
+    if (member.status !== 'active') throw new AppError(MemberErrors['member.not_found']);
+    await assertMemberInScope(ctx.db, actor, 'members.read', member.id);
+  }
   return member;
+}
+
+/** Whether the viewer's `members.read` covers the member: its admin fields are the viewer's to see. */
+async function seesAdminFields(ctx: AppContext, actor: OrgActor, memberId: string): Promise<boolean> {
+  if (actor.permissions.has('members.read')) return true;
+  if (!actor.scopes.has('members.read')) return false;
+  const departments = await memberScopeDepartments(ctx.db, actor.orgId, memberId);
+  return departments.some((department) => covers(actor, 'members.read', department.path));
 }
 
 /**
@@ -163,7 +218,7 @@ export async function getMemberCard(
   memberId: string,
 ): Promise<Static<typeof MemberCard>> {
   const [member] = await memberSummaries(ctx.db, actor.orgId, [memberId]);
-  const admin = actor.permissions.has('members.read');
+  const admin = member !== undefined && (await seesAdminFields(ctx, actor, member.id));
   if (!member || (!admin && member.status !== 'active')) throw new AppError(MemberErrors['member.not_found']);
   const primary = member.departments.find((department) => department.isPrimary);
   const shown = admin ? member : { ...member, ...directoryEntry(member) };

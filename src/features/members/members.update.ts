@@ -1,9 +1,17 @@
 import { sql, type Transaction, type Updateable } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Member as MemberRow, MembersTable } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
+import { AppError, CommonErrors } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
-import { assertMayAssignRoles, assertWithinReach } from '../access/privilege.js';
+import {
+  actingNow,
+  assertMayChangeGrants,
+  assertMayPlace,
+  assertMemberInScope,
+  assertWithinReach,
+  memberScopeDepartments,
+  orgWideGrants,
+} from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { assertSignInNamesFree, notifyContactChanged } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
@@ -18,6 +26,7 @@ import {
 import {
   assignDepartments,
   assignGroups,
+  changedDepartmentIds,
   currentDepartments,
   type DepartmentChoice,
   planDepartments,
@@ -35,6 +44,7 @@ import {
   requireMemberName,
   requireMemberPhone,
 } from './members.fields.js';
+import { grantsOf, grantViews, resolveGrants, sameGrants, writeScopedGrants } from './members.grants.js';
 import { lockAccount, lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
@@ -119,8 +129,11 @@ async function editAccountFields(
   return true;
 }
 
-/** Roles, departments and groups; a member cannot change their own roles or departments. */
-async function editAssignments(
+/**
+ * Roles (org-wide) or the whole set of grants (org-wide and over departments): the privilege rule
+ * decides whether the actor may, the status rules keep the owner and the last admin.
+ */
+async function editGrants(
   trx: Transaction<DB>,
   actor: OrgActor,
   member: MemberRow,
@@ -128,24 +141,52 @@ async function editAssignments(
   changes: Changes,
   columns: Updateable<MembersTable>,
 ): Promise<void> {
-  const self = member.id === actor.memberId;
-  if (input.roles !== undefined) {
-    const roles = await resolveRoles(trx, actor.orgId, input.roles, member.roles.includes('owner'));
-    if (!sameSet(roles, member.roles)) {
-      if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'roles' });
-      await assertMayAssignRoles(trx, actor, member.roles, roles);
-      const others = await countOtherActiveAdmins(trx, actor.orgId, member.id);
-      const refusal = roleChangeRefusal(factsOf(member, await databaseNow(trx)), roles, others);
-      if (refusal) throw new AppError(refusal, { field: 'roles' });
-      columns.roles = roles;
-      changes.add('roles', member.roles, roles);
-    }
+  if (input.roles === undefined && input.grants === undefined) return;
+  const field = input.grants === undefined ? 'roles' : 'grants';
+  if (input.roles !== undefined && input.grants !== undefined) {
+    throw new AppError(CommonErrors['request.invalid'], { field: 'grants', rule: 'not', in: 'body' });
   }
+  const keepsOwner = member.roles.includes('owner');
+  const before = await grantsOf(trx, actor.orgId, member);
+  let after = before;
+  if (input.grants !== undefined) after = await resolveGrants(trx, actor.orgId, input.grants, keepsOwner);
+  else if (input.roles !== undefined) {
+    const roles = await resolveRoles(trx, actor.orgId, input.roles, keepsOwner);
+    // Roles are the org-wide grants: the grants over departments stay, but for a role now held org-wide.
+    const scoped = before.filter((grant) => grant.departments !== null && !roles.includes(grant.role));
+    after = [...orgWideGrants(roles), ...scoped];
+  }
+  if (sameGrants(before, after)) return;
+  if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change'], { field });
+  const departments = await memberScopeDepartments(trx, actor.orgId, member.id);
+  await assertMayChangeGrants(trx, actor, departments, { before, after, field });
+  const roles = after.filter((grant) => grant.departments === null).map((grant) => grant.role);
+  if (!sameSet(roles, member.roles)) {
+    const others = await countOtherActiveAdmins(trx, actor.orgId, member.id);
+    const refusal = roleChangeRefusal(factsOf(member, await databaseNow(trx)), roles, others);
+    if (refusal) throw new AppError(refusal, { field });
+    columns.roles = roles;
+  }
+  await writeScopedGrants(trx, actor.orgId, member.id, after);
+  if (field === 'roles') changes.add('roles', member.roles, roles);
+  else changes.add('grants', grantViews(before), grantViews(after));
+}
+
+/** Departments and groups; a member cannot change their own departments. */
+async function editAssignments(
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  member: MemberRow,
+  input: UpdateMemberBody,
+  changes: Changes,
+): Promise<void> {
+  const self = member.id === actor.memberId;
   if (input.departments !== undefined) {
     const planned = planDepartments(input.departments);
     const current = await currentDepartments(trx, actor.orgId, member.id);
     if (!sameDepartments(planned, current)) {
       if (self) throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
+      await assertMayPlace(trx, actor, changedDepartmentIds(current, planned));
       await assignDepartments(trx, actor.orgId, member.id, input.departments);
       changes.add('departments', current, planned);
     }
@@ -220,40 +261,88 @@ export async function updateMember(
 ): Promise<MemberDetails> {
   return limitAddressProbes(ctx, meta, actor, () =>
     ctx.db.transaction().execute(async (trx) => {
+      const grantsChange = input.roles !== undefined || input.grants !== undefined;
+      const now = await actingNow(trx, actor, grantsChange ? memberId : undefined);
       const member = await lockMemberWrite(trx, actor.orgId, memberId, {
-        org: input.roles !== undefined,
+        org: grantsChange,
         tree: input.departments !== undefined ? 'share' : undefined,
         groups: input.groupIds,
       });
       assertVersion(member, input.version);
       await assertAllowed(trx, 'edit', member);
+      await assertMemberInScope(trx, now, 'members.manage', member.id);
       const changes = new Changes();
       const columns: Updateable<MembersTable> = {};
-      const accountChanged = await editAccountFields(ctx, trx, actor, member, input, changes);
-      await editAssignments(trx, actor, member, input, changes, columns);
-      await editOrgFields(trx, actor, member, input, changes, columns);
-      if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
-      if (Object.keys(columns).length > 0) {
-        await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
-      }
-      // A new name is every org's news: the account's other memberships re-sort too.
-      await writeSearchKeys(
-        trx,
-        accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
-      );
-      await bumpVersion(trx, member.id);
-      await recordAudit(trx, meta, {
-        orgId: actor.orgId,
-        actorAccountId: actor.accountId,
-        action: 'member.updated',
-        targetType: 'member',
-        targetId: member.id,
-        before: changes.before,
-        after: changes.after,
+      const accountChanged = await editAccountFields(ctx, trx, now, member, input, changes);
+      await editGrants(trx, now, member, input, changes, columns);
+      await editAssignments(trx, now, member, input, changes);
+      await editOrgFields(trx, now, member, input, changes, columns);
+      return saveEdit(trx, meta, actor, member, changes, columns, async () => {
+        // A new name is every org's news: the account's other memberships re-sort too.
+        await writeSearchKeys(
+          trx,
+          accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
+        );
       });
-      return requireMemberDetails(trx, actor.orgId, member.id);
     }),
   );
+}
+
+/** Writes an edit's columns, raises the version and records what changed; nothing when nothing did. */
+async function saveEdit(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  member: MemberRow,
+  changes: Changes,
+  columns: Updateable<MembersTable>,
+  also?: () => Promise<void>,
+): Promise<MemberDetails> {
+  if (changes.empty) return requireMemberDetails(trx, actor.orgId, member.id);
+  if (Object.keys(columns).length > 0) {
+    await trx.updateTable('members').set(columns).where('id', '=', member.id).execute();
+  }
+  await also?.();
+  await bumpVersion(trx, member.id);
+  await recordAudit(trx, meta, {
+    orgId: actor.orgId,
+    actorAccountId: actor.accountId,
+    action: 'member.updated',
+    targetType: 'member',
+    targetId: member.id,
+    before: changes.before,
+    after: changes.after,
+  });
+  return requireMemberDetails(trx, actor.orgId, member.id);
+}
+
+/**
+ * Grants one custom role to a member, org-wide (`departmentIds` null) or over departments, or revokes
+ * it (`departmentIds` undefined), from the role's page: the member's other grants stay as they are. The
+ * privilege rule decides as for any change of grants; `roles.manage` over the member is what it takes.
+ */
+export async function setMemberGrant(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+  roleId: string,
+  departmentIds: string[] | null | undefined,
+): Promise<MemberDetails> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor, memberId);
+    const member = await lockMemberWrite(trx, actor.orgId, memberId, { org: true });
+    await assertAllowed(trx, 'edit', member);
+    const role = roleId.toLowerCase();
+    const others = (await grantsOf(trx, actor.orgId, member))
+      .filter((grant) => grant.role !== role)
+      .map((grant) => ({ role: grant.role, departmentIds: grant.departments?.map((d) => d.id) ?? null }));
+    const grants = departmentIds === undefined ? others : [...others, { role, departmentIds }];
+    const changes = new Changes();
+    const columns: Updateable<MembersTable> = {};
+    await editGrants(trx, now, member, { version: member.version, grants }, changes, columns);
+    return saveEdit(trx, meta, actor, member, changes, columns);
+  });
 }
 
 /** "Change department" from the row menu: replaces an active or disabled member's departments. */
@@ -265,13 +354,16 @@ export async function changeDepartments(
   input: { version: number; departments: DepartmentChoice[] },
 ): Promise<MemberDetails> {
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     const member = await lockMemberWrite(trx, actor.orgId, memberId, { tree: 'share' });
     assertVersion(member, input.version);
     await assertAllowed(trx, 'change_departments', member);
     if (member.id === actor.memberId) {
       throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
     }
+    await assertMemberInScope(trx, now, 'members.manage', member.id);
     const before = await currentDepartments(trx, actor.orgId, member.id);
+    await assertMayPlace(trx, now, changedDepartmentIds(before, planDepartments(input.departments)));
     const after = await assignDepartments(trx, actor.orgId, member.id, input.departments);
     await bumpVersion(trx, member.id);
     await recordAudit(trx, meta, {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DB, Organization as OrganizationRow } from '../../db/schema.js';
-import { loadCustomRoles } from '../access/access.js';
+import { loadCustomRoles, scopesOf } from '../access/access.js';
 import { permissionsOf } from '../access/permissions.js';
 import { insertMember } from '../members/members.create.js';
 import type { Organization, OrgSummary } from './organizations.schemas.js';
@@ -24,17 +24,50 @@ export async function listMyOrganizations(db: Executor, accountId: string): Prom
     .where('members.status', '=', 'active')
     .orderBy('organizations.created_at')
     .execute();
-  const custom = await loadCustomRoles(
-    db,
-    rows.map((row) => ({ orgId: row.id, roles: row.roles })),
-  );
+  const [custom, grants] = await Promise.all([
+    loadCustomRoles(
+      db,
+      rows.map((row) => ({ orgId: row.id, roles: row.roles })),
+    ),
+    rows.length === 0
+      ? []
+      : db
+          .selectFrom('member_grants as g')
+          .innerJoin('org_roles as r', 'r.id', 'g.role_id')
+          .innerJoin('departments as d', 'd.id', 'g.department_id')
+          .select(['g.member_id', 'r.permissions', 'd.id', 'd.name', 'd.path'])
+          .where(
+            'g.member_id',
+            'in',
+            rows.map((row) => row.memberId),
+          )
+          .execute(),
+  ]);
   return rows.map((row) => {
     const held = custom.filter((role) => role.orgId === row.id && row.roles.includes(role.id));
     const permissions = permissionsOf(
       row.roles,
       held.map((role) => role.permissions),
     );
-    return { ...row, permissions: [...permissions].sort() };
+    const scopes = scopesOf(
+      permissions,
+      grants
+        .filter((grant) => grant.member_id === row.memberId)
+        .map((grant) => ({
+          permissions: grant.permissions,
+          department: { id: grant.id, name: grant.name, path: grant.path },
+        })),
+    );
+    return {
+      ...row,
+      permissions: [...permissions].sort(),
+      scopes: [...scopes]
+        .map(([permission, departments]) => ({
+          permission,
+          departmentIds: departments.map((department) => department.id),
+        }))
+        .sort((a, b) => a.permission.localeCompare(b.permission)),
+    };
   });
 }
 

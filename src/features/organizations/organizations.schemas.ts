@@ -21,8 +21,12 @@ export const OrgSummary = Type.Object({
   code: Type.String(),
   domain: Type.String(),
   memberId: Uuid,
-  roles: Type.Array(Type.String()),
-  permissions: Type.Array(Type.String()),
+  roles: Type.Array(Type.String(), { description: 'The roles held over the whole organization' }),
+  permissions: Type.Array(Type.String(), { description: 'The permissions held over the whole organization' }),
+  scopes: Type.Array(Type.Object({ permission: Type.String(), departmentIds: Type.Array(Uuid) }), {
+    description:
+      'The permissions held over departments only, each with the departments its grants cover (each with its sub-departments)',
+  }),
 });
 export type OrgSummary = Static<typeof OrgSummary>;
 

@@ -2,6 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Body, PageQuery, Uuid } from '../../http/schemas.js';
 import { MemberSummary } from '../members/members.schemas.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH } from './roles.errors.js';
+import { HOLDERS_LIMIT } from './roles.queries.js';
 
 // Checked again after trimming, counting characters a person sees (roles.service.ts).
 const Name = Type.String({
@@ -103,4 +104,32 @@ export const AddGroupMembersBody = Body({
 export const AddGroupMembersResponse = Type.Object({
   group: GroupView,
   added: Type.Integer({ description: 'How many of them were not in the group before' }),
+});
+
+/** Who holds a custom role, with the scope each holds it over. */
+export const RoleHolders = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      memberId: Uuid,
+      name: Type.String(),
+      status: Type.String(),
+      departments: Type.Union([Type.Array(Type.Object({ id: Uuid, name: Type.String() })), Type.Null()], {
+        description:
+          'The departments the role is held over, each with its sub-departments; null: the whole organization',
+      }),
+    }),
+    { description: `By name, removed members left out; at most ${HOLDERS_LIMIT}` },
+  ),
+});
+
+export const RoleGrantParams = Type.Object(
+  { orgId: Uuid, roleId: Uuid, memberId: Uuid },
+  { additionalProperties: false },
+);
+
+export const RoleGrantBody = Body({
+  departmentIds: Type.Union([Type.Array(Uuid, { minItems: 1, maxItems: 50 }), Type.Null()], {
+    description:
+      'The departments to hold the role over (each with its sub-departments); null: the whole organization',
+  }),
 });

@@ -13,6 +13,7 @@ import {
 } from '../access/permissions.js';
 import { missingPermissions } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
+import { grantsOfMembers, grantViews } from '../members/members.grants.js';
 import { MAX_NAME_LENGTH, RoleErrors } from './roles.errors.js';
 import {
   countRoleHolders,
@@ -20,6 +21,7 @@ import {
   listCustomRoles,
   nameTaken,
   type RoleRow,
+  roleHolders,
   roleMemberCounts,
   stripRoleFromRemoved,
 } from './roles.queries.js';
@@ -245,5 +247,22 @@ export async function deleteRole(ctx: AppContext, meta: RequestMeta, actor: OrgA
       targetId: id,
       before: { ...snapshot(role), removedHolders },
     });
+  });
+}
+
+/** Who holds a custom role of the org, with each holder's scope. */
+export async function listRoleHolders(ctx: AppContext, actor: OrgActor, id: string) {
+  const role = await findRole(ctx.db, actor.orgId, id);
+  if (!role) throw new AppError(RoleErrors['role.not_found']);
+  const holders = await roleHolders(ctx.db, actor.orgId, role.id);
+  const grants = await grantsOfMembers(ctx.db, actor.orgId, holders);
+  return holders.map((holder) => {
+    const grant = grantViews(grants.get(holder.id) ?? []).find((entry) => entry.role === role.id);
+    return {
+      memberId: holder.id,
+      name: holder.name,
+      status: holder.status,
+      departments: grant?.departments ?? null,
+    };
   });
 }

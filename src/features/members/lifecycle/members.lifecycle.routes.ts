@@ -20,7 +20,7 @@ import { resetMemberPassword } from './members.password.js';
 import { disableAndRemoveMember, removeMember, restoreMember } from './members.removal.js';
 
 const tags = ['members'];
-const manage = { access: { kind: 'org', permission: 'members.manage' } } as const;
+const manage = { access: { kind: 'org', permission: 'members.manage', scoped: true } } as const;
 const path = '/api/v1/orgs/:orgId/members/:memberId';
 
 /** The status changes of PRODUCT.md's table, and the admin's password reset. */

@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB, Member as MemberRow } from '../../../db/schema.js';
 import { AppError } from '../../../errors.js';
 import type { OrgActor } from '../../access/access.js';
-import { assertWithinReach } from '../../access/privilege.js';
+import { actingNow, assertMemberInScope, assertWithinReach } from '../../access/privilege.js';
 import { recordAudit } from '../../audit/audit.js';
 import { MemberErrors } from '../members.errors.js';
 import { databaseNow, factsOf, requireFutureExpiry } from '../members.fields.js';
@@ -49,6 +49,7 @@ export async function decideAction(
 ): Promise<Allowed> {
   const self = member.id === actor.memberId;
   if (self) throw new AppError(MemberErrors['member.self_change']);
+  await assertMemberInScope(trx, actor, 'members.manage', member.id);
   if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
   const otherActiveAdmins = isAdmin(member.roles)
     ? await countOtherActiveAdmins(trx, member.org_id, member.id)
@@ -138,13 +139,14 @@ export async function runAction<T>(
   apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
     const member = await lockMemberWrite(trx, actor.orgId, target.memberId, {
       org: true,
       tree: target.tree,
     });
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
-    const decision = await decideAction(trx, actor, member, target.action);
+    const decision = await decideAction(trx, now, member, target.action);
     return apply(trx, member, decision);
   });
 }
