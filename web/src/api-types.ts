@@ -13,9 +13,11 @@ import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
   DirectoryEntry as ServerDirectoryEntry,
+  GrantInput as ServerGrantInput,
   MemberCard as ServerMemberCard,
   MemberCounts as ServerMemberCounts,
   MemberDetails as ServerMemberDetails,
+  MemberGrant as ServerMemberGrant,
   MemberPage as ServerMemberPage,
   MemberSummary as ServerMemberSummary,
   ResetPasswordResponse as ServerResetPasswordResponse,
@@ -36,6 +38,7 @@ import type {
 import type {
   AddGroupMembersResponse as ServerAddGroupMembersResponse,
   GroupView as ServerGroupView,
+  RoleHolders as ServerRoleHolders,
   RoleView as ServerRoleView,
 } from '../../src/features/roles/roles.schemas.js';
 
@@ -45,19 +48,10 @@ export type Me = ServerMe;
 export type Locale = Me['locale'];
 
 /**
- * Where a permission is held only over departments (it is then not in `permissions`): the granted
- * departments, each with its sub-departments.
+ * An organization as listed for the signed-in account: its org-wide roles, the permissions it holds
+ * org-wide, and (`scopes`) those it holds only over departments, each with its granted departments.
  */
-export interface PermissionScopeEntry {
-  permission: string;
-  departmentIds: string[];
-}
-
-/**
- * An organization as listed for the signed-in account: its roles, the permissions it holds org-wide, and
- * (issue 10) those it holds only over departments.
- */
-export type OrgSummary = ServerOrgSummary & { scopes?: PermissionScopeEntry[] };
+export type OrgSummary = ServerOrgSummary;
 
 export type MeResponse = Static<typeof MeWithOrgsResponse>;
 
@@ -127,19 +121,13 @@ export type DirectoryEntry = ServerDirectoryEntry;
 export type MemberCard = Static<typeof ServerMemberCard>;
 
 /** A role a member holds, over the whole organization (`departments: null`) or over departments. */
-export interface MemberGrant {
-  role: string;
-  departments: { id: string; name: string }[] | null;
-}
+export type MemberGrant = ServerMemberGrant;
 
 /** Every field of a member: the details drawer and the edit dialog, with the member's grants. */
-export type MemberDetails = ServerMemberDetails & { grants?: MemberGrant[] };
+export type MemberDetails = ServerMemberDetails;
 
 /** A grant as the edit dialog sends it: a role over the whole organization (null) or departments. */
-export interface GrantInput {
-  role: string;
-  departmentIds: string[] | null;
-}
+export type GrantInput = ServerGrantInput;
 
 export type MemberStatus = MemberSummary['status'];
 
@@ -153,7 +141,7 @@ export type CreateMemberBody = ServerCreateMemberBody;
 export type CreateMemberResponse = Static<typeof ServerCreateMemberResponse>;
 
 /** An edit: `grants` (the member's whole set) replaces `roles`; send one or the other. */
-export type UpdateMemberBody = ServerUpdateMemberBody & { grants?: GrantInput[] };
+export type UpdateMemberBody = ServerUpdateMemberBody;
 
 export type ResetPasswordResponse = Static<typeof ServerResetPasswordResponse>;
 
@@ -184,11 +172,7 @@ export interface PermissionCatalogue {
 export const ROLES_MANAGE = 'roles.manage';
 
 /** GET /roles/:roleId/grants: who holds a custom role, and over what. */
-export interface RoleHolder {
-  memberId: string;
-  name: string;
-  departments: { id: string; name: string }[] | null;
-}
+export type RoleHolder = Static<typeof ServerRoleHolders>['items'][number];
 
 /** The refusal of an action on a member or department outside the actor's departments. */
 export const OUT_OF_SCOPE = 'access.out_of_scope';

@@ -87,7 +87,7 @@ export type PermissionScope = 'org' | readonly string[] | null;
 export function permissionScope(org: OrgSummary | undefined, permission: string): PermissionScope {
   if (!org) return null;
   if (org.permissions.includes(permission)) return 'org';
-  const ids = org.scopes?.find((entry) => entry.permission === permission)?.departmentIds ?? [];
+  const ids = org.scopes.find((entry) => entry.permission === permission)?.departmentIds ?? [];
   return ids.length > 0 ? ids : null;
 }
 

@@ -63,9 +63,8 @@ function valuesOf(member: MemberDetails): EditValues {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const sorted = (values: readonly string[]) => [...values].sort();
 
-/** A member's grants as the form holds them; before the server lists grants, its org-wide roles. */
+/** A member's grants as the form holds them. */
 function grantsOf(member: MemberDetails): GrantInput[] {
-  if (!member.grants) return member.roles.map((role) => ({ role, departmentIds: null }));
   return member.grants.map((grant) => ({
     role: grant.role,
     departmentIds: grant.departments?.map((department) => department.id) ?? null,
@@ -112,11 +111,7 @@ function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody 
   const departments = departmentAssignments(values.departments);
   if (!same(departments, before.departments)) body.departments = departments;
   const grants = grantInputs(values.grants ?? []);
-  if (!same(canonical(grants), canonical(before.grants))) {
-    // Before the server knew grants, org-wide roles were all there was.
-    if (member.grants) body.grants = grants;
-    else body.roles = grants.map((grant) => grant.role);
-  }
+  if (!same(canonical(grants), canonical(before.grants))) body.grants = grants;
   if (!same(sorted(values.groupIds ?? []), sorted(before.groupIds))) body.groupIds = values.groupIds ?? [];
   for (const field of ['employeeId', 'workLocation', 'orgEmail'] as const) {
     const value = optionalText(values[field]) ?? null;

@@ -108,7 +108,7 @@ export function MemberDrawer({
           key: 'roles',
           label: t('members.roles'),
           // Each role with where it applies: "Admin · Whole organization", "部门管理员 · 研发中心 and sub-departments".
-          children: member.grants ? (
+          children: (
             <Flex vertical gap={2}>
               {member.grants.map((grant) => (
                 <span key={grant.role}>
@@ -116,8 +116,6 @@ export function MemberDrawer({
                 </span>
               ))}
             </Flex>
-          ) : (
-            roleNames(member.roles, roles, t).join(', ')
           ),
         },
         {

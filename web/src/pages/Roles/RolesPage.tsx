@@ -65,7 +65,8 @@ export function RolesPage() {
                 canManage={canManage}
                 onCreate={() => setRoleDialog({ kind: 'create' })}
                 onEdit={(role) => setRoleDialog({ kind: 'edit', role })}
-                onHolders={setHoldersOf}
+                // The holders list answers those who manage roles org-wide.
+                onHolders={canManage ? setHoldersOf : undefined}
               />
             ),
           },

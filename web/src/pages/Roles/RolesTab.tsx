@@ -20,8 +20,8 @@ export function RolesTab({
   canManage: boolean;
   onCreate: () => void;
   onEdit: (role: RoleView) => void;
-  /** Opens who holds a custom role, and over what. */
-  onHolders: (role: RoleView) => void;
+  /** Opens who holds a custom role, and over what; absent when the viewer may not list them. */
+  onHolders?: (role: RoleView) => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -105,45 +105,48 @@ export function RolesTab({
       align: 'right',
     },
   ];
-  columns.push({
-    key: 'actions',
-    title: t('roles.actions'),
-    width: canManage ? 210 : 100,
-    render: (_, role) =>
-      role.builtIn ? null : (
-        <Flex gap={4}>
-          <Button
-            type="link"
-            size="small"
-            aria-label={t('roles.holdersFor', { name: role.name })}
-            onClick={() => onHolders(role)}
-          >
-            {t('roles.holders')}
-          </Button>
-          {canManage ? (
-            <>
+  if (canManage || onHolders)
+    columns.push({
+      key: 'actions',
+      title: t('roles.actions'),
+      width: canManage ? 210 : 100,
+      render: (_, role) =>
+        role.builtIn ? null : (
+          <Flex gap={4}>
+            {onHolders ? (
               <Button
                 type="link"
                 size="small"
-                aria-label={`${t('roles.edit')} ${role.name}`}
-                onClick={() => onEdit(role)}
+                aria-label={t('roles.holdersFor', { name: role.name })}
+                onClick={() => onHolders(role)}
               >
-                {t('roles.edit')}
+                {t('roles.holders')}
               </Button>
-              <Button
-                type="link"
-                size="small"
-                danger
-                aria-label={`${t('roles.delete')} ${role.name}`}
-                onClick={() => confirmDelete(role)}
-              >
-                {t('roles.delete')}
-              </Button>
-            </>
-          ) : null}
-        </Flex>
-      ),
-  });
+            ) : null}
+            {canManage ? (
+              <>
+                <Button
+                  type="link"
+                  size="small"
+                  aria-label={`${t('roles.edit')} ${role.name}`}
+                  onClick={() => onEdit(role)}
+                >
+                  {t('roles.edit')}
+                </Button>
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  aria-label={`${t('roles.delete')} ${role.name}`}
+                  onClick={() => confirmDelete(role)}
+                >
+                  {t('roles.delete')}
+                </Button>
+              </>
+            ) : null}
+          </Flex>
+        ),
+    });
 
   if (roles.error) return <LoadError error={roles.error} onRetry={() => void roles.refetch()} />;
   const items = roles.data?.items ?? [];
