@@ -97,6 +97,31 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     const details = memberDrawer(owner.page);
     await details.getByText(`${ROLE.name} · 研发中心 and sub-departments`, { exact: true }).waitFor();
     await details.getByText('Member · Whole organization', { exact: true }).waitFor();
+    await details.getByRole('button', { name: 'Close' }).click();
+    await details.waitFor({ state: 'hidden' });
+
+    // The edit dialog holds the same grants: each role with its scope, built-in ones org-wide only.
+    await owner.page.getByRole('button', { name: `Edit ${ZHANG.name}` }).click();
+    const grants = await settledDialog(
+      owner.page,
+      owner.page.getByRole('dialog', { name: `Edit ${ZHANG.name}` }),
+    );
+    const scope = grants.getByLabel(`Scope of ${ROLE.name}`);
+    await scope.waitFor();
+    await expect(scope.isDisabled()).resolves.toBe(false);
+    await expect(grants.getByLabel('Scope of Member').isDisabled()).resolves.toBe(true);
+    await grants.locator('.ant-select-selection-item').filter({ hasText: '研发中心' }).first().waitFor();
+    await screenshot(owner.page, 'scoped-admins-edit-grants');
+    await owner.page.keyboard.press('Escape');
+    await grants.waitFor({ state: 'hidden' });
+
+    // The audit log says the change in words: the role and where it applies.
+    await openFromNavigation(owner.page, 'Audit log');
+    const edited = owner.page.locator('.ant-table-row').filter({ hasText: 'Member edited' }).first();
+    await edited.getByRole('button', { name: /expand/i }).click();
+    const change = owner.page.locator('.ant-table-expanded-row');
+    await change.getByText(`${ROLE.name} · 研发中心 and sub-departments`, { exact: true }).waitFor();
+    await screenshot(owner.page, 'scoped-admins-audit');
     expect(owner.pageErrors).toEqual([]);
     await owner.context.close();
 

@@ -33,8 +33,16 @@ function named(value: unknown, names: AuditPage['names'], t: TFunction, key = ''
   return value;
 }
 
-function pretty(value: unknown, names: AuditPage['names'], t: TFunction): string {
-  return value == null ? '—' : JSON.stringify(named(value, names, t), null, 2);
+/** The recorded state as JSON, without the grants GrantLines says in words; null when nothing is left. */
+function pretty(value: unknown, names: AuditPage['names'], t: TFunction): string | null {
+  if (value == null) return '—';
+  let rest = value;
+  if (grantsOf(value)) {
+    const { grants: _said, ...others } = value as Record<string, unknown>;
+    if (Object.keys(others).length === 0) return null;
+    rest = others;
+  }
+  return JSON.stringify(named(rest, names, t), null, 2);
 }
 
 /** The `grants` of a recorded state, when it has them. */
@@ -64,6 +72,10 @@ function GrantLines({ state, names }: { state: unknown; names: AuditPage['names'
 }
 
 const block = { margin: 0, maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' } as const;
+
+function State({ text }: { text: string | null }) {
+  return text === null ? null : <pre style={block}>{text}</pre>;
+}
 
 /** An audit event's details: the request it came from, and the recorded state before and after. */
 export function AuditChange({ event, names }: { event: AuditEvent; names: AuditPage['names'] }) {
@@ -99,12 +111,12 @@ export function AuditChange({ event, names }: { event: AuditEvent; names: AuditP
           <Col span={12}>
             <Typography.Text strong>{t('audit.before')}</Typography.Text>
             <GrantLines state={event.before} names={names} />
-            <pre style={block}>{pretty(event.before, names, t)}</pre>
+            <State text={pretty(event.before, names, t)} />
           </Col>
           <Col span={12}>
             <Typography.Text strong>{t('audit.after')}</Typography.Text>
             <GrantLines state={event.after} names={names} />
-            <pre style={block}>{pretty(event.after, names, t)}</pre>
+            <State text={pretty(event.after, names, t)} />
           </Col>
         </Row>
       ) : null}

@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Form, Select, TreeSelect, Typography } from 'antd';
+import { Button, Flex, Form, Select, TreeSelect } from 'antd';
 import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -217,16 +217,15 @@ export function GrantsField({
                 </Flex>
               );
             })}
-            <Flex align="center" gap={12} wrap>
+            <div>
               <Button
                 icon={<PlusOutlined />}
                 disabled={disabled}
-                onClick={() => add({ role: undefined, departmentIds: null })}
+                onClick={() => add({ role: undefined, departmentIds: reach.whole ? null : [] })}
               >
                 {t('grants.add')}
               </Button>
-              <Typography.Text type="secondary">{t('grants.builtInOrgWide')}</Typography.Text>
-            </Flex>
+            </div>
             <Form.ErrorList errors={errors} />
           </Flex>
         </Form.Item>

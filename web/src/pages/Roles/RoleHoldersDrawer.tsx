@@ -159,6 +159,7 @@ export function RoleHoldersDrawer({
       if (input.fresh) {
         setChosen(null);
         setTerm('');
+        setScope(grantScope === 'org' ? null : []);
         void message.success(t('roles.granted', { name: input.name, role: role?.name ?? '' }));
       } else {
         setChanging(null);
