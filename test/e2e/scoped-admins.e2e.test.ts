@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type * as Axe from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
@@ -11,6 +13,7 @@ import {
   setPasswordDirectly,
   settledDialog,
   signedInPage,
+  signIn,
   useConsole,
 } from './fixtures.js';
 import { fillSampleOrg } from './sample-org.js';
@@ -36,9 +39,29 @@ const ZHANG = {
   password: 'research2center',
 } as const;
 
-/** A department's row in the tree. */
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * The critical and serious axe-core findings (WCAG 2.1 A/AA) on the page as it stands, as
+ * accessibility.e2e.test.ts holds the main pages to: the marks and the directory view are new here.
+ */
+async function seriousAxeFindings(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const results = await page.evaluate(async () => {
+    const { axe } = globalThis as unknown as { axe: typeof Axe };
+    return axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+  });
+  return results.violations
+    .filter((violation) => violation.impact === 'critical' || violation.impact === 'serious')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`,
+    );
+}
+
+/** A department's row in the tree (in either language: the page holds one tree). */
 function treeNode(page: Page, name: string): Locator {
-  return departmentTree(page)
+  return page
+    .getByRole('tree')
     .locator('.ant-tree-treenode')
     .filter({ has: page.getByTitle(name, { exact: true }) });
 }
@@ -127,7 +150,17 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
 
     // 张伟 signs in and lands on Members & Departments, at the department he manages.
     await setPasswordDirectly(server, ZHANG.username, ZHANG.password);
-    const { context, page, pageErrors } = await signedInPage(browser, server, ZHANG.username, ZHANG.password);
+    // The console's CSP allows its own scripts only; axe-core is injected by the test, past it.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, ZHANG.username, ZHANG.password);
     await page.getByRole('heading', { name: 'Members & Departments', level: 1 }).waitFor();
 
     // The tree marks what he manages: 研发中心 and 前端组 below it, not Sales; a legend says what it means.
@@ -160,6 +193,7 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     expect(await page.getByRole('tab', { name: /^Active/ }).count()).toBe(0);
     expect(await directory.getByText('E-007', { exact: true }).count()).toBe(0);
     await screenshot(page, 'scoped-admins-directory');
+    await expect(seriousAxeFindings(page)).resolves.toEqual([]);
 
     // 研发中心 itself is changed only from above: no Rename on it; its sub-department renames.
     await page.getByRole('button', { name: 'Actions for 研发中心', exact: true }).click();
@@ -178,6 +212,16 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     expect(await page.getByRole('button', { name: 'Actions for Sales', exact: true }).count()).toBe(0);
 
     await screenshot(page, 'scoped-admins-tree');
+
+    // In Chinese: the mark and the directory view say the same, with no space around names.
+    await page.getByRole('button', { name: 'Language: English' }).click();
+    await page.getByRole('menuitem', { name: '简体中文' }).click();
+    await treeNode(page, '研发中心').getByRole('img', { name: '由您管理' }).waitFor();
+    await page.getByText('您管理带标记的部门及其下级部门。').waitFor();
+    await page.getByRole('tree', { name: '部门' }).getByTitle('Sales', { exact: true }).click();
+    await page.getByText('Sales不在您管理的部门范围内，此处显示通讯录。').waitFor();
+    await expect(seriousAxeFindings(page)).resolves.toEqual([]);
+    await screenshot(page, 'scoped-admins-zh-CN');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -41,7 +41,7 @@ export function DirectoryPanel({ orgId, department }: { orgId: string; departmen
   });
 
   const columns: TableColumnsType<DirectoryEntry> = [
-    { key: 'name', title: t('roles.name'), dataIndex: 'name', width: 160 },
+    { key: 'name', title: t('account.name'), dataIndex: 'name', width: 160 },
     {
       key: 'departments',
       title: t('members.departments'),
