@@ -125,9 +125,15 @@ export function DepartmentTreePane({
   const { token } = theme.useToken();
   const rootId = departments.find((department) => department.isRoot)?.id;
   const marks: Marks = { managed, label: t('grants.youManage'), color: token.colorPrimary };
+  const byId = new Map(departments.map((department) => [department.id, department]));
   const movable = (id: string) => {
-    const department = departments.find((other) => other.id === id);
+    const department = byId.get(id);
     return id !== rootId && department !== undefined && (menus?.allows('move', department) ?? false);
+  };
+  /** Whether a department may take a new sub-department here (a scoped admin's: inside their own). */
+  const mayReceive = (id: string | null | undefined) => {
+    const parent = id ? byId.get(id) : undefined;
+    return parent !== undefined && (menus?.allows('sub', parent) ?? false);
   };
 
   // Dropped into a node (first among its sub-departments), or into the gap before or after one.
@@ -151,7 +157,11 @@ export function DepartmentTreePane({
           styles={{ itemTitle: { display: 'block', minWidth: 0 } }}
           // The root stays where it is and nothing goes beside it; a refused move is the server's to explain.
           draggable={menus ? { icon: false, nodeDraggable: (node) => movable(String(node.key)) } : false}
-          allowDrop={({ dropNode, dropPosition }) => dropPosition === 0 || dropNode.key !== rootId}
+          allowDrop={({ dropNode, dropPosition }) =>
+            dropPosition === 0
+              ? mayReceive(String(dropNode.key))
+              : dropNode.key !== rootId && mayReceive(byId.get(String(dropNode.key))?.parentId)
+          }
           onDrop={onDrop}
           expandedKeys={expandedKeys}
           onExpand={(keys) => onExpand(keys.map(String))}
