@@ -84,7 +84,7 @@ function openTreeOptions(page: Page): Locator {
 describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => {
   const { server, browser } = useConsole();
 
-  it('the owner makes 张伟 the admin of 研发中心; he manages its members and sub-departments, and only sees the directory elsewhere', async () => {
+  it('the owner makes 张伟 the admin of 研发中心; he manages its members and sub-departments and only sees the directory elsewhere; the owner widens, then revokes, his scope', async () => {
     const owner = await signedInPage(browser, server, OWNER.username, OWNER.password);
     const orgId = orgIdOf(owner.page);
     await fillSampleOrg(owner.page, server, orgId);
@@ -142,8 +142,8 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     await openFromNavigation(owner.page, 'Audit log');
     const edited = owner.page.locator('.ant-table-row').filter({ hasText: 'Member edited' }).first();
     await edited.getByRole('button', { name: /expand/i }).click();
-    const change = owner.page.locator('.ant-table-expanded-row');
-    await change.getByText(`${ROLE.name} · 研发中心 and sub-departments`, { exact: true }).waitFor();
+    const audited = owner.page.locator('.ant-table-expanded-row');
+    await audited.getByText(`${ROLE.name} · 研发中心 and sub-departments`, { exact: true }).waitFor();
     await screenshot(owner.page, 'scoped-admins-audit');
     expect(owner.pageErrors).toEqual([]);
     await owner.context.close();
@@ -224,5 +224,31 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     await screenshot(page, 'scoped-admins-zh-CN');
     expect(pageErrors).toEqual([]);
     await context.close();
+
+    // Back on the role's holders, the owner widens 张伟's scope to 市场部 too, then revokes the role.
+    const again = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    await openFromNavigation(again.page, 'Roles & Groups');
+    await again.page.getByRole('button', { name: `Holders of ${ROLE.name}` }).click();
+    const list = again.page.getByRole('dialog', { name: `Holders of "${ROLE.name}"` });
+    await list.getByRole('button', { name: `Change the scope of ${ZHANG.name}` }).click();
+    const change = await settledDialog(
+      again.page,
+      again.page.getByRole('dialog', { name: `Scope of "${ROLE.name}" for ${ZHANG.name}` }),
+    );
+    await change.getByLabel(`Departments of ${ROLE.name}`).click();
+    await openTreeOptions(again.page).getByTitle('市场部', { exact: true }).click();
+    await again.page.keyboard.press('Escape');
+    await change.getByRole('button', { name: 'Save' }).click();
+    await change.waitFor({ state: 'hidden' });
+    await list.getByText('研发中心, 市场部 and sub-departments', { exact: true }).waitFor();
+    await list.getByRole('button', { name: `Revoke from ${ZHANG.name}` }).click();
+    const confirm = again.page
+      .getByRole('tooltip')
+      .filter({ hasText: `Revoke "${ROLE.name}" from ${ZHANG.name}?` });
+    await confirm.getByText('Its permissions end now; their other roles stay.').waitFor();
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await list.getByText('No one holds this role yet', { exact: false }).waitFor();
+    expect(again.pageErrors).toEqual([]);
+    await again.context.close();
   });
 });
