@@ -13,7 +13,7 @@ import type { Option } from './use-role-options';
 const BUILT_IN_ROLES: ReadonlySet<string> = new Set(['owner', 'admin', 'member']);
 
 /** Whether a role key names a built-in role (the others are custom role ids). */
-export function isBuiltInRole(role: string): boolean {
+function isBuiltInRole(role: string): boolean {
   return BUILT_IN_ROLES.has(role);
 }
 

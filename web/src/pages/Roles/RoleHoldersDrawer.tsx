@@ -5,8 +5,6 @@ import {
   Button,
   Drawer,
   Flex,
-  Form,
-  Modal,
   Popconfirm,
   Select,
   Spin,
@@ -18,11 +16,12 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
 import { type Department, OUT_OF_SCOPE, type RoleHolder, type RoleView } from '../../api-types';
-import { type DepartmentReach, departmentReach, type PermissionScope } from '../../session';
-import { ScopeInput, scopeRules } from '../Members/GrantsField';
+import { departmentReach, type PermissionScope } from '../../session';
+import { ScopeInput } from '../Members/GrantsField';
 import { scopeWords } from '../Members/grant-words';
 import { useMemberSearch } from '../Members/use-member-search';
 import { membersKey } from '../Members/use-members';
+import { ChangeScopeModal } from './ChangeScopeModal';
 import { rolesKey, rolesPath } from './use-roles';
 
 /** The query key of who holds a role. */
@@ -34,63 +33,6 @@ function holdersKey(orgId: string, roleId: string) {
 function refusal(error: unknown, outOfScope: string): string {
   if (error instanceof ApiError && error.code === OUT_OF_SCOPE) return `${outOfScope}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-interface ScopeValues {
-  departmentIds: string[] | null;
-}
-
-/** Changes where one holder holds the role. */
-function ChangeScopeModal({
-  holder,
-  role,
-  departments,
-  reach,
-  pending,
-  onSave,
-  onClose,
-}: {
-  holder: RoleHolder | null;
-  role: RoleView;
-  departments: Department[];
-  reach: DepartmentReach;
-  pending: boolean;
-  onSave: (holder: RoleHolder, departmentIds: string[] | null) => void;
-  onClose: () => void;
-}) {
-  const { t } = useTranslation();
-  const [form] = Form.useForm<ScopeValues>();
-  useEffect(() => {
-    if (holder)
-      form.setFieldsValue({ departmentIds: holder.departments?.map((department) => department.id) ?? null });
-  }, [holder, form]);
-  return (
-    <Modal
-      open={holder !== null}
-      title={holder ? t('roles.changeScopeTitle', { role: role.name, name: holder.name }) : ''}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={pending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-    >
-      <Form
-        form={form}
-        name="grant-scope"
-        layout="vertical"
-        onFinish={(values) => holder && onSave(holder, values.departmentIds)}
-      >
-        <Form.Item name="departmentIds" label={t('grants.scope')} rules={scopeRules(t)}>
-          <ScopeInput
-            departments={departments}
-            roleName={role.name}
-            orgWideAllowed={reach.whole}
-            allowed={reach.whole ? undefined : reach.covers}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
-  );
 }
 
 /**
