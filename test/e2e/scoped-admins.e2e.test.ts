@@ -170,6 +170,12 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     expect(await managedMark(page, ORGANIZATION.name).count()).toBe(0);
     await page.getByText('You manage the marked departments and their sub-departments.').waitFor();
 
+    // Above his departments, the whole organization lists only his part, and says so.
+    await departmentTree(page).getByTitle(ORGANIZATION.name, { exact: true }).click();
+    await page.getByText('Only the members of the departments you manage are listed here.').waitFor();
+    await page.getByRole('button', { name: 'Details of 李娜' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Details of 赵敏' }).count()).toBe(0);
+
     // A member of a sub-department: admin fields and Edit; a new employee ID saves.
     await departmentTree(page).getByTitle('前端组', { exact: true }).click();
     await page.getByRole('button', { name: 'Edit 李娜' }).click();

@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button } from 'antd';
+import { Alert, App, Button } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -281,6 +281,10 @@ export function DepartmentsPage() {
         <DepartmentDetails department={selected} departments={departments} menus={menus} />
         {canReadMembers && summary ? (
           <div style={{ marginTop: 16 }}>
+            {/* Above the departments a scoped admin manages, the server lists only their part. */}
+            {selected && !reach.read.covers(selected.id) ? (
+              <Alert type="info" showIcon title={t('grants.partialList')} style={{ marginBottom: 12 }} />
+            ) : null}
             <MembersPanel
               orgId={orgId}
               domain={summary.domain}
