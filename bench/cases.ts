@@ -86,7 +86,7 @@ async function ourCounts(db: Kysely<DB>, orgId: string, orderSet: boolean): Prom
 }
 
 /** The same counts, counted by hand. */
-async function floorCounts(db: Kysely<DB>, orgId: string, orderSet: boolean): Promise<string[]> {
+export async function floorCounts(db: Kysely<DB>, orgId: string, orderSet: boolean): Promise<string[]> {
   const { rows } = await sql<{ status: string; count: number }>`
     select status, count(*)::int as count from members
     where org_id = ${orgId} and ${orderSet ? sql`directory_order < ${DEFAULT_ORDER}` : sql`true`}

@@ -10,6 +10,8 @@ export type FloorWhere =
   | { kind: 'none' }
   /** Members of the department at `path` or below it. */
   | { kind: 'subtree'; path: string }
+  /** Members of any of the departments at `paths` or below them (a scoped admin's several grants). */
+  | { kind: 'subtrees'; paths: string[] }
   /** Every match through the trigram index, sorted, then the first page. */
   | { kind: 'sort-all'; pattern: string }
   /** A plain LIKE on the search text, planned as PostgreSQL sees fit. */
@@ -32,6 +34,12 @@ function condition(where: FloorWhere): RawBuilder<boolean> {
     case 'subtree':
       return sql<boolean>`exists (select 1 from member_departments md join departments d on d.id = md.department_id
         where md.member_id = m.id and d.path like ${`${where.path}%`})`;
+    case 'subtrees':
+      return sql<boolean>`exists (select 1 from member_departments md join departments d on d.id = md.department_id
+        where md.member_id = m.id and (${sql.join(
+          where.paths.map((path) => sql`d.path like ${`${path}%`}`),
+          sql` or `,
+        )}))`;
     case 'sort-all':
     case 'like':
       return sql<boolean>`m.search_text like ${where.pattern}`;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchCase, benchCases } from './cases.js';
 import { type Backend, openDataSet, sizeLabel } from './databases.js';
+import { startRoster } from './roster.js';
+import { scopedCases } from './scoped.js';
 
 /** One line of bench/results.json. */
 interface Result {
@@ -118,9 +120,14 @@ async function main(): Promise<void> {
   for (const backend of backends) {
     for (const members of sizes) {
       const { database, fixture } = await openDataSet(backend, members, mode, log);
+      const roster = await startRoster(database).catch(async (error) => {
+        await database.close();
+        throw error;
+      });
       try {
         log(`measuring ${backend}, ${sizeLabel(members)} members`);
-        for (const c of await benchCases(database.db, fixture)) {
+        const cases = [...(await benchCases(database.db, fixture)), ...(await scopedCases(roster, fixture))];
+        for (const c of cases) {
           if (values.only && !c.name.includes(values.only)) continue;
           const times = await measure(c);
           const ours = times.ours.sort((a, b) => a - b);
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
           results.push(result);
         }
       } finally {
+        await roster.close();
         await database.close();
       }
     }

@@ -1,0 +1,54 @@
+import crypto from 'node:crypto';
+import { loadConfig } from '../src/config.js';
+import type { AppContext } from '../src/context.js';
+import type { Database } from '../src/db/database.js';
+import { createSession } from '../src/features/accounts/sessions.js';
+import type { App } from '../src/http/types.js';
+import { createLogger } from '../src/logger.js';
+import { boot } from '../src/main.js';
+
+/** Roster booted in-process on a bench data set, as `roster serve` would run it, without listening. */
+export interface BenchRoster {
+  ctx: AppContext;
+  app: App;
+  /** A signed-in session's cookie header for the account (sessions are deleted on close). */
+  signIn(accountId: string): Promise<string>;
+  /** Stops the app and the job queue; the database stays open for its owner to close. */
+  close(): Promise<void>;
+}
+
+/** Boots Roster on the data set's open database: the real context, access hook, routes and schemas. */
+export async function startRoster(database: Database): Promise<BenchRoster> {
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'http://roster.bench',
+    LOG_LEVEL: 'silent',
+    ROSTER_SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
+    // The database is handed over open; this only keeps the config from looking for a data folder.
+    ROSTER_DATA_DIR: '/nonexistent',
+  });
+  const running = await boot(config, createLogger(config), {
+    http: true,
+    workers: false,
+    listen: false,
+    database,
+  });
+  const { ctx, app } = running;
+  if (!app) throw new Error('boot did not build the app');
+  await app.ready();
+  const accounts: string[] = [];
+  return {
+    ctx,
+    app,
+    signIn: async (accountId) => {
+      accounts.push(accountId);
+      return `roster_session=${await createSession(ctx.db, accountId, { ip: null, userAgent: 'bench' })}`;
+    },
+    close: async () => {
+      if (accounts.length > 0)
+        await ctx.db.deleteFrom('sessions').where('account_id', 'in', accounts).execute();
+      await app.close();
+      await ctx.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
