@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { Department, DirectoryEntry, Page } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
+import { usePhoneLayout } from '../../components/use-phone-layout';
 import { useDebounced } from './use-members';
 
 const PAGE_SIZE = 50;
@@ -18,6 +19,7 @@ const PAGE_SIZE = 50;
 export function DirectoryPanel({ orgId, department }: { orgId: string; department: Department }) {
   const { t } = useTranslation();
   const api = useApi();
+  const phone = usePhoneLayout();
   const [term, setTerm] = useState('');
   const q = useDebounced(term.trim().slice(0, 64));
   /** The cursors of the pages before this one. */
@@ -67,25 +69,29 @@ export function DirectoryPanel({ orgId, department }: { orgId: string; departmen
     },
   ];
 
+  const search = (
+    <Input.Search
+      aria-label={t('members.search')}
+      placeholder={t('members.searchPlaceholder')}
+      allowClear
+      maxLength={64}
+      value={term}
+      onChange={(event) => {
+        setTerm(event.target.value);
+        setAfter([]);
+      }}
+      style={{ width: phone ? '100%' : 240 }}
+    />
+  );
+
+  // A phone has no room beside the title: the search takes its own line.
   return (
     <Card
       size="small"
       title={t('grants.directoryTitle', { department: department.name })}
-      extra={
-        <Input.Search
-          aria-label={t('members.search')}
-          placeholder={t('members.searchPlaceholder')}
-          allowClear
-          maxLength={64}
-          value={term}
-          onChange={(event) => {
-            setTerm(event.target.value);
-            setAfter([]);
-          }}
-          style={{ width: 240 }}
-        />
-      }
+      extra={phone ? undefined : search}
     >
+      {phone ? <div style={{ marginBottom: 8 }}>{search}</div> : null}
       <Alert
         type="info"
         showIcon
