@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { hashPassword } from '../../src/features/accounts/passwords.js';
 import { addMember, createAccount } from '../support/factories.js';
 import { later } from '../support/harness.js';
 import { startTestServer } from '../support/server.js';
@@ -129,6 +130,27 @@ export async function addMembersDirectly(server: TestServer, orgId: string, coun
     .set((eb) => ({ seats_used: eb('seats_used', '+', count) }))
     .where('id', '=', orgId)
     .execute();
+}
+
+/**
+ * Gives an account added through the API (whose generated password went by mail) a known password of its
+ * own, straight in the database, so a flow can sign in as that person without the first-sign-in change.
+ */
+export async function setPasswordDirectly(
+  server: TestServer,
+  username: string,
+  password: string,
+): Promise<void> {
+  const updated = await server.ctx.db
+    .updateTable('accounts')
+    .set({
+      password_hash: await hashPassword(password),
+      password_temporary: false,
+      password_expires_at: null,
+    })
+    .where('username', '=', username)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) throw new Error(`No account "${username}"`);
 }
 
 /** Waits until the org switcher in the top bar names `organization` as the current one, shown and spoken. */

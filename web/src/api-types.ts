@@ -12,9 +12,12 @@ import type {
 import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
+  DirectoryEntry as ServerDirectoryEntry,
+  GrantInput as ServerGrantInput,
   MemberCard as ServerMemberCard,
   MemberCounts as ServerMemberCounts,
   MemberDetails as ServerMemberDetails,
+  MemberGrant as ServerMemberGrant,
   MemberPage as ServerMemberPage,
   MemberSummary as ServerMemberSummary,
   ResetPasswordResponse as ServerResetPasswordResponse,
@@ -35,6 +38,7 @@ import type {
 import type {
   AddGroupMembersResponse as ServerAddGroupMembersResponse,
   GroupView as ServerGroupView,
+  RoleHolders as ServerRoleHolders,
   RoleView as ServerRoleView,
 } from '../../src/features/roles/roles.schemas.js';
 
@@ -43,7 +47,10 @@ export type Me = ServerMe;
 
 export type Locale = Me['locale'];
 
-/** An organization as listed for the signed-in account, with that account's roles in it. */
+/**
+ * An organization as listed for the signed-in account: its org-wide roles, the permissions it holds
+ * org-wide, and (`scopes`) those it holds only over departments, each with its granted departments.
+ */
 export type OrgSummary = ServerOrgSummary;
 
 export type MeResponse = Static<typeof MeWithOrgsResponse>;
@@ -107,11 +114,20 @@ export type MemberSummary = ServerMemberSummary;
 /** A page of the member table, with the installation's phone region its numbers are read in. */
 export type MemberPage = ServerMemberPage;
 
+/** A row of the directory (GET /directory): an active member's departments and work contacts, no admin field. */
+export type DirectoryEntry = ServerDirectoryEntry;
+
 /** What any member may see of another: the profile card, primary department only. */
 export type MemberCard = Static<typeof ServerMemberCard>;
 
-/** Every field of a member: the details drawer and the edit dialog. */
+/** A role a member holds, over the whole organization (`departments: null`) or over departments. */
+export type MemberGrant = ServerMemberGrant;
+
+/** Every field of a member: the details drawer and the edit dialog, with the member's grants. */
 export type MemberDetails = ServerMemberDetails;
+
+/** A grant as the edit dialog sends it: a role over the whole organization (null) or departments. */
+export type GrantInput = ServerGrantInput;
 
 export type MemberStatus = MemberSummary['status'];
 
@@ -124,9 +140,13 @@ export type CreateMemberBody = ServerCreateMemberBody;
 
 export type CreateMemberResponse = Static<typeof ServerCreateMemberResponse>;
 
+/** An edit: `grants` (the member's whole set) replaces `roles`; send one or the other. */
 export type UpdateMemberBody = ServerUpdateMemberBody;
 
 export type ResetPasswordResponse = Static<typeof ServerResetPasswordResponse>;
+
+/** The permission that lets someone see the directory: active members' departments and work contacts. */
+export const DIRECTORY_READ = 'directory.read';
 
 /** The permission that lets someone see the member table and a member's details. */
 export const MEMBERS_READ = 'members.read';
@@ -150,3 +170,9 @@ export interface PermissionCatalogue {
 
 /** The permission that lets someone create, edit and delete custom roles and user groups. */
 export const ROLES_MANAGE = 'roles.manage';
+
+/** GET /roles/:roleId/grants: who holds a custom role, and over what. */
+export type RoleHolder = Static<typeof ServerRoleHolders>['items'][number];
+
+/** The refusal of an action on a member or department outside the actor's departments. */
+export const OUT_OF_SCOPE = 'access.out_of_scope';

@@ -111,9 +111,10 @@ interface ActorRow {
 
 /**
  * The account's standing in an org, or undefined when it is not an active member there — which the
- * caller answers as "not found", so another org's existence is never confirmed. One statement: the
- * member row, the permissions of its org-wide custom roles, and its grants over departments with the
- * departments' current paths (a department moved a moment ago is read where it is now).
+ * caller answers as "not found", so another org's existence is never confirmed. One statement (the
+ * database function `org_actor`, migration 0008, planned once per connection): the member row, the
+ * permissions of its org-wide custom roles, and its grants over departments with the departments'
+ * current paths (a department moved a moment ago is read where it is now).
  */
 export async function loadOrgActor(
   db: Kysely<DB> | Transaction<DB>,
@@ -121,20 +122,7 @@ export async function loadOrgActor(
   orgId: string,
 ): Promise<OrgActor | undefined> {
   if (!UUID.test(orgId)) return undefined;
-  const { rows } = await sql<ActorRow>`
-    select m.id, m.roles,
-      coalesce((select json_agg(r.permissions) from org_roles r
-        where r.org_id = m.org_id and r.id::text = any(m.roles)), '[]') as custom,
-      coalesce((select json_agg(json_build_object('permissions', r.permissions,
-          'department', json_build_object('id', d.id, 'name', d.name, 'path', d.path)))
-        from member_grants g
-        join org_roles r on r.org_id = g.org_id and r.id = g.role_id
-        join departments d on d.org_id = g.org_id and d.id = g.department_id
-        where g.member_id = m.id), '[]') as grants
-    from members m
-    where m.org_id = ${orgId} and m.account_id = ${accountId} and m.status = 'active'
-      -- Access ends at the second the expiration time passes, not when the expiry job next runs.
-      and (m.expires_at is null or m.expires_at > now())`.execute(db);
+  const { rows } = await sql<ActorRow>`select * from org_actor(${orgId}, ${accountId})`.execute(db);
   const member = rows[0];
   if (!member) return undefined;
   const permissions = permissionsOf(member.roles, member.custom);

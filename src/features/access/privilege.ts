@@ -195,19 +195,6 @@ export function missingPermissions(
   return [...new Set(wanted)].filter((permission) => !actor.permissions.has(permission));
 }
 
-/** What these role keys grant in the org: built-in roles, and custom roles looked up in that org only. */
-export async function permissionsOfRoles(
-  executor: Kysely<DB> | Transaction<DB>,
-  orgId: string,
-  roles: readonly string[],
-): Promise<Set<Permission>> {
-  const custom = await loadCustomRoles(executor, [{ orgId, roles }]);
-  return permissionsOf(
-    roles,
-    custom.map((role) => role.permissions),
-  );
-}
-
 /** A member's grants over departments as stored: the custom role's permissions and the department. */
 async function scopedGrantsOf(
   executor: Kysely<DB> | Transaction<DB>,

@@ -15,7 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
 import { AUDIT_READ, DEPARTMENTS_READ, MEMBERS_READ, type OperationsStatus } from '../api-types';
-import { defaultOrg, hasPermission, rememberOrg, useSession } from '../session';
+import { defaultOrg, hasPermission, holdsPermission, rememberOrg, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LinkButton } from './LinkButton';
 import { PageSpinner } from './LoadState';
@@ -66,7 +66,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
         label: <Link to={`${base}/departments`}>{t('nav.departments')}</Link>,
       });
     }
-    if (hasPermission(current, MEMBERS_READ)) {
+    // Department-scoped admins too: they see who holds which role, and over what.
+    if (holdsPermission(current, MEMBERS_READ)) {
       items.push({
         key: `${base}/roles`,
         icon: <SafetyCertificateOutlined />,
@@ -74,7 +75,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
       });
     }
     items.push({ key: base, icon: <DashboardOutlined />, label: <Link to={base}>{t('nav.overview')}</Link> });
-    if (hasPermission(current, AUDIT_READ)) {
+    // A department-scoped reader gets the entries about their departments and members.
+    if (holdsPermission(current, AUDIT_READ)) {
       items.push({
         key: `${base}/audit`,
         icon: <AuditOutlined />,

@@ -12,7 +12,7 @@ import { LoadError } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format';
-import { hasPermission, useSession } from '../../session';
+import { holdsPermission, useSession } from '../../session';
 import { AuditChange } from './AuditChange';
 import { eventName, eventOptions, targetTypeName } from './audit-words';
 
@@ -62,7 +62,7 @@ export function AuditLogPage() {
   const { organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
   // Not a member: the API answers 404, shown as such. A member without the permission is told so.
-  const mayRead = !summary || hasPermission(summary, AUDIT_READ);
+  const mayRead = !summary || holdsPermission(summary, AUDIT_READ);
   const [form] = Form.useForm<FilterValues>();
   const [filters, setFilters] = useState<Filters>({});
 

@@ -2,7 +2,7 @@ import { EllipsisOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
-import { DepartmentMenu, type NodeMenus } from './DepartmentMenu';
+import { DepartmentMenu, type NodeMenus, offersActions } from './DepartmentMenu';
 import { pathTo } from './department-tree';
 
 /**
@@ -32,7 +32,7 @@ export function DepartmentDetails({
         </Typography.Title>
       }
       extra={
-        menus ? (
+        menus && offersActions(menus, department) ? (
           <DepartmentMenu department={department} departments={departments} menus={menus}>
             <Button icon={<EllipsisOutlined />}>{t('common.actions')}</Button>
           </DepartmentMenu>

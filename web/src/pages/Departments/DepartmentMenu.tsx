@@ -7,13 +7,25 @@ import { type Placement, siblingsOf } from './department-tree';
 /** What a department's menu offers. */
 export type NodeAction = 'sub' | 'sibling' | 'rename' | 'move' | 'up' | 'down' | 'heads' | 'delete';
 
+const ACTIONS: readonly NodeAction[] = ['sub', 'sibling', 'rename', 'move', 'up', 'down', 'heads', 'delete'];
+
 /** What opens the menus, for people who manage departments. */
 export interface NodeMenus {
   /** Whether the viewer owns the organization: only the owner renames the root, whose name is the org's. */
   isOwner: boolean;
+  /**
+   * Whether the viewer's scope allows an action on a department: everywhere for those who manage
+   * departments org-wide; strictly inside their departments for department-scoped admins.
+   */
+  allows: (action: NodeAction, department: Department) => boolean;
   onAction: (action: NodeAction, department: Department) => void;
   /** Moves a department (dragged and dropped in the tree). */
   onPlace: (department: Department, placement: Placement) => void;
+}
+
+/** Whether a department's menu offers anything to the viewer (else no "…" is shown on it). */
+export function offersActions(menus: NodeMenus, department: Department): boolean {
+  return ACTIONS.some((action) => menus.allows(action, department));
 }
 
 /**
@@ -47,10 +59,17 @@ export function DepartmentMenu({
       { key: 'delete', label: t('departments.delete'), danger: true },
     );
   }
+  const allowed = items.filter(
+    (item) => item?.type === 'divider' || menus.allows(String(item?.key) as NodeAction, department),
+  );
+  // A divider stays only between actions: before Delete when something comes before it.
+  const shown = allowed.filter(
+    (item, index) => item?.type !== 'divider' || (index > 0 && index < allowed.length - 1),
+  );
   return (
     <Dropdown
       trigger={['click']}
-      menu={{ items, onClick: ({ key }) => menus.onAction(key as NodeAction, department) }}
+      menu={{ items: shown, onClick: ({ key }) => menus.onAction(key as NodeAction, department) }}
     >
       {children}
     </Dropdown>

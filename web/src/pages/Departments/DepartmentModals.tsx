@@ -35,13 +35,19 @@ interface TreeOption {
   children: TreeOption[];
 }
 
-function toOptions(nodes: DepartmentNode[], excluded: Set<string>): TreeOption[] {
+/** The tree as choices, without `excluded`; departments `allowed` refuses are shown but cannot be picked. */
+function toOptions(
+  nodes: DepartmentNode[],
+  excluded: Set<string>,
+  allowed?: (departmentId: string) => boolean,
+): TreeOption[] {
   return nodes
     .filter((node) => !excluded.has(node.department.id))
     .map((node) => ({
       value: node.department.id,
       title: node.department.name,
-      children: toOptions(node.children, excluded),
+      disabled: allowed ? !allowed(node.department.id) : undefined,
+      children: toOptions(node.children, excluded, allowed),
     }));
 }
 
@@ -65,12 +71,15 @@ export function DepartmentNameModal({
   orgId,
   dialog,
   departments,
+  allowedParent,
   onClose,
   onSaved,
 }: {
   orgId: string;
   dialog: NameDialog | null;
   departments: Department[];
+  /** The departments a new one may go under (a department-scoped admin's); absent: any. */
+  allowedParent?: (departmentId: string) => boolean;
   onClose: () => void;
   onSaved: (department: Department) => void;
 }) {
@@ -79,7 +88,10 @@ export function DepartmentNameModal({
   const api = useApi();
   const changed = useDepartmentsChanged(orgId);
   const [alert, setAlert] = useState<string | null>(null);
-  const options = useMemo(() => toOptions(buildTree(departments), new Set()), [departments]);
+  const options = useMemo(
+    () => toOptions(buildTree(departments), new Set(), allowedParent),
+    [departments, allowedParent],
+  );
 
   // Reset on opening, before the dialog paints (not after closing: that can land after the next opening).
   useLayoutEffect(() => {
@@ -160,12 +172,15 @@ export function MoveDepartmentModal({
   orgId,
   department,
   departments,
+  allowedParent,
   onClose,
   onMoved,
 }: {
   orgId: string;
   department: Department | null;
   departments: Department[];
+  /** The departments it may move under (a department-scoped admin's); absent: any. */
+  allowedParent?: (departmentId: string) => boolean;
   onClose: () => void;
   onMoved: (department: Department) => void;
 }) {
@@ -175,8 +190,11 @@ export function MoveDepartmentModal({
   const changed = useDepartmentsChanged(orgId);
   const [alert, setAlert] = useState<string | null>(null);
   const options = useMemo(
-    () => (department ? toOptions(buildTree(departments), subtreeIds(departments, department.id)) : []),
-    [department, departments],
+    () =>
+      department
+        ? toOptions(buildTree(departments), subtreeIds(departments, department.id), allowedParent)
+        : [],
+    [department, departments, allowedParent],
   );
 
   useLayoutEffect(() => {

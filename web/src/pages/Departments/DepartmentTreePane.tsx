@@ -1,10 +1,20 @@
-import { EllipsisOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Tree, type TreeDataNode, type TreeProps, Typography } from 'antd';
+import { EllipsisOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import {
+  Button,
+  Card,
+  Flex,
+  Tooltip,
+  Tree,
+  type TreeDataNode,
+  type TreeProps,
+  Typography,
+  theme,
+} from 'antd';
 import type { TFunction } from 'i18next';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
-import { DepartmentMenu, type NodeMenus } from './DepartmentMenu';
+import { DepartmentMenu, type NodeMenus, offersActions } from './DepartmentMenu';
 import { DepartmentSearch } from './DepartmentSearch';
 import { buildTree, type DepartmentNode, dropPlacement } from './department-tree';
 
@@ -22,10 +32,27 @@ const COUNT_STYLE: CSSProperties = { flex: 'none', whiteSpace: 'nowrap' };
 /** Keeps the tree within the window: a long one scrolls inside its pane. */
 const SCROLL_STYLE: CSSProperties = { maxHeight: 'max(320px, calc(100vh - 280px))', overflow: 'auto' };
 
+/** The mark of a department the viewer manages (a department-scoped admin), spoken and shown on hover. */
+function ManagedMark({ label, color }: { label: string; color: string }) {
+  return (
+    <Tooltip title={label}>
+      <SafetyCertificateOutlined role="img" aria-label={label} style={{ color, flex: 'none' }} />
+    </Tooltip>
+  );
+}
+
+interface Marks {
+  /** Whether the viewer manages the department (absent: the viewer's scope is the whole org, no marks). */
+  managed: ((departmentId: string) => boolean) | undefined;
+  label: string;
+  color: string;
+}
+
 function toTreeData(
   nodes: DepartmentNode[],
   departments: Department[],
   menus: NodeMenus | undefined,
+  marks: Marks,
   t: TFunction,
 ): TreeDataNode[] {
   return nodes.map(({ department, children }) => ({
@@ -36,6 +63,7 @@ function toTreeData(
         <span title={department.name} style={NAME_STYLE}>
           {department.name}
         </span>
+        {marks.managed?.(department.id) ? <ManagedMark label={marks.label} color={marks.color} /> : null}
         <Typography.Text
           type="secondary"
           title={t('departments.memberCount', { count: department.memberCount })}
@@ -43,7 +71,7 @@ function toTreeData(
         >
           {department.memberCount}
         </Typography.Text>
-        {menus ? (
+        {menus && offersActions(menus, department) ? (
           // Stops the click from selecting the node; the button is reachable with Tab.
           // biome-ignore lint/a11y/noStaticElementInteractions: only keeps the menu's clicks off the tree node
           // biome-ignore lint/a11y/useKeyWithClickEvents: the button inside handles the keyboard
@@ -60,7 +88,7 @@ function toTreeData(
         ) : null}
       </Flex>
     ),
-    children: toTreeData(children, departments, menus, t),
+    children: toTreeData(children, departments, menus, marks, t),
   }));
 }
 
@@ -75,6 +103,7 @@ export function DepartmentTreePane({
   selectedId,
   expandedKeys,
   menus,
+  managed,
   onExpand,
   onSelect,
   onReveal,
@@ -85,13 +114,27 @@ export function DepartmentTreePane({
   expandedKeys: string[];
   /** Absent for people who may only read the tree. */
   menus: NodeMenus | undefined;
+  /** For a department-scoped admin: the departments they manage, marked in the tree with a legend. */
+  managed?: (departmentId: string) => boolean;
   onExpand: (keys: string[]) => void;
   onSelect: (id: string) => void;
   /** Opens the way to a department and selects it (a search hit). */
   onReveal: (id: string) => void;
 }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const rootId = departments.find((department) => department.isRoot)?.id;
+  const marks: Marks = { managed, label: t('grants.youManage'), color: token.colorPrimary };
+  const byId = new Map(departments.map((department) => [department.id, department]));
+  const movable = (id: string) => {
+    const department = byId.get(id);
+    return id !== rootId && department !== undefined && (menus?.allows('move', department) ?? false);
+  };
+  /** Whether a department may take a new sub-department here (a scoped admin's: inside their own). */
+  const mayReceive = (id: string | null | undefined) => {
+    const parent = id ? byId.get(id) : undefined;
+    return parent !== undefined && (menus?.allows('sub', parent) ?? false);
+  };
 
   // Dropped into a node (first among its sub-departments), or into the gap before or after one.
   const onDrop: TreeProps['onDrop'] = ({ node, dragNode, dropToGap, dropPosition }) => {
@@ -108,13 +151,17 @@ export function DepartmentTreePane({
       <div style={SCROLL_STYLE}>
         <Tree
           aria-label={t('departments.treeTitle')}
-          treeData={toTreeData(buildTree(departments), departments, menus, t)}
+          treeData={toTreeData(buildTree(departments), departments, menus, marks, t)}
           blockNode
           showLine
           styles={{ itemTitle: { display: 'block', minWidth: 0 } }}
           // The root stays where it is and nothing goes beside it; a refused move is the server's to explain.
-          draggable={menus ? { icon: false, nodeDraggable: (node) => node.key !== rootId } : false}
-          allowDrop={({ dropNode, dropPosition }) => dropPosition === 0 || dropNode.key !== rootId}
+          draggable={menus ? { icon: false, nodeDraggable: (node) => movable(String(node.key)) } : false}
+          allowDrop={({ dropNode, dropPosition }) =>
+            dropPosition === 0
+              ? mayReceive(String(dropNode.key))
+              : dropNode.key !== rootId && mayReceive(byId.get(String(dropNode.key))?.parentId)
+          }
           onDrop={onDrop}
           expandedKeys={expandedKeys}
           onExpand={(keys) => onExpand(keys.map(String))}
@@ -125,6 +172,12 @@ export function DepartmentTreePane({
           }}
         />
       </div>
+      {managed ? (
+        <Flex align="center" gap={8} style={{ marginTop: 8 }}>
+          <SafetyCertificateOutlined aria-hidden style={{ color: token.colorPrimary }} />
+          <Typography.Text type="secondary">{t('grants.legend')}</Typography.Text>
+        </Flex>
+      ) : null}
     </Card>
   );
 }

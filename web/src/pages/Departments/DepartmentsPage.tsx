@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button } from 'antd';
+import { Alert, App, Button } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -9,6 +9,7 @@ import {
   DEPARTMENTS_MANAGE,
   DEPARTMENTS_READ,
   type Department,
+  DIRECTORY_READ,
   MEMBERS_MANAGE,
   MEMBERS_READ,
 } from '../../api-types';
@@ -16,8 +17,9 @@ import { Forbidden } from '../../components/Forbidden';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
-import { hasPermission, ME_KEY, useSession } from '../../session';
+import { departmentReach, hasPermission, ME_KEY, permissionScope, useSession } from '../../session';
 import { AddMemberButton } from '../Members/AddMemberDialog';
+import { DirectoryPanel } from '../Members/DirectoryPanel';
 import { MembersPanel } from '../Members/MembersPanel';
 import { useSelectedDepartment } from '../Members/use-members-view';
 import { orgKey } from '../Organizations/use-organization';
@@ -40,9 +42,11 @@ export function DepartmentsPage() {
   const { organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
   const canRead = hasPermission(summary, DEPARTMENTS_READ);
-  const canManage = hasPermission(summary, DEPARTMENTS_MANAGE);
-  const canReadMembers = hasPermission(summary, MEMBERS_READ);
-  const canManageMembers = hasPermission(summary, MEMBERS_MANAGE);
+  // Each of these is held org-wide, over some departments (a department-scoped admin), or not at all.
+  const departmentsScope = permissionScope(summary, DEPARTMENTS_MANAGE);
+  const readScope = permissionScope(summary, MEMBERS_READ);
+  const manageScope = permissionScope(summary, MEMBERS_MANAGE);
+  const canReadDirectory = hasPermission(summary, DIRECTORY_READ);
   const api = useApi();
   const queryClient = useQueryClient();
   const changed = useDepartmentsChanged(orgId);
@@ -51,6 +55,25 @@ export function DepartmentsPage() {
   const query = useDepartments(orgId, canRead);
   const departments = useMemo(() => query.data ?? [], [query.data]);
   const root = departments.find((department) => department.isRoot);
+  const reach = useMemo(
+    () => ({
+      departments: departmentReach(departmentsScope, departments),
+      read: departmentReach(readScope, departments),
+      manage: departmentReach(manageScope, departments),
+    }),
+    [departmentsScope, readScope, manageScope, departments],
+  );
+  /** The departments a scoped admin was granted (none for org-wide admins and plain members). */
+  const granted = useMemo(
+    () => [...new Set([...reach.read.granted, ...reach.manage.granted, ...reach.departments.granted])],
+    [reach],
+  );
+  const scoped = granted.length > 0;
+  const managed = useMemo(() => {
+    if (!scoped) return undefined;
+    const scopes = [reach.read, reach.manage, reach.departments].filter((one) => !one.whole);
+    return (id: string) => scopes.some((one) => one.covers(id));
+  }, [scoped, reach]);
 
   const [selectedId, setSelectedId] = useSelectedDepartment();
   const [expanded, setExpanded] = useState<string[] | null>(null);
@@ -58,10 +81,37 @@ export function DepartmentsPage() {
   const [moving, setMoving] = useState<Department | null>(null);
   const [headsOf, setHeadsOf] = useState<Department | null>(null);
 
-  const selected = departments.find((department) => department.id === selectedId) ?? root;
-  // Until someone folds or opens a node, the root and the first level are open.
-  const expandedKeys =
-    expanded ?? departments.filter((department) => department.depth < 1).map((department) => department.id);
+  // A scoped admin starts at the first department they manage; everyone else at the root.
+  const selected =
+    departments.find((department) => department.id === selectedId) ??
+    departments.find((department) => department.id === granted[0]) ??
+    root;
+  // Until someone folds or opens a node, the root and the first level are open, and the way down to the
+  // departments a scoped admin manages, with their own sub-departments.
+  const expandedKeys = expanded ?? [
+    ...new Set([
+      ...departments.filter((department) => department.depth < 1).map((department) => department.id),
+      ...granted.flatMap((id) => pathTo(departments, id).map((department) => department.id)),
+    ]),
+  ];
+  /** The member table of the selected department shows admin fields: it is in scope, or leads to it. */
+  const inScope = (scope: typeof reach.read, department: Department | undefined) =>
+    scope.whole ||
+    (department !== undefined && (scope.covers(department.id) || scope.leadsTo(department.id)));
+  const canReadMembers = inScope(reach.read, selected);
+  const canManageMembers = inScope(reach.manage, selected);
+  /** Where a new department may go: anywhere, or (scoped) inside the departments they manage. */
+  const allowedParent = useMemo(
+    () => (reach.departments.whole ? undefined : (id: string) => reach.departments.covers(id)),
+    [reach],
+  );
+  /** Where the toolbar's "New department" puts one: the selected department when allowed, else a managed one. */
+  const newParent =
+    selected && (allowedParent?.(selected.id) ?? false)
+      ? selected.id
+      : reach.departments.whole
+        ? root?.id
+        : reach.departments.granted[0];
 
   function reveal(id: string) {
     const ancestors = pathTo(departments, id)
@@ -149,9 +199,16 @@ export function DepartmentsPage() {
     else if (action === 'delete') confirmDelete(department);
   }
 
-  const menus: NodeMenus | undefined = canManage
+  const menus: NodeMenus | undefined = departmentsScope
     ? {
         isOwner: summary?.roles.includes('owner') ?? false,
+        // Scoped: a new department goes inside the managed ones; a department's own settings change only
+        // strictly inside them (the granted department itself needs a grant above it).
+        allows: (action, department) => {
+          if (reach.departments.whole) return true;
+          if (action === 'sub') return reach.departments.covers(department.id);
+          return reach.departments.inside(department.id);
+        },
         onAction: act,
         onPlace: (department, placement) => void place(department, placement),
       }
@@ -163,22 +220,25 @@ export function DepartmentsPage() {
       description={t('departments.description')}
       extra={
         <>
-          {canManage ? (
+          {departmentsScope ? (
             <Button
               icon={<PlusOutlined />}
-              disabled={!root}
-              // From the toolbar a new department goes under the root; a node's menu offers its own level.
-              onClick={() => root && setNameDialog({ kind: 'create', parentId: root.id })}
+              disabled={!newParent}
+              // From the toolbar a new department goes under the root (a scoped admin's: under the
+              // selected or first managed department); a node's menu offers its own level.
+              onClick={() => newParent && setNameDialog({ kind: 'create', parentId: newParent })}
             >
               {t('departments.new')}
             </Button>
           ) : null}
-          {canManageMembers && summary ? (
+          {manageScope && summary ? (
             <AddMemberButton
               orgId={orgId}
               domain={summary.domain}
               departments={departments}
-              departmentId={selected?.id}
+              departmentId={
+                selected && reach.manage.covers(selected.id) ? selected.id : reach.manage.granted[0]
+              }
               type="primary"
             />
           ) : null}
@@ -211,6 +271,7 @@ export function DepartmentsPage() {
             selectedId={selected?.id}
             expandedKeys={expandedKeys}
             menus={menus}
+            managed={managed}
             onExpand={setExpanded}
             onSelect={setSelectedId}
             onReveal={reveal}
@@ -220,6 +281,10 @@ export function DepartmentsPage() {
         <DepartmentDetails department={selected} departments={departments} menus={menus} />
         {canReadMembers && summary ? (
           <div style={{ marginTop: 16 }}>
+            {/* Above the departments a scoped admin manages, the server lists only their part. */}
+            {selected && !reach.read.covers(selected.id) ? (
+              <Alert type="info" showIcon title={t('grants.partialList')} style={{ marginBottom: 12 }} />
+            ) : null}
             <MembersPanel
               orgId={orgId}
               domain={summary.domain}
@@ -228,12 +293,18 @@ export function DepartmentsPage() {
               canManage={canManageMembers}
             />
           </div>
+        ) : readScope && canReadDirectory && selected ? (
+          // Outside a scoped admin's departments: what every member sees, no admin field, no action.
+          <div style={{ marginTop: 16 }}>
+            <DirectoryPanel key={selected.id} orgId={orgId} department={selected} />
+          </div>
         ) : null}
       </TreeSplit>
       <DepartmentNameModal
         orgId={orgId}
         dialog={nameDialog}
         departments={departments}
+        allowedParent={allowedParent}
         onClose={() => setNameDialog(null)}
         onSaved={(department) => {
           // A renamed root renamed the organization: the org switcher and the overview show it too.
@@ -249,6 +320,7 @@ export function DepartmentsPage() {
         orgId={orgId}
         department={moving}
         departments={departments}
+        allowedParent={allowedParent}
         onClose={() => setMoving(null)}
         onMoved={(department) => revealNew(department)}
       />

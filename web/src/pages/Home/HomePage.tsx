@@ -6,7 +6,7 @@ import { ApiError, useApi } from '../../api';
 import { MEMBERS_READ, type OrgSummary, type SetupStatus } from '../../api-types';
 import { AuthLayout } from '../../components/AuthLayout';
 import { FrameSkeleton, LoadError } from '../../components/LoadState';
-import { defaultOrg, hasPermission, useMeQuery } from '../../session';
+import { defaultOrg, holdsPermission, useMeQuery } from '../../session';
 
 /**
  * `/`: the signed-in go to their organization (or create one); visitors go to sign-in, unless this
@@ -41,13 +41,13 @@ export function HomePage() {
 
 /**
  * Where a signed-in person starts: in their organization, at Members & Departments when they may see the
- * member table (admins), else at its overview; without one, creating one.
+ * member table (admins, department-scoped ones too), else at its overview; without one, creating one.
  */
 function landingPage(organizations: OrgSummary[]): string {
   const org = defaultOrg(organizations);
   if (!org) return '/orgs/new';
   const base = `/orgs/${encodeURIComponent(org.id)}`;
-  return hasPermission(org, MEMBERS_READ) ? `${base}/departments` : base;
+  return holdsPermission(org, MEMBERS_READ) ? `${base}/departments` : base;
 }
 
 /** Shown before first-run setup: the setup link (with its one-time code) is in the server's console. */

@@ -2,7 +2,8 @@ import { Alert, Form, Modal, Radio, Typography } from 'antd';
 import { useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
-import type { Department, MemberSummary } from '../../api-types';
+import { type Department, MEMBERS_MANAGE, type MemberSummary } from '../../api-types';
+import { useDepartmentReach } from '../../session';
 import { type DepartmentChoice, DepartmentsInput, departmentsRules } from './DepartmentsInput';
 import { ExpiryInput, expiryRules } from './member-fields';
 import { departmentAssignments, departmentChoices, useMemberForm, useVersion } from './use-member-form';
@@ -93,6 +94,7 @@ export function ChangeDepartmentsModal({
   const { t } = useTranslation();
   const api = useApi();
   const version = useVersion(orgId, member);
+  const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
   const { form, alert, save, reset } = useMemberForm<{ departments: DepartmentChoice[] }, unknown>({
     orgId,
     errors: {
@@ -139,7 +141,7 @@ export function ChangeDepartmentsModal({
           extra={t('members.departmentsHelp')}
           rules={departmentsRules(t('members.departmentsRequired'))}
         >
-          <DepartmentsInput departments={departments} />
+          <DepartmentsInput departments={departments} allowed={reach.whole ? undefined : reach.covers} />
         </Form.Item>
       </Form>
     </Modal>

@@ -19,8 +19,14 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalizeAccountName } from '../../../../src/features/accounts/identifiers.js';
 import { useApi } from '../../api';
-import type { CreateMemberBody, CreateMemberResponse, Department } from '../../api-types';
+import {
+  type CreateMemberBody,
+  type CreateMemberResponse,
+  type Department,
+  MEMBERS_MANAGE,
+} from '../../api-types';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
+import { useDepartmentReach } from '../../session';
 import { NAME_COUNT, nameRules } from '../../validation';
 import { orgKey, useOrganizationProfile } from '../Organizations/use-organization';
 import { suggestAccountName } from './account-name';
@@ -127,6 +133,7 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
   // The seats the server counts change with every add, and a refusal may come from a limit lowered since.
   const recountSeats = () => void queryClient.invalidateQueries({ queryKey: orgKey(orgId), exact: true });
   const { roles, groups } = useMemberChoices(orgId, false);
+  const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
   const { form, alert, save, reset } = useMemberForm<AddValues, CreateMemberResponse>({
     orgId,
     errors: MEMBER_ERRORS,
@@ -236,7 +243,11 @@ export function AddMemberButton({ orgId, domain, departments, departmentId, type
             <Form.Item name="name" label={t('account.name')} rules={nameRules(t)}>
               <Input autoComplete="off" count={NAME_COUNT} />
             </Form.Item>
-            <PlacementFields departments={departments} roles={roles} />
+            <PlacementFields
+              departments={departments}
+              roles={roles}
+              allowed={reach.whole ? undefined : reach.covers}
+            />
           </div>
           <div hidden={step !== 1}>
             <Form.Item

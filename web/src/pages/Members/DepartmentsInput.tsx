@@ -15,14 +15,16 @@ export interface DepartmentChoice {
 interface TreeOption {
   value: string;
   title: string;
+  disabled?: boolean;
   children: TreeOption[];
 }
 
-function toOptions(nodes: DepartmentNode[]): TreeOption[] {
+function toOptions(nodes: DepartmentNode[], allowed?: (departmentId: string) => boolean): TreeOption[] {
   return nodes.map((node) => ({
     value: node.department.id,
     title: node.department.name,
-    children: toOptions(node.children),
+    disabled: allowed ? !allowed(node.department.id) : undefined,
+    children: toOptions(node.children, allowed),
   }));
 }
 
@@ -51,14 +53,20 @@ export function DepartmentsInput({
   value = [],
   onChange,
   departments,
+  allowed,
   ...aria
 }: AriaProps & {
   value?: DepartmentChoice[];
   onChange?: (value: DepartmentChoice[]) => void;
   departments: Department[];
+  /**
+   * The departments the viewer may place members into and take them out of (a department-scoped admin's);
+   * the others show but cannot be picked or dropped.
+   */
+  allowed?: (departmentId: string) => boolean;
 }) {
   const { t } = useTranslation();
-  const options = useMemo(() => toOptions(buildTree(departments)), [departments]);
+  const options = useMemo(() => toOptions(buildTree(departments), allowed), [departments, allowed]);
   const primary = value.find((choice) => choice.isPrimary)?.departmentId;
 
   const pathName = (departmentId: string) =>

@@ -3,11 +3,21 @@ import type { CountryCode } from 'libphonenumber-js/mobile';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
-import type { Department, MemberDetails, UpdateMemberBody } from '../../api-types';
+import {
+  type Department,
+  type GrantInput,
+  MEMBERS_MANAGE,
+  type MemberDetails,
+  ROLES_MANAGE,
+  type UpdateMemberBody,
+} from '../../api-types';
 import { LoadError } from '../../components/LoadState';
+import type { ErrorFieldMap } from '../../form-errors';
+import { departmentReach, permissionScope, useDepartmentReach, useSession } from '../../session';
 import { NAME_COUNT, nameRules } from '../../validation';
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import type { DepartmentChoice } from './DepartmentsInput';
+import { GrantsField, grantInputs } from './GrantsField';
 import {
   contactRules,
   MEMBER_ERRORS,
@@ -25,7 +35,7 @@ interface EditValues {
   email?: string;
   phone?: string;
   departments: DepartmentChoice[];
-  roles: string[];
+  grants: GrantInput[];
   groupIds: string[];
   employeeId?: string;
   workLocation?: string;
@@ -40,7 +50,7 @@ function valuesOf(member: MemberDetails): EditValues {
     email: member.email ?? '',
     phone: member.phone ?? '',
     departments: departmentChoices(member),
-    roles: member.roles,
+    grants: grantsOf(member),
     groupIds: member.groups.map((group) => group.id),
     employeeId: member.employeeId ?? '',
     workLocation: member.workLocation ?? '',
@@ -52,6 +62,40 @@ function valuesOf(member: MemberDetails): EditValues {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const sorted = (values: readonly string[]) => [...values].sort();
+
+/** A member's grants as the form holds them. */
+function grantsOf(member: MemberDetails): GrantInput[] {
+  return member.grants.map((grant) => ({
+    role: grant.role,
+    departmentIds: grant.departments?.map((department) => department.id) ?? null,
+  }));
+}
+
+/** Grants in one order, to tell whether they changed. */
+function canonical(grants: GrantInput[]): GrantInput[] {
+  return grantInputs(grants)
+    .map((grant) => ({ ...grant, departmentIds: grant.departmentIds ? sorted(grant.departmentIds) : null }))
+    .sort((a, b) => a.role.localeCompare(b.role));
+}
+
+/** Refusals about roles and scopes go beside the grants; the rest as the add dialog places them. */
+const EDIT_ERRORS: ErrorFieldMap = {
+  fields: [...MEMBER_ERRORS.fields.filter((field) => field !== 'roles'), 'grants'],
+  codes: {
+    ...Object.fromEntries(
+      Object.entries(MEMBER_ERRORS.codes ?? {}).map(([code, field]) => [
+        code,
+        field === 'roles' ? 'grants' : field,
+      ]),
+    ),
+    'access.built_in_scoped': 'grants',
+    'access.scope_required': 'grants',
+    'access.org_role_required': 'grants',
+    'access.roles_manage_required': 'grants',
+    'access.role_above_privilege': 'grants',
+  },
+  password: MEMBER_ERRORS.password,
+};
 
 /** Only what changed, with the version read: the server refuses the edit if someone changed it since. */
 function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody | null {
@@ -66,7 +110,8 @@ function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody 
   }
   const departments = departmentAssignments(values.departments);
   if (!same(departments, before.departments)) body.departments = departments;
-  if (!same(sorted(values.roles), sorted(before.roles))) body.roles = values.roles;
+  const grants = grantInputs(values.grants ?? []);
+  if (!same(canonical(grants), canonical(before.grants))) body.grants = grants;
   if (!same(sorted(values.groupIds ?? []), sorted(before.groupIds))) body.groupIds = values.groupIds ?? [];
   for (const field of ['employeeId', 'workLocation', 'orgEmail'] as const) {
     const value = optionalText(values[field]) ?? null;
@@ -105,9 +150,12 @@ export function EditMemberModal({
   const staleRef = useRef<HTMLDivElement>(null);
   const personal = base?.accountKind === 'personal';
   const { roles, groups } = useMemberChoices(orgId, base?.roles.includes('owner') ?? false);
+  const summary = useSession().organizations.find((org) => org.id === orgId);
+  const grantScope = permissionScope(summary, ROLES_MANAGE);
+  const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
   const { form, alert, save, reset } = useMemberForm<EditValues, MemberDetails | null>({
     orgId,
-    errors: MEMBER_ERRORS,
+    errors: EDIT_ERRORS,
     send: async (values) => {
       if (!base) return null;
       const body = changesOf(base, values);
@@ -212,7 +260,13 @@ export function EditMemberModal({
             <PhoneField region={region} disabled={personal} />
           </Form.Item>
         ) : null}
-        <PlacementFields departments={departments} roles={roles} />
+        <PlacementFields departments={departments} allowed={reach.whole ? undefined : reach.covers} />
+        <GrantsField
+          departments={departments}
+          roles={roles}
+          reach={departmentReach(grantScope, departments)}
+          disabled={grantScope === null}
+        />
         <OrgFields groups={groups} />
       </Form>
     </Modal>

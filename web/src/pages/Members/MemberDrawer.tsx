@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { MemberDetails, MemberSummary } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
+import { grantWords } from './grant-words';
 import { MemberActions } from './MemberActions';
 import { MemberStatusTag } from './MemberStatusTag';
 import type { MemberAction } from './member-rules';
@@ -103,7 +104,20 @@ export function MemberDrawer({
             </Flex>
           ),
         },
-        { key: 'roles', label: t('members.roles'), children: roleNames(member.roles, roles, t).join(', ') },
+        {
+          key: 'roles',
+          label: t('members.roles'),
+          // Each role with where it applies: "Admin · Whole organization", "部门管理员 · 研发中心 and sub-departments".
+          children: (
+            <Flex vertical gap={2}>
+              {member.grants.map((grant) => (
+                <span key={grant.role}>
+                  {grantWords(grant, (role) => roleNames([role], roles, t)[0] ?? role, t)}
+                </span>
+              ))}
+            </Flex>
+          ),
+        },
         {
           key: 'groups',
           label: t('members.groups'),

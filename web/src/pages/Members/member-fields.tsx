@@ -166,8 +166,20 @@ export function PhoneField(props: ComponentProps<typeof LoadedPhoneInput>) {
   );
 }
 
-/** Where a member sits: departments (one primary, a position each) and roles; both dialogs ask them. */
-export function PlacementFields({ departments, roles }: { departments: Department[]; roles: Option[] }) {
+/**
+ * Where a member sits: departments (one primary, a position each) and, in the add dialog, roles (the edit
+ * dialog asks each role's scope too: GrantsField).
+ */
+export function PlacementFields({
+  departments,
+  roles,
+  allowed,
+}: {
+  departments: Department[];
+  roles?: Option[];
+  /** The departments a department-scoped admin may place members into; absent: any. */
+  allowed?: (departmentId: string) => boolean;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -177,15 +189,17 @@ export function PlacementFields({ departments, roles }: { departments: Departmen
         extra={t('members.departmentsHelp')}
         rules={departmentsRules(t('members.departmentsRequired'))}
       >
-        <DepartmentsInput departments={departments} />
+        <DepartmentsInput departments={departments} allowed={allowed} />
       </Form.Item>
-      <Form.Item
-        name="roles"
-        label={t('members.roles')}
-        rules={[{ required: true, message: t('members.rolesRequired') }]}
-      >
-        <Select mode="multiple" options={roles} optionFilterProp="label" />
-      </Form.Item>
+      {roles ? (
+        <Form.Item
+          name="roles"
+          label={t('members.roles')}
+          rules={[{ required: true, message: t('members.rolesRequired') }]}
+        >
+          <Select mode="multiple" options={roles} optionFilterProp="label" />
+        </Form.Item>
+      ) : null}
     </>
   );
 }

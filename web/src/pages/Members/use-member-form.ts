@@ -3,7 +3,7 @@ import { App, Form, type FormInstance } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
-import type { MemberSummary } from '../../api-types';
+import { type MemberSummary, OUT_OF_SCOPE } from '../../api-types';
 import { type ErrorFieldMap, showFormError } from '../../form-errors';
 import type { DepartmentChoice } from './DepartmentsInput';
 import { optionalText } from './member-fields';
@@ -63,7 +63,13 @@ export function useMemberForm<Values, Result>(options: MemberFormOptions<Values,
         await changed();
         setAlert(`${error.message} ${t('members.reloaded')}`);
       } else {
-        setAlert(showFormError(form, error, options.errors, t));
+        const shown = showFormError(form, error, options.errors, t);
+        // A scoped admin reaching past their departments: said as such, with the server's names.
+        setAlert(
+          shown && error instanceof ApiError && error.code === OUT_OF_SCOPE
+            ? t('grants.outOfScopeAlert', { message: shown })
+            : shown,
+        );
       }
       options.onRefused?.();
     },

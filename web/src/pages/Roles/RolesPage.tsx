@@ -3,12 +3,14 @@ import { Button, Tabs } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
-import { MEMBERS_READ, ROLES_MANAGE } from '../../api-types';
+import { DEPARTMENTS_READ, MEMBERS_READ, ROLES_MANAGE, type RoleView } from '../../api-types';
 import { Forbidden } from '../../components/Forbidden';
 import { PageHeader } from '../../components/PageHeader';
-import { hasPermission, useSession } from '../../session';
+import { hasPermission, holdsPermission, permissionScope, useSession } from '../../session';
+import { useDepartments } from '../Departments/use-departments';
 import { type GroupDialog, GroupModal } from './GroupModal';
 import { GroupsTab } from './GroupsTab';
+import { RoleHoldersDrawer } from './RoleHoldersDrawer';
 import { type RoleDialog, RoleModal } from './RoleModal';
 import { RolesTab } from './RolesTab';
 
@@ -20,11 +22,14 @@ export function RolesPage() {
   const { orgId = '' } = useParams<{ orgId: string }>();
   const { organizations } = useSession();
   const summary = organizations.find((org) => org.id === orgId);
-  const canRead = hasPermission(summary, MEMBERS_READ);
+  const canRead = holdsPermission(summary, MEMBERS_READ);
   const canManage = hasPermission(summary, ROLES_MANAGE);
   const [tab, setTab] = useState<Tab>('roles');
   const [roleDialog, setRoleDialog] = useState<RoleDialog | null>(null);
   const [groupDialog, setGroupDialog] = useState<GroupDialog | null>(null);
+  const [holdersOf, setHoldersOf] = useState<RoleView | null>(null);
+  // The scope picker of a grant shows the department tree.
+  const departments = useDepartments(orgId, canRead && hasPermission(summary, DEPARTMENTS_READ));
 
   if (!canRead) return <Forbidden subTitle={t('roles.forbidden')} />;
 
@@ -60,6 +65,8 @@ export function RolesPage() {
                 canManage={canManage}
                 onCreate={() => setRoleDialog({ kind: 'create' })}
                 onEdit={(role) => setRoleDialog({ kind: 'edit', role })}
+                // The holders list answers those who manage roles org-wide.
+                onHolders={canManage ? setHoldersOf : undefined}
               />
             ),
           },
@@ -84,6 +91,13 @@ export function RolesPage() {
         onClose={() => setRoleDialog(null)}
       />
       <GroupModal orgId={orgId} dialog={groupDialog} onClose={() => setGroupDialog(null)} />
+      <RoleHoldersDrawer
+        orgId={orgId}
+        role={holdersOf}
+        departments={departments.data ?? []}
+        grantScope={permissionScope(summary, ROLES_MANAGE)}
+        onClose={() => setHoldersOf(null)}
+      />
     </>
   );
 }

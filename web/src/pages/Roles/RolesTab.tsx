@@ -14,11 +14,14 @@ export function RolesTab({
   canManage,
   onCreate,
   onEdit,
+  onHolders,
 }: {
   orgId: string;
   canManage: boolean;
   onCreate: () => void;
   onEdit: (role: RoleView) => void;
+  /** Opens who holds a custom role, and over what; absent when the viewer may not list them. */
+  onHolders?: (role: RoleView) => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -102,35 +105,48 @@ export function RolesTab({
       align: 'right',
     },
   ];
-  if (canManage) {
+  if (canManage || onHolders)
     columns.push({
       key: 'actions',
       title: t('roles.actions'),
-      width: 150,
+      width: canManage ? 210 : 100,
       render: (_, role) =>
         role.builtIn ? null : (
           <Flex gap={4}>
-            <Button
-              type="link"
-              size="small"
-              aria-label={`${t('roles.edit')} ${role.name}`}
-              onClick={() => onEdit(role)}
-            >
-              {t('roles.edit')}
-            </Button>
-            <Button
-              type="link"
-              size="small"
-              danger
-              aria-label={`${t('roles.delete')} ${role.name}`}
-              onClick={() => confirmDelete(role)}
-            >
-              {t('roles.delete')}
-            </Button>
+            {onHolders ? (
+              <Button
+                type="link"
+                size="small"
+                aria-label={t('roles.holdersFor', { name: role.name })}
+                onClick={() => onHolders(role)}
+              >
+                {t('roles.holders')}
+              </Button>
+            ) : null}
+            {canManage ? (
+              <>
+                <Button
+                  type="link"
+                  size="small"
+                  aria-label={`${t('roles.edit')} ${role.name}`}
+                  onClick={() => onEdit(role)}
+                >
+                  {t('roles.edit')}
+                </Button>
+                <Button
+                  type="link"
+                  size="small"
+                  danger
+                  aria-label={`${t('roles.delete')} ${role.name}`}
+                  onClick={() => confirmDelete(role)}
+                >
+                  {t('roles.delete')}
+                </Button>
+              </>
+            ) : null}
           </Flex>
         ),
     });
-  }
 
   if (roles.error) return <LoadError error={roles.error} onRetry={() => void roles.refetch()} />;
   const items = roles.data?.items ?? [];
