@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { DB, MemberStatus } from '../src/db/schema.js';
+import type { DB } from '../src/db/schema.js';
 import { listDepartmentViews } from '../src/features/departments/departments.queries.js';
 import type { Department } from '../src/features/departments/departments.schemas.js';
 import { orderTree } from '../src/features/departments/departments.tree.js';
@@ -13,6 +13,7 @@ import {
 } from '../src/features/directory/directory.queries.js';
 import { planSearch } from '../src/features/directory/directory.search.js';
 import { memberDetails, memberSummaries } from '../src/features/members/members.queries.js';
+import { TAB_STATUSES } from '../src/features/members/members.service.js';
 import { type FloorWhere, floorDetails, floorPage, floorTree } from './floors.js';
 import type { Fixture } from './generate.js';
 
@@ -28,11 +29,8 @@ export interface BenchCase {
 }
 
 /** The "all" tab: everyone but removed members, as the member table opens. */
-const ALL: StatusFilter = {
-  kind: 'any',
-  statuses: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
-};
-const ALL_STATUSES = ALL.kind === 'any' ? ALL.statuses : ([] as MemberStatus[]);
+const ALL_STATUSES = TAB_STATUSES.all;
+const ALL: StatusFilter = { kind: 'any', statuses: ALL_STATUSES };
 const PAGE = 50;
 const SEARCH_PAGE = 20;
 

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import type { MemberStatus } from '../src/db/schema.js';
 import { loadOrgActor, type OrgActor } from '../src/features/access/access.js';
 import { countByStatus, directoryPage, type Scope } from '../src/features/directory/directory.queries.js';
 import { planSearch } from '../src/features/directory/directory.search.js';
 import { memberSummaries } from '../src/features/members/members.queries.js';
 import type { MemberListQuery } from '../src/features/members/members.schemas.js';
-import { countMembers, listMembers } from '../src/features/members/members.service.js';
+import { countMembers, listMembers, TAB_STATUSES } from '../src/features/members/members.service.js';
 import { actorOf, type BenchAdmin, benchAdmins } from './admins.js';
 import { type BenchCase, floorCounts } from './cases.js';
 import { floorPage } from './floors.js';
@@ -13,15 +12,7 @@ import type { Fixture } from './generate.js';
 import type { BenchRoster } from './roster.js';
 
 /** The member table's "all" tab: every status but removed. */
-const ALL_TABS: MemberStatus[] = [
-  'invited',
-  'invitation_expired',
-  'declined',
-  'pending',
-  'rejected',
-  'active',
-  'disabled',
-];
+const ALL_TABS = TAB_STATUSES.all;
 const SEARCH_PAGE = 20;
 
 type Tabs = Record<string, number>;

@@ -29,7 +29,7 @@ import type {
 } from './members.schemas.js';
 
 /** Which statuses each tab of the member table shows. */
-const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {
+export const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {
   all: ['invited', 'invitation_expired', 'declined', 'pending', 'rejected', 'active', 'disabled'],
   active: ['active'],
   not_joined: ['invited', 'invitation_expired', 'declined'],
