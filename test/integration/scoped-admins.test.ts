@@ -648,6 +648,45 @@ describeEachBackend('department-scoped administrators', (backend) => {
     expect(grants).toEqual([{ department_id: E.id }]);
   });
 
+  it('offers no action on a member its wider read lists but its manage scope does not cover', async () => {
+    const inside = await s.memberIn([s.C]);
+    const outside = await s.memberIn([s.O]);
+    const reader = (
+      await s.db
+        .insertInto('org_roles')
+        .values({ org_id: s.orgId, name: 'Reader', permissions: ['members.read'] })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const account = await createAccount(h.ctx, { name: 'Rae Reader' });
+    const member = await addMember(h.ctx, s.orgId, account.id, { departmentId: s.D.id });
+    await s.db
+      .updateTable('members')
+      .set({ roles: ['member', reader] })
+      .where('id', '=', member.id)
+      .execute();
+    await s.db
+      .insertInto('member_grants')
+      .values({ org_id: s.orgId, member_id: member.id, role_id: s.role, department_id: s.D.id })
+      .execute();
+    const api = client(h, await signIn(h, account.username));
+    const details = async (id: string) => {
+      const response = await api.get(`${s.base}/${id}`);
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json().member;
+    };
+    expect((await details(inside.id)).actions).toContain('edit');
+    const far = await details(outside.id);
+    expect(far.actions).toEqual([]);
+    expect(far.unavailable).toContainEqual({ action: 'edit', code: 'access.out_of_scope' });
+    const refused = await api.send('PATCH', `${s.base}/${outside.id}`, {
+      version: far.version,
+      workLocation: 'Nope',
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('access.out_of_scope');
+  });
+
   it('lists its scopes on /me, apart from what it holds org-wide', async () => {
     const me = await s.scoped.get('/api/v1/me');
     expect(me.statusCode).toBe(200);

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
-import { type Holdings, holdingsOf, outOfReach } from '../access/privilege.js';
+import { covers, type Holdings, holdingsOf, outOfReach } from '../access/privilege.js';
 import { ANY_STANDING, isAdmin, rowActions, type Standing } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
 import { grantsOf, grantViews } from './members.grants.js';
@@ -90,6 +90,37 @@ async function countActiveAdmins(db: Executor, orgId: string): Promise<number> {
 type Row = { id: string; status: MemberRow['status']; roles: string[] };
 
 /**
+ * Which rows the viewer's `members.manage` covers: all of them for an org-wide holder (and for a viewer
+ * without it anywhere, whose menus the console leaves out); for a holder over departments, the rows
+ * with a department under them — a wider `members.read` lists others it cannot act on.
+ */
+async function managedRows(
+  db: Executor,
+  orgId: string,
+  rows: readonly Row[],
+  viewer: OrgActor,
+): Promise<(id: string) => boolean> {
+  if (viewer.permissions.has('members.manage') || !viewer.scopes.has('members.manage')) return () => true;
+  const links = rows.length
+    ? await db
+        .selectFrom('member_departments as md')
+        .innerJoin('departments as d', 'd.id', 'md.department_id')
+        .select(['md.member_id', 'd.path'])
+        .where('md.org_id', '=', orgId)
+        .where(
+          'md.member_id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute()
+    : [];
+  const managed = new Set(
+    links.filter((link) => covers(viewer, 'members.manage', link.path)).map((link) => link.member_id),
+  );
+  return (id) => managed.has(id);
+}
+
+/**
  * How the viewer stands towards each row: itself, within its reach (asked once per set of roles), and
  * the other active admins. Without a viewer the status table alone decides the row's actions.
  */
@@ -100,10 +131,15 @@ async function standings(
   viewer: OrgActor | undefined,
 ): Promise<(row: Row) => Standing> {
   if (!viewer) return () => ANY_STANDING;
-  const [admins, held] = await Promise.all([countActiveAdmins(db, orgId), holdingsOf(db, orgId, rows)]);
+  const [admins, held, inScope] = await Promise.all([
+    countActiveAdmins(db, orgId),
+    holdingsOf(db, orgId, rows),
+    managedRows(db, orgId, rows, viewer),
+  ]);
   return (row) => ({
     self: row.id === viewer.memberId,
     withinReach: outOfReach(viewer, held.get(row.id) as Holdings).length === 0,
+    inScope: inScope(row.id),
     otherActiveAdmins: admins - (row.status === 'active' && isAdmin(row.roles) ? 1 : 0),
   });
 }

@@ -55,7 +55,7 @@ export async function decideAction(
     ? await countOtherActiveAdmins(trx, member.org_id, member.id)
     : 0;
   const facts = factsOf(member, await databaseNow(trx));
-  const decision = decide(action, facts, { self, withinReach: true, otherActiveAdmins });
+  const decision = decide(action, facts, { self, withinReach: true, inScope: true, otherActiveAdmins });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
 }

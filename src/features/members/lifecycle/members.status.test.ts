@@ -261,7 +261,7 @@ describe('rowActions', () => {
     ]);
   });
 
-  it('reflects the viewer: the last active admin, a member above the viewer, the viewer itself', () => {
+  it('reflects the viewer: the last active admin, a member above the viewer or outside its scope, the viewer itself', () => {
     const admin = facts('active', { roles: ['admin'] });
     expect(allowedActions(admin)).toContain('disable');
     const last = rowActions(admin, { ...ANY_STANDING, otherActiveAdmins: 0 });
@@ -271,6 +271,10 @@ describe('rowActions', () => {
     const above = rowActions(admin, { ...ANY_STANDING, withinReach: false });
     expect(above.actions).toEqual(['edit', 'change_departments']);
     expect(above.unavailable).toContainEqual({ action: 'disable', code: 'access.above_privilege' });
+    const outside = rowActions(facts('active'), { ...ANY_STANDING, inScope: false });
+    expect(outside.actions).toEqual([]);
+    expect(outside.unavailable).toContainEqual({ action: 'edit', code: 'access.out_of_scope' });
+    expect(outside.unavailable).toContainEqual({ action: 'disable', code: 'access.out_of_scope' });
     const self = rowActions(admin, { ...ANY_STANDING, self: true });
     expect(self.actions).toEqual(['edit']);
     expect(decide('disable', admin, { ...ANY_STANDING, self: true })).toEqual({

@@ -186,19 +186,22 @@ export interface Standing {
   readonly self: boolean;
   /** The member holds no permission the actor lacks (access/privilege.ts decides). */
   readonly withinReach: boolean;
+  /** The actor's `members.manage` covers one of the member's departments (access/privilege.ts decides). */
+  readonly inScope: boolean;
   /** The org's active admins besides this member. */
   readonly otherActiveAdmins: number;
 }
 
 /** A standing that refuses nothing by itself: the status table alone decides. */
-export const ANY_STANDING: Standing = { self: false, withinReach: true, otherActiveAdmins: 1 };
+export const ANY_STANDING: Standing = { self: false, withinReach: true, inScope: true, otherActiveAdmins: 1 };
 
 /**
- * Whether the actor may take `action` on the member: not on oneself (edits aside), not above the actor's
- * privilege for PRIVILEGED_ACTIONS, then the status table. `decideAction` asks the same under lock.
+ * Whether the actor may take `action` on the member: not on oneself (edits aside), not outside the
+ * actor's scope, not above the actor's privilege for PRIVILEGED_ACTIONS, then the status table. `decideAction` asks the same under lock.
  */
 export function decide(action: LifecycleAction, member: MemberFacts, standing: Standing): Decision {
   if (standing.self && action !== 'edit') return { ok: false, code: 'member.self_change' };
+  if (!standing.inScope) return { ok: false, code: 'access.out_of_scope' };
   if (PRIVILEGED_ACTIONS.has(action) && !standing.withinReach)
     return { ok: false, code: 'access.above_privilege' };
   return transition(action, member, standing.otherActiveAdmins);

@@ -56,6 +56,7 @@ const HINTS = {
   'member.self_change': 'self',
   'member.expired_renew': 'renewInstead',
   'access.above_privilege': 'abovePrivilege',
+  'access.out_of_scope': 'outOfScope',
 } as const;
 
 /** The locale key (under members.unavailable) of a refusal's short reason. */
