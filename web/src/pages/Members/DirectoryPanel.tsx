@@ -1,12 +1,13 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Flex, Input, Table, type TableColumnsType, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Table, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { Department, DirectoryEntry, Page } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { usePhoneLayout } from '../../components/use-phone-layout';
+import { MemberSearchInput } from './MemberSearchInput';
 import { useDebounced } from './use-members';
 
 const PAGE_SIZE = 50;
@@ -70,17 +71,13 @@ export function DirectoryPanel({ orgId, department }: { orgId: string; departmen
   ];
 
   const search = (
-    <Input.Search
-      aria-label={t('members.search')}
-      placeholder={t('members.searchPlaceholder')}
-      allowClear
-      maxLength={64}
+    <MemberSearchInput
       value={term}
-      onChange={(event) => {
-        setTerm(event.target.value);
+      onChange={(value) => {
+        setTerm(value);
         setAfter([]);
       }}
-      style={{ width: phone ? '100%' : 240 }}
+      phone={phone}
     />
   );
 

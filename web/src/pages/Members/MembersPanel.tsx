@@ -6,7 +6,6 @@ import {
   Checkbox,
   Empty,
   Flex,
-  Input,
   Popover,
   Select,
   Switch,
@@ -27,6 +26,7 @@ import { AddMemberButton } from './AddMemberDialog';
 import { EditMemberModal } from './EditMemberModal';
 import { type ConfirmAction, useConfirmAction } from './MemberActions';
 import { MemberDrawer } from './MemberDrawer';
+import { MemberSearchInput } from './MemberSearchInput';
 import { DEFAULT_COLUMNS, MemberTable, OPTIONAL_COLUMNS, type OptionalColumn } from './MemberTable';
 import { type MemberAction, STATUS_TABS } from './member-rules';
 import { RemoveMemberModal } from './RemoveMemberModal';
@@ -188,15 +188,11 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
   );
 
   const search = (
-    <Input.Search
-      aria-label={t('members.search')}
-      placeholder={t('members.searchPlaceholder')}
-      allowClear
-      maxLength={64}
+    <MemberSearchInput
       value={term}
       loading={page.isFetching && term.trim() !== ''}
-      onChange={(event) => onType(event.target.value)}
-      style={{ width: phone ? '100%' : 240 }}
+      onChange={onType}
+      phone={phone}
     />
   );
   const chooser = (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { GroupView } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
+import { EditDeleteLinks } from './EditDeleteLinks';
 import { GroupMembersDrawer } from './GroupMembersDrawer';
 import { groupsKey, rolesPath, useGroups } from './use-roles';
 
@@ -90,25 +91,11 @@ export function GroupsTab({
             {t('roles.members')}
           </Button>
           {canManage ? (
-            <>
-              <Button
-                type="link"
-                size="small"
-                aria-label={`${t('roles.edit')} ${group.name}`}
-                onClick={() => onEdit(group)}
-              >
-                {t('roles.edit')}
-              </Button>
-              <Button
-                type="link"
-                size="small"
-                danger
-                aria-label={`${t('roles.delete')} ${group.name}`}
-                onClick={() => confirmDelete(group)}
-              >
-                {t('roles.delete')}
-              </Button>
-            </>
+            <EditDeleteLinks
+              name={group.name}
+              onEdit={() => onEdit(group)}
+              onDelete={() => confirmDelete(group)}
+            />
           ) : null}
         </Flex>
       ),

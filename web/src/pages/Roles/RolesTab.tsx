@@ -5,6 +5,7 @@ import { useApi } from '../../api';
 import type { RoleView } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { roleLabel } from '../../session';
+import { EditDeleteLinks } from './EditDeleteLinks';
 import { permissionLabel } from './RoleModal';
 import { rolesKey, rolesPath, usePermissionCatalogue, useRoles } from './use-roles';
 
@@ -124,25 +125,11 @@ export function RolesTab({
               </Button>
             ) : null}
             {canManage ? (
-              <>
-                <Button
-                  type="link"
-                  size="small"
-                  aria-label={`${t('roles.edit')} ${role.name}`}
-                  onClick={() => onEdit(role)}
-                >
-                  {t('roles.edit')}
-                </Button>
-                <Button
-                  type="link"
-                  size="small"
-                  danger
-                  aria-label={`${t('roles.delete')} ${role.name}`}
-                  onClick={() => confirmDelete(role)}
-                >
-                  {t('roles.delete')}
-                </Button>
-              </>
+              <EditDeleteLinks
+                name={role.name}
+                onEdit={() => onEdit(role)}
+                onDelete={() => confirmDelete(role)}
+              />
             ) : null}
           </Flex>
         ),
