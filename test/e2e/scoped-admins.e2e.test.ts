@@ -222,6 +222,8 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     // In Chinese: the mark and the directory view say the same, with no space around names.
     await page.getByRole('button', { name: 'Language: English' }).click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
+    // The language menu fades out: axe below must not read its last frames.
+    await page.getByRole('menuitem', { name: '简体中文' }).waitFor({ state: 'hidden' });
     await treeNode(page, '研发中心').getByRole('img', { name: '由您管理' }).waitFor();
     await page.getByText('您管理带标记的部门及其下级部门。').waitFor();
     await page.getByRole('tree', { name: '部门' }).getByTitle('Sales', { exact: true }).click();

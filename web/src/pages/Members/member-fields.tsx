@@ -2,7 +2,7 @@ import type { FormRule } from 'antd';
 import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
-import { type ComponentProps, lazy, Suspense, useEffect, useState } from 'react';
+import { type ComponentProps, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Department } from '../../api-types';
 import type { ErrorFieldMap, FieldName } from '../../form-errors';
@@ -79,24 +79,30 @@ export function ExpiryInput({
 }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
+  const openRef = useRef(false);
+  const changeOpen = (next: boolean) => {
+    openRef.current = next;
+    setOpen(next);
+  };
   // Esc closes the open calendar only, not the dialog around it: antd's dialogs hear Esc on the window
-  // wherever focus is, so the calendar takes it first, in the capture phase.
+  // wherever focus is, so the calendar takes it first, in the capture phase. Listening for as long as
+  // the field is shown (not only once open) leaves no moment after opening when Esc reaches the dialog.
   useEffect(() => {
-    if (!open) return;
     const closeCalendar = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
+      if (event.key !== 'Escape' || !openRef.current) return;
       event.stopPropagation();
+      openRef.current = false;
       setOpen(false);
     };
     window.addEventListener('keydown', closeCalendar, true);
     return () => window.removeEventListener('keydown', closeCalendar, true);
-  }, [open]);
+  }, []);
   const now = dayjs();
   return (
     <DatePicker
       {...aria}
       open={open}
-      onOpenChange={setOpen}
+      onOpenChange={changeOpen}
       // Inside the dialog, not at the end of the page: a click in the calendar is a click in the dialog.
       getPopupContainer={(trigger) => trigger.parentElement ?? document.body}
       showTime={{ format: 'HH:mm' }}
