@@ -49,10 +49,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves the page as `test-results/<name>.png` and returns the path, to look at after the run. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves the page as `test-results/<name>.png` and returns the path, to look at after the run. The whole
+ * page by default; `window` captures only what is in view, for a page holding an open popup: a full-page
+ * capture resizes the window for a moment, and antd's pickers close on that.
+ */
+export async function screenshot(page: Page, name: string, { window = false } = {}): Promise<string> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: !window });
   return file;
 }

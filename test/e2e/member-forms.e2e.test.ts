@@ -297,9 +297,6 @@ describe.skipIf(skipWithoutBrowser())('member dialogs and forms', () => {
     await openMembers(page);
     await page.getByRole('button', { name: 'Language: English' }).click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
-    // The switch refetches the page in the new language; a dialog opened meanwhile would close when the
-    // rows come back under it.
-    await page.waitForLoadState('networkidle');
     await page.getByRole('button', { name: `编辑${LI.name}` }).click();
     const dialog = await settledDialog(page, page.getByRole('dialog', { name: `编辑${LI.name}` }));
     await dialog.getByLabel('到期时间', { exact: true }).click();
@@ -310,11 +307,13 @@ describe.skipIf(skipWithoutBrowser())('member dialogs and forms', () => {
       .filter({ hasText: /^\d{1,2}月$/ })
       .waitFor();
     await picker.locator('th').filter({ hasText: /^一$/ }).waitFor();
-    await screenshot(page, 'member-forms-expiry-zh');
     // Esc closes the calendar, not the dialog around it.
     await page.keyboard.press('Escape');
     await picker.waitFor({ state: 'hidden' });
+    await expect(dialog.isVisible()).resolves.toBe(true);
     await dialog.getByLabel('到期时间', { exact: true }).click();
+    await picker.locator('th').filter({ hasText: /^一$/ }).waitFor();
+    await screenshot(page, 'member-forms-expiry-zh', { window: true });
     // Days before today cannot be picked.
     const today = new Date();
     const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
