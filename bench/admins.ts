@@ -72,7 +72,7 @@ export async function benchAdmins(db: Kysely<DB>, fixture: Fixture): Promise<Ben
     db
       .selectFrom('members as m')
       .innerJoin('accounts as a', 'a.id', 'm.account_id')
-      .select(['m.account_id as accountId', 'm.id as memberId'])
+      .select(['a.id as accountId', 'm.id as memberId'])
       .where('m.org_id', '=', orgId)
       .where('m.status', '=', 'active')
       .where('m.expires_at', 'is', null)

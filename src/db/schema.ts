@@ -64,7 +64,9 @@ export interface OrganizationsTable {
   member_limit: Generated<number>;
   seats_used: Generated<number>;
   owner_account_id: string;
-  join_rules: Generated<Record<string, unknown>>;
+  join_rules: ColumnType<Record<string, unknown>, string | undefined, string>;
+  join_link_hash: string | null;
+  join_link_sealed: string | null;
   /** Default language of messages to members; a managed account starts with it. */
   locale: Generated<Locale>;
   created_at: CreatedAt;
@@ -86,7 +88,8 @@ export interface DepartmentsTable {
 export interface MembersTable {
   id: Generated<string>;
   org_id: string;
-  account_id: string;
+  /** Null only while the row is an invitation nobody accepted (invited, invitation_expired, declined). */
+  account_id: string | null;
   status: MemberStatus;
   status_reason: string | null;
   roles: ColumnType<string[], string[] | undefined, string[]>;
@@ -106,7 +109,20 @@ export interface MembersTable {
   expires_at: Timestamp | null;
   invitation_address: string | null;
   status_changed_at: DefaultTimestamp;
+  invitation_channel: InvitationChannel | null;
+  invited_at: Timestamp | null;
+  invitation_expires_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  join_fields: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  join_note: string | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  invitation_message_id: string | null;
 }
+
+/** How a person was asked in: a message, a manual link, or the org's public link / code (a request). */
+export type InvitationChannel = 'email' | 'sms' | 'link' | 'public';
 
 /** A short piece of a member's name or pinyin initials, with the directory's sort key. */
 export interface MemberSearchGramsTable {
@@ -197,6 +213,8 @@ export interface TokensTable {
   used_at: Timestamp | null;
   created_by: string | null;
   created_at: CreatedAt;
+  member_id: string | null;
+  ended: 'used' | 'replaced' | 'revoked' | null;
 }
 
 export interface AuditEventsTable {

@@ -110,13 +110,14 @@ export const deliverMessageJob = defineJob<{ id: string }>({
 
 /**
  * Stores a message in the outbox, its body sealed, and enqueues its delivery, both in the caller's
- * transaction. A second request for the same event (same dedupe key) stores and sends nothing.
+ * transaction; answers its id. A second request for the same event (same dedupe key) stores and sends
+ * nothing, and answers null.
  */
 export async function queueMessage<Vars>(
   trx: Transaction<DB>,
   ctx: OutboxContext,
   request: MessageRequest<Vars>,
-): Promise<void> {
+): Promise<string | null> {
   const to = request.to.trim();
   // A recipient is one address: anything with spaces or control characters could smuggle a header.
   if (!/^[^\s@]+@[^\s@]+$|^\+\d{6,15}$/.test(to))
@@ -143,5 +144,7 @@ export async function queueMessage<Vars>(
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (row) await enqueue(trx, ctx.boss, deliverMessageJob, { id: row.id });
+  if (!row) return null;
+  await enqueue(trx, ctx.boss, deliverMessageJob, { id: row.id });
+  return row.id;
 }

@@ -17,6 +17,11 @@ export const AccessErrors = defineErrors({
     en: 'These roles involve permissions you do not hold ({permissions}); you can only give or take away roles within your own permissions. Ask the owner or an admin.',
     zh: '这些角色涉及您没有的权限（{permissions}）；您只能在自己的权限范围内分配或收回角色。请联系所有者或管理员。',
   },
+  'access.approvals_required': {
+    status: 403,
+    en: 'Approving or rejecting join requests needs the permission "approvals.manage". Ask an admin who holds it.',
+    zh: '审批加入申请需要"approvals.manage"权限。请联系拥有该权限的管理员。',
+  },
   'access.out_of_scope': {
     status: 403,
     en: 'This is outside the departments you manage ({outside}). You can act only on members and departments under the departments your roles cover; ask an admin whose roles cover it.',

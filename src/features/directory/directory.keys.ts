@@ -13,16 +13,25 @@ export async function writeSearchKeys(
 ): Promise<void> {
   let query = trx
     .selectFrom('members as m')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    // An invitation nobody accepted is found by the name the inviter typed and the address it went to.
+    .leftJoin('accounts as a', 'a.id', 'm.account_id')
     .select([
       'm.id',
       'm.org_id',
       'm.employee_id',
       'm.directory_order',
-      'a.name',
-      'a.username',
-      'a.email',
-      'a.phone',
+      sql<string>`coalesce(a.name, m.name)`.as('name'),
+      sql<string>`coalesce(a.username, '')`.as('username'),
+      sql<
+        string | null
+      >`coalesce(a.email, case when a.id is null and position('@' in m.invitation_address) > 0 then m.invitation_address end)`.as(
+        'email',
+      ),
+      sql<
+        string | null
+      >`coalesce(a.phone, case when a.id is null and m.invitation_address like '+%' then m.invitation_address end)`.as(
+        'phone',
+      ),
     ]);
   if ('accountId' in target) query = query.where('m.account_id', '=', target.accountId);
   else if (target.memberIds.length === 0) return;

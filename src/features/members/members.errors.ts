@@ -6,6 +6,16 @@ export const MemberErrors = defineErrors({
     en: 'A password is typed only with mode "set"; with mode "{mode}" Roster makes or sends it. Leave the password out, or choose "set".',
     zh: '只有在"set"模式下才填写密码；在"{mode}"模式下由 Roster 生成或发送。请不要填写密码，或选择"set"。',
   },
+  'member.no_account': {
+    status: 409,
+    en: 'This person has not accepted the invitation yet, so there is no account to change. Edit the invitation, or resend it.',
+    zh: '此人尚未接受邀请，还没有可修改的账号。请编辑邀请，或重新发送。',
+  },
+  'member.invitation_address_fixed': {
+    status: 409,
+    en: 'An invitation stays with the address it was sent to. Revoke it and invite the new address instead.',
+    zh: '邀请只属于发送时的地址。请撤销该邀请，再邀请新的地址。',
+  },
   'member.not_found': {
     status: 404,
     en: 'There is no such member in this organization. Reload the member list and pick it again.',
@@ -125,6 +135,41 @@ export const MemberErrors = defineErrors({
     status: 409,
     en: 'Only removed members can be restored; this one is {statusName}.',
     zh: '只有已移除的成员可以恢复；该成员当前为{statusName}。',
+  },
+  'invitation.not_open': {
+    status: 409,
+    en: 'This is not an open invitation: the person is {statusName}. Only invited people can be sent their invitation again.',
+    zh: '这不是待接受的邀请：此人当前为{statusName}。只有已邀请的人员可以重新发送邀请。',
+  },
+  'invitation.expired_reinvite': {
+    status: 409,
+    en: 'This invitation has expired. Re-invite the person: they get a new link, valid for 3 days.',
+    zh: '该邀请已过期。请重新邀请：对方将收到有效期 3 天的新链接。',
+  },
+  'invitation.declined_reinvite': {
+    status: 409,
+    en: 'The person declined this invitation. Re-invite them if they should join after all.',
+    zh: '对方已拒绝该邀请。如仍需对方加入，请重新邀请。',
+  },
+  'invitation.not_reinvitable': {
+    status: 409,
+    en: 'Only an expired or declined invitation can be re-invited; this person is {statusName}.',
+    zh: '只有已过期或已拒绝的邀请可以重新邀请；此人当前为{statusName}。',
+  },
+  'request.not_pending': {
+    status: 409,
+    en: 'Only a pending join request can be approved or rejected; this person is {statusName}.',
+    zh: '只有待审批的加入申请可以通过或驳回；此人当前为{statusName}。',
+  },
+  'request.rejected_reapprove': {
+    status: 409,
+    en: 'This request was rejected. Re-approve it to let the person join.',
+    zh: '该申请已被驳回。如需让对方加入，请重新通过。',
+  },
+  'request.not_rejected': {
+    status: 409,
+    en: 'Only a rejected join request can be re-approved; this person is {statusName}.',
+    zh: '只有已驳回的加入申请可以重新通过；此人当前为{statusName}。',
   },
   'member.delete_needs_not_joined': {
     status: 409,

@@ -111,12 +111,16 @@ export async function lockMember(trx: Transaction<DB>, orgId: string, memberId: 
   return member;
 }
 
-/** The member's account FOR UPDATE (its name, contacts or password change), after the member. */
-export function lockAccount(trx: Transaction<DB>, accountId: string): Promise<Account> {
+/**
+ * The member's account FOR UPDATE (its name, contacts or password change), after the member. An
+ * invitation nobody accepted has no account yet: member.no_account.
+ */
+export function lockAccount(trx: Transaction<DB>, member: Pick<MemberRow, 'account_id'>): Promise<Account> {
+  if (member.account_id === null) throw new AppError(MemberErrors['member.no_account']);
   return trx
     .selectFrom('accounts')
     .selectAll()
-    .where('id', '=', accountId)
+    .where('id', '=', member.account_id)
     .forUpdate()
     .executeTakeFirstOrThrow();
 }

@@ -141,6 +141,7 @@ async function standings(
     withinReach: outOfReach(viewer, held.get(row.id) as Holdings).length === 0,
     inScope: inScope(row.id),
     otherActiveAdmins: admins - (row.status === 'active' && isAdmin(row.roles) ? 1 : 0),
+    approver: viewer.permissions.has('approvals.manage'),
   });
 }
 
@@ -158,15 +159,24 @@ export async function memberSummaries(
   // One statement: each row brings its departments (primary first), so a page costs one round trip.
   const rows = await db
     .selectFrom('members as m')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    // An invitation nobody accepted has no account: its name and address are the row's own.
+    .leftJoin('accounts as a', 'a.id', 'm.account_id')
     .select((eb) => [
       'm.id',
       'm.account_id',
       'a.kind',
-      'a.name',
+      'm.name',
       'a.username',
-      'a.email',
-      'a.phone',
+      sql<
+        string | null
+      >`coalesce(a.email, case when m.account_id is null and position('@' in m.invitation_address) > 0 then m.invitation_address end)`.as(
+        'email',
+      ),
+      sql<
+        string | null
+      >`coalesce(a.phone, case when m.account_id is null and m.invitation_address like '+%' then m.invitation_address end)`.as(
+        'phone',
+      ),
       'a.last_sign_in_at',
       'm.status',
       'm.status_reason',
@@ -237,7 +247,7 @@ export async function memberDetails(
   const [extra, groups, grants] = await Promise.all([
     db
       .selectFrom('members as m')
-      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .leftJoin('accounts as a', 'a.id', 'm.account_id')
       .leftJoin('accounts as c', 'c.id', 'm.created_by')
       .select([
         'm.joined_at',
@@ -268,7 +278,7 @@ export async function memberDetails(
     statusChangedAt: extra.status_changed_at.toISOString(),
     createdBy: extra.creator_id ? { id: extra.creator_id, name: extra.creator_name ?? '' } : null,
     invitationAddress: extra.invitation_address,
-    mustChangePassword: extra.password_temporary,
+    mustChangePassword: extra.password_temporary ?? false,
   };
 }
 

@@ -66,10 +66,12 @@ export type DirectoryEntry = Static<typeof DirectoryEntry>;
 /** A row of the member table. */
 export const MemberSummary = Type.Object({
   id: Uuid,
-  accountId: Uuid,
-  accountKind: Type.Union([Type.Literal('managed'), Type.Literal('personal')]),
-  name: Type.String(),
-  username: Type.String(),
+  accountId: Type.Union([Uuid, Type.Null()], {
+    description: 'Null while the row is an invitation nobody accepted: the account is bound at acceptance',
+  }),
+  accountKind: Type.Union([Type.Literal('managed'), Type.Literal('personal'), Type.Null()]),
+  name: Type.String({ description: 'The account’s name; for an invitation, the name the inviter typed' }),
+  username: Nullable(Type.String()),
   email: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   status: MemberStatus,
@@ -182,16 +184,16 @@ export const MemberCounts = Type.Object({
   tabs: Type.Record(Type.String(), Type.Integer(), { description: 'Members per status tab' }),
 });
 
-const Phone = Type.String({ minLength: 3, maxLength: 32 });
-const ShortText = (maxLength: number) => Type.String({ maxLength });
+export const Phone = Type.String({ minLength: 3, maxLength: 32 });
+export const ShortText = (maxLength: number) => Type.String({ maxLength });
 
 export const DepartmentAssignment = Body({
   departmentId: Uuid,
   position: Type.Optional(Type.Union([ShortText(50), Type.Null()])),
   isPrimary: Type.Optional(Type.Boolean()),
 });
-const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
-const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
+export const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
+export const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
 /** A role to hold, org-wide (`departmentIds` null) or over departments, each with its sub-departments. */
 export const GrantInput = Body({
   role: Type.String({ minLength: 1, maxLength: 36, description: 'A built-in role key or a custom role id' }),
@@ -205,7 +207,7 @@ const Grants = Type.Array(GrantInput, {
   maxItems: 20,
   description: "The member's whole set of grants, org-wide and over departments, replacing `roles`",
 });
-const GroupIds = Type.Array(Uuid, { maxItems: 50 });
+export const GroupIds = Type.Array(Uuid, { maxItems: 50 });
 const DirectoryOrder = Type.Integer({ minimum: 1, maximum: DEFAULT_ORDER });
 
 /** The two steps of the add dialog in one request. */

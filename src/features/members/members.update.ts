@@ -94,7 +94,8 @@ async function editAccountFields(
   changes: Changes,
 ): Promise<boolean> {
   if (input.name === undefined && input.email === undefined && input.phone === undefined) return false;
-  const account = await lockAccount(trx, member.account_id);
+  if (member.account_id === null) return editInvitationName(trx, member, input, changes);
+  const account = await lockAccount(trx, member);
   const name = input.name === undefined ? account.name : requireMemberName(input.name);
   const email = input.email === undefined ? account.email : input.email && normalizeEmail(input.email);
   const phone =
@@ -127,6 +128,32 @@ async function editAccountFields(
     if (account[field] !== updated[field]) changes.add(field, account[field], updated[field]);
   }
   return true;
+}
+
+/**
+ * An invitation nobody accepted has no account: its name is the row's own, the one the person is greeted
+ * with; its address is what the link was sent to, so a new address is a new invitation.
+ */
+async function editInvitationName(
+  trx: Transaction<DB>,
+  member: MemberRow,
+  input: UpdateMemberBody,
+  changes: Changes,
+): Promise<false> {
+  const address = member.invitation_address;
+  const same = (value: string | null | undefined) =>
+    value === undefined || value === null || value === '' || value.toLowerCase() === address?.toLowerCase();
+  if (!same(input.email) || !same(input.phone)) {
+    throw new AppError(MemberErrors['member.invitation_address_fixed'], {
+      field: input.email !== undefined ? 'email' : 'phone',
+    });
+  }
+  if (input.name === undefined) return false;
+  const name = requireMemberName(input.name);
+  if (name === member.name) return false;
+  await trx.updateTable('members').set({ name }).where('id', '=', member.id).execute();
+  changes.add('name', member.name, name);
+  return false;
 }
 
 /**
@@ -282,7 +309,9 @@ export async function updateMember(
         // A new name is every org's news: the account's other memberships re-sort too.
         await writeSearchKeys(
           trx,
-          accountChanged ? { accountId: member.account_id } : { memberIds: [member.id] },
+          accountChanged && member.account_id !== null
+            ? { accountId: member.account_id }
+            : { memberIds: [member.id] },
         );
       });
     }),

@@ -30,7 +30,7 @@ async function expireMembers(ctx: AppContext): Promise<number> {
         where m.id = due.id and m.status = 'active'
         returning m.id, m.org_id, m.account_id, m.expires_at`.execute(trx);
       for (const member of rows.rows) {
-        await endMemberTokens(trx, member.org_id, member.account_id);
+        await endMemberTokens(trx, member);
         await recordAudit(trx, null, {
           orgId: member.org_id,
           actorAccountId: null,

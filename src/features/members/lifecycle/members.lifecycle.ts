@@ -55,7 +55,13 @@ export async function decideAction(
     ? await countOtherActiveAdmins(trx, member.org_id, member.id)
     : 0;
   const facts = factsOf(member, await databaseNow(trx));
-  const decision = decide(action, facts, { self, withinReach: true, inScope: true, otherActiveAdmins });
+  const decision = decide(action, facts, {
+    self,
+    withinReach: true,
+    inScope: true,
+    otherActiveAdmins,
+    approver: actor.permissions.has('approvals.manage'),
+  });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
 }
@@ -66,13 +72,23 @@ async function moveSeats(trx: Transaction<DB>, orgId: string, decision: Allowed)
   else if (decision.seats < 0) await releaseSeats(trx, orgId, -decision.seats);
 }
 
-/** Ends the live reset links and invitations of the member's account in this org [ASVS 7.4.3]. */
-export async function endMemberTokens(trx: Transaction<DB>, orgId: string, accountId: string): Promise<void> {
+/**
+ * Ends the live reset links of the member's account in this org and the invitation links of the row
+ * [ASVS 7.4.3]; a link opened afterwards says it was revoked.
+ */
+export async function endMemberTokens(
+  trx: Transaction<DB>,
+  member: Pick<MemberRow, 'id' | 'org_id' | 'account_id'>,
+): Promise<void> {
   await trx
     .updateTable('tokens')
-    .set({ used_at: sql`now()` })
-    .where('org_id', '=', orgId)
-    .where('account_id', '=', accountId)
+    .set({ used_at: sql`now()`, ended: 'revoked' })
+    .where('org_id', '=', member.org_id)
+    .where((eb) => {
+      const bound = [eb('member_id', '=', member.id)];
+      if (member.account_id !== null) bound.push(eb('account_id', '=', member.account_id));
+      return eb.or(bound);
+    })
     .where('purpose', 'in', ['password_reset', 'invitation'])
     .where('used_at', 'is', null)
     .execute();
@@ -162,7 +178,7 @@ export async function disableMember(
   input: { version: number },
 ): Promise<MemberDetails> {
   return runAction(ctx, actor, { memberId, version: input.version, action: 'disable' }, async (trx, m, d) => {
-    await endMemberTokens(trx, m.org_id, m.account_id);
+    await endMemberTokens(trx, m);
     return applyStatus(trx, meta, actor, m, d, { auditAction: 'member.disabled', reason: 'manual' });
   });
 }
@@ -215,7 +231,7 @@ export async function deleteMember(
   // the tree's member counts) must see them either before or after.
   const target = { memberId, version: input.version, action: 'delete', tree: 'share' } as const;
   await runAction(ctx, actor, target, async (trx, m, d) => {
-    await endMemberTokens(trx, m.org_id, m.account_id);
+    await endMemberTokens(trx, m);
     await moveSeats(trx, m.org_id, d);
     await trx.deleteFrom('members').where('org_id', '=', m.org_id).where('id', '=', m.id).execute();
     await recordAudit(trx, meta, {

@@ -68,7 +68,7 @@ export async function resetMemberPassword(
 ): Promise<{ sentTo: 'email' | 'sms' | null; link: string | null }> {
   const prepared = await preparePassword(ctx, actor, memberId, input);
   return runAction(ctx, actor, { memberId, action: 'reset_password' }, async (trx, member) => {
-    const account = await lockAccount(trx, member.account_id);
+    const account = await lockAccount(trx, member);
     const org = await trx
       .selectFrom('organizations')
       .select('name')

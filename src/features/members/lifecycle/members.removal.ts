@@ -122,7 +122,7 @@ async function removeAs(
       await lockSuccessor(trx, member, input.handOverTo);
       handedOver = await handOver(trx, member.org_id, member.id, input.handOverTo);
     }
-    await endMemberTokens(trx, member.org_id, member.account_id);
+    await endMemberTokens(trx, member);
     return applyStatus(trx, meta, actor, member, decision, {
       auditAction: 'member.removed',
       reason: null,

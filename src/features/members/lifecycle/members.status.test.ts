@@ -4,6 +4,8 @@ import {
   ANY_STANDING,
   decide,
   expiryRefusal,
+  type InvitationStep,
+  invitationStep,
   isAdmin,
   LIFECYCLE_ACTIONS,
   type LifecycleAction,
@@ -60,7 +62,8 @@ const TABLE: Record<
       invited: [undefined, -1],
       invitation_expired: [undefined, 0],
       declined: [undefined, 0],
-      pending: [undefined, -1],
+      // A pending request holds no seat: approving takes one.
+      pending: [undefined, 0],
       rejected: [undefined, 0],
     },
     refusal: 'member.delete_needs_not_joined',
@@ -83,7 +86,76 @@ const TABLE: Record<
     refusal: 'member.not_active_or_disabled',
   },
   reset_password: { allowed: { active: [undefined, 0] }, refusal: 'member.not_active' },
+  resend: {
+    allowed: { invited: ['invited', 0] },
+    refusal: 'invitation.not_open',
+    refusalFrom: {
+      invitation_expired: 'invitation.expired_reinvite',
+      declined: 'invitation.declined_reinvite',
+    },
+  },
+  copy_link: {
+    allowed: { invited: ['invited', 0] },
+    refusal: 'invitation.not_open',
+    refusalFrom: {
+      invitation_expired: 'invitation.expired_reinvite',
+      declined: 'invitation.declined_reinvite',
+    },
+  },
+  reinvite: {
+    allowed: { invitation_expired: ['invited', 1], declined: ['invited', 1] },
+    refusal: 'invitation.not_reinvitable',
+  },
+  approve: {
+    allowed: { pending: ['active', 1] },
+    refusal: 'request.not_pending',
+    refusalFrom: { rejected: 'request.rejected_reapprove' },
+  },
+  reject: { allowed: { pending: ['rejected', 0] }, refusal: 'request.not_pending' },
+  reapprove: { allowed: { rejected: ['active', 1] }, refusal: 'request.not_rejected' },
 };
+
+/** The steps the invitee or the clock takes, with their seat changes. */
+const INVITATION_TABLE: Record<InvitationStep, [MemberStatus, -1 | 0 | 1]> = {
+  accept: ['active', 0],
+  accept_for_approval: ['pending', -1],
+  decline: ['declined', -1],
+  expire: ['invitation_expired', -1],
+};
+
+describe('invitationStep: what the invitee and the clock do to an invitation', () => {
+  for (const [step, [to, seats]] of Object.entries(INVITATION_TABLE) as [
+    InvitationStep,
+    [MemberStatus, -1 | 0 | 1],
+  ][]) {
+    it(`${step} from invited → ${to}, seats ${seats}; refused from every other status`, () => {
+      expect(invitationStep(step, 'invited')).toEqual({ ok: true, to, seats });
+      for (const status of STATUSES.filter((one) => one !== 'invited')) {
+        expect(invitationStep(step, status).ok).toBe(false);
+      }
+    });
+  }
+  it('tells an expired or declined invitee that a re-invite is the way', () => {
+    expect(invitationStep('accept', 'invitation_expired')).toEqual({
+      ok: false,
+      code: 'invitation.expired_reinvite',
+    });
+    expect(invitationStep('accept', 'declined')).toEqual({ ok: false, code: 'invitation.declined_reinvite' });
+  });
+});
+
+describe('approvals need approvals.manage', () => {
+  it.each(['approve', 'reject'] as const)(
+    '%s is refused to a non-approver, offered to an approver',
+    (action) => {
+      expect(decide(action, facts('pending'), { ...ANY_STANDING, approver: false })).toEqual({
+        ok: false,
+        code: 'access.approvals_required',
+      });
+      expect(decide(action, facts('pending'), ANY_STANDING).ok).toBe(true);
+    },
+  );
+});
 
 describe('transition: every action from every status', () => {
   for (const [action, row] of Object.entries(TABLE) as [LifecycleAction, (typeof TABLE)[LifecycleAction]][]) {
@@ -170,8 +242,8 @@ describe('expiry', () => {
 });
 
 describe('seats', () => {
-  it('are held by invited, pending, active and disabled members only', () => {
-    expect([...SEATED].sort()).toEqual(['active', 'disabled', 'invited', 'pending']);
+  it('are held by invited, active and disabled members only: a pending request holds none', () => {
+    expect([...SEATED].sort()).toEqual(['active', 'disabled', 'invited']);
     expect([...NOT_JOINED].sort()).toEqual([
       'declined',
       'invitation_expired',
@@ -185,7 +257,8 @@ describe('seats', () => {
     expect(seatChange('removed', 'active')).toBe(1);
     expect(seatChange(undefined, 'invited')).toBe(1);
     expect(seatChange('disabled', 'removed')).toBe(-1);
-    expect(seatChange('pending', undefined)).toBe(-1);
+    expect(seatChange('pending', undefined)).toBe(0);
+    expect(seatChange('pending', 'active')).toBe(1);
     expect(seatChange('active', 'disabled')).toBe(0);
     expect(seatChange('declined', undefined)).toBe(0);
     expect(seatChange('invitation_expired', 'invited')).toBe(1);
@@ -232,7 +305,7 @@ describe('rowActions', () => {
       'remove',
     ]);
     expect(allowedActions(facts('removed'))).toEqual(['restore']);
-    expect(allowedActions(facts('invited'))).toEqual(['edit', 'delete']);
+    expect(allowedActions(facts('invited'))).toEqual(['edit', 'resend', 'copy_link', 'delete']);
   });
 
   it('shows remove on an active member as unavailable, saying to disable first, and offers both in one', () => {

@@ -24,8 +24,11 @@ export function statusRefusal(code: string, status: MemberStatus): AppError {
   return new AppError(code, { status, statusName: `member_status.${status}` });
 }
 
-/** Statuses that hold a seat of the member limit ("counting invited members too"). */
-export const SEATED: ReadonlySet<MemberStatus> = new Set(['invited', 'pending', 'active', 'disabled']);
+/**
+ * Statuses that hold a seat of the member limit ("counting invited members too"). A pending request does
+ * not: approving it takes the seat, so strangers with a public link cannot fill an org.
+ */
+export const SEATED: ReadonlySet<MemberStatus> = new Set(['invited', 'active', 'disabled']);
 
 /** Rows of people who never joined: deleted outright instead of disabled and removed. */
 export const NOT_JOINED: ReadonlySet<MemberStatus> = new Set([
@@ -39,6 +42,12 @@ export const NOT_JOINED: ReadonlySet<MemberStatus> = new Set([
 /** Every lifecycle action, harmless ones first: the order a member's `actions` list them in. */
 export const LIFECYCLE_ACTIONS = [
   'edit',
+  'resend',
+  'copy_link',
+  'reinvite',
+  'approve',
+  'reject',
+  'reapprove',
   'reset_password',
   'change_departments',
   'renew',
@@ -54,6 +63,12 @@ export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** An action that is one step of the status table. */
 type StepAction = Exclude<LifecycleAction, 'disable_remove'>;
+
+/** Steps nobody picks from a row: the invitee answers, or time passes. */
+export type InvitationStep = 'accept' | 'accept_for_approval' | 'decline' | 'expire';
+
+/** Actions an approver takes on a join request: they need approvals.manage. */
+export const APPROVAL_ACTIONS: ReadonlySet<LifecycleAction> = new Set(['approve', 'reject', 'reapprove']);
 
 /**
  * Actions made of two steps of the table, taken together in one transaction: each step must pass in
@@ -75,7 +90,56 @@ interface Rule {
   shownFrom?: readonly MemberStatus[];
 }
 
-const RULES: Record<StepAction, Rule> = {
+const INVITATION_REFUSALS: Partial<Record<MemberStatus, string>> = {
+  invitation_expired: 'invitation.expired_reinvite',
+  declined: 'invitation.declined_reinvite',
+};
+
+const RULES: Record<StepAction | InvitationStep, Rule> = {
+  resend: {
+    from: ['invited'],
+    to: 'invited',
+    refusal: 'invitation.not_open',
+    refusalFrom: INVITATION_REFUSALS,
+  },
+  copy_link: {
+    from: ['invited'],
+    to: 'invited',
+    refusal: 'invitation.not_open',
+    refusalFrom: INVITATION_REFUSALS,
+  },
+  reinvite: {
+    from: ['invitation_expired', 'declined'],
+    to: 'invited',
+    refusal: 'invitation.not_reinvitable',
+  },
+  approve: {
+    from: ['pending'],
+    to: 'active',
+    refusal: 'request.not_pending',
+    refusalFrom: { rejected: 'request.rejected_reapprove' },
+  },
+  reject: { from: ['pending'], to: 'rejected', refusal: 'request.not_pending' },
+  reapprove: { from: ['rejected'], to: 'active', refusal: 'request.not_rejected' },
+  accept: {
+    from: ['invited'],
+    to: 'active',
+    refusal: 'invitation.not_open',
+    refusalFrom: INVITATION_REFUSALS,
+  },
+  accept_for_approval: {
+    from: ['invited'],
+    to: 'pending',
+    refusal: 'invitation.not_open',
+    refusalFrom: INVITATION_REFUSALS,
+  },
+  decline: {
+    from: ['invited'],
+    to: 'declined',
+    refusal: 'invitation.not_open',
+    refusalFrom: INVITATION_REFUSALS,
+  },
+  expire: { from: ['invited'], to: 'invitation_expired', refusal: 'invitation.not_open' },
   disable: { from: ['active'], to: 'disabled', refusal: 'member.not_active' },
   enable: { from: ['disabled'], to: 'active', refusal: 'member.not_disabled' },
   renew: { from: ['active', 'disabled'], to: 'active', refusal: 'member.not_renewable' },
@@ -136,6 +200,13 @@ export const PRIVILEGED_ACTIONS: ReadonlySet<LifecycleAction> = new Set([
 /** Actions that take the member out of the active admins. */
 const ENDS_ACCESS: ReadonlySet<LifecycleAction> = new Set(['disable', 'remove', 'delete']);
 
+/** A step the invitee or the clock takes: where it leads and its seat change, or the refusal. */
+export function invitationStep(step: InvitationStep, status: MemberStatus): Decision {
+  const rule = RULES[step];
+  if (!rule.from.includes(status)) return { ok: false, code: rule.refusalFrom?.[status] ?? rule.refusal };
+  return { ok: true, to: rule.to, seats: seatChange(status, rule.to) };
+}
+
 /** The first step of an action: itself, or the first of its steps. */
 const firstStep = (action: LifecycleAction): StepAction => STEPS[action]?.[0] ?? (action as StepAction);
 
@@ -190,10 +261,18 @@ export interface Standing {
   readonly inScope: boolean;
   /** The org's active admins besides this member. */
   readonly otherActiveAdmins: number;
+  /** The actor holds approvals.manage: may approve and reject join requests. */
+  readonly approver: boolean;
 }
 
 /** A standing that refuses nothing by itself: the status table alone decides. */
-export const ANY_STANDING: Standing = { self: false, withinReach: true, inScope: true, otherActiveAdmins: 1 };
+export const ANY_STANDING: Standing = {
+  self: false,
+  withinReach: true,
+  inScope: true,
+  otherActiveAdmins: 1,
+  approver: true,
+};
 
 /**
  * Whether the actor may take `action` on the member: not on oneself (edits aside), not outside the
@@ -202,6 +281,8 @@ export const ANY_STANDING: Standing = { self: false, withinReach: true, inScope:
 export function decide(action: LifecycleAction, member: MemberFacts, standing: Standing): Decision {
   if (standing.self && action !== 'edit') return { ok: false, code: 'member.self_change' };
   if (!standing.inScope) return { ok: false, code: 'access.out_of_scope' };
+  if (APPROVAL_ACTIONS.has(action) && !standing.approver)
+    return { ok: false, code: 'access.approvals_required' };
   if (PRIVILEGED_ACTIONS.has(action) && !standing.withinReach)
     return { ok: false, code: 'access.above_privilege' };
   return transition(action, member, standing.otherActiveAdmins);
