@@ -149,6 +149,9 @@ export function EditMemberModal({
   const [stale, setStale] = useState<string | null>(null);
   const staleRef = useRef<HTMLDivElement>(null);
   const personal = base?.accountKind === 'personal';
+  /** An invitation nobody accepted: the name and address are the invitation's, not an account's. */
+  const invitation = base !== null && base.accountKind === null;
+  const fixed = personal || invitation;
   const { roles, groups } = useMemberChoices(orgId, base?.roles.includes('owner') ?? false);
   const summary = useSession().organizations.find((org) => org.id === orgId);
   const grantScope = permissionScope(summary, ROLES_MANAGE);
@@ -241,23 +244,28 @@ export function EditMemberModal({
         hidden={!base}
         onFinish={(values) => save.mutate(values)}
       >
-        {personal ? (
-          <Alert type="info" showIcon title={t('members.personalNote')} style={{ marginBottom: 16 }} />
+        {fixed ? (
+          <Alert
+            type="info"
+            showIcon
+            title={t(invitation ? 'members.invitationNote' : 'members.personalNote')}
+            style={{ marginBottom: 16 }}
+          />
         ) : null}
-        <Form.Item name="name" label={t('account.name')} rules={personal ? [] : nameRules(t)}>
-          <Input autoComplete="off" count={NAME_COUNT} disabled={personal} />
+        <Form.Item name="name" label={t('account.name')} rules={fixed ? [] : nameRules(t)}>
+          <Input autoComplete="off" count={NAME_COUNT} disabled={fixed} />
         </Form.Item>
         <Form.Item
           name="email"
           label={t('account.email')}
           dependencies={['phone']}
-          rules={personal ? [] : contactRules(t, true)}
+          rules={fixed ? [] : contactRules(t, true)}
         >
-          <Input type="email" autoComplete="off" maxLength={254} disabled={personal} />
+          <Input type="email" autoComplete="off" maxLength={254} disabled={fixed} />
         </Form.Item>
         {region ? (
-          <Form.Item name="phone" label={t('members.mobile')} rules={personal ? [] : phoneRules(t, region)}>
-            <PhoneField region={region} disabled={personal} />
+          <Form.Item name="phone" label={t('members.mobile')} rules={fixed ? [] : phoneRules(t, region)}>
+            <PhoneField region={region} disabled={fixed} />
           </Form.Item>
         ) : null}
         <PlacementFields departments={departments} allowed={reach.whole ? undefined : reach.covers} />

@@ -67,11 +67,24 @@ export function MemberDrawer({
 
   const items: DescriptionsProps['items'] = member
     ? [
-        { key: 'username', label: t('members.account'), children: member.username },
+        {
+          key: 'username',
+          label: t('members.account'),
+          children: member.username ?? (
+            <Typography.Text type="secondary">{t('members.notYetJoined')}</Typography.Text>
+          ),
+        },
         {
           key: 'kind',
           label: t('profile.kind'),
-          children: member.accountKind === 'managed' ? t('profile.managed') : t('profile.personal'),
+          children:
+            member.accountKind === null ? (
+              <Unset />
+            ) : member.accountKind === 'managed' ? (
+              t('profile.managed')
+            ) : (
+              t('profile.personal')
+            ),
         },
         {
           key: 'status',
