@@ -24,7 +24,6 @@ import type {
   JoinRequestView as ServerJoinRequestView,
   JoinRulesBody as ServerJoinRulesBody,
   JoinRulesView as ServerJoinRulesView,
-  LinkInvitationBody as ServerLinkInvitationBody,
   LinkInvitationResponse as ServerLinkInvitationResponse,
 } from '../../src/features/invitations/invitations.schemas.js';
 import type {
@@ -206,9 +205,6 @@ export type InviteBody = ServerInviteBody;
 
 /** The answer to an invitation request: one result per address, in the order sent. */
 export type InviteResponse = Static<typeof ServerInviteResponse>;
-
-/** POST /orgs/:orgId/invitations/link: a name and a placement, for a link handed over by hand. */
-export type LinkInvitationBody = ServerLinkInvitationBody;
 
 /** A manual invitation link: shown once, a key for whoever holds it until it expires or is replaced. */
 export type LinkInvitationResponse = Static<typeof ServerLinkInvitationResponse>;
