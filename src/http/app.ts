@@ -16,6 +16,7 @@ import { passwordResetRoutes } from '../features/accounts/password-reset.routes.
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { groupRoutes } from '../features/groups/groups.routes.js';
+import { invitationRoutes } from '../features/invitations/invitations.routes.js';
 import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
 import { memberRoutes } from '../features/members/members.routes.js';
 import { operationRoutes } from '../features/operators/operators.routes.js';
@@ -117,6 +118,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   departmentRoutes(app, ctx);
   memberLifecycleRoutes(app, ctx);
   memberRoutes(app, ctx);
+  invitationRoutes(app, ctx);
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);
   auditRoutes(app, ctx);

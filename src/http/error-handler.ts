@@ -5,6 +5,7 @@ import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, Fast
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
 import { DepartmentErrors } from '../features/departments/departments.errors.js';
+import { InvitationErrors } from '../features/invitations/invitations.errors.js';
 import { MemberErrors } from '../features/members/members.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
 import { GroupErrors, RoleErrors } from '../features/roles/roles.errors.js';
@@ -20,6 +21,7 @@ const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
   organizations_domain_key: { code: OrganizationErrors['organization.domain_taken'], field: 'domain' },
   departments_sibling_name_key: { code: DepartmentErrors['department.name_taken'], field: 'name' },
   members_employee_id_key: { code: MemberErrors['member.employee_id_taken'], field: 'employeeId' },
+  members_open_invitation_key: { code: InvitationErrors['invitation.already_invited'], field: 'invitees' },
   org_roles_name_key: { code: RoleErrors['role.name_taken'], field: 'name' },
   user_groups_name_key: { code: GroupErrors['group.name_taken'], field: 'name' },
 };

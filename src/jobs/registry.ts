@@ -1,4 +1,5 @@
 import { passwordResetRequestJob } from '../features/accounts/password-reset.request.js';
+import { invitationExpiryJob } from '../features/invitations/invitations.expiry.job.js';
 import { memberExpiryJob } from '../features/members/lifecycle/members.expiry.job.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
 import { deliverMessageJob } from '../notify/outbox.js';
@@ -9,5 +10,6 @@ export const allJobs: readonly JobDefinition<never>[] = [
   deliverMessageJob as JobDefinition<never>,
   sweepJob as JobDefinition<never>,
   memberExpiryJob as JobDefinition<never>,
+  invitationExpiryJob as JobDefinition<never>,
   passwordResetRequestJob as JobDefinition<never>,
 ];

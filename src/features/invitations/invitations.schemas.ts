@@ -18,7 +18,7 @@ export const MAX_INVITEES = 1000;
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const JoinField = Type.Union(
-  JOIN_FIELDS.map((field) => Type.Literal(field)),
+  [Type.Literal('employeeId'), Type.Literal('position'), Type.Literal('workLocation')],
   {
     description:
       'A field a joiner fills in: employee ID, position (in the primary department), work location',

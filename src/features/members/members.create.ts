@@ -161,21 +161,24 @@ export async function createMember(
   );
 }
 
-/** A member row as its creators describe it: an admin's add, the org's owner (later invitations, import, SCIM). */
+/** A member row as its creators describe it: an admin's add, the org's owner, invitations (later import, SCIM). */
 export interface NewMember {
   readonly orgId: string;
-  readonly accountId: string;
+  /** Null only for an invitation nobody accepted yet. */
+  readonly accountId: string | null;
   readonly status: MemberStatus;
   readonly roles: readonly string[];
   readonly createdBy: string;
   readonly departments: readonly DepartmentChoice[];
   readonly groupIds?: readonly string[];
   /** The org's own fields of the row (employee ID, work location, order, expiry …). */
-  readonly columns?: Omit<
-    Insertable<MembersTable>,
-    'org_id' | 'account_id' | 'status' | 'roles' | 'created_by'
-  >;
+  readonly columns?: MemberColumns;
 }
+
+type MemberColumns = Omit<
+  Insertable<MembersTable>,
+  'org_id' | 'account_id' | 'status' | 'roles' | 'created_by'
+>;
 
 /**
  * The one writer of member rows: the row (joined now when active), its departments and groups, its
@@ -183,22 +186,71 @@ export interface NewMember {
  * update, so the limit holds under any concurrency. Callers have checked roles, names and privilege.
  */
 export async function insertMember(trx: Transaction<DB>, input: NewMember) {
-  if (SEATED.has(input.status)) await takeSeats(trx, input.orgId);
-  const member = await trx
+  const [inserted] = await insertMembers(trx, input, [
+    { accountId: input.accountId, columns: input.columns ?? {} },
+  ]);
+  if (!inserted) throw new Error('insertMember: no row was written');
+  return inserted;
+}
+
+/**
+ * insertMember for many rows with one placement (an invitation of many addresses), in a few statements
+ * whatever their number: the seats taken at once (all or none), the rows, their departments and groups
+ * in one insert each, their search keys in one pass.
+ */
+export async function insertMembers(
+  trx: Transaction<DB>,
+  shared: Omit<NewMember, 'accountId' | 'columns'>,
+  rows: readonly { readonly accountId: string | null; readonly columns: MemberColumns }[],
+) {
+  if (rows.length === 0) return [];
+  if (SEATED.has(shared.status)) await takeSeats(trx, shared.orgId, rows.length);
+  const members = await trx
     .insertInto('members')
-    .values({
-      ...input.columns,
-      org_id: input.orgId,
-      account_id: input.accountId,
-      status: input.status,
-      roles: [...input.roles],
-      created_by: input.createdBy,
-      ...(input.status === 'active' ? { joined_at: sql`now()` } : {}),
-    })
+    .values(
+      rows.map((row) => ({
+        ...row.columns,
+        org_id: shared.orgId,
+        account_id: row.accountId,
+        status: shared.status,
+        roles: [...shared.roles],
+        created_by: shared.createdBy,
+        ...(shared.status === 'active' ? { joined_at: sql`now()` } : {}),
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  const departments = await assignDepartments(trx, input.orgId, member.id, input.departments);
-  const groupIds = await assignGroups(trx, input.orgId, member.id, input.groupIds ?? []);
-  await writeSearchKeys(trx, { memberIds: [member.id] });
-  return { member, departments, groupIds };
+    .execute();
+  const [first, ...others] = members;
+  if (!first) return [];
+  // The first row's assignment checks the departments and groups; the others copy it.
+  const departments = await assignDepartments(trx, shared.orgId, first.id, shared.departments);
+  const groupIds = await assignGroups(trx, shared.orgId, first.id, shared.groupIds ?? []);
+  if (others.length > 0) {
+    await trx
+      .insertInto('member_departments')
+      .values(
+        others.flatMap((member) =>
+          departments.map((d) => ({
+            org_id: shared.orgId,
+            member_id: member.id,
+            department_id: d.departmentId,
+            is_primary: d.isPrimary,
+            position: d.position,
+          })),
+        ),
+      )
+      .execute();
+    if (groupIds.length > 0) {
+      await trx
+        .insertInto('member_groups')
+        .values(
+          others.flatMap((member) =>
+            groupIds.map((groupId) => ({ org_id: shared.orgId, group_id: groupId, member_id: member.id })),
+          ),
+        )
+        .execute();
+    }
+  }
+  await writeSearchKeys(trx, { memberIds: members.map((member) => member.id) });
+  return members.map((member) => ({ member, departments, groupIds }));
 }

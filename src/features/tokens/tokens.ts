@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, TokenPurpose } from '../../db/schema.js';
 
 /** 32 random bytes from the CSPRNG, base64url: the only form a token ever has outside the database. */
@@ -78,4 +78,74 @@ export async function endPasswordTokens(trx: Transaction<DB>, accountId: string)
     .where('account_id', '=', accountId)
     .where('used_at', 'is', null)
     .execute();
+}
+
+/**
+ * Stores one invitation token per member row, all expiring at `expiresAt`; with `replace`, the rows'
+ * live tokens end first (a resend or a new link kills the old one). Answers each row's raw token.
+ */
+export async function issueInvitationTokens(
+  trx: Transaction<DB>,
+  issue: {
+    readonly orgId: string;
+    readonly createdBy: string | null;
+    readonly expiresAt: Date;
+    readonly replace: boolean;
+    readonly rows: readonly { readonly memberId: string; readonly recipient: string | null }[];
+  },
+): Promise<Map<string, string>> {
+  const memberIds = issue.rows.map((row) => row.memberId);
+  if (memberIds.length === 0) return new Map();
+  if (issue.replace) {
+    await trx
+      .updateTable('tokens')
+      .set({ used_at: sql`now()`, ended: 'replaced' })
+      .where('purpose', '=', 'invitation')
+      .where('member_id', 'in', memberIds)
+      .where('used_at', 'is', null)
+      .execute();
+  }
+  const tokens = new Map(issue.rows.map((row) => [row.memberId, newToken()]));
+  await trx
+    .insertInto('tokens')
+    .values(
+      issue.rows.map((row) => ({
+        purpose: 'invitation' as const,
+        hash: hashToken(tokens.get(row.memberId) as string),
+        org_id: issue.orgId,
+        member_id: row.memberId,
+        recipient: row.recipient,
+        expires_at: issue.expiresAt,
+        created_by: issue.createdBy,
+      })),
+    )
+    .execute();
+  return tokens;
+}
+
+/**
+ * An invitation token as stored, whatever its state, or undefined when no invitation has this token (a
+ * token of another purpose included: it is no invitation). Reading it never uses it up.
+ */
+export function findInvitationToken(db: Kysely<DB> | Transaction<DB>, token: string) {
+  return db
+    .selectFrom('tokens')
+    .select(['id', 'org_id', 'member_id', 'expires_at', 'used_at', 'ended', 'created_by'])
+    .select(sql<boolean>`expires_at is not null and expires_at <= now()`.as('expired'))
+    .where('hash', '=', hashToken(token))
+    .where('purpose', '=', 'invitation')
+    .executeTakeFirst();
+}
+
+/** Uses an invitation token up; of parallel attempts exactly one gets true. */
+export async function useInvitationToken(trx: Transaction<DB>, id: string): Promise<boolean> {
+  const used = await trx
+    .updateTable('tokens')
+    .set({ used_at: sql`now()`, ended: 'used' })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .returning('id')
+    .executeTakeFirst();
+  return used !== undefined;
 }

@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB, Member as MemberRow } from '../../../db/schema.js';
 import { AppError } from '../../../errors.js';
 import type { OrgActor } from '../../access/access.js';
+import type { Permission } from '../../access/permissions.js';
 import { actingNow, assertMemberInScope, assertWithinReach } from '../../access/privilege.js';
 import { recordAudit } from '../../audit/audit.js';
 import { MemberErrors } from '../members.errors.js';
@@ -18,6 +19,7 @@ import {
 } from '../members.queries.js';
 import type { MemberDetails } from '../members.schemas.js';
 import {
+  APPROVAL_ACTIONS,
   type Decision,
   decide,
   expiryRefusal,
@@ -49,7 +51,7 @@ export async function decideAction(
 ): Promise<Allowed> {
   const self = member.id === actor.memberId;
   if (self) throw new AppError(MemberErrors['member.self_change']);
-  await assertMemberInScope(trx, actor, 'members.manage', member.id);
+  await assertMemberInScope(trx, actor, permissionFor(action), member.id);
   if (PRIVILEGED_ACTIONS.has(action)) await assertWithinReach(trx, actor, member);
   const otherActiveAdmins = isAdmin(member.roles)
     ? await countOtherActiveAdmins(trx, member.org_id, member.id)
@@ -66,8 +68,13 @@ export async function decideAction(
   return decision;
 }
 
+/** What an action needs over the member: deciding a join request is an approver's, the rest an admin's. */
+export function permissionFor(action: LifecycleAction): Permission {
+  return APPROVAL_ACTIONS.has(action) ? 'approvals.manage' : 'members.manage';
+}
+
 /** Takes or gives back the member's seat as the decision says. */
-async function moveSeats(trx: Transaction<DB>, orgId: string, decision: Allowed): Promise<void> {
+export async function moveSeats(trx: Transaction<DB>, orgId: string, decision: Allowed): Promise<void> {
   if (decision.seats > 0) await takeSeats(trx, orgId, decision.seats);
   else if (decision.seats < 0) await releaseSeats(trx, orgId, -decision.seats);
 }
@@ -161,7 +168,8 @@ export async function runAction<T>(
       tree: target.tree,
     });
     // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
-    if (member.id !== now.memberId) await assertMemberInScope(trx, now, 'members.manage', member.id);
+    if (member.id !== now.memberId)
+      await assertMemberInScope(trx, now, permissionFor(target.action), member.id);
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
     const decision = await decideAction(trx, now, member, target.action);
@@ -225,7 +233,7 @@ export async function deleteMember(
   meta: RequestMeta,
   actor: OrgActor,
   memberId: string,
-  input: { version: number },
+  input: { version?: number },
 ): Promise<void> {
   // The tree in share mode: the row's department links go with it, and a department move (which keeps
   // the tree's member counts) must see them either before or after.

@@ -1,0 +1,628 @@
+import { sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Locale, Member as MemberRow } from '../../db/schema.js';
+import { AppError, CommonErrors, errorMessage } from '../../errors.js';
+import { messageTime } from '../../notify/layout.js';
+import { queueMessage } from '../../notify/outbox.js';
+import type { OrgActor } from '../access/access.js';
+import {
+  actingNow,
+  assertMayChangeGrants,
+  assertMayPlace,
+  DEFAULT_MEMBER_ROLES,
+  departmentsByIds,
+  orgWideGrants,
+} from '../access/privilege.js';
+import { normalizeEmail } from '../accounts/identifiers.js';
+import { normalizePhone } from '../accounts/phones.js';
+import { recordAudit } from '../audit/audit.js';
+import { DEFAULT_ORDER } from '../directory/directory.queries.js';
+import { applyStatus, deleteMember, runAction } from '../members/lifecycle/members.lifecycle.js';
+import { statusRefusal } from '../members/lifecycle/members.status.js';
+import { planDepartments, resolveRoles } from '../members/members.assign.js';
+import { insertMembers } from '../members/members.create.js';
+import { MemberErrors } from '../members/members.errors.js';
+import {
+  assertEmployeeIdFree,
+  optionalText,
+  requireFutureExpiry,
+  requireMemberName,
+} from '../members/members.fields.js';
+import { lockAround } from '../members/members.locks.js';
+import { bumpVersion, requireMemberDetails, takeSeats } from '../members/members.queries.js';
+import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
+import { issueInvitationTokens } from '../tokens/tokens.js';
+import { InvitationErrors } from './invitations.errors.js';
+import { invitationMessage } from './invitations.messages.js';
+import type {
+  InvitationBatchBody,
+  InviteBody,
+  InviteResult,
+  LinkInvitationBody,
+} from './invitations.schemas.js';
+
+/** How long an invitation works (seed 000: 3 days). */
+export const INVITATION_HOURS = 72;
+
+/** Invitation requests per inviter: a colleague's day of inviting, not a spammer's. */
+export const INVITES_PER_INVITER: ThrottleRule = { limit: 100, windowSeconds: 3600 };
+/** Invitation requests per org and day, whoever sends them. */
+export const INVITES_PER_ORG: ThrottleRule = { limit: 2000, windowSeconds: 24 * 3600 };
+/** Messages one address gets again by resends: a person asked to look again, not flooded. */
+export const RESENDS_PER_ADDRESS: ThrottleRule = { limit: 5, windowSeconds: 24 * 3600 };
+
+/** An address as invitations store it: lower-case email or E.164 mobile number, with its channel. */
+export interface InvitationAddress {
+  readonly channel: 'email' | 'sms';
+  readonly address: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The address of an invitation, normalised; undefined when it is neither an email nor a mobile number. */
+export function invitationAddress(raw: string, defaultRegion: string): InvitationAddress | undefined {
+  const written = raw.trim();
+  if (written.includes('@')) {
+    const email = normalizeEmail(written);
+    return EMAIL.test(email) ? { channel: 'email', address: email } : undefined;
+  }
+  const phone = normalizePhone(written, defaultRegion);
+  return phone ? { channel: 'sms', address: phone } : undefined;
+}
+
+/** The page an invitation link opens; the token after '#' never reaches a server log. */
+export function invitationUrl(ctx: AppContext, token: string): string {
+  const url = new URL('/invite', ctx.config.publicUrl);
+  url.hash = `token=${token}`;
+  return url.toString();
+}
+
+/** The refusal of inviting an address that already has a row in the org, with the way out. */
+const REFUSALS: Partial<Record<MemberRow['status'], string>> = {
+  invited: InvitationErrors['invitation.already_invited'],
+  pending: InvitationErrors['invitation.pending_approve'],
+  rejected: InvitationErrors['invitation.rejected_reapprove'],
+  removed: InvitationErrors['invitation.removed_restore'],
+  active: InvitationErrors['invitation.already_member'],
+  disabled: InvitationErrors['invitation.already_member'],
+};
+
+interface Sender {
+  readonly orgName: string;
+  readonly inviterName: string;
+}
+
+/** What an invitation message needs to be queued for one row. */
+interface Delivery {
+  readonly memberId: string;
+  readonly name: string;
+  readonly channel: 'email' | 'sms';
+  readonly address: string;
+  readonly token: string;
+  readonly expiresAt: Date;
+  readonly locale: Locale;
+}
+
+/** Queues the invitation messages and records each as its row's last message (its delivery status). */
+export async function sendInvitations(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  orgId: string,
+  sender: Sender,
+  deliveries: readonly Delivery[],
+  template = invitationMessage,
+): Promise<void> {
+  for (const delivery of deliveries) {
+    const messageId = await queueMessage(trx, ctx, {
+      dedupeKey: `invitation:${delivery.memberId}:${delivery.token.slice(0, 16)}`,
+      orgId,
+      channel: delivery.channel,
+      to: delivery.address,
+      locale: delivery.locale,
+      template,
+      vars: {
+        name: delivery.name,
+        inviterName: sender.inviterName,
+        orgName: sender.orgName,
+        url: invitationUrl(ctx, delivery.token),
+        expiresAt: messageTime(delivery.expiresAt, delivery.locale),
+      },
+    });
+    if (messageId) {
+      await trx
+        .updateTable('members')
+        .set({ invitation_message_id: messageId })
+        .where('id', '=', delivery.memberId)
+        .execute();
+    }
+  }
+}
+
+/** The org's name and language, and the inviter's name, for the messages. */
+async function senderOf(trx: Transaction<DB>, actor: OrgActor): Promise<Sender & { locale: Locale }> {
+  const org = await trx
+    .selectFrom('organizations')
+    .select(['name', 'locale'])
+    .where('id', '=', actor.orgId)
+    .executeTakeFirstOrThrow();
+  const inviter = await trx
+    .selectFrom('accounts')
+    .select('name')
+    .where('id', '=', actor.accountId)
+    .executeTakeFirstOrThrow();
+  return { orgName: org.name, locale: org.locale, inviterName: inviter.name };
+}
+
+/** Now and when an invitation made now expires, by the database's clock. */
+async function invitationClock(trx: Transaction<DB>): Promise<{ now: Date; expiresAt: Date }> {
+  const { rows } = await sql<{ now: Date; at: Date }>`
+    select now() as now, now() + make_interval(hours => ${INVITATION_HOURS}) as at`.execute(trx);
+  const row = rows[0] as { now: Date; at: Date };
+  return { now: new Date(row.now), expiresAt: new Date(row.at) };
+}
+
+/** Checks the placement every invitation of a request shares: departments, roles the inviter may give. */
+async function checkPlacement(trx: Transaction<DB>, now: OrgActor, body: LinkInvitationBody | InviteBody) {
+  const placement = body.departments.map((department) => department.departmentId);
+  // A scoped admin invites into their departments; a member who may only invite chooses freely, and
+  // an approver decides where enrollment approval is on.
+  if (now.scopes.has('members.manage')) await assertMayPlace(trx, now, placement);
+  const roles = await resolveRoles(trx, now.orgId, body.roles ?? DEFAULT_MEMBER_ROLES);
+  await assertMayChangeGrants(trx, now, await departmentsByIds(trx, now.orgId, placement), {
+    before: orgWideGrants(DEFAULT_MEMBER_ROLES),
+    after: orgWideGrants(roles),
+    field: 'roles',
+  });
+  return roles;
+}
+
+/** The org fields every row of a request gets. */
+function orgColumns(body: LinkInvitationBody | InviteBody, expiresAt: Date | null) {
+  return {
+    employee_id: optionalText(body.employeeId),
+    work_location: optionalText(body.workLocation),
+    org_email: body.orgEmail ? normalizeEmail(body.orgEmail) : null,
+    directory_order: DEFAULT_ORDER,
+    expires_at: expiresAt,
+  };
+}
+
+/**
+ * Refuses the whole request when its `count` invitations do not fit the member limit, saying how many
+ * do. Read under the org's lock, so the seats the rows then take (insertMembers, takeSeats) are there.
+ */
+async function assertSeatsFree(trx: Transaction<DB>, orgId: string, count: number): Promise<void> {
+  const org = await trx
+    .selectFrom('organizations')
+    .select(['member_limit', 'seats_used'])
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  if (org.seats_used + count <= org.member_limit) return;
+  throw new AppError(InvitationErrors['invitation.over_limit'], {
+    count,
+    limit: org.member_limit,
+    fits: Math.max(org.member_limit - org.seats_used, 0),
+  });
+}
+
+/**
+ * Invites people by email or mobile (seed 000 tables 2–3), up to 1,000 addresses with one placement:
+ * each address is invited, re-invited in place (an expired or declined row), or refused with the way
+ * out (found only among this org's rows). Seats for all of them are taken at once, or the whole request
+ * is refused saying how many fit. A few statements whatever the number of addresses.
+ */
+export async function invite(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  body: InviteBody,
+): Promise<{ invited: number; refused: number; results: InviteResult[] }> {
+  if (body.employeeId && body.invitees.length > 1) {
+    throw new AppError(InvitationErrors['invitation.employee_id_single'], { field: 'employeeId' });
+  }
+  planDepartments(body.departments);
+  const expiresAt = body.expiresAt ? await requireFutureExpiry(ctx.db, body.expiresAt) : null;
+  const wait = await takeAttempt(ctx.db, [
+    [`invite:account:${actor.accountId}`, INVITES_PER_INVITER],
+    [`invite:org:${actor.orgId}`, INVITES_PER_ORG],
+  ]);
+  if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
+
+  const results: InviteResult[] = body.invitees.map((invitee) => ({
+    address: invitee.address,
+    outcome: 'refused',
+    memberId: null,
+    code: null,
+    message: null,
+  }));
+  const refuse = (index: number, code: string, details: Record<string, unknown> = {}, memberId?: string) => {
+    const result = results[index] as InviteResult;
+    result.code = code;
+    result.message = errorMessage(code, meta.locale, details);
+    result.memberId = memberId ?? null;
+  };
+  // Normalised addresses, each once; the rest are refused before anything is written.
+  const wanted = new Map<string, { index: number; name: string } & InvitationAddress>();
+  body.invitees.forEach((invitee, index) => {
+    const parsed = invitationAddress(invitee.address, ctx.config.defaultPhoneRegion);
+    if (!parsed) refuse(index, InvitationErrors['invitation.invalid_address']);
+    else if (wanted.has(parsed.address)) refuse(index, InvitationErrors['invitation.duplicate_address']);
+    else wanted.set(parsed.address, { index, name: requireMemberName(invitee.name), ...parsed });
+  });
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
+    const roles = await checkPlacement(trx, now, body);
+    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
+    await lockAround(trx, actor.orgId, { org: true });
+    const addresses = [...wanted.keys()];
+    const existing =
+      addresses.length === 0
+        ? []
+        : await trx
+            .selectFrom('members as m')
+            .leftJoin('accounts as a', 'a.id', 'm.account_id')
+            .select(['m.id', 'm.status', 'm.invitation_address', 'm.name', 'a.email', 'a.phone'])
+            .where('m.org_id', '=', actor.orgId)
+            .where((eb) =>
+              eb.or([
+                eb('m.invitation_address', 'in', addresses),
+                eb('a.email', 'in', addresses),
+                eb('a.phone', 'in', addresses),
+              ]),
+            )
+            .orderBy('m.id')
+            .forUpdate()
+            .execute();
+    const again: MemberRow['id'][] = [];
+    for (const row of existing) {
+      const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
+      const entry = address ? wanted.get(address) : undefined;
+      if (!address || !entry) continue;
+      wanted.delete(address);
+      if (row.status === 'invitation_expired' || row.status === 'declined') {
+        again.push(row.id);
+        const result = results[entry.index] as InviteResult;
+        result.outcome = 'reinvited';
+        result.memberId = row.id;
+        continue;
+      }
+      refuse(
+        entry.index,
+        REFUSALS[row.status] as string,
+        { statusName: `member_status.${row.status}` },
+        row.id,
+      );
+    }
+    const fresh = [...wanted.values()];
+    await assertSeatsFree(trx, actor.orgId, fresh.length + again.length);
+    const clock = await invitationClock(trx);
+    const invitationExpiresAt = clock.expiresAt;
+    const inserted = await insertMembers(
+      trx,
+      {
+        orgId: actor.orgId,
+        status: 'invited',
+        roles,
+        createdBy: actor.accountId,
+        departments: body.departments,
+        groupIds: body.groupIds ?? [],
+      },
+      fresh.map((entry) => ({
+        accountId: null,
+        columns: {
+          ...orgColumns(body, expiresAt),
+          name: entry.name,
+          invitation_address: entry.address,
+          invitation_channel: entry.channel,
+          invited_at: clock.now,
+          invitation_expires_at: invitationExpiresAt,
+        },
+      })),
+    );
+    inserted.forEach(({ member }, i) => {
+      const result = results[(fresh[i] as { index: number }).index] as InviteResult;
+      result.outcome = 'invited';
+      result.memberId = member.id;
+    });
+    if (again.length > 0) await takeSeats(trx, actor.orgId, again.length);
+    const reinvited =
+      again.length === 0
+        ? []
+        : await trx
+            .updateTable('members')
+            .set({
+              status: 'invited',
+              status_reason: null,
+              status_changed_at: sql`now()`,
+              invited_at: sql`now()`,
+              invitation_expires_at: invitationExpiresAt,
+              reminded_at: null,
+              created_by: actor.accountId,
+              version: sql`version + 1`,
+            })
+            .where('id', 'in', again)
+            .returningAll()
+            .execute();
+    const rows = [...inserted.map(({ member }) => member), ...reinvited];
+    const tokens = await issueInvitationTokens(trx, {
+      orgId: actor.orgId,
+      createdBy: actor.accountId,
+      expiresAt: invitationExpiresAt,
+      replace: reinvited.length > 0,
+      rows: rows.map((row) => ({ memberId: row.id, recipient: row.invitation_address })),
+    });
+    const sender = await senderOf(trx, actor);
+    await sendInvitations(
+      trx,
+      ctx,
+      actor.orgId,
+      sender,
+      rows.map((row) => ({
+        memberId: row.id,
+        name: row.name,
+        channel: row.invitation_channel === 'sms' ? 'sms' : 'email',
+        address: row.invitation_address as string,
+        token: tokens.get(row.id) as string,
+        expiresAt: invitationExpiresAt,
+        locale: sender.locale,
+      })),
+    );
+    for (const row of rows) {
+      await recordAudit(trx, meta, {
+        orgId: actor.orgId,
+        actorAccountId: actor.accountId,
+        action: again.includes(row.id) ? 'invitation.reinvited' : 'invitation.sent',
+        targetType: 'member',
+        targetId: row.id,
+        after: {
+          name: row.name,
+          address: row.invitation_address,
+          channel: row.invitation_channel,
+          roles,
+          expiresAt: invitationExpiresAt.toISOString(),
+        },
+      });
+    }
+    const invited = rows.length;
+    return { invited, refused: results.length - invited, results };
+  });
+}
+
+/**
+ * A manual link (seed 003): an invitation without an address, shown once to the inviter, accepted by
+ * any personal account holding it within 3 days.
+ */
+export async function createLinkInvitation(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  body: LinkInvitationBody,
+) {
+  const name = requireMemberName(body.name);
+  planDepartments(body.departments);
+  const expiresAt = body.expiresAt ? await requireFutureExpiry(ctx.db, body.expiresAt) : null;
+  const wait = await takeAttempt(ctx.db, [
+    [`invite:account:${actor.accountId}`, INVITES_PER_INVITER],
+    [`invite:org:${actor.orgId}`, INVITES_PER_ORG],
+  ]);
+  if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = await actingNow(trx, actor);
+    const roles = await checkPlacement(trx, now, body);
+    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
+    await lockAround(trx, actor.orgId, { org: true });
+    await assertSeatsFree(trx, actor.orgId, 1);
+    const clock = await invitationClock(trx);
+    const invitationExpiresAt = clock.expiresAt;
+    const [inserted] = await insertMembers(
+      trx,
+      {
+        orgId: actor.orgId,
+        status: 'invited',
+        roles,
+        createdBy: actor.accountId,
+        departments: body.departments,
+        groupIds: body.groupIds ?? [],
+      },
+      [
+        {
+          accountId: null,
+          columns: {
+            ...orgColumns(body, expiresAt),
+            name,
+            invitation_channel: 'link',
+            invited_at: clock.now,
+            invitation_expires_at: invitationExpiresAt,
+          },
+        },
+      ],
+    );
+    const member = (inserted as { member: MemberRow }).member;
+    const tokens = await issueInvitationTokens(trx, {
+      orgId: actor.orgId,
+      createdBy: actor.accountId,
+      expiresAt: invitationExpiresAt,
+      replace: false,
+      rows: [{ memberId: member.id, recipient: null }],
+    });
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'invitation.link_created',
+      targetType: 'member',
+      targetId: member.id,
+      after: { name, channel: 'link', roles, expiresAt: invitationExpiresAt.toISOString() },
+    });
+    return {
+      member: await requireMemberDetails(trx, actor.orgId, member.id),
+      link: invitationUrl(ctx, tokens.get(member.id) as string),
+      expiresAt: invitationExpiresAt.toISOString(),
+    };
+  });
+}
+
+/** A new token for an open invitation, good for 3 more days; the old link stops working at once. */
+async function renewInvitation(trx: Transaction<DB>, actor: OrgActor, member: MemberRow) {
+  const { expiresAt } = await invitationClock(trx);
+  await trx
+    .updateTable('members')
+    .set({ invited_at: sql`now()`, invitation_expires_at: expiresAt, reminded_at: null })
+    .where('id', '=', member.id)
+    .execute();
+  await bumpVersion(trx, member.id);
+  const tokens = await issueInvitationTokens(trx, {
+    orgId: member.org_id,
+    createdBy: actor.accountId,
+    expiresAt,
+    replace: true,
+    rows: [{ memberId: member.id, recipient: member.invitation_address }],
+  });
+  return { token: tokens.get(member.id) as string, expiresAt };
+}
+
+/** Copy link: a new link for an open invitation (the one sent before stops working). */
+export async function newInvitationLink(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+): Promise<{ link: string; expiresAt: string }> {
+  return runAction(ctx, actor, { memberId, action: 'copy_link' }, async (trx, member) => {
+    const { token, expiresAt } = await renewInvitation(trx, actor, member);
+    await recordAudit(trx, meta, {
+      orgId: member.org_id,
+      actorAccountId: actor.accountId,
+      action: 'invitation.link_copied',
+      targetType: 'member',
+      targetId: member.id,
+      after: { expiresAt: expiresAt.toISOString() },
+    });
+    return { link: invitationUrl(ctx, token), expiresAt: expiresAt.toISOString() };
+  });
+}
+
+/** Sends an open invitation again: a new message with a new link (the old link stops working). */
+async function resendOne(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+): Promise<void> {
+  const row = await ctx.db
+    .selectFrom('members')
+    .select(['invitation_address', 'invitation_channel'])
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', memberId)
+    .executeTakeFirst();
+  if (row?.invitation_address) {
+    const wait = await takeAttempt(ctx.db, [
+      [`invite:resend:${row.invitation_address}`, RESENDS_PER_ADDRESS],
+    ]);
+    if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
+  }
+  await runAction(ctx, actor, { memberId, action: 'resend' }, async (trx, member) => {
+    if (!member.invitation_address) throw new AppError(InvitationErrors['invitation.resend_link']);
+    const { token, expiresAt } = await renewInvitation(trx, actor, member);
+    const sender = await senderOf(trx, actor);
+    await sendInvitations(trx, ctx, member.org_id, sender, [
+      {
+        memberId: member.id,
+        name: member.name,
+        channel: member.invitation_channel === 'sms' ? 'sms' : 'email',
+        address: member.invitation_address,
+        token,
+        expiresAt,
+        locale: sender.locale,
+      },
+    ]);
+    await recordAudit(trx, meta, {
+      orgId: member.org_id,
+      actorAccountId: actor.accountId,
+      action: 'invitation.resent',
+      targetType: 'member',
+      targetId: member.id,
+      after: { address: member.invitation_address, expiresAt: expiresAt.toISOString() },
+    });
+  });
+}
+
+/** Re-invites an expired or declined row in place: a new link and 3 new days, taking a seat again. */
+async function reinviteOne(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+): Promise<void> {
+  await runAction(ctx, actor, { memberId, action: 'reinvite' }, async (trx, member, decision) => {
+    await applyStatus(trx, meta, actor, member, decision, {
+      auditAction: 'invitation.reinvited',
+      reason: null,
+      extra: { address: member.invitation_address },
+    });
+    const { token, expiresAt } = await renewInvitation(trx, actor, member);
+    if (member.invitation_address) {
+      const sender = await senderOf(trx, actor);
+      await sendInvitations(trx, ctx, member.org_id, sender, [
+        {
+          memberId: member.id,
+          name: member.name,
+          channel: member.invitation_channel === 'sms' ? 'sms' : 'email',
+          address: member.invitation_address,
+          token,
+          expiresAt,
+          locale: sender.locale,
+        },
+      ]);
+    }
+  });
+}
+
+/** Revokes an invitation: the row goes, its seat comes back, its link says it was withdrawn. */
+async function revokeOne(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  memberId: string,
+): Promise<void> {
+  const row = await ctx.db
+    .selectFrom('members')
+    .select('status')
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', memberId)
+    .executeTakeFirst();
+  if (!row) throw new AppError(MemberErrors['member.not_found']);
+  if (!['invited', 'invitation_expired', 'declined'].includes(row.status)) {
+    throw statusRefusal(MemberErrors['invitation.not_open'], row.status);
+  }
+  await deleteMember(ctx, meta, actor, memberId, {});
+}
+
+const BATCH_ACTIONS = { resend: resendOne, reinvite: reinviteOne, revoke: revokeOne } as const;
+
+/** Resends, revokes or re-invites many invitations, each in its own transaction, with a result each. */
+export async function batchInvitations(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  body: InvitationBatchBody,
+) {
+  const act = BATCH_ACTIONS[body.action];
+  const results = [];
+  for (const memberId of body.memberIds) {
+    try {
+      await act(ctx, meta, actor, memberId);
+      results.push({ memberId, ok: true, code: null, message: null });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results.push({
+        memberId,
+        ok: false,
+        code: error.code,
+        message: errorMessage(error.code, meta.locale, error.details),
+      });
+    }
+  }
+  const done = results.filter((result) => result.ok).length;
+  return { done, failed: results.length - done, results };
+}
