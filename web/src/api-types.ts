@@ -230,11 +230,8 @@ export type JoinRulesView = ServerJoinRulesView;
 
 export type JoinRulesBody = ServerJoinRulesBody;
 
-/**
- * A field a joiner fills in. From join-rules' own list: the schema's union is built by mapping that list,
- * and TypeBox infers `never` for such a union's static type.
- */
-export type { JoinField } from '../../src/features/invitations/join-rules.js';
+/** A field a joiner fills in. */
+export type JoinField = JoinRulesView['requiredFields'][number];
 
 /** The public link (null until first turned on) and the org code. */
 export type JoinLinkView = Static<typeof ServerJoinLinkView>;

@@ -133,7 +133,7 @@ export function JoinPage() {
           <Typography.Paragraph type="secondary">
             {t('invite.signedInAs', { name: signedIn.name, username: signedIn.username })}
           </Typography.Paragraph>
-          <JoinFieldItems fields={preview.data.requiredFields as JoinField[]} />
+          <JoinFieldItems fields={preview.data.requiredFields} />
           <Form.Item name="note" label={t('join.note')}>
             <Input.TextArea maxLength={200} showCount rows={3} />
           </Form.Item>

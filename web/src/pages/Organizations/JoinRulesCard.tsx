@@ -58,7 +58,7 @@ export function JoinRulesCard({ orgId, editable }: { orgId: string; editable: bo
   const link = useQuery({
     queryKey: linkKey(orgId),
     queryFn: ({ signal }) => api.get<JoinLinkView>(orgPath(orgId, 'join-link'), undefined, signal),
-    enabled: rules.isSuccess,
+    enabled: rules.isSuccess && editable,
   });
   const [maxOpen, setMaxOpen] = useState<number | null>(null);
   useEffect(() => {
@@ -116,9 +116,9 @@ export function JoinRulesCard({ orgId, editable }: { orgId: string; editable: bo
             <Checkbox.Group
               aria-label={t('joinRules.required')}
               disabled={locked}
-              value={data.requiredFields as JoinField[]}
+              value={data.requiredFields}
               onChange={(fields) =>
-                save.mutate({ requiredFields: FIELDS.filter((field) => fields.includes(field)) as never[] })
+                save.mutate({ requiredFields: FIELDS.filter((field) => fields.includes(field)) })
               }
               options={FIELDS.map((field) => ({ value: field, label: t(joinFieldLabel(field)) }))}
             />
