@@ -179,6 +179,24 @@ export function InvitePage() {
     );
   if (!info || me.isPending) return layout(<Spin />);
 
+  // Declining needs no account: the link alone says who was asked.
+  const declineButton = (
+    <Button
+      loading={decline.isPending}
+      onClick={() =>
+        modal.confirm({
+          title: t('invite.declineTitle', { org }),
+          content: t('invite.declineText', { org }),
+          okText: t('invite.decline'),
+          okButtonProps: { danger: true },
+          cancelText: t('common.cancel'),
+          onOk: () => decline.mutateAsync().catch(() => undefined),
+        })
+      }
+    >
+      {t('invite.decline')}
+    </Button>
+  );
   const wrongAccount = alert instanceof ApiError && alert.code === 'invitation.wrong_account';
   const registerOnHere = info.kind === 'targeted' && !info.addressRegistered;
 
@@ -242,21 +260,7 @@ export function InvitePage() {
               <Button type="primary" htmlType="submit" loading={accept.isPending} disabled={wrongAccount}>
                 {t('invite.join')}
               </Button>
-              <Button
-                loading={decline.isPending}
-                onClick={() =>
-                  modal.confirm({
-                    title: t('invite.declineTitle', { org }),
-                    content: t('invite.declineText', { org }),
-                    okText: t('invite.decline'),
-                    okButtonProps: { danger: true },
-                    cancelText: t('common.cancel'),
-                    onOk: () => decline.mutateAsync().catch(() => undefined),
-                  })
-                }
-              >
-                {t('invite.decline')}
-              </Button>
+              {declineButton}
             </Flex>
           </Form>
         </>
@@ -317,6 +321,7 @@ export function InvitePage() {
             {info.kind === 'link' ? (
               <LinkButton to="/register">{t('invite.createAccount')}</LinkButton>
             ) : null}
+            {declineButton}
           </Flex>
         </>
       )}
