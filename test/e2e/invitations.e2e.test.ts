@@ -183,7 +183,7 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     await inviteButton(admin.page).click();
     const dialog = await settledDialog(admin.page, admin.page.getByRole('dialog', { name: 'Invite people' }));
-    await dialog.getByRole('radio', { name: 'Manual link' }).check({ force: true });
+    await dialog.getByText('Manual link', { exact: true }).click();
     await dialog.getByLabel('Name of the person').fill('Katherine Johnson');
     await dialog.getByRole('button', { name: 'Create link' }).click();
     const field = dialog.getByRole('textbox', { name: 'Invitation link' });

@@ -14,7 +14,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { type ReactNode, useLayoutEffect, useState } from 'react';
+import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useApi } from '../../api';
@@ -163,9 +163,13 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
   const { roles, groups } = useMemberChoices(orgId, false);
   const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
 
+  // The department to start in, read as the dialog opens: the tree reloading after a send (new counts)
+  // must not start the dialog afresh and lose the results or the link on screen.
+  const startIn = useRef<string | undefined>(undefined);
+  startIn.current = departmentId ?? departments.find((department) => department.isRoot)?.id;
   useLayoutEffect(() => {
     if (!open) return;
-    const start = departmentId ?? departments.find((department) => department.isRoot)?.id;
+    const start = startIn.current;
     form.resetFields();
     form.setFieldsValue({
       invitees: [{ ...EMPTY_ROW }],
@@ -179,7 +183,7 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
     setResponse(null);
     setFinished(false);
     setLink(null);
-  }, [open, form, departmentId, departments]);
+  }, [open, form]);
 
   const afterSend = async () => {
     await changed();

@@ -1,5 +1,5 @@
 import { Alert, Form, Input, Modal, Radio } from 'antd';
-import { useLayoutEffect, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Department, MEMBERS_MANAGE } from '../../api-types';
 import { useDepartmentReach } from '../../session';
@@ -53,10 +53,13 @@ export function ApproveModal({
   const mode = Form.useWatch('mode', form);
   const single = targets?.length === 1 ? targets[0] : undefined;
 
+  // The root, read as the dialog opens: the tree reloading meanwhile must not reset what was chosen.
+  const rootRef = useRef<Department | undefined>(undefined);
+  rootRef.current = departments.find((department) => department.isRoot);
   useLayoutEffect(() => {
     if (!targets) return;
     form.resetFields();
-    const root = departments.find((department) => department.isRoot);
+    const root = rootRef.current;
     const asked = targets[0]?.departments ?? [];
     form.setFieldsValue({
       mode: targets.length === 1 ? 'set' : 'asked',
@@ -64,7 +67,7 @@ export function ApproveModal({
         asked.length > 0 ? asked : root ? [{ departmentId: root.id, position: null, isPrimary: true }] : [],
       roles: ['member'],
     });
-  }, [targets, form, departments]);
+  }, [targets, form]);
 
   return (
     <Modal
