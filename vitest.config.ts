@@ -20,6 +20,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // What the browser shows follows a request; on a loaded 2-core machine that takes seconds.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -127,6 +127,11 @@ export async function acceptInvitation(
   return ctx.db.transaction().execute(async (trx) => {
     // The org row first, then the member row: the lock module's order (seats move).
     const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { org: true, tree: 'share' });
+    // Used up first: of parallel accepts, the ones that waited for the winner's lock are told so (any
+    // refusal below rolls it back).
+    if (!(await useInvitationToken(trx, opened.id))) {
+      throw new AppError(InvitationErrors['invitation.link_used'], { field: 'token' });
+    }
     const decisionFrom = invitationStep('accept', member.status);
     if (!decisionFrom.ok) throw statusRefusal(decisionFrom.code, member.status);
     const org = await trx
@@ -168,9 +173,6 @@ export async function acceptInvitation(
     );
     const decision = invitationStep(status === 'active' ? 'accept' : 'accept_for_approval', member.status);
     if (!decision.ok) throw statusRefusal(decision.code, member.status);
-    if (!(await useInvitationToken(trx, opened.id))) {
-      throw new AppError(InvitationErrors['invitation.link_used'], { field: 'token' });
-    }
     await moveSeats(trx, member.org_id, decision);
     await trx
       .updateTable('members')
@@ -215,11 +217,11 @@ export async function declineInvitation(ctx: AppContext, meta: RequestMeta, toke
   const opened = await openInvitation(ctx.db, token);
   await ctx.db.transaction().execute(async (trx) => {
     const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { org: true });
-    const decision = invitationStep('decline', member.status);
-    if (!decision.ok) throw statusRefusal(decision.code, member.status);
     if (!(await useInvitationToken(trx, opened.id))) {
       throw new AppError(InvitationErrors['invitation.link_used'], { field: 'token' });
     }
+    const decision = invitationStep('decline', member.status);
+    if (!decision.ok) throw statusRefusal(decision.code, member.status);
     await moveSeats(trx, member.org_id, decision);
     await trx
       .updateTable('members')

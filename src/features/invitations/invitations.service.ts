@@ -272,7 +272,7 @@ export async function invite(
               ]),
             )
             .orderBy('m.id')
-            .forUpdate()
+            .forUpdate('m')
             .execute();
     const again: MemberRow['id'][] = [];
     for (const row of existing) {
