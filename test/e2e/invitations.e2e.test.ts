@@ -338,7 +338,7 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
 
     const { context, page, pageErrors } = await openPage(browser);
     await page.goto(expiredLink);
-    await page.getByRole('heading', { name: 'This invitation has expired' }).waitFor();
+    await page.getByText('This invitation has expired', { exact: true }).waitFor();
     await page.getByText('Ask the person who invited you to invite you again.').waitFor();
     await screenshot(page, 'invitations-expired-link');
     expect(pageErrors).toEqual([]);
