@@ -212,6 +212,43 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await context.close();
   });
 
+  it('copies a new link from the member table: the mailed link then says it was replaced, the new one opens', async () => {
+    const admin = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(admin.page);
+    await inviteThroughApi(admin.page, server, orgId, [
+      { name: 'Hedy Lamarr', address: 'hedy@radio.example' },
+    ]);
+    const mailed = await linkSentTo(server, 'hedy@radio.example');
+    await admin.page.reload();
+    await admin.page.getByRole('button', { name: 'More actions for Hedy Lamarr' }).click();
+    await admin.page.getByRole('menuitem', { name: 'Resend invitation' }).waitFor();
+    await admin.page.getByRole('menuitem', { name: 'Copy invitation link' }).click();
+    const confirm = await settledDialog(
+      admin.page,
+      admin.page.getByRole('dialog').filter({ hasText: 'Make a new invitation link for Hedy Lamarr?' }),
+    );
+    await confirm.getByRole('button', { name: 'Copy invitation link' }).click();
+    const shown = await settledDialog(
+      admin.page,
+      admin.page.getByRole('dialog', { name: 'Invitation link for Hedy Lamarr' }),
+    );
+    const fresh = await shown.getByRole('textbox', { name: 'Invitation link' }).inputValue();
+    expect(fresh).toMatch(/\/invite#token=/);
+    expect(fresh).not.toBe(mailed);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    expect(admin.pageErrors).toEqual([]);
+    await admin.context.close();
+
+    const { context, page, pageErrors } = await openPage(browser);
+    await page.goto(mailed);
+    await page.getByText('A newer link replaced this one', { exact: true }).waitFor();
+    await page.goto(fresh);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Ada Lovelace invites you to join Acme Robotics' }).waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it('shows a declined invitation as declined on the invitations page, and invites again from there', async () => {
     const admin = await signedInPage(browser, server, OWNER.username, OWNER.password);
     const orgId = orgIdOf(admin.page);

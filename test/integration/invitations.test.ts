@@ -179,16 +179,14 @@ describeEachBackend('invitations, joining and approvals', (backend) => {
     const anonymous = client(h);
     const unknown = await anonymous.send('POST', '/api/v1/invitations/preview', { token: 'x'.repeat(43) });
     // A live password-reset token of a member of this org, sent as an invitation.
-    const resetToken = await h.ctx.db
-      .transaction()
-      .execute((trx) =>
-        issueToken(trx, {
-          purpose: 'password_reset',
-          orgId: o.org.id,
-          accountId: o.plainAccount.id,
-          ttlSeconds: 3600,
-        }),
-      );
+    const resetToken = await h.ctx.db.transaction().execute((trx) =>
+      issueToken(trx, {
+        purpose: 'password_reset',
+        orgId: o.org.id,
+        accountId: o.plainAccount.id,
+        ttlSeconds: 3600,
+      }),
+    );
     const foreign = await anonymous.send('POST', '/api/v1/invitations/preview', { token: resetToken });
     expect(foreign.statusCode).toBe(unknown.statusCode);
     expect(Object.keys(foreign.json().error)).toEqual(Object.keys(unknown.json().error));
