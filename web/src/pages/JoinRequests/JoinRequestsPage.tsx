@@ -236,7 +236,8 @@ export function JoinRequestsPage() {
           dataSource={rows}
           loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
           pagination={false}
-          scroll={{ x: 1360 }}
+          // Sideways scrolling only with rows: an empty scroll region is one a keyboard cannot reach (axe).
+          scroll={rows.length > 0 ? { x: 1360 } : undefined}
           rowSelection={
             canDecide
               ? {
