@@ -308,6 +308,7 @@ export function DepartmentsPage() {
               departments={departments}
               department={selected}
               canManage={canManageMembers}
+              canInvite={canInvite}
             />
           </div>
         ) : readScope && canReadDirectory && selected ? (

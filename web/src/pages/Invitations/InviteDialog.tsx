@@ -25,7 +25,7 @@ import {
   type LinkInvitationResponse,
   MEMBERS_MANAGE,
 } from '../../api-types';
-import { useDepartmentReach } from '../../session';
+import { permissionScope, useDepartmentReach, useSession } from '../../session';
 import { NAME_COUNT, nameRules } from '../../validation';
 import type { DepartmentChoice } from '../Members/DepartmentsInput';
 import { OrgFields, optionalText, PlacementFields } from '../Members/member-fields';
@@ -162,6 +162,12 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
   const full = seats !== undefined && seats.seatsUsed >= seats.memberLimit;
   const { roles, groups } = useMemberChoices(orgId, false);
   const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
+  // A scoped admin invites into their departments; someone who may only invite chooses freely (the server's rule).
+  const scoped = permissionScope(
+    useSession().organizations.find((org) => org.id === orgId),
+    MEMBERS_MANAGE,
+  );
+  const allowed = reach.whole || scoped === null ? undefined : reach.covers;
 
   // The department to start in, read as the dialog opens: the tree reloading after a send (new counts)
   // must not start the dialog afresh and lose the results or the link on screen.
@@ -494,11 +500,7 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
             <Typography.Title level={5} style={{ marginTop: 0 }}>
               {t('inviteDialog.placement')}
             </Typography.Title>
-            <PlacementFields
-              departments={departments}
-              roles={roles}
-              allowed={reach.whole ? undefined : reach.covers}
-            />
+            <PlacementFields departments={departments} roles={roles} allowed={allowed} />
             <Collapse
               size="small"
               items={[

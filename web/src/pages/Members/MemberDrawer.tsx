@@ -158,11 +158,18 @@ export function MemberDrawer({
           label: t('members.invitationAddress'),
           children: text(member.invitationAddress),
         },
-        {
-          key: 'password',
-          label: t('members.passwordState'),
-          children: member.mustChangePassword ? t('members.mustChangePassword') : t('members.passwordOwn'),
-        },
+        // An invitation nobody accepted has no account, so no password to speak of.
+        ...(member.accountKind === null
+          ? []
+          : [
+              {
+                key: 'password',
+                label: t('members.passwordState'),
+                children: member.mustChangePassword
+                  ? t('members.mustChangePassword')
+                  : t('members.passwordOwn'),
+              },
+            ]),
       ]
     : [];
 

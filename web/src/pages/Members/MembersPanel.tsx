@@ -20,6 +20,7 @@ import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { usePhoneLayout } from '../../components/use-phone-layout';
 import { useFormat } from '../../format';
+import { InviteButton } from '../Invitations/InviteDialog';
 import { type InvitationAction, useInvitationActions } from '../Invitations/use-invitation-actions';
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
@@ -90,13 +91,22 @@ export interface MembersPanelProps {
   /** The department selected in the tree; the whole organization when it is the root. */
   department: Department | undefined;
   canManage: boolean;
+  /** May invite people: the empty table offers Invite beside Add member. */
+  canInvite?: boolean;
 }
 
 /**
  * The member table of Members & Departments: status tabs with counts, a search, server-side pages
  * (Previous / Next over keyset cursors), row actions, the details drawer and the action dialogs.
  */
-export function MembersPanel({ orgId, domain, departments, department, canManage }: MembersPanelProps) {
+export function MembersPanel({
+  orgId,
+  domain,
+  departments,
+  department,
+  canManage,
+  canInvite = false,
+}: MembersPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const { token } = theme.useToken();
@@ -192,15 +202,20 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         : t('members.emptyTab');
   const empty = (
     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText}>
-      {unfiltered && canManage ? (
-        <AddMemberButton
-          orgId={orgId}
-          domain={domain}
-          departments={departments}
-          departmentId={department?.id}
-          type="primary"
-        />
-      ) : null}
+      <Flex gap={8} justify="center">
+        {unfiltered && canManage ? (
+          <AddMemberButton
+            orgId={orgId}
+            domain={domain}
+            departments={departments}
+            departmentId={department?.id}
+            type="primary"
+          />
+        ) : null}
+        {unfiltered && canInvite ? (
+          <InviteButton orgId={orgId} departments={departments} departmentId={department?.id} />
+        ) : null}
+      </Flex>
     </Empty>
   );
 
