@@ -302,39 +302,38 @@ export function InvitationsPage() {
           </Flex>
         ) : null}
         {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
-        <Table<InvitationView>
-          rowKey="id"
-          size="small"
-          columns={columns}
-          dataSource={rows}
-          loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
-          pagination={false}
-          // Sideways scrolling only with rows: an empty scroll region is one a keyboard cannot reach (axe).
-          scroll={rows.length > 0 ? { x: 1450 } : undefined}
-          rowSelection={
-            canManage
-              ? {
-                  selectedRowKeys: selected,
-                  onChange: (keys) => setSelected(keys as string[]),
-                  getCheckboxProps: (row) => ({
-                    'aria-label': t('invitations.selectRow', { name: row.name }),
-                  }),
-                }
-              : undefined
-          }
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={status || q || invitedBy ? t('invitations.noMatch') : t('invitations.empty')}
-              >
-                {!(status || q || invitedBy) && canInvite && departments.length > 0 ? (
-                  <InviteButton orgId={orgId} departments={departments} type="primary" />
-                ) : null}
-              </Empty>
-            ),
-          }}
-        />
+        {/* Empty: the state alone, not an empty table whose scroll region a keyboard cannot reach (axe). */}
+        {page.data && rows.length === 0 ? (
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={status || q || invitedBy ? t('invitations.noMatch') : t('invitations.empty')}
+          >
+            {!(status || q || invitedBy) && canInvite && departments.length > 0 ? (
+              <InviteButton orgId={orgId} departments={departments} type="primary" />
+            ) : null}
+          </Empty>
+        ) : (
+          <Table<InvitationView>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
+            pagination={false}
+            scroll={{ x: 1450 }}
+            rowSelection={
+              canManage
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys as string[]),
+                    getCheckboxProps: (row) => ({
+                      'aria-label': t('invitations.selectRow', { name: row.name }),
+                    }),
+                  }
+                : undefined
+            }
+          />
+        )}
         <Flex justify="flex-end" gap={8} style={{ marginTop: 8 }}>
           <Tooltip title={after.length === 0 ? undefined : t('members.page', { page: after.length })}>
             <Button

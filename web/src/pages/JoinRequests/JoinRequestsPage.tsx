@@ -229,35 +229,34 @@ export function JoinRequestsPage() {
           </Flex>
         ) : null}
         {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
-        <Table<JoinRequestView>
-          rowKey="id"
-          size="small"
-          columns={columns}
-          dataSource={rows}
-          loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
-          pagination={false}
-          // Sideways scrolling only with rows: an empty scroll region is one a keyboard cannot reach (axe).
-          scroll={rows.length > 0 ? { x: 1360 } : undefined}
-          rowSelection={
-            canDecide
-              ? {
-                  selectedRowKeys: selected,
-                  onChange: (keys) => setSelected(keys as string[]),
-                  getCheckboxProps: (row) => ({
-                    'aria-label': t('invitations.selectRow', { name: row.name }),
-                  }),
-                }
-              : undefined
-          }
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={status === 'pending' ? t('joinRequests.empty') : t('joinRequests.emptyRejected')}
-              />
-            ),
-          }}
-        />
+        {/* Empty: the state alone, not an empty table whose scroll region a keyboard cannot reach (axe). */}
+        {page.data && rows.length === 0 ? (
+          <Empty
+            image={Empty.PRESENTED_IMAGE_SIMPLE}
+            description={status === 'pending' ? t('joinRequests.empty') : t('joinRequests.emptyRejected')}
+          />
+        ) : (
+          <Table<JoinRequestView>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            loading={page.isPending || (page.isPlaceholderData && page.isFetching)}
+            pagination={false}
+            scroll={{ x: 1360 }}
+            rowSelection={
+              canDecide
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys as string[]),
+                    getCheckboxProps: (row) => ({
+                      'aria-label': t('invitations.selectRow', { name: row.name }),
+                    }),
+                  }
+                : undefined
+            }
+          />
+        )}
         <Flex justify="flex-end" gap={8} style={{ marginTop: 8 }}>
           <Button
             icon={<LeftOutlined />}
