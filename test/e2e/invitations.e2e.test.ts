@@ -308,6 +308,20 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await linksSentTo(server, 'edsger@example.nl', 2);
     await linksSentTo(server, 'barbara@example.edu', 2);
     await screenshot(admin.page, 'invitations-batch-resend');
+    await result.getByRole('button', { name: 'Done' }).click();
+    await result.waitFor({ state: 'hidden' });
+
+    // Edit from the invitations page: the name is the invitation's own; the address stays fixed.
+    await admin.page.getByRole('button', { name: 'Edit Edsger Dijkstra' }).click();
+    const edit = await settledDialog(
+      admin.page,
+      admin.page.getByRole('dialog', { name: 'Edit Edsger Dijkstra' }),
+    );
+    expect(await edit.getByLabel('Email', { exact: true }).isDisabled()).toBe(true);
+    await edit.getByLabel('Name', { exact: true }).fill('Edsger W. Dijkstra');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await admin.page.getByRole('row').filter({ hasText: 'Edsger W. Dijkstra' }).waitFor();
     expect(admin.pageErrors).toEqual([]);
     await admin.context.close();
   });

@@ -25,6 +25,7 @@ import {
   type LinkInvitationResponse,
   MEMBERS_MANAGE,
 } from '../../api-types';
+import { useFormat } from '../../format';
 import { permissionScope, useDepartmentReach, useSession } from '../../session';
 import { NAME_COUNT, nameRules } from '../../validation';
 import type { DepartmentChoice } from '../Members/DepartmentsInput';
@@ -149,6 +150,7 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
   const queryClient = useQueryClient();
   const changed = useMembersChanged(orgId);
   const [form] = Form.useForm<InviteValues>();
+  const format = useFormat();
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<Mode>('address');
   const [paste, setPaste] = useState('');
@@ -332,9 +334,7 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
             <Alert
               type="warning"
               showIcon
-              title={t('invitations.linkWarning', {
-                time: new Date(link.expiresAt).toLocaleString(),
-              })}
+              title={t('invitations.linkWarning', { time: format.dateTime(link.expiresAt) })}
               style={{ marginBottom: 16 }}
             />
             <Typography.Paragraph strong>

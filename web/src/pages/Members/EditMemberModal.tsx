@@ -101,8 +101,9 @@ const EDIT_ERRORS: ErrorFieldMap = {
 function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody | null {
   const before = valuesOf(member);
   const body: UpdateMemberBody = { version: member.version };
+  // An invitation's name is the row's own (the invitee is greeted with it); its address stays.
+  if (member.accountKind !== 'personal' && values.name.trim() !== before.name) body.name = values.name.trim();
   if (member.accountKind === 'managed') {
-    if (values.name.trim() !== before.name) body.name = values.name.trim();
     const email = optionalText(values.email) ?? null;
     if (email !== member.email) body.email = email;
     const phone = optionalText(values.phone) ?? null;
@@ -252,8 +253,8 @@ export function EditMemberModal({
             style={{ marginBottom: 16 }}
           />
         ) : null}
-        <Form.Item name="name" label={t('account.name')} rules={fixed ? [] : nameRules(t)}>
-          <Input autoComplete="off" count={NAME_COUNT} disabled={fixed} />
+        <Form.Item name="name" label={t('account.name')} rules={personal ? [] : nameRules(t)}>
+          <Input autoComplete="off" count={NAME_COUNT} disabled={personal} />
         </Form.Item>
         <Form.Item
           name="email"
