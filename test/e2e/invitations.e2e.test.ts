@@ -106,6 +106,12 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
   it('invites by email; the invitee registers from the mailed link in one step and lands in the organization, active', async () => {
     const admin = await signedInPage(browser, server, OWNER.username, OWNER.password);
     const orgId = orgIdOf(admin.page);
+    // Esc closes the dialog and gives focus back to the button.
+    await inviteButton(admin.page).click();
+    await settledDialog(admin.page, admin.page.getByRole('dialog', { name: 'Invite people' }));
+    await admin.page.keyboard.press('Escape');
+    await admin.page.getByRole('dialog', { name: 'Invite people' }).waitFor({ state: 'hidden' });
+    await inviteButton(admin.page).and(admin.page.locator(':focus')).waitFor();
     await inviteButton(admin.page).click();
     const dialog = await settledDialog(admin.page, admin.page.getByRole('dialog', { name: 'Invite people' }));
     await dialog.getByLabel('Name of person 1').fill('Grace Hopper');
@@ -366,6 +372,22 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
       .where('account_id', '=', mary.id)
       .executeTakeFirst();
     expect(member?.status).toBe('active');
+
+    // Replacing the link kills the old one at once.
+    await openFromNavigation(admin.page, 'Settings');
+    await admin.page.getByRole('button', { name: 'Replace the link' }).click();
+    const replace = await settledDialog(
+      admin.page,
+      admin.page.getByRole('dialog').filter({ hasText: 'Replace the public link?' }),
+    );
+    await replace.getByRole('button', { name: 'Replace the link' }).click();
+    await expect.poll(() => linkField.inputValue(), { timeout: 10_000 }).not.toBe(publicLink);
+    const stranger = await signedInPage(browser, server, mary.username, PASSWORD);
+    await stranger.page.goto(publicLink);
+    await stranger.page.getByLabel('Org code').waitFor();
+    await stranger.page.getByRole('alert').waitFor();
+    expect(await stranger.page.getByRole('heading', { name: 'Ask to join Acme Robotics' }).count()).toBe(0);
+    await stranger.context.close();
     expect(admin.pageErrors).toEqual([]);
     await admin.context.close();
   });

@@ -103,7 +103,7 @@ export function JoinRulesCard({ orgId, editable }: { orgId: string; editable: bo
         {editable ? null : (
           <Typography.Paragraph type="secondary">{t('joinRules.readOnly')}</Typography.Paragraph>
         )}
-        <Form layout="vertical" name="join-rules">
+        <Form layout="vertical" name="join-rules-form">
           <SwitchRow
             id="join-rules-approval"
             label={t('joinRules.approval')}
