@@ -91,7 +91,11 @@ export function JoinPage() {
     );
 
   const codeBox = (
-    <Form layout="vertical" name="join-by-code" onFinish={() => code.trim() && setTarget({ code: code.trim() })}>
+    <Form
+      layout="vertical"
+      name="join-by-code"
+      onFinish={() => code.trim() && setTarget({ code: code.trim() })}
+    >
       <Form.Item label={t('join.code')} htmlFor="join-code" extra={t('join.codeHelp')}>
         <Flex gap={8}>
           <Input
