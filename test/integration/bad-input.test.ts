@@ -167,6 +167,13 @@ const REFUSALS_RECORDED: Record<string, string[]> = {
   // Every check of the current password takes its place in the same counters.
   'POST /api/v1/me/password': ['throttles'],
   'PATCH /api/v1/me': ['throttles'],
+  // Invitations, requests to join and org code look-ups take their place in the per-inviter, per-org,
+  // per-account and per-address counters before they are checked: a flood of bad ones is still a flood.
+  'POST /api/v1/orgs/:orgId/invitations': ['throttles'],
+  'POST /api/v1/orgs/:orgId/invitations/link': ['throttles'],
+  'POST /api/v1/orgs/:orgId/invitations/batch': ['throttles'],
+  'POST /api/v1/join/requests': ['throttles'],
+  'POST /api/v1/join/preview': ['throttles'],
 };
 
 /** The tables whose row count changed, less those the route may change when it refuses. */

@@ -392,10 +392,10 @@ describeEachBackend('invitations, joining and approvals', (backend) => {
     );
     // The QR code of the current link, in both formats.
     await o.owner.send('PATCH', `/api/v1/orgs/${o.org.id}/join-rules`, { publicLink: true });
-    const png = await o.owner.get(`/api/v1/orgs/${o.org.id}/join-link/qr.png`);
+    const png = await o.owner.get(`/api/v1/orgs/${o.org.id}/join-link/qr?format=png`);
     expect(png.headers['content-type']).toBe('image/png');
     expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
-    const svg = await o.owner.get(`/api/v1/orgs/${o.org.id}/join-link/qr.svg`);
+    const svg = await o.owner.get(`/api/v1/orgs/${o.org.id}/join-link/qr?format=svg`);
     expect(svg.body).toContain('<svg');
   });
 

@@ -79,7 +79,7 @@ export const InvitationErrors = defineErrors({
   'invitation.wrong_account': {
     status: 403,
     en: 'This invitation was sent to {address}, which is not an address of the account you are signed in with. Sign in with the account that has this address, or register with it.',
-    zh: '该邀请发送至 {address}，并非您当前登录账号的地址。请使用拥有该地址的账号登录，或用该地址注册。',
+    zh: '该邀请发送至{address}，并非您当前登录账号的地址。请使用拥有该地址的账号登录，或用该地址注册。',
   },
   'invitation.managed_account': {
     status: 403,

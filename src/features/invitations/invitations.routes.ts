@@ -60,8 +60,8 @@ const orgReader = { access: { kind: 'org', permission: 'org.read' } } as const;
 const orgManager = { access: { kind: 'org', permission: 'org.manage' } } as const;
 const everyone = { access: { kind: 'public' } } as const;
 const signedIn = { access: { kind: 'session' } } as const;
-const QrParams = Type.Object(
-  { orgId: OrgParams.properties.orgId, format: Type.Union([Type.Literal('png'), Type.Literal('svg')]) },
+const QrQuery = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('png'), Type.Literal('svg')], { default: 'png' })) },
   { additionalProperties: false },
 );
 
@@ -273,13 +273,14 @@ export function invitationRoutes(app: App, ctx: AppContext): void {
   );
 
   app.get(
-    '/api/v1/orgs/:orgId/join-link/qr.:format',
+    '/api/v1/orgs/:orgId/join-link/qr',
     {
       config: orgManager,
       schema: {
         tags,
         summary: 'The public link as a QR code, PNG or SVG, to print or share',
-        params: QrParams,
+        params: OrgParams,
+        querystring: QrQuery,
         response: {
           200: Type.Unknown({ description: 'image/png or image/svg+xml' }),
           ...errorResponses(400, 401, 403, 404),
@@ -287,8 +288,9 @@ export function invitationRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
-      const { orgId, format } = request.params;
-      const image = await joinLinkQr(ctx, orgActorOf(request).orgId, format);
+      const { orgId } = orgActorOf(request);
+      const format = request.query.format ?? 'png';
+      const image = await joinLinkQr(ctx, orgId, format);
       return reply
         .type(format === 'svg' ? 'image/svg+xml' : 'image/png')
         .header('content-disposition', `attachment; filename="join-${orgId}.${format}"`)
