@@ -342,7 +342,15 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await linkField.waitFor();
     const publicLink = await linkField.inputValue();
     expect(publicLink).toMatch(/\/join#token=/);
-    await admin.page.getByRole('img', { name: 'QR code of the public link' }).waitFor();
+    const qr = admin.page.getByRole('img', { name: 'QR code of the public link' });
+    await qr.waitFor();
+    // The image loaded (a broken one has no natural width).
+    await expect
+      .poll(() => qr.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
+    const pngHref = await admin.page.getByRole('link', { name: /Download PNG/ }).getAttribute('href');
+    const png = await admin.page.request.get(`${server.url}${pngHref}`);
+    expect(png.headers()['content-type']).toBe('image/png');
     await screenshot(admin.page, 'invitations-public-link');
 
     const requester = await signedInPage(browser, server, mary.username, PASSWORD);

@@ -94,7 +94,7 @@ export function JoinRulesCard({ orgId, editable }: { orgId: string; editable: bo
   const data = rules.data;
   if (!data) return null;
   const locked = !editable || save.isPending;
-  const qr = (kind: 'svg' | 'png') => `/api/v1${orgPath(orgId, `join-link/qr.${kind}`)}`;
+  const qr = (kind: 'svg' | 'png') => `/api/v1${orgPath(orgId, 'join-link/qr')}?format=${kind}`;
   const url = link.data?.enabled ? link.data.url : null;
 
   return (
