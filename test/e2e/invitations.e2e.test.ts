@@ -363,9 +363,16 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await requester.context.close();
 
     await admin.page.reload();
+    // The navigation counts the pending request.
+    await admin.page
+      .getByRole('navigation')
+      .getByRole('link', { name: /Join requests/ })
+      .getByText('1', { exact: true })
+      .waitFor();
     await openFromNavigation(admin.page, 'Join requests');
     const row = admin.page.getByRole('row').filter({ hasText: 'Mary Jackson' });
     await row.getByText('I run the wind tunnel.').waitFor();
+    await screenshot(admin.page, 'invitations-join-requests');
     await row.getByRole('button', { name: 'Approve · Mary Jackson' }).click();
     const approve = await settledDialog(
       admin.page,
