@@ -75,7 +75,7 @@ const summaryColumns = sql`m.id, m.account_id, a.kind, a.name, a.username, a.ema
 export async function floorPage(db: Kysely<DB>, q: FloorQuery): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`with page as (${pageKeys(q)})
     select ${summaryColumns}
-    from page p join members m on m.id = p.id join accounts a on a.id = m.account_id
+    from page p join members m on m.id = p.id left join accounts a on a.id = m.account_id
     order by p.directory_order, p.sort_name, p.id`.execute(db);
   return rows.slice(0, q.limit).map((row) => row.id);
 }
@@ -86,7 +86,7 @@ export async function floorDetails(db: Kysely<DB>, orgId: string, memberId: stri
       m.status_changed_at, m.invitation_address, a.password_temporary, c.id as creator_id, c.name as creator_name,
       coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name) order by g.name)
         from member_groups mg join user_groups g on g.id = mg.group_id where mg.member_id = m.id), '[]') as groups
-    from members m join accounts a on a.id = m.account_id left join accounts c on c.id = m.created_by
+    from members m left join accounts a on a.id = m.account_id left join accounts c on c.id = m.created_by
     where m.org_id = ${orgId} and m.id = ${memberId}`.execute(db);
   return rows.map((row) => row.id);
 }

@@ -57,6 +57,9 @@ export async function rebuild(db: Kysely<DB>, plan: Rebuild, log: (line: string)
 }
 
 /** Nobody signs in as a generated account: every one gets the same hash of an unknown password. */
+/** Statuses of rows with no account yet (an invitation nobody accepted). */
+const UNBOUND: ReadonlySet<string> = new Set(['invited', 'invitation_expired', 'declined']);
+
 const PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$YmVuY2htYXJr$YmVuY2htYXJrYmVuY2htYXJr';
 
 /** Inserts one batch of people: accounts, members, their departments and their grams. */
@@ -67,11 +70,14 @@ export async function insertPeople(
   people: readonly Person[],
 ): Promise<void> {
   const col = <T>(pick: (p: Person) => T) => people.map(pick);
+  // An invitation nobody accepted has no account: its row keeps the name and the address (migration 0009).
+  const bound = people.filter((p) => !UNBOUND.has(p.status));
+  const acc = <T>(pick: (p: Person) => T) => bound.map(pick);
   await sql`insert into accounts (id, kind, username, email, phone, name, password_hash, last_sign_in_at)
     select id, kind, username, email, phone, name, ${PASSWORD_HASH}, last_sign_in_at
-    from unnest(${col((p) => p.accountId)}::uuid[], ${col((p) => p.kind)}::text[],
-      ${col((p) => p.username)}::text[], ${col((p) => p.email)}::text[], ${col((p) => p.phone)}::text[],
-      ${col((p) => p.name)}::text[], ${col((p) => p.lastSignInAt)}::timestamptz[])
+    from unnest(${acc((p) => p.accountId)}::uuid[], ${acc((p) => p.kind)}::text[],
+      ${acc((p) => p.username)}::text[], ${acc((p) => p.email)}::text[], ${acc((p) => p.phone)}::text[],
+      ${acc((p) => p.name)}::text[], ${acc((p) => p.lastSignInAt)}::timestamptz[])
       as t(id, kind, username, email, phone, name, last_sign_in_at)`.execute(db);
   await sql`insert into members (id, org_id, account_id, status, status_reason, created_by, joined_at, name,
       sort_name, search_text, employee_id, work_location, org_email, directory_order, expires_at,
@@ -79,7 +85,7 @@ export async function insertPeople(
     select id, ${orgId}, account_id, status, status_reason, ${ownerAccountId}, joined_at, name, sort_name,
       search_text, employee_id, work_location, org_email, directory_order, expires_at, invitation_address,
       coalesce(joined_at, '2025-06-01'), coalesce(joined_at, '2025-06-01')
-    from unnest(${col((p) => p.memberId)}::uuid[], ${col((p) => p.accountId)}::uuid[],
+    from unnest(${col((p) => p.memberId)}::uuid[], ${col((p) => (UNBOUND.has(p.status) ? null : p.accountId))}::uuid[],
       ${col((p) => p.status)}::text[], ${col((p) => p.statusReason)}::text[],
       ${col((p) => p.joinedAt)}::timestamptz[], ${col((p) => p.name)}::text[],
       ${col((p) => p.sortName)}::text[], ${col((p) => p.searchText)}::text[],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchCase, benchCases } from './cases.js';
 import { type Backend, openDataSet, sizeLabel } from './databases.js';
+import { invitationBench } from './invitations.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
 
@@ -146,6 +147,25 @@ async function main(): Promise<void> {
               `p99 ${round(percentile(floor, 0.99))}) ×${result.ratio.toFixed(2)}`,
           );
           results.push(result);
+        }
+        if (!values.only || /invit|accept/.test(values.only)) {
+          for (const write of await invitationBench(roster, fixture)) {
+            const result: Result = {
+              backend,
+              members,
+              ...write,
+              ratio: round(write.p50_ms / write.floor_p50_ms),
+            };
+            log(
+              `  ${write.name}: ${round(write.p50_ms)} / ${round(write.p99_ms)} ms (floor ${round(write.floor_p50_ms)})`,
+            );
+            results.push({
+              ...result,
+              p50_ms: round(result.p50_ms),
+              p99_ms: round(result.p99_ms),
+              floor_p50_ms: round(result.floor_p50_ms),
+            });
+          }
         }
       } finally {
         await roster.close();

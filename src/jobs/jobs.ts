@@ -60,6 +60,21 @@ export async function startWorkers(
   }
 }
 
+/** Enqueues many jobs of one kind inside the change's transaction, in one statement. */
+export async function enqueueMany<Data extends object>(
+  trx: Transaction<DB>,
+  boss: PgBoss,
+  job: JobDefinition<Data>,
+  data: readonly Data[],
+): Promise<void> {
+  if (data.length === 0) return;
+  const { retryLimit, retryDelay, expireInSeconds } = job.queue;
+  await boss.insert(
+    data.map((one) => ({ name: job.name, data: one, retryLimit, retryDelay, expireInSeconds })),
+    { db: { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) } },
+  );
+}
+
 /** Enqueues a job inside the change's transaction, so both commit or neither does. */
 export async function enqueue<Data extends object>(
   trx: Transaction<DB>,

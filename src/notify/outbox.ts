@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { DB, Locale } from '../db/schema.js';
-import { defineJob, enqueue } from '../jobs/jobs.js';
+import { defineJob, enqueueMany } from '../jobs/jobs.js';
 import { seal, unseal } from '../secrets.js';
 import { type MessageTemplate, renderEmail, renderSms } from './layout.js';
 
@@ -118,17 +118,31 @@ export async function queueMessage<Vars>(
   ctx: OutboxContext,
   request: MessageRequest<Vars>,
 ): Promise<string | null> {
-  const to = request.to.trim();
-  // A recipient is one address: anything with spaces or control characters could smuggle a header.
-  if (!/^[^\s@]+@[^\s@]+$|^\+\d{6,15}$/.test(to))
-    throw new Error('queueMessage: the recipient is not one address');
-  const rendered =
-    request.channel === 'email'
-      ? renderEmail(request.template, request.locale, request.vars)
-      : { subject: null, text: renderSms(request.template, request.locale, request.vars), html: null };
-  const row = await trx
-    .insertInto('outbox_messages')
-    .values({
+  const [id] = await queueMessages(trx, ctx, [request]);
+  return id ?? null;
+}
+
+/** A recipient is one address: anything with spaces or control characters could smuggle a header. */
+const ONE_ADDRESS = /^[^\s@]+@[^\s@]+$|^\+\d{6,15}$/;
+
+/**
+ * queueMessage for many messages (an invitation of many addresses): their rows in one insert and their
+ * deliveries in one enqueue. Answers each request's message id, null where its dedupe key was known.
+ */
+export async function queueMessages<Vars>(
+  trx: Transaction<DB>,
+  ctx: OutboxContext,
+  requests: readonly MessageRequest<Vars>[],
+): Promise<(string | null)[]> {
+  if (requests.length === 0) return [];
+  const rows = requests.map((request) => {
+    const to = request.to.trim();
+    if (!ONE_ADDRESS.test(to)) throw new Error('queueMessage: the recipient is not one address');
+    const rendered =
+      request.channel === 'email'
+        ? renderEmail(request.template, request.locale, request.vars)
+        : { subject: null, text: renderSms(request.template, request.locale, request.vars), html: null };
+    return {
       dedupe_key: request.dedupeKey,
       org_id: request.orgId ?? null,
       channel: request.channel,
@@ -140,11 +154,20 @@ export async function queueMessage<Vars>(
         rendered.html === null
           ? null
           : sealBody(ctx.secretKey, 'body_html', request.dedupeKey, rendered.html),
-    })
+    };
+  });
+  const stored = await trx
+    .insertInto('outbox_messages')
+    .values(rows)
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!row) return null;
-  await enqueue(trx, ctx.boss, deliverMessageJob, { id: row.id });
-  return row.id;
+    .returning(['id', 'dedupe_key'])
+    .execute();
+  await enqueueMany(
+    trx,
+    ctx.boss,
+    deliverMessageJob,
+    stored.map((row) => ({ id: row.id })),
+  );
+  const byKey = new Map(stored.map((row) => [row.dedupe_key, row.id]));
+  return requests.map((request) => byKey.get(request.dedupeKey) ?? null);
 }

@@ -452,6 +452,18 @@ describeEachBackend('invitations, joining and approvals', (backend) => {
     expect(codeOf(late)).toBe('invitation.expired_reinvite');
   });
 
+  it('hands the invitations a removed member sent to the successor, whose standing then decides approval', async () => {
+    const o = await setUp();
+    const email = `handed.${unique()}@mail.test`;
+    const { results } = (await o.inviteAs(o.admin, [{ name: 'Handed', address: email }])).json();
+    const removed = await o.owner.send('POST', `${o.base}/${o.adminMember.id}/disable-and-remove`, {
+      version: await versionOf(h, o.adminMember.id),
+      handOverTo: o.ownerMember.id,
+    });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((await rowOf(h, results[0].memberId)).created_by).toBe(o.ownerAccount.id);
+  });
+
   it('hands out a manual link once, usable by any personal account', async () => {
     const o = await setUp();
     const made = await o.admin.send('POST', `${o.invitations}/link`, { name: 'Link Person', ...o.placement });

@@ -49,20 +49,32 @@ export async function recordAudit(
   meta: RequestMeta | null,
   event: AuditEvent,
 ): Promise<void> {
+  await recordAudits(db, meta, [event]);
+}
+
+/** recordAudit for many events of one request (an invitation of many addresses), in one statement. */
+export async function recordAudits(
+  db: Kysely<DB> | Transaction<DB>,
+  meta: RequestMeta | null,
+  events: readonly AuditEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('audit_events')
-    .values({
-      org_id: event.orgId,
-      actor_account_id: event.actorAccountId,
-      action: event.action,
-      target_type: event.targetType ?? null,
-      target_id: event.targetId ?? null,
-      target_label: labelOf(event),
-      outcome: event.outcome ?? 'success',
-      ip: meta?.ip ?? null,
-      request_id: meta?.requestId ?? null,
-      before: event.before === undefined ? null : JSON.stringify(event.before),
-      after: event.after === undefined ? null : JSON.stringify(event.after),
-    })
+    .values(
+      events.map((event) => ({
+        org_id: event.orgId,
+        actor_account_id: event.actorAccountId,
+        action: event.action,
+        target_type: event.targetType ?? null,
+        target_id: event.targetId ?? null,
+        target_label: labelOf(event),
+        outcome: event.outcome ?? 'success',
+        ip: meta?.ip ?? null,
+        request_id: meta?.requestId ?? null,
+        before: event.before === undefined ? null : JSON.stringify(event.before),
+        after: event.after === undefined ? null : JSON.stringify(event.after),
+      })),
+    )
     .execute();
 }

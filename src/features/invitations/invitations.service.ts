@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Locale, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors, errorMessage } from '../../errors.js';
 import { messageTime } from '../../notify/layout.js';
-import { queueMessage } from '../../notify/outbox.js';
+import { queueMessages } from '../../notify/outbox.js';
 import type { OrgActor } from '../access/access.js';
 import {
   actingNow,
@@ -15,7 +15,7 @@ import {
 } from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { normalizePhone } from '../accounts/phones.js';
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit, recordAudits } from '../audit/audit.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { applyStatus, deleteMember, runAction } from '../members/lifecycle/members.lifecycle.js';
 import { statusRefusal } from '../members/lifecycle/members.status.js';
@@ -31,7 +31,7 @@ import {
 import { lockAround } from '../members/members.locks.js';
 import { bumpVersion, requireMemberDetails, takeSeats } from '../members/members.queries.js';
 import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
-import { issueInvitationTokens } from '../tokens/tokens.js';
+import { hashToken, issueInvitationTokens } from '../tokens/tokens.js';
 import { InvitationErrors } from './invitations.errors.js';
 import { invitationMessage } from './invitations.messages.js';
 import type {
@@ -112,9 +112,13 @@ export async function sendInvitations(
   deliveries: readonly Delivery[],
   template = invitationMessage,
 ): Promise<void> {
-  for (const delivery of deliveries) {
-    const messageId = await queueMessage(trx, ctx, {
-      dedupeKey: `invitation:${delivery.memberId}:${delivery.token.slice(0, 16)}`,
+  if (deliveries.length === 0) return;
+  const ids = await queueMessages(
+    trx,
+    ctx,
+    deliveries.map((delivery) => ({
+      // The token's hash, not the token: a dedupe key is stored in the clear.
+      dedupeKey: `invitation:${delivery.memberId}:${hashToken(delivery.token).slice(0, 16)}`,
       orgId,
       channel: delivery.channel,
       to: delivery.address,
@@ -127,15 +131,14 @@ export async function sendInvitations(
         url: invitationUrl(ctx, delivery.token),
         expiresAt: messageTime(delivery.expiresAt, delivery.locale),
       },
-    });
-    if (messageId) {
-      await trx
-        .updateTable('members')
-        .set({ invitation_message_id: messageId })
-        .where('id', '=', delivery.memberId)
-        .execute();
-    }
-  }
+    })),
+  );
+  const sent = deliveries.flatMap((delivery, i) => (ids[i] ? [[delivery.memberId, ids[i]] as const] : []));
+  if (sent.length === 0) return;
+  await sql`update members m set invitation_message_id = v.message_id
+    from unnest(${sent.map(([member]) => member)}::uuid[], ${sent.map(([, message]) => message)}::uuid[])
+      as v(member_id, message_id)
+    where m.id = v.member_id`.execute(trx);
 }
 
 /** The org's name and language, and the inviter's name, for the messages. */
@@ -256,27 +259,38 @@ export async function invite(
     await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     await lockAround(trx, actor.orgId, { org: true });
     const addresses = [...wanted.keys()];
+    // This org's rows for these addresses: invitations by their address, members by their account's.
+    const accounts =
+      addresses.length === 0
+        ? []
+        : await trx
+            .selectFrom('accounts')
+            .select(['id', 'email', 'phone'])
+            .where((eb) => eb.or([eb('email', 'in', addresses), eb('phone', 'in', addresses)]))
+            .execute();
+    const addressOf = new Map(accounts.map((account) => [account.id, account]));
     const existing =
       addresses.length === 0
         ? []
         : await trx
-            .selectFrom('members as m')
-            .leftJoin('accounts as a', 'a.id', 'm.account_id')
-            .select(['m.id', 'm.status', 'm.invitation_address', 'm.name', 'a.email', 'a.phone'])
-            .where('m.org_id', '=', actor.orgId)
+            .selectFrom('members')
+            .select(['id', 'status', 'invitation_address', 'account_id'])
+            .where('org_id', '=', actor.orgId)
             .where((eb) =>
               eb.or([
-                eb('m.invitation_address', 'in', addresses),
-                eb('a.email', 'in', addresses),
-                eb('a.phone', 'in', addresses),
+                eb('invitation_address', 'in', addresses),
+                ...(accounts.length > 0 ? [eb('account_id', 'in', [...addressOf.keys()])] : []),
               ]),
             )
-            .orderBy('m.id')
-            .forUpdate('m')
+            .orderBy('id')
+            .forUpdate()
             .execute();
     const again: MemberRow['id'][] = [];
     for (const row of existing) {
-      const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
+      const account = row.account_id ? addressOf.get(row.account_id) : undefined;
+      const address = [account?.email, account?.phone, row.invitation_address].find(
+        (one) => one && wanted.has(one),
+      );
       const entry = address ? wanted.get(address) : undefined;
       if (!address || !entry) continue;
       wanted.delete(address);
@@ -368,13 +382,16 @@ export async function invite(
         locale: sender.locale,
       })),
     );
-    for (const row of rows) {
-      await recordAudit(trx, meta, {
+    await recordAudits(
+      trx,
+      meta,
+      rows.map((row) => ({
         orgId: actor.orgId,
         actorAccountId: actor.accountId,
         action: again.includes(row.id) ? 'invitation.reinvited' : 'invitation.sent',
         targetType: 'member',
         targetId: row.id,
+        targetLabel: row.name,
         after: {
           name: row.name,
           address: row.invitation_address,
@@ -382,8 +399,8 @@ export async function invite(
           roles,
           expiresAt: invitationExpiresAt.toISOString(),
         },
-      });
-    }
+      })),
+    );
     const invited = rows.length;
     return { invited, refused: results.length - invited, results };
   });

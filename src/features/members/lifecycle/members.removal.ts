@@ -18,11 +18,14 @@ import { applyStatus, endMemberTokens, runAction } from './members.lifecycle.js'
 /** What a removed member handed over, for the audit row. */
 export interface HandOverResult {
   readonly departmentsHeaded: number;
+  /** Invitations and requests the member had sent that nobody answered yet: the successor's now. */
+  readonly invitationsSent: number;
 }
 
 /**
- * Moves the org-owned responsibilities of one member to another: today the departments it heads (where
- * the successor heads one already, the row just goes). Pending approvals and sent invitations join here.
+ * Moves the org-owned responsibilities of one member to another: the departments it heads (where the
+ * successor heads one already, the row just goes) and the invitations it sent that nobody has answered
+ * (their inviter — whose standing decides approval at acceptance — becomes the successor).
  */
 export async function handOver(
   trx: Transaction<DB>,
@@ -47,7 +50,19 @@ export async function handOver(
     .where('org_id', '=', orgId)
     .where('member_id', '=', fromMemberId)
     .executeTakeFirst();
-  return { departmentsHeaded: Number(removed.numDeletedRows) };
+  const accountOf = (memberId: string) =>
+    trx.selectFrom('members').select('account_id').where('org_id', '=', orgId).where('id', '=', memberId);
+  const invitations = await trx
+    .updateTable('members')
+    .set({ created_by: accountOf(toMemberId) })
+    .where('org_id', '=', orgId)
+    .where('status', 'in', ['invited', 'invitation_expired', 'declined'])
+    .where('created_by', '=', accountOf(fromMemberId))
+    .executeTakeFirst();
+  return {
+    departmentsHeaded: Number(removed.numDeletedRows),
+    invitationsSent: Number(invitations.numUpdatedRows),
+  };
 }
 
 /** The departments the member heads. */
