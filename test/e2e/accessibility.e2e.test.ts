@@ -171,8 +171,17 @@ async function checkConsole(
   await settledDialog(page, page.getByRole('dialog', { name: t.members.addTitle }));
   await check(page, 'add-member', language, found);
   await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: t.members.addTitle }).waitFor({ state: 'hidden' });
+
+  await page.getByRole('button', { name: t.invitations.invite, exact: false }).first().click();
+  await settledDialog(page, page.getByRole('dialog', { name: t.inviteDialog.title }));
+  await check(page, 'invite', language, found);
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: t.inviteDialog.title }).waitFor({ state: 'hidden' });
 
   for (const [name, address, title] of [
+    ['invitations', `${org}/invitations`, t.invitations.title],
+    ['join-requests', `${org}/join-requests`, t.joinRequests.title],
     ['roles', `${org}/roles`, t.roles.title],
     ['audit-log', `${org}/audit`, t.audit.title],
     ['settings', `${org}/settings`, t.settings.title],

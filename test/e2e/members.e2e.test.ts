@@ -75,7 +75,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table',
     await departmentTree(page).getByText('Engineering', { exact: true }).click();
     await page.getByText('Members of Engineering').waitFor();
     // The only member so far is the owner, in the root department: Engineering has nobody yet.
-    await page.getByText('No members yet — Add member').waitFor();
+    await page.getByText('No members yet — Add member or Invite').waitFor();
 
     // Step 1: name, departments (the selected one is primary), roles.
     await page.getByRole('button', { name: 'Add member' }).first().click();

@@ -10,6 +10,23 @@ import type {
   DepartmentSearchHit as ServerDepartmentSearchHit,
 } from '../../src/features/departments/departments.schemas.js';
 import type {
+  BatchResponse as ServerBatchResponse,
+  InvitationLink as ServerInvitationLink,
+  InvitationPage as ServerInvitationPage,
+  InvitationPreview as ServerInvitationPreview,
+  InvitationView as ServerInvitationView,
+  InviteBody as ServerInviteBody,
+  InviteResponse as ServerInviteResponse,
+  JoinLinkView as ServerJoinLinkView,
+  JoinOutcome as ServerJoinOutcome,
+  JoinPreview as ServerJoinPreview,
+  JoinRequestPage as ServerJoinRequestPage,
+  JoinRequestView as ServerJoinRequestView,
+  JoinRulesBody as ServerJoinRulesBody,
+  JoinRulesView as ServerJoinRulesView,
+  LinkInvitationResponse as ServerLinkInvitationResponse,
+} from '../../src/features/invitations/invitations.schemas.js';
+import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
   DirectoryEntry as ServerDirectoryEntry,
@@ -176,3 +193,54 @@ export type RoleHolder = Static<typeof ServerRoleHolders>['items'][number];
 
 /** The refusal of an action on a member or department outside the actor's departments. */
 export const OUT_OF_SCOPE = 'access.out_of_scope';
+
+/** The permission that lets someone invite people by email, mobile or a manual link. */
+export const MEMBERS_INVITE = 'members.invite';
+
+/** The permission that lets someone approve and reject join requests. */
+export const APPROVALS_MANAGE = 'approvals.manage';
+
+/** POST /orgs/:orgId/invitations: names and addresses, one placement for all of them. */
+export type InviteBody = ServerInviteBody;
+
+/** The answer to an invitation request: one result per address, in the order sent. */
+export type InviteResponse = Static<typeof ServerInviteResponse>;
+
+/** A manual invitation link: shown once, a key for whoever holds it until it expires or is replaced. */
+export type LinkInvitationResponse = Static<typeof ServerLinkInvitationResponse>;
+
+/** A fresh link for an open invitation (the old one stops working). */
+export type InvitationLink = Static<typeof ServerInvitationLink>;
+
+/** A row of the invitations page: who was invited where, by whom, and how the last message went. */
+export type InvitationView = ServerInvitationView;
+
+export type InvitationPage = Static<typeof ServerInvitationPage>;
+
+/** A batch's answer: one result per member, in the order sent. */
+export type BatchResponse = Static<typeof ServerBatchResponse>;
+
+/** A row of the join requests page. */
+export type JoinRequestView = ServerJoinRequestView;
+
+export type JoinRequestPage = Static<typeof ServerJoinRequestPage>;
+
+/** The org's join rules (seed 004), as Settings reads them. */
+export type JoinRulesView = ServerJoinRulesView;
+
+export type JoinRulesBody = ServerJoinRulesBody;
+
+/** A field a joiner fills in. */
+export type JoinField = JoinRulesView['requiredFields'][number];
+
+/** The public link (null until first turned on) and the org code. */
+export type JoinLinkView = Static<typeof ServerJoinLinkView>;
+
+/** What an invitation link says to the person opening it. */
+export type InvitationPreview = Static<typeof ServerInvitationPreview>;
+
+/** What a public link or org code says to the person opening it. */
+export type JoinPreview = Static<typeof ServerJoinPreview>;
+
+/** Where accepting or requesting led: active, or pending an approver's decision. */
+export type JoinOutcome = Static<typeof ServerJoinOutcome>;

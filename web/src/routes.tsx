@@ -31,6 +31,10 @@ const NewOrganizationPage = page(
 const DepartmentsPage = page(() => import('./pages/Departments/DepartmentsPage'), 'DepartmentsPage');
 const RolesPage = page(() => import('./pages/Roles/RolesPage'), 'RolesPage');
 const AuditLogPage = page(() => import('./pages/Audit/AuditLogPage'), 'AuditLogPage');
+const InvitationsPage = page(() => import('./pages/Invitations/InvitationsPage'), 'InvitationsPage');
+const JoinRequestsPage = page(() => import('./pages/JoinRequests/JoinRequestsPage'), 'JoinRequestsPage');
+const InvitePage = page(() => import('./pages/Join/InvitePage'), 'InvitePage');
+const JoinPage = page(() => import('./pages/Join/JoinPage'), 'JoinPage');
 const OperationsPage = page(() => import('./pages/Operations/OperationsPage'), 'OperationsPage');
 const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), 'DevMailboxPage');
 
@@ -46,12 +50,16 @@ export function AppRoutes() {
         <Route path="/register/complete" element={<CompleteRegistrationPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/invite" element={<InvitePage />} />
+        <Route path="/join" element={<JoinPage />} />
         <Route element={<RequireAuth />}>
           <Route path="/change-password" element={<ChangePasswordPage />} />
           <Route element={<AppFrame />}>
             <Route path="/orgs/new" element={<NewOrganizationPage />} />
             <Route path="/orgs/:orgId" element={<OverviewPage />} />
             <Route path="/orgs/:orgId/departments" element={<DepartmentsPage />} />
+            <Route path="/orgs/:orgId/invitations" element={<InvitationsPage />} />
+            <Route path="/orgs/:orgId/join-requests" element={<JoinRequestsPage />} />
             <Route path="/orgs/:orgId/roles" element={<RolesPage />} />
             <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />

@@ -5,16 +5,24 @@ import {
   MailOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
+  SendOutlined,
   SettingOutlined,
+  SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Drawer, Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
+import { Badge, Button, Drawer, Flex, Layout, Menu, type MenuProps, Typography, theme } from 'antd';
 import { Fragment, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
-import { AUDIT_READ, DEPARTMENTS_READ, MEMBERS_READ, type OperationsStatus } from '../api-types';
+import {
+  AUDIT_READ,
+  DEPARTMENTS_READ,
+  MEMBERS_READ,
+  type MemberCounts,
+  type OperationsStatus,
+} from '../api-types';
 import { defaultOrg, hasPermission, holdsPermission, rememberOrg, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LinkButton } from './LinkButton';
@@ -35,6 +43,23 @@ export function useOperationsStatus(enabled: boolean) {
 }
 
 /**
+ * How many join requests wait in an organization, for the navigation's badge: the member counts' pending
+ * tab, cached with the member table's counts of the whole organization (so a decision updates both).
+ */
+function usePendingRequests(orgId: string | undefined, enabled: boolean) {
+  const api = useApi();
+  const scope = { includeSubdepartments: true };
+  return useQuery({
+    queryKey: ['orgs', orgId, 'members', 'counts', scope],
+    queryFn: ({ signal }) =>
+      api.get<MemberCounts>(`/orgs/${encodeURIComponent(orgId ?? '')}/members/counts`, scope, signal),
+    select: (data) => data.tabs.pending,
+    enabled: enabled && orgId !== undefined,
+    staleTime: 60_000,
+  });
+}
+
+/**
  * The signed-in frame: left navigation, top bar (org switcher, language, dev mailbox, user menu) and the
  * page: its child route, or `children` when used around one page. On a phone the navigation is a drawer
  * opened from the top bar's menu button, and the top bar keeps only icons beside the org switcher.
@@ -51,6 +76,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   const mailKept = account.isOperator && status.data?.mail === 'outbox';
   const phone = usePhoneLayout();
   const [navOpen, setNavOpen] = useState(false);
+  const readsMembers = current !== undefined && holdsPermission(current, MEMBERS_READ);
+  const pending = usePendingRequests(current?.id, readsMembers).data ?? 0;
 
   useEffect(() => {
     if (routeOrgId && organizations.some((org) => org.id === routeOrgId)) rememberOrg(routeOrgId);
@@ -65,6 +92,33 @@ export function AppFrame({ children }: { children?: ReactNode }) {
         icon: <TeamOutlined />,
         label: <Link to={`${base}/departments`}>{t('nav.departments')}</Link>,
       });
+    }
+    if (readsMembers) {
+      items.push(
+        {
+          key: `${base}/invitations`,
+          icon: <SendOutlined />,
+          label: <Link to={`${base}/invitations`}>{t('nav.invitations')}</Link>,
+        },
+        {
+          key: `${base}/join-requests`,
+          icon: <SolutionOutlined />,
+          label: (
+            <Link to={`${base}/join-requests`}>
+              <Flex align="center" justify="space-between" gap={8}>
+                <span>{t('nav.joinRequests')}</span>
+                {pending > 0 ? (
+                  <Badge
+                    count={pending}
+                    overflowCount={999}
+                    aria-label={t('nav.pendingCount', { count: pending })}
+                  />
+                ) : null}
+              </Flex>
+            </Link>
+          ),
+        },
+      );
     }
     // Department-scoped admins too: they see who holds which role, and over what.
     if (holdsPermission(current, MEMBERS_READ)) {

@@ -10,6 +10,7 @@ import {
   DEPARTMENTS_READ,
   type Department,
   DIRECTORY_READ,
+  MEMBERS_INVITE,
   MEMBERS_MANAGE,
   MEMBERS_READ,
 } from '../../api-types';
@@ -17,7 +18,15 @@ import { Forbidden } from '../../components/Forbidden';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
-import { departmentReach, hasPermission, ME_KEY, permissionScope, useSession } from '../../session';
+import {
+  departmentReach,
+  hasPermission,
+  holdsPermission,
+  ME_KEY,
+  permissionScope,
+  useSession,
+} from '../../session';
+import { InviteButton } from '../Invitations/InviteDialog';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { DirectoryPanel } from '../Members/DirectoryPanel';
 import { MembersPanel } from '../Members/MembersPanel';
@@ -47,6 +56,7 @@ export function DepartmentsPage() {
   const readScope = permissionScope(summary, MEMBERS_READ);
   const manageScope = permissionScope(summary, MEMBERS_MANAGE);
   const canReadDirectory = hasPermission(summary, DIRECTORY_READ);
+  const canInvite = holdsPermission(summary, MEMBERS_INVITE);
   const api = useApi();
   const queryClient = useQueryClient();
   const changed = useDepartmentsChanged(orgId);
@@ -231,6 +241,13 @@ export function DepartmentsPage() {
               {t('departments.new')}
             </Button>
           ) : null}
+          {canInvite && query.data ? (
+            <InviteButton
+              orgId={orgId}
+              departments={departments}
+              departmentId={selected && reach.manage.covers(selected.id) ? selected.id : undefined}
+            />
+          ) : null}
           {manageScope && summary ? (
             <AddMemberButton
               orgId={orgId}
@@ -291,6 +308,7 @@ export function DepartmentsPage() {
               departments={departments}
               department={selected}
               canManage={canManageMembers}
+              canInvite={canInvite}
             />
           </div>
         ) : readScope && canReadDirectory && selected ? (

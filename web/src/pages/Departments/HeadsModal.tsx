@@ -75,7 +75,7 @@ export function HeadsModal({
         notFoundContent={search.isFetching ? <Spin size="small" /> : t('departments.headsNoMatch')}
         options={(search.data?.items ?? []).map((member) => ({
           value: member.id,
-          label: `${member.name} (${member.username})`,
+          label: member.username ? `${member.name} (${member.username})` : member.name,
         }))}
       />
     </Modal>

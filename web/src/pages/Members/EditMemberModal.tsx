@@ -101,8 +101,9 @@ const EDIT_ERRORS: ErrorFieldMap = {
 function changesOf(member: MemberDetails, values: EditValues): UpdateMemberBody | null {
   const before = valuesOf(member);
   const body: UpdateMemberBody = { version: member.version };
+  // An invitation's name is the row's own (the invitee is greeted with it); its address stays.
+  if (member.accountKind !== 'personal' && values.name.trim() !== before.name) body.name = values.name.trim();
   if (member.accountKind === 'managed') {
-    if (values.name.trim() !== before.name) body.name = values.name.trim();
     const email = optionalText(values.email) ?? null;
     if (email !== member.email) body.email = email;
     const phone = optionalText(values.phone) ?? null;
@@ -149,6 +150,9 @@ export function EditMemberModal({
   const [stale, setStale] = useState<string | null>(null);
   const staleRef = useRef<HTMLDivElement>(null);
   const personal = base?.accountKind === 'personal';
+  /** An invitation nobody accepted: the name and address are the invitation's, not an account's. */
+  const invitation = base !== null && base.accountKind === null;
+  const fixed = personal || invitation;
   const { roles, groups } = useMemberChoices(orgId, base?.roles.includes('owner') ?? false);
   const summary = useSession().organizations.find((org) => org.id === orgId);
   const grantScope = permissionScope(summary, ROLES_MANAGE);
@@ -241,8 +245,13 @@ export function EditMemberModal({
         hidden={!base}
         onFinish={(values) => save.mutate(values)}
       >
-        {personal ? (
-          <Alert type="info" showIcon title={t('members.personalNote')} style={{ marginBottom: 16 }} />
+        {fixed ? (
+          <Alert
+            type="info"
+            showIcon
+            title={t(invitation ? 'members.invitationNote' : 'members.personalNote')}
+            style={{ marginBottom: 16 }}
+          />
         ) : null}
         <Form.Item name="name" label={t('account.name')} rules={personal ? [] : nameRules(t)}>
           <Input autoComplete="off" count={NAME_COUNT} disabled={personal} />
@@ -251,13 +260,13 @@ export function EditMemberModal({
           name="email"
           label={t('account.email')}
           dependencies={['phone']}
-          rules={personal ? [] : contactRules(t, true)}
+          rules={fixed ? [] : contactRules(t, true)}
         >
-          <Input type="email" autoComplete="off" maxLength={254} disabled={personal} />
+          <Input type="email" autoComplete="off" maxLength={254} disabled={fixed} />
         </Form.Item>
         {region ? (
-          <Form.Item name="phone" label={t('members.mobile')} rules={personal ? [] : phoneRules(t, region)}>
-            <PhoneField region={region} disabled={personal} />
+          <Form.Item name="phone" label={t('members.mobile')} rules={fixed ? [] : phoneRules(t, region)}>
+            <PhoneField region={region} disabled={fixed} />
           </Form.Item>
         ) : null}
         <PlacementFields departments={departments} allowed={reach.whole ? undefined : reach.covers} />

@@ -67,11 +67,24 @@ export function MemberDrawer({
 
   const items: DescriptionsProps['items'] = member
     ? [
-        { key: 'username', label: t('members.account'), children: member.username },
+        {
+          key: 'username',
+          label: t('members.account'),
+          children: member.username ?? (
+            <Typography.Text type="secondary">{t('members.notYetJoined')}</Typography.Text>
+          ),
+        },
         {
           key: 'kind',
           label: t('profile.kind'),
-          children: member.accountKind === 'managed' ? t('profile.managed') : t('profile.personal'),
+          children:
+            member.accountKind === null ? (
+              <Unset />
+            ) : member.accountKind === 'managed' ? (
+              t('profile.managed')
+            ) : (
+              t('profile.personal')
+            ),
         },
         {
           key: 'status',
@@ -145,11 +158,18 @@ export function MemberDrawer({
           label: t('members.invitationAddress'),
           children: text(member.invitationAddress),
         },
-        {
-          key: 'password',
-          label: t('members.passwordState'),
-          children: member.mustChangePassword ? t('members.mustChangePassword') : t('members.passwordOwn'),
-        },
+        // An invitation nobody accepted has no account, so no password to speak of.
+        ...(member.accountKind === null
+          ? []
+          : [
+              {
+                key: 'password',
+                label: t('members.passwordState'),
+                children: member.mustChangePassword
+                  ? t('members.mustChangePassword')
+                  : t('members.passwordOwn'),
+              },
+            ]),
       ]
     : [];
 

@@ -184,7 +184,15 @@ export function MemberTable({
       title: t('members.account'),
       key: 'username',
       width: 140,
-      render: (_, member) => line(member.username, member.username),
+      render: (_, member) =>
+        member.username ? (
+          line(member.username, member.username)
+        ) : (
+          // An invitation nobody accepted yet: no account, so no account name.
+          <Typography.Text type="secondary" ellipsis>
+            {t('members.notYetJoined')}
+          </Typography.Text>
+        ),
     },
     {
       title: t('members.departments'),

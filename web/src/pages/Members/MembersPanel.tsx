@@ -20,6 +20,8 @@ import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { usePhoneLayout } from '../../components/use-phone-layout';
 import { useFormat } from '../../format';
+import { InviteButton } from '../Invitations/InviteDialog';
+import { type InvitationAction, useInvitationActions } from '../Invitations/use-invitation-actions';
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
 import { AddMemberButton } from './AddMemberDialog';
@@ -31,6 +33,7 @@ import { DEFAULT_COLUMNS, MemberTable, OPTIONAL_COLUMNS, type OptionalColumn } f
 import { type MemberAction, STATUS_TABS } from './member-rules';
 import { RemoveMemberModal } from './RemoveMemberModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
+import { departmentChoices } from './use-member-form';
 import { type MemberScope, memberScope, useMemberCounts, useMemberPage } from './use-members';
 import { PAGE_SIZES, useMembersView } from './use-members-view';
 import { useRoleOptions } from './use-role-options';
@@ -63,6 +66,16 @@ const TABLE_CHROME = 32 + 40 + 12 + 24;
 /** Fewest pixels for the rows when the window is short: the page scrolls instead. */
 const MIN_ROWS_HEIGHT = 240;
 
+/** The row actions about invitations and join requests: the invitations' own dialogs take them. */
+const INVITATION_ACTIONS: ReadonlySet<string> = new Set<InvitationAction>([
+  'resend',
+  'copyLink',
+  'reinvite',
+  'approve',
+  'reject',
+  'reapprove',
+]);
+
 const CONFIRMED: ReadonlySet<MemberAction> = new Set<ConfirmAction>([
   'disable',
   'enable',
@@ -78,13 +91,22 @@ export interface MembersPanelProps {
   /** The department selected in the tree; the whole organization when it is the root. */
   department: Department | undefined;
   canManage: boolean;
+  /** May invite people: the empty table offers Invite beside Add member. */
+  canInvite?: boolean;
 }
 
 /**
  * The member table of Members & Departments: status tabs with counts, a search, server-side pages
  * (Previous / Next over keyset cursors), row actions, the details drawer and the action dialogs.
  */
-export function MembersPanel({ orgId, domain, departments, department, canManage }: MembersPanelProps) {
+export function MembersPanel({
+  orgId,
+  domain,
+  departments,
+  department,
+  canManage,
+  canInvite = false,
+}: MembersPanelProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const { token } = theme.useToken();
@@ -124,11 +146,16 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
   const [editId, setEditId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ action: DialogAction; member: MemberSummary } | null>(null);
   const confirm = useConfirmAction(orgId);
+  const invitations = useInvitationActions(orgId, departments);
 
   const onAction = (action: MemberAction, member: MemberSummary) => {
     if (action === 'details') change({ member: member.id });
     else if (action === 'edit') setEditId(member.id);
     else if (CONFIRMED.has(action)) confirm(action as ConfirmAction, member);
+    else if (INVITATION_ACTIONS.has(action))
+      invitations.act(action as InvitationAction, [
+        { id: member.id, name: member.name, departments: departmentChoices(member) },
+      ]);
     else setDialog({ action: action as DialogAction, member });
   };
   const dialogFor = (action: DialogAction) => (dialog?.action === action ? dialog.member : null);
@@ -175,15 +202,20 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         : t('members.emptyTab');
   const empty = (
     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={emptyText}>
-      {unfiltered && canManage ? (
-        <AddMemberButton
-          orgId={orgId}
-          domain={domain}
-          departments={departments}
-          departmentId={department?.id}
-          type="primary"
-        />
-      ) : null}
+      <Flex gap={8} justify="center">
+        {unfiltered && canManage ? (
+          <AddMemberButton
+            orgId={orgId}
+            domain={domain}
+            departments={departments}
+            departmentId={department?.id}
+            type="primary"
+          />
+        ) : null}
+        {unfiltered && canInvite ? (
+          <InviteButton orgId={orgId} departments={departments} departmentId={department?.id} />
+        ) : null}
+      </Flex>
     </Empty>
   );
 
@@ -352,6 +384,7 @@ export function MembersPanel({ orgId, domain, departments, department, canManage
         onClose={closeDialog}
       />
       <RenewModal orgId={orgId} member={dialogFor('renew')} onClose={closeDialog} />
+      {invitations.element}
       <RemoveMemberModal
         orgId={orgId}
         member={removing?.member ?? null}

@@ -26,7 +26,10 @@ function ActiveMemberSelect({
   const found = useMemberSearch(orgId, term, true, 'active');
   const options = (found.data?.items ?? [])
     .filter((member) => member.id !== exclude)
-    .map((member) => ({ value: member.id, label: `${member.name} (${member.username})` }));
+    .map((member) => ({
+      value: member.id,
+      label: member.username ? `${member.name} (${member.username})` : member.name,
+    }));
   return (
     <Select
       {...aria}

@@ -210,8 +210,11 @@ export function PlacementFields({
   );
 }
 
-/** The organization's own fields of a member: the add dialog's "More" and part of the edit dialog. */
-export function OrgFields({ groups }: { groups: Option[] }) {
+/**
+ * The organization's own fields of a member: the add dialog's "More" and part of the edit dialog; the
+ * invite dialog's without the directory order (an invitation does not take one).
+ */
+export function OrgFields({ groups, invitation = false }: { groups: Option[]; invitation?: boolean }) {
   const { t } = useTranslation();
   return (
     <>
@@ -236,14 +239,16 @@ export function OrgFields({ groups }: { groups: Option[] }) {
       >
         <Input type="email" maxLength={254} autoComplete="off" />
       </Form.Item>
-      <Form.Item
-        name="directoryOrder"
-        label={t('members.directoryOrder')}
-        extra={t('members.directoryOrderHelp')}
-        rules={[{ type: 'integer', min: 1, max: 10000, message: t('members.directoryOrderInvalid') }]}
-      >
-        <InputNumber min={1} max={10000} precision={0} style={{ width: 160 }} />
-      </Form.Item>
+      {invitation ? null : (
+        <Form.Item
+          name="directoryOrder"
+          label={t('members.directoryOrder')}
+          extra={t('members.directoryOrderHelp')}
+          rules={[{ type: 'integer', min: 1, max: 10000, message: t('members.directoryOrderInvalid') }]}
+        >
+          <InputNumber min={1} max={10000} precision={0} style={{ width: 160 }} />
+        </Form.Item>
+      )}
       <Form.Item
         name="expiresAt"
         label={t('members.expiresAt')}

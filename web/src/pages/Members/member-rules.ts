@@ -4,6 +4,12 @@ import type { MemberSummary, StatusTab } from '../../api-types';
 export type MemberAction =
   | 'details'
   | 'edit'
+  | 'resend'
+  | 'copyLink'
+  | 'reinvite'
+  | 'approve'
+  | 'reject'
+  | 'reapprove'
   | 'resetPassword'
   | 'changeDepartments'
   | 'renew'
@@ -17,6 +23,12 @@ export type MemberAction =
 /** The console's name for each action a row's `actions` can list: the key of its dialog and its texts. */
 const MENU_NAME: Record<MemberSummary['actions'][number], MemberAction> = {
   edit: 'edit',
+  resend: 'resend',
+  copy_link: 'copyLink',
+  reinvite: 'reinvite',
+  approve: 'approve',
+  reject: 'reject',
+  reapprove: 'reapprove',
   reset_password: 'resetPassword',
   change_departments: 'changeDepartments',
   renew: 'renew',
@@ -57,6 +69,10 @@ const HINTS = {
   'member.expired_renew': 'renewInstead',
   'access.above_privilege': 'abovePrivilege',
   'access.out_of_scope': 'outOfScope',
+  'invitation.expired_reinvite': 'reinviteInstead',
+  'invitation.declined_reinvite': 'reinviteInstead',
+  'request.rejected_reapprove': 'reapproveInstead',
+  'access.approvals_required': 'approverOnly',
 } as const;
 
 /** The locale key (under members.unavailable) of a refusal's short reason. */

@@ -8,6 +8,7 @@ import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
 import { LANGUAGES } from '../../i18n';
 import { hasPermission } from '../../session';
+import { JoinRulesCard } from './JoinRulesCard';
 import { orgKey, useOrganization } from './use-organization';
 
 const FORM_ID = 'org-settings';
@@ -92,6 +93,7 @@ export function SettingsPage() {
         </Form>
       </Card>
       <MessageLanguage org={org} editable={hasPermission(summary, ORG_MANAGE)} />
+      <JoinRulesCard orgId={org.id} editable={hasPermission(summary, ORG_MANAGE)} />
     </>
   );
 }

@@ -151,7 +151,7 @@ export function GroupMembersDrawer({
             notFoundContent={search.isFetching ? <Spin size="small" /> : t('roles.noMatch')}
             options={(search.data?.items ?? []).map((member) => ({
               value: member.id,
-              label: `${member.name} (${member.username})`,
+              label: member.username ? `${member.name} (${member.username})` : member.name,
             }))}
           />
           <Button

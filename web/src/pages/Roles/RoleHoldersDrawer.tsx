@@ -188,7 +188,7 @@ export function RoleHoldersDrawer({
             notFoundContent={search.isFetching ? <Spin size="small" /> : t('roles.noMatch')}
             options={(search.data?.items ?? []).map((member) => ({
               value: member.id,
-              label: `${member.name} (${member.username})`,
+              label: member.username ? `${member.name} (${member.username})` : member.name,
             }))}
           />
           <Flex gap={8} align="flex-start">
