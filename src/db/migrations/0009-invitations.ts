@@ -34,6 +34,9 @@ const up_statements = [
   sql`create index members_invitation_address_idx on members (org_id, invitation_address)
     where invitation_address is not null`,
   sql`create index members_invitation_expiry_idx on members (invitation_expires_at) where status = 'invited'`,
+  // Deleting an old outbox message sets the reference null: without this, a scan of every member per message.
+  sql`create index members_invitation_message_idx on members (invitation_message_id)
+    where invitation_message_id is not null`,
   sql`alter table tokens
     add column member_id uuid references members (id) on delete set null,
     add column ended text check (ended in ('used', 'replaced', 'revoked'))`,
@@ -61,6 +64,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table organizations drop column join_link_hash, drop column join_link_sealed`.execute(db);
   await sql`drop index if exists tokens_member_idx`.execute(db);
   await sql`alter table tokens drop column member_id, drop column ended`.execute(db);
+  await sql`drop index if exists members_invitation_message_idx`.execute(db);
   await sql`drop index if exists members_invitation_expiry_idx`.execute(db);
   await sql`drop index if exists members_invitation_address_idx`.execute(db);
   await sql`drop index if exists members_open_invitation_key`.execute(db);
