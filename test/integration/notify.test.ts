@@ -86,7 +86,8 @@ function withMail(h: Harness, fail = false): { ctx: AppContext; sent: OutgoingMa
     async verify() {},
     close() {},
   };
-  return { ctx: { ...h.ctx, transports: { ...h.ctx.transports, mail } }, sent };
+  const transports = { current: async () => ({ ...(await h.ctx.transports.current()), mail }) };
+  return { ctx: { ...h.ctx, transports }, sent };
 }
 
 const firstTry = { retryCount: 0, retryLimit: 8 };

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import { DELIVERED_BODY, deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
+import type { Transports } from '../../src/notify/transports.js';
 import { client, createAccount, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
@@ -43,7 +44,7 @@ describeEachBackend('secrets at rest', (backend) => {
   /** The context with transports that take every message, recording what they are given. */
   function delivering(): { ctx: AppContext; sent: string[] } {
     const sent: string[] = [];
-    const transports: AppContext['transports'] = {
+    const transports: Transports = {
       mail: {
         kind: 'smtp',
         send: async (mail) => {
@@ -61,7 +62,7 @@ describeEachBackend('secrets at rest', (backend) => {
         },
       },
     };
-    return { ctx: { ...h.ctx, transports }, sent };
+    return { ctx: { ...h.ctx, transports: { current: async () => transports } }, sent };
   }
 
   it('keeps no temporary password or link token readable in a dump, and shows them in the dev mailbox', async () => {
