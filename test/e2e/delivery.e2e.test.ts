@@ -1,53 +1,19 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpServer } from '../support/smtp.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import { OWNER, openFromNavigation, signedInPage, useConsole } from './fixtures.js';
 
 const SMTP_USER = 'roster';
 const SMTP_PASSWORD = 'Relay-Pass-51e2c7';
 
-interface Received {
-  rcpt: string[];
-  raw: string;
-}
-
 describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () => {
   const { server, browser } = useConsole();
-  const received: Received[] = [];
-  let smtp: SMTPServer;
-  let port = 0;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 
   beforeAll(async () => {
-    // A real SMTP server of the test's own, signing in one user over plain SMTP on 127.0.0.1.
-    smtp = new SMTPServer({
-      authMethods: ['PLAIN', 'LOGIN'],
-      allowInsecureAuth: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onAuth(auth, _session, callback) {
-        if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD)
-          callback(null, { user: SMTP_USER });
-        else callback(new Error('Invalid username or password'));
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({
-            rcpt: session.envelope.rcptTo.map((r) => r.address),
-            raw: Buffer.concat(chunks).toString(),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    port = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpServer({ user: SMTP_USER, password: SMTP_PASSWORD });
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-  });
+  afterAll(async () => smtp?.close());
 
   it('the operator fills the SMTP form, sends a test message, and it is delivered', async () => {
     const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
@@ -59,7 +25,7 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     await expect(page.getByRole('button', { name: 'Send test message' }).isDisabled()).resolves.toBe(true);
 
     await page.getByLabel('Host').fill('127.0.0.1');
-    await page.getByLabel('Port').fill(String(port));
+    await page.getByLabel('Port').fill(String(smtp.port));
     await page.getByLabel('Security').click();
     // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
     await page.getByTitle('None (plain text)', { exact: true }).click();
@@ -85,7 +51,7 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
       .getByRole('status')
       .getByText('The mail server accepted the test message to grace@acme.example.')
       .waitFor();
-    const delivered = received.filter((m) => m.rcpt.includes('grace@acme.example'));
+    const delivered = smtp.to('grace@acme.example');
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.raw).toMatch(/^Subject: Roster test message/m);
     expect(delivered[0]?.raw).toMatch(/^From: Acme Robotics <no-reply@acme\.example>/m);
@@ -94,7 +60,7 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     await page.reload();
     await page.getByRole('heading', { name: 'Mail and SMS', level: 1 }).waitFor();
     await expect(page.getByLabel('Host').inputValue()).resolves.toBe('127.0.0.1');
-    await expect(page.getByLabel('Port').inputValue()).resolves.toBe(String(port));
+    await expect(page.getByLabel('Port').inputValue()).resolves.toBe(String(smtp.port));
     expect(await page.content()).not.toContain(SMTP_PASSWORD);
 
     // A wrong password: the test message reports the server's refusal in the page, and nothing arrives.
@@ -107,7 +73,7 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     const refusal = page.getByRole('status').getByRole('alert');
     await refusal.getByText('The test message was not sent').waitFor();
     await refusal.getByText('The mail server refused the user name or password', { exact: false }).waitFor();
-    expect(received.filter((m) => m.rcpt.includes('grace@acme.example'))).toHaveLength(1);
+    expect(smtp.to('grace@acme.example')).toHaveLength(1);
 
     await screenshot(page, 'delivery-settings-en-1280');
     expect(pageErrors).toEqual([]);

@@ -1,11 +1,11 @@
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
 import { openSmsSecret, openSmtpPassword } from '../../src/notify/settings.js';
 import { client, createAccount, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness, useHarness } from '../support/harness.js';
+import { startSmtpServer, until } from '../support/smtp.js';
 
 const SMTP_PASSWORD = 'Smtp-Pass-7f3e9a-secret';
 const SMS_SECRET = 'sms-secret-4c1d8b-for-tests';
@@ -350,53 +350,8 @@ describe('settings set in the environment win [pglite]', () => {
   });
 });
 
-interface Received {
-  rcpt: string[];
-  from: string;
-  raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 that signs in one user, and what it received. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authMethods: ['PLAIN', 'LOGIN'],
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'roster' && auth.password === SMTP_PASSWORD) callback(null, { user: 'roster' });
-      else callback(new Error('Invalid username or password'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({
-          rcpt: session.envelope.rcptTo.map((r) => r.address),
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          raw: Buffer.concat(chunks).toString(),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, received };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('mail through a real SMTP server set in the console [pglite]', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let h: Harness;
   let api: Awaited<ReturnType<typeof operatorClient>>;
   const configure = (password: string, port = smtp.port) =>
@@ -407,17 +362,16 @@ describe('mail through a real SMTP server set in the console [pglite]', () => {
       security: 'none',
       password,
     });
-  const to = (address: string) => smtp.received.filter((m) => m.rcpt.includes(address));
 
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpServer({ user: 'roster', password: SMTP_PASSWORD });
     // Workers run: a message queued after the save is delivered by the job, as in production.
     h = await startHarness('pglite', { workers: true });
     api = await operatorClient(h);
   });
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((resolve) => smtp?.server.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('delivers mail through the server saved a moment ago, with no restart', async () => {
@@ -429,7 +383,7 @@ describe('mail through a real SMTP server set in the console [pglite]', () => {
     const registered = await client(h).send('POST', '/api/v1/registrations', { email: 'newcomer@mail.test' });
     expect(registered.statusCode).toBe(202);
     const [message] = await until('the message', () => {
-      const found = to('newcomer@mail.test');
+      const found = smtp.to('newcomer@mail.test');
       return found.length > 0 ? found : undefined;
     });
     expect(message?.from).toBe('no-reply@example.com');
@@ -452,8 +406,8 @@ describe('mail through a real SMTP server set in the console [pglite]', () => {
     });
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json()).toEqual({ to: 'tess@mail.test' });
-    expect(to('tess@mail.test')).toHaveLength(1);
-    expect(to('tess@mail.test')[0]?.raw).toMatch(/^Subject: Roster test message/m);
+    expect(smtp.to('tess@mail.test')).toHaveLength(1);
+    expect(smtp.to('tess@mail.test')[0]?.raw).toMatch(/^Subject: Roster test message/m);
 
     expect((await configure('Wrong-password-1')).statusCode).toBe(200);
     const refused = await api.send('POST', '/api/v1/operations/delivery-settings/mail/test', {
@@ -463,10 +417,10 @@ describe('mail through a real SMTP server set in the console [pglite]', () => {
     expect(refused.json().error.code).toBe('mail.auth_failed');
     expect(refused.json().error.details.reason).toMatch(/535/);
 
+    // A port nothing listens on: taken, then given back.
     const closed = await new Promise<number>((resolve) => {
-      const probe = new SMTPServer({ logger: false });
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.server.address() as AddressInfo;
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
         probe.close(() => resolve(port));
       });
     });
@@ -476,21 +430,21 @@ describe('mail through a real SMTP server set in the console [pglite]', () => {
     });
     expect(unreachable.statusCode).toBe(502);
     expect(unreachable.json().error.code).toBe('mail.connection_failed');
-    expect(to('tess@mail.test')).toHaveLength(1);
+    expect(smtp.to('tess@mail.test')).toHaveLength(1);
   });
 });
 
 describe('retrying a message that failed at the SMTP server [pglite]', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   let h: Harness;
   beforeAll(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpServer({ user: 'roster', password: SMTP_PASSWORD });
     // No workers: the test runs each delivery itself, so a retry's backoff does not make it wait.
     h = await startHarness('pglite');
   });
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((resolve) => smtp?.server.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('fails with the server’s refusal, then delivers once retried after the password is fixed', async () => {
@@ -517,7 +471,7 @@ describe('retrying a message that failed at the SMTP server [pglite]', () => {
     expect(await jobsFor(h, id)).toBe(jobs + 1);
     await deliverMessageJob.handle(h.ctx, { id }, firstTry);
 
-    expect(smtp.received.filter((m) => m.rcpt.includes('fiona@mail.test'))).toHaveLength(1);
+    expect(smtp.to('fiona@mail.test')).toHaveLength(1);
     const sent = await api.get('/api/v1/operations/outbox?status=sent');
     expect(sent.json().items).toContainEqual(
       expect.objectContaining({ id, status: 'sent', attempts: 2, lastError: null }),

@@ -1,8 +1,8 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { Static } from 'typebox';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB } from '../../db/schema.js';
+import type { DB, DeliverySettingsTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { type MessageTemplate, renderEmail } from '../../notify/layout.js';
 import {
@@ -125,36 +125,22 @@ function nextSmsSecret(key: KeyObject, before: DeliverySettingsRow, input: SmsSe
   }
 }
 
-function assertMailNotFromEnvironment(ctx: AppContext): void {
-  if (ctx.config.smtpUrl) throw new AppError(E['mail_settings.set_by_environment'], { variable: 'SMTP_URL' });
+/** One channel's save: which columns it sets, how the audit log sees them, and what it is called there. */
+interface ChannelChange {
+  readonly action: 'delivery.mail_settings_changed' | 'delivery.sms_settings_changed';
+  readonly columns: (before: DeliverySettingsRow) => Updateable<DeliverySettingsTable>;
+  readonly audit: (row: DeliverySettingsRow) => Record<string, unknown>;
 }
 
-function assertSmsNotFromEnvironment(ctx: AppContext): void {
-  if (ctx.config.smsWebhookUrl) {
-    throw new AppError(E['sms_settings.set_by_environment'], { variable: 'SMS_WEBHOOK_URL' });
-  }
-}
-
-/** Saves the mail server (or, with `null`, removes it: mail is kept in the dev mailbox again). */
-export async function saveMailSettings(
-  ctx: AppContext,
-  meta: RequestMeta,
-  principal: Principal,
-  body: Static<typeof MailSettingsBody> | null,
-): Promise<View> {
-  assertMailNotFromEnvironment(ctx);
-  const input = body === null ? null : checkMailSettings(body);
+/** Writes one channel's settings under the row's lock, moves its version, and records the change. */
+function saveChannel(ctx: AppContext, meta: RequestMeta, principal: Principal, change: ChannelChange) {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await lockSettings(trx);
     const after = await trx
       .updateTable('delivery_settings')
       .set({
-        smtp_host: input?.host ?? null,
-        smtp_port: input?.port ?? null,
-        smtp_security: input?.security ?? null,
-        smtp_user: input?.user ?? null,
-        smtp_password_sealed: input ? nextSmtpPassword(ctx.secretKey, before, input) : null,
-        mail_from: input?.from ?? null,
+        ...change.columns(before),
+        // Every process compares this with the transports it built, and rebuilds them when it moved.
         version: sql`version + 1`,
         updated_by: principal.accountId,
         updated_at: sql`now()`,
@@ -165,12 +151,35 @@ export async function saveMailSettings(
     await recordAudit(trx, meta, {
       orgId: null,
       actorAccountId: principal.accountId,
-      action: 'delivery.mail_settings_changed',
+      action: change.action,
       targetType: 'installation',
-      before: mailAudit(before),
-      after: mailAudit(after),
+      before: change.audit(before),
+      after: change.audit(after),
     });
     return toView(ctx, after);
+  });
+}
+
+/** Saves the mail server (or, with `null`, removes it: mail is kept in the dev mailbox again). */
+export async function saveMailSettings(
+  ctx: AppContext,
+  meta: RequestMeta,
+  principal: Principal,
+  body: Static<typeof MailSettingsBody> | null,
+): Promise<View> {
+  if (ctx.config.smtpUrl) throw new AppError(E['mail_settings.set_by_environment'], { variable: 'SMTP_URL' });
+  const input = body === null ? null : checkMailSettings(body);
+  return saveChannel(ctx, meta, principal, {
+    action: 'delivery.mail_settings_changed',
+    audit: mailAudit,
+    columns: (before) => ({
+      smtp_host: input?.host ?? null,
+      smtp_port: input?.port ?? null,
+      smtp_security: input?.security ?? null,
+      smtp_user: input?.user ?? null,
+      smtp_password_sealed: input ? nextSmtpPassword(ctx.secretKey, before, input) : null,
+      mail_from: input?.from ?? null,
+    }),
   });
 }
 
@@ -181,31 +190,17 @@ export async function saveSmsSettings(
   principal: Principal,
   body: Static<typeof SmsSettingsBody> | null,
 ): Promise<View> {
-  assertSmsNotFromEnvironment(ctx);
+  if (ctx.config.smsWebhookUrl) {
+    throw new AppError(E['sms_settings.set_by_environment'], { variable: 'SMS_WEBHOOK_URL' });
+  }
   const input = body === null ? null : checkSmsSettings(body);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await lockSettings(trx);
-    const after = await trx
-      .updateTable('delivery_settings')
-      .set({
-        sms_webhook_url: input?.url ?? null,
-        sms_secret_sealed: input ? nextSmsSecret(ctx.secretKey, before, input) : null,
-        version: sql`version + 1`,
-        updated_by: principal.accountId,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', 1)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, meta, {
-      orgId: null,
-      actorAccountId: principal.accountId,
-      action: 'delivery.sms_settings_changed',
-      targetType: 'installation',
-      before: smsAudit(before),
-      after: smsAudit(after),
-    });
-    return toView(ctx, after);
+  return saveChannel(ctx, meta, principal, {
+    action: 'delivery.sms_settings_changed',
+    audit: smsAudit,
+    columns: (before) => ({
+      sms_webhook_url: input?.url ?? null,
+      sms_secret_sealed: input ? nextSmsSecret(ctx.secretKey, before, input) : null,
+    }),
   });
 }
 
