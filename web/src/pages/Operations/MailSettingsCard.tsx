@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { DeliverySettings, MailSettingsInput } from '../../api-types';
 import { showFormError } from '../../form-errors';
+import { useRemoveChannel } from './use-delivery-settings';
 
 type MailSettings = DeliverySettings['mail'];
 
@@ -28,7 +29,7 @@ export interface MailSettingsCardProps {
 export function MailSettingsCard({ settings, onSaved }: MailSettingsCardProps) {
   const { t } = useTranslation();
   const api = useApi();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const [form] = Form.useForm<MailValues>();
   const [alert, setAlert] = useState<string | null>(null);
   const locked = settings.setByEnvironment !== null;
@@ -59,22 +60,7 @@ export function MailSettingsCard({ settings, onSaved }: MailSettingsCardProps) {
     onError: (error) => setAlert(showFormError(form, error, { fields: FIELDS }, t)),
   });
 
-  const remove = () =>
-    modal.confirm({
-      title: t('delivery.removeMail'),
-      content: t('delivery.removeMailConfirm'),
-      okText: t('delivery.remove'),
-      okButtonProps: { danger: true },
-      cancelText: t('common.cancel'),
-      onOk: async () => {
-        try {
-          await onSaved(await api.del<DeliverySettings>('/operations/delivery-settings/mail'));
-          void message.success(t('delivery.removed'));
-        } catch (error) {
-          setAlert(error instanceof Error ? error.message : String(error));
-        }
-      },
-    });
+  const remove = useRemoveChannel('mail', onSaved, setAlert);
 
   return (
     <Card title={t('delivery.mailTitle')}>

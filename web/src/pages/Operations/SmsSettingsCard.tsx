@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { DeliverySettings } from '../../api-types';
 import { showFormError } from '../../form-errors';
+import { useRemoveChannel } from './use-delivery-settings';
 
 interface SmsValues {
   url: string;
@@ -22,7 +23,7 @@ export interface SmsSettingsCardProps {
 export function SmsSettingsCard({ settings, onSaved }: SmsSettingsCardProps) {
   const { t } = useTranslation();
   const api = useApi();
-  const { message, modal } = App.useApp();
+  const { message } = App.useApp();
   const [form] = Form.useForm<SmsValues>();
   const [alert, setAlert] = useState<string | null>(null);
   const locked = settings.setByEnvironment !== null;
@@ -42,22 +43,7 @@ export function SmsSettingsCard({ settings, onSaved }: SmsSettingsCardProps) {
     onError: (error) => setAlert(showFormError(form, error, { fields: ['url', 'secret'] }, t)),
   });
 
-  const remove = () =>
-    modal.confirm({
-      title: t('delivery.removeSms'),
-      content: t('delivery.removeSmsConfirm'),
-      okText: t('delivery.remove'),
-      okButtonProps: { danger: true },
-      cancelText: t('common.cancel'),
-      onOk: async () => {
-        try {
-          await onSaved(await api.del<DeliverySettings>('/operations/delivery-settings/sms'));
-          void message.success(t('delivery.removed'));
-        } catch (error) {
-          setAlert(error instanceof Error ? error.message : String(error));
-        }
-      },
-    });
+  const remove = useRemoveChannel('sms', onSaved, setAlert);
 
   return (
     <Card title={t('delivery.smsTitle')}>
