@@ -95,6 +95,9 @@ describeEachBackend('mail and SMS settings', (backend) => {
       .where('action', '=', 'delivery.mail_settings_changed')
       .execute();
     expect(audit.length).toBeGreaterThan(0);
+    expect(audit.map((event) => event.after)).toContainEqual(
+      expect.objectContaining({ host: 'smtp.example.com', passwordSet: true, passwordChanged: true }),
+    );
     expect(JSON.stringify(audit)).not.toContain(SMTP_PASSWORD);
   });
 

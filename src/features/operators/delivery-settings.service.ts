@@ -130,6 +130,8 @@ interface ChannelChange {
   readonly action: 'delivery.mail_settings_changed' | 'delivery.sms_settings_changed';
   readonly columns: (before: DeliverySettingsRow) => Updateable<DeliverySettingsTable>;
   readonly audit: (row: DeliverySettingsRow) => Record<string, unknown>;
+  /** Whether a new secret was given: the log says so, and never says what it is. */
+  readonly secretChanged: Record<string, boolean>;
 }
 
 /** Writes one channel's settings under the row's lock, moves its version, and records the change. */
@@ -154,7 +156,7 @@ function saveChannel(ctx: AppContext, meta: RequestMeta, principal: Principal, c
       action: change.action,
       targetType: 'installation',
       before: change.audit(before),
-      after: change.audit(after),
+      after: { ...change.audit(after), ...change.secretChanged },
     });
     return toView(ctx, after);
   });
@@ -172,6 +174,7 @@ export async function saveMailSettings(
   return saveChannel(ctx, meta, principal, {
     action: 'delivery.mail_settings_changed',
     audit: mailAudit,
+    secretChanged: { passwordChanged: input?.password !== undefined },
     columns: (before) => ({
       smtp_host: input?.host ?? null,
       smtp_port: input?.port ?? null,
@@ -197,6 +200,7 @@ export async function saveSmsSettings(
   return saveChannel(ctx, meta, principal, {
     action: 'delivery.sms_settings_changed',
     audit: smsAudit,
+    secretChanged: { secretChanged: input?.secret !== undefined },
     columns: (before) => ({
       sms_webhook_url: input?.url ?? null,
       sms_secret_sealed: input ? nextSmsSecret(ctx.secretKey, before, input) : null,
