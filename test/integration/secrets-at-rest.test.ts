@@ -162,6 +162,11 @@ describeEachBackend('secrets at rest', (backend) => {
     expect(dump.includes('mail.example.org')).toBe(true);
     expect(dump.includes(smtpPassword), 'the SMTP password in the dump').toBe(false);
     expect(dump.includes(smsSecret), 'the SMS secret in the dump').toBe(false);
+    // Back to the dev mailbox, which the next test reads.
+    for (const channel of ['mail', 'sms']) {
+      const removed = await api.send('DELETE', `/api/v1/operations/delivery-settings/${channel}`);
+      expect(removed.statusCode).toBe(200);
+    }
   });
 
   it('opens a body only in its own row, under the installation key', async () => {
