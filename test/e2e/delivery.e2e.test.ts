@@ -21,6 +21,19 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     await page.getByRole('link', { name: 'Dev mailbox' }).waitFor();
     await openFromNavigation(page, 'Mail and SMS');
     const mailForm = page.locator('form#mail-settings');
+    const password = page.getByLabel('Password', { exact: true });
+    /** Saves the mail form; the password is stored, not shown: the field empties and says one is kept. */
+    const saveMail = async () => {
+      const saved = page.waitForResponse(
+        (response) =>
+          response.url().endsWith('/api/v1/operations/delivery-settings/mail') &&
+          response.request().method() === 'PUT',
+      );
+      await mailForm.getByRole('button', { name: 'Save' }).click();
+      expect((await saved).status()).toBe(200);
+      await expect.poll(() => password.inputValue()).toBe('');
+      await mailForm.getByText('A password is stored. Leave this empty to keep it.').waitFor();
+    };
     await page.getByText('No mail server is set', { exact: false }).waitFor();
     await expect(page.getByRole('button', { name: 'Send test message' }).isDisabled()).resolves.toBe(true);
 
@@ -30,18 +43,9 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
     await page.getByTitle('None (plain text)', { exact: true }).click();
     await page.getByLabel('User name').fill(SMTP_USER);
-    await page.getByLabel('Password', { exact: true }).fill(SMTP_PASSWORD);
+    await password.fill(SMTP_PASSWORD);
     await page.getByLabel('From', { exact: true }).fill('Acme Robotics <no-reply@acme.example>');
-    const saved = page.waitForResponse(
-      (response) =>
-        response.url().endsWith('/api/v1/operations/delivery-settings/mail') &&
-        response.request().method() === 'PUT',
-    );
-    await mailForm.getByRole('button', { name: 'Save' }).click();
-    expect((await saved).status()).toBe(200);
-    // The password is stored, not shown: the field is empty again and says one is kept.
-    await mailForm.getByText('A password is stored. Leave this empty to keep it.').waitFor();
-    await expect(page.getByLabel('Password', { exact: true }).inputValue()).resolves.toBe('');
+    await saveMail();
     // A mail server is set now: the dev mailbox link leaves the top bar.
     await page.getByRole('link', { name: 'Dev mailbox' }).waitFor({ state: 'detached' });
 
@@ -64,10 +68,8 @@ describe.skipIf(skipWithoutBrowser())('the mail server, set in the console', () 
     expect(await page.content()).not.toContain(SMTP_PASSWORD);
 
     // A wrong password: the test message reports the server's refusal in the page, and nothing arrives.
-    await page.getByLabel('Password', { exact: true }).fill('Wrong-pass-1');
-    await mailForm.getByRole('button', { name: 'Save' }).click();
-    await mailForm.getByText('A password is stored. Leave this empty to keep it.').waitFor();
-    await expect(page.getByLabel('Password', { exact: true }).inputValue()).resolves.toBe('');
+    await password.fill('Wrong-pass-1');
+    await saveMail();
     await page.getByLabel('Send to').fill('grace@acme.example');
     await page.getByRole('button', { name: 'Send test message' }).click();
     const refusal = page.getByRole('status').getByRole('alert');

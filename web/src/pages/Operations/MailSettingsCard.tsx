@@ -54,6 +54,8 @@ export function MailSettingsCard({ settings, onSaved }: MailSettingsCardProps) {
       }),
     onMutate: () => setAlert(null),
     onSuccess: async (saved) => {
+      // Stored, never shown again; the fields above refill only if the saved settings differ.
+      form.setFieldValue('password', '');
       await onSaved(saved);
       void message.success(t('delivery.saved'));
     },

@@ -37,6 +37,8 @@ export function SmsSettingsCard({ settings, onSaved }: SmsSettingsCardProps) {
       api.put<DeliverySettings>('/operations/delivery-settings/sms', { url, ...(secret ? { secret } : {}) }),
     onMutate: () => setAlert(null),
     onSuccess: async (saved) => {
+      // Stored, never shown again; the URL refills only if the saved settings differ.
+      form.setFieldValue('secret', '');
       await onSaved(saved);
       void message.success(t('delivery.saved'));
     },
