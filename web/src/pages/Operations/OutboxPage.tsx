@@ -181,23 +181,26 @@ export function OutboxPage() {
             ]}
           />
         </Flex>
-        <Table<OutboxEntry>
-          rowKey="id"
-          size="small"
-          columns={columns}
-          dataSource={rows}
-          loading={messages.isPending}
-          pagination={false}
-          scroll={{ x: 1000 }}
-          locale={{
-            emptyText: (
-              <Empty
-                image={Empty.PRESENTED_IMAGE_SIMPLE}
-                description={status ? t('outbox.emptyFiltered') : t('outbox.empty')}
-              />
-            ),
-          }}
-        />
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls sideways on a phone, and a region that scrolls must take focus so a keyboard can scroll it (axe: scrollable-region-focusable) */}
+        <section aria-label={t('outbox.title')} tabIndex={0} style={{ overflowX: 'auto' }}>
+          <Table<OutboxEntry>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            loading={messages.isPending}
+            pagination={false}
+            style={{ minWidth: 960 }}
+            locale={{
+              emptyText: (
+                <Empty
+                  image={Empty.PRESENTED_IMAGE_SIMPLE}
+                  description={status ? t('outbox.emptyFiltered') : t('outbox.empty')}
+                />
+              ),
+            }}
+          />
+        </section>
         {messages.hasNextPage ? (
           <Flex justify="center" style={{ padding: 12 }}>
             <Button onClick={() => void messages.fetchNextPage()} loading={messages.isFetchingNextPage}>
