@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
-import type { Transports } from './notify/transports.js';
+import type { TransportSource } from './notify/transports.js';
 
 /** What every service and job handler gets: built once at boot, shared by all requests. */
 export interface AppContext {
@@ -14,8 +14,9 @@ export interface AppContext {
   readonly db: Kysely<DB>;
   readonly boss: PgBoss;
   readonly logger: Logger;
-  readonly transports: Transports;
-  /** The installation key (`src/secrets.ts`), loaded once at boot: seals outbox bodies at rest. */
+  /** Where mail and SMS go now: the environment, else the settings stored in the console. */
+  readonly transports: TransportSource;
+  /** The installation key (`src/secrets.ts`), loaded once at boot: seals outbox bodies and provider secrets at rest. */
   readonly secretKey: KeyObject;
 }
 

@@ -55,7 +55,7 @@ export async function boot(
       db: database.db,
       boss,
       logger,
-      transports: createTransports(config, logger),
+      transports: createTransports(config, logger, { db: database.db, secretKey }),
       secretKey,
     };
     if (options.workers) await startWorkers(ctx, allJobs);

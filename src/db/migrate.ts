@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006-org-name-is-root-name.js';
 import * as m0007 from './migrations/0007-org-language-audit-labels.js';
 import * as m0008 from './migrations/0008-scoped-grants.js';
 import * as m0009 from './migrations/0009-invitations.js';
+import * as m0010 from './migrations/0010-mail-settings.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-org-language-audit-labels': m0007,
   '0008-scoped-grants': m0008,
   '0009-invitations': m0009,
+  '0010-mail-settings': m0010,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

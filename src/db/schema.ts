@@ -253,6 +253,24 @@ export interface OutboxMessagesTable {
   created_at: CreatedAt;
 }
 
+/** How SMTP connects: plain, STARTTLS required, or TLS from the start. */
+export type SmtpSecurity = 'none' | 'starttls' | 'tls';
+
+export interface DeliverySettingsTable {
+  id: Generated<number>;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: SmtpSecurity | null;
+  smtp_user: string | null;
+  smtp_password_sealed: string | null;
+  mail_from: string | null;
+  sms_webhook_url: string | null;
+  sms_secret_sealed: string | null;
+  version: Generated<number>;
+  updated_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   accounts: AccountsTable;
@@ -273,6 +291,7 @@ export interface DB {
   tokens: TokensTable;
   audit_events: AuditEventsTable;
   outbox_messages: OutboxMessagesTable;
+  delivery_settings: DeliverySettingsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -19,6 +19,7 @@ import { groupRoutes } from '../features/groups/groups.routes.js';
 import { invitationRoutes } from '../features/invitations/invitations.routes.js';
 import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
 import { memberRoutes } from '../features/members/members.routes.js';
+import { deliverySettingsRoutes } from '../features/operators/delivery-settings.routes.js';
 import { operationRoutes } from '../features/operators/operators.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
 import { roleRoutes } from '../features/roles/roles.routes.js';
@@ -124,6 +125,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   auditRoutes(app, ctx);
   accessRoutes(app);
   operationRoutes(app, ctx);
+  deliverySettingsRoutes(app, ctx);
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async () =>
     app.swagger(),

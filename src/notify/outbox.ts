@@ -69,16 +69,18 @@ export const deliverMessageJob = defineJob<{ id: string }>({
     if (!message) return; // delivered already, or another worker holds it
     try {
       const body = openBodies(ctx.secretKey, message);
+      // Looked up at each delivery: a mail server saved in the console a moment ago is used now.
+      const transports = await ctx.transports.current();
       const outcome =
         message.channel === 'email'
-          ? await ctx.transports.mail.send({
+          ? await transports.mail.send({
               id: message.id,
               recipient: message.recipient,
               subject: message.subject ?? '',
               text: body.text,
               html: body.html,
             })
-          : await ctx.transports.sms.send({ id: message.id, recipient: message.recipient, text: body.text });
+          : await transports.sms.send({ id: message.id, recipient: message.recipient, text: body.text });
       // A delivered body may hold a temporary password or a link's token: it is not kept once it left.
       // Kept messages (no transport) stay whole: the dev mailbox is their only way to the person.
       await ctx.db

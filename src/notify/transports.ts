@@ -1,7 +1,16 @@
-import crypto from 'node:crypto';
-import nodemailer from 'nodemailer';
+import crypto, { type KeyObject } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { DB } from '../db/schema.js';
+import {
+  type DeliverySettingsRow,
+  openSmsSecret,
+  openSmtpPassword,
+  readDeliverySettings,
+} from './settings.js';
 
 /** One stored message, as a transport sees it. */
 export interface OutgoingMail {
@@ -33,19 +42,27 @@ export interface Transports {
   readonly sms: SmsProvider;
 }
 
-function smtpTransport(config: Config, url: URL): MailTransport {
-  const transporter = nodemailer.createTransport(url.toString());
+/**
+ * Where messages go: the environment's SMTP_URL and SMS_WEBHOOK_URL when set, else the settings stored
+ * in the console, else the outbox. The stored row is read at every use, so a save made by any process
+ * applies to the next message everywhere, without a restart.
+ */
+export interface TransportSource {
+  current(): Promise<Transports>;
+}
+
+function smtpTransport(transporter: Transporter, from: string, hostname: string): MailTransport {
   return {
     kind: 'smtp',
     async send(mail) {
       await transporter.sendMail({
-        from: config.mailFrom,
+        from,
         to: { name: '', address: mail.recipient },
         subject: mail.subject,
         text: mail.text,
         html: mail.html ?? undefined,
         // The outbox id as Message-ID: a retried delivery is recognisably the same message.
-        messageId: `<${mail.id}@${config.publicUrl.hostname}>`,
+        messageId: `<${mail.id}@${hostname}>`,
       });
       return 'sent';
     },
@@ -56,6 +73,14 @@ function smtpTransport(config: Config, url: URL): MailTransport {
   };
 }
 
+/** A mail server whose stored password cannot be opened: every send says why and what to do. */
+function unusableSmtp(reason: string): MailTransport {
+  const fail = async (): Promise<never> => {
+    throw new Error(reason);
+  };
+  return { kind: 'smtp', send: fail, verify: fail, close() {} };
+}
+
 function outboxMail(config: Config, logger: Logger): MailTransport {
   return {
     kind: 'outbox',
@@ -63,7 +88,7 @@ function outboxMail(config: Config, logger: Logger): MailTransport {
       // The body may hold a link with a token: the log names the message, the dev mailbox shows it.
       logger.info(
         { outboxId: mail.id, to: mail.recipient, subject: mail.subject },
-        `No SMTP_URL set: mail kept in the dev mailbox at ${new URL('/dev-mailbox', config.publicUrl)}`,
+        `No mail server set: mail kept in the dev mailbox at ${new URL('/dev-mailbox', config.publicUrl)}`,
       );
       return 'kept';
     },
@@ -90,26 +115,114 @@ function webhookSms(url: URL, secret: string): SmsProvider {
   };
 }
 
+function unusableSms(reason: string): SmsProvider {
+  return {
+    kind: 'webhook',
+    async send() {
+      throw new Error(reason);
+    },
+  };
+}
+
 function outboxSms(logger: Logger): SmsProvider {
   return {
     kind: 'outbox',
     async send(message) {
       logger.info(
         { outboxId: message.id, to: message.recipient },
-        'No SMS_WEBHOOK_URL set: SMS kept in the dev mailbox',
+        'No SMS gateway set: SMS kept in the dev mailbox',
       );
       return 'kept';
     },
   };
 }
 
-/** Builds the configured transports: SMTP and the SMS webhook when set, the outbox otherwise. */
-export function createTransports(config: Config, logger: Logger): Transports {
+/** The mail server SMTP_URL names, or null when it is unset. */
+export function environmentMail(config: Config): MailTransport | null {
+  if (!config.smtpUrl) return null;
+  return smtpTransport(
+    nodemailer.createTransport(config.smtpUrl.toString()),
+    config.mailFrom,
+    config.publicUrl.hostname,
+  );
+}
+
+/** The mail server stored in the console. */
+function storedMail(config: Config, key: KeyObject, row: DeliverySettingsRow): MailTransport | null {
+  const { smtp_host: host, smtp_port: port, smtp_security: security, mail_from: from } = row;
+  if (host === null || port === null || security === null || from === null) return null;
+  const user = row.smtp_user;
+  let auth: SMTPTransport.Options['auth'];
+  if (user !== null) {
+    if (row.smtp_password_sealed === null)
+      return unusableSmtp('No SMTP password is stored: enter it in Operations');
+    try {
+      auth = { user, pass: openSmtpPassword(key, row.smtp_password_sealed, { host, port, user }) };
+    } catch {
+      return unusableSmtp(
+        'The stored SMTP password cannot be opened with this installation key: enter it again in Operations',
+      );
+    }
+  }
+  const options: SMTPTransport.Options = {
+    host,
+    port,
+    secure: security === 'tls',
+    requireTLS: security === 'starttls',
+    ignoreTLS: security === 'none',
+    auth,
+    // A test message waits for the answer: a server that does not answer is reported in seconds.
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  };
+  return smtpTransport(nodemailer.createTransport(options), from, config.publicUrl.hostname);
+}
+
+/** The SMS gateway stored in the console. */
+function storedSms(key: KeyObject, row: DeliverySettingsRow): SmsProvider | null {
+  if (row.sms_webhook_url === null || row.sms_secret_sealed === null) return null;
+  try {
+    return webhookSms(
+      new URL(row.sms_webhook_url),
+      openSmsSecret(key, row.sms_secret_sealed, row.sms_webhook_url),
+    );
+  } catch {
+    return unusableSms(
+      'The stored SMS webhook secret cannot be opened with this installation key: enter it again in Operations',
+    );
+  }
+}
+
+/**
+ * The transports of this process. Those from the environment are built once; those from the stored
+ * settings are rebuilt when the row's version moves (every process compares, none relies on another).
+ */
+export function createTransports(
+  config: Config,
+  logger: Logger,
+  store: { db: Kysely<DB>; secretKey: KeyObject },
+): TransportSource {
+  const envMail = environmentMail(config);
+  const envSms =
+    config.smsWebhookUrl && config.smsWebhookSecret
+      ? webhookSms(config.smsWebhookUrl, config.smsWebhookSecret)
+      : null;
+  let built: { version: number; transports: Transports } | null = null;
   return {
-    mail: config.smtpUrl ? smtpTransport(config, config.smtpUrl) : outboxMail(config, logger),
-    sms:
-      config.smsWebhookUrl && config.smsWebhookSecret
-        ? webhookSms(config.smsWebhookUrl, config.smsWebhookSecret)
-        : outboxSms(logger),
+    async current() {
+      if (envMail && envSms) return { mail: envMail, sms: envSms };
+      const row = await readDeliverySettings(store.db);
+      const version = row?.version ?? -1;
+      if (built?.version !== version) {
+        const previous = built?.transports.mail;
+        const mail =
+          envMail ?? (row && storedMail(config, store.secretKey, row)) ?? outboxMail(config, logger);
+        const sms = envSms ?? (row && storedSms(store.secretKey, row)) ?? outboxSms(logger);
+        built = { version, transports: { mail, sms } };
+        if (previous && previous !== envMail) previous.close();
+      }
+      return built.transports;
+    },
   };
 }

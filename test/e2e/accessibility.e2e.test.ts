@@ -188,6 +188,8 @@ async function checkConsole(
     ['profile', `${server.url}/profile`, t.profile.title],
     ['operations', `${server.url}/operations`, t.operations.title],
     ['dev-mailbox', `${server.url}/dev-mailbox`, t.mailbox.title],
+    ['delivery', `${server.url}/operations/delivery`, t.delivery.title],
+    ['outbox', `${server.url}/operations/outbox`, t.outbox.title],
   ] as const) {
     await page.goto(address);
     await titled(page, title);

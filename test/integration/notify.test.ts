@@ -9,6 +9,7 @@ import { DELIVERED_BODY, deliverMessageJob, openBodies, queueMessage } from '../
 import type { MailTransport, OutgoingMail } from '../../src/notify/transports.js';
 import { client, createAccount, PASSWORD, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness, useHarness } from '../support/harness.js';
+import { until } from '../support/smtp.js';
 
 // Outbound network fails the test unless the test started the peer: every TCP connection is checked.
 const allowedPeers = new Set<string>();
@@ -86,7 +87,8 @@ function withMail(h: Harness, fail = false): { ctx: AppContext; sent: OutgoingMa
     async verify() {},
     close() {},
   };
-  return { ctx: { ...h.ctx, transports: { ...h.ctx.transports, mail } }, sent };
+  const transports = { current: async () => ({ ...(await h.ctx.transports.current()), mail }) };
+  return { ctx: { ...h.ctx, transports }, sent };
 }
 
 const firstTry = { retryCount: 0, retryLimit: 8 };
@@ -200,16 +202,6 @@ function parseHeaders(raw: string): Map<string, string[]> {
     headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
   }
   return headers;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('mail through a real SMTP server [pglite]', () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import { DELIVERED_BODY, deliverMessageJob, queueMessage } from '../../src/notify/outbox.js';
+import type { Transports } from '../../src/notify/transports.js';
 import { client, createAccount, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { memberOrg } from '../support/member-org.js';
@@ -43,7 +44,7 @@ describeEachBackend('secrets at rest', (backend) => {
   /** The context with transports that take every message, recording what they are given. */
   function delivering(): { ctx: AppContext; sent: string[] } {
     const sent: string[] = [];
-    const transports: AppContext['transports'] = {
+    const transports: Transports = {
       mail: {
         kind: 'smtp',
         send: async (mail) => {
@@ -61,7 +62,7 @@ describeEachBackend('secrets at rest', (backend) => {
         },
       },
     };
-    return { ctx: { ...h.ctx, transports }, sent };
+    return { ctx: { ...h.ctx, transports: { current: async () => transports } }, sent };
   }
 
   it('keeps no temporary password or link token readable in a dump, and shows them in the dev mailbox', async () => {
@@ -133,6 +134,39 @@ describeEachBackend('secrets at rest', (backend) => {
     const foundRaw = tokens.filter((token) => dump.includes(Buffer.from(token, 'base64url')));
     expect(found, 'temporary passwords and tokens in the dump').toEqual([]);
     expect(foundRaw, 'raw token bytes in the dump').toEqual([]);
+  });
+
+  it('keeps no SMTP password or SMS secret set in the console readable in a dump', async () => {
+    const operator = await createAccount(h.ctx, { operator: true });
+    const api = client(h, await signIn(h, operator.username));
+    const smtpPassword = `smtp-${crypto.randomBytes(12).toString('hex')}`;
+    const smsSecret = `sms-${crypto.randomBytes(12).toString('hex')}`;
+    const mail = {
+      host: 'smtp.example.com',
+      port: 587,
+      security: 'starttls',
+      user: 'roster',
+      from: 'a@example.com',
+    };
+    const save = (path: string, body: object) =>
+      api.send('PUT', `/api/v1/operations/delivery-settings/${path}`, body);
+    expect((await save('mail', { ...mail, password: smtpPassword })).statusCode).toBe(200);
+    // Saved again for another server without the password: the old row version lingers, sealed too.
+    expect((await save('mail', { ...mail, host: 'mail.example.org' })).statusCode).toBe(200);
+    expect((await save('sms', { url: 'https://sms.example.com/send', secret: smsSecret })).statusCode).toBe(
+      200,
+    );
+
+    const dump = await dumpDatabase();
+    // The dump is searchable as it is: the host (stored in the clear) is found in it.
+    expect(dump.includes('mail.example.org')).toBe(true);
+    expect(dump.includes(smtpPassword), 'the SMTP password in the dump').toBe(false);
+    expect(dump.includes(smsSecret), 'the SMS secret in the dump').toBe(false);
+    // Back to the dev mailbox, which the next test reads.
+    for (const channel of ['mail', 'sms']) {
+      const removed = await api.send('DELETE', `/api/v1/operations/delivery-settings/${channel}`);
+      expect(removed.statusCode).toBe(200);
+    }
   });
 
   it('opens a body only in its own row, under the installation key', async () => {

@@ -42,7 +42,12 @@ import type {
   UpdateMemberBody as ServerUpdateMemberBody,
 } from '../../src/features/members/members.schemas.js';
 import type {
+  MailSettingsBody,
+  DeliverySettings as ServerDeliverySettings,
+} from '../../src/features/operators/delivery-settings.schemas.js';
+import type {
   MailboxPage,
+  OutboxPage as ServerOutboxPage,
   OperationsStatus as ServerStatus,
 } from '../../src/features/operators/operators.schemas.js';
 import type {
@@ -107,6 +112,14 @@ export type OperationsStatus = Static<typeof ServerStatus>;
 export type { Organization };
 
 export type OutboxMessage = Static<typeof MailboxPage>['items'][number];
+
+/** The mail server and SMS gateway set in the console (no secret: only whether one is stored). */
+export type DeliverySettings = Static<typeof ServerDeliverySettings>;
+export type MailSettingsInput = Static<typeof MailSettingsBody>;
+
+/** A message as the operators' outbox lists it: its delivery, never its body. */
+export type OutboxEntry = Static<typeof ServerOutboxPage>['items'][number];
+export type OutboxStatus = OutboxEntry['status'];
 
 /** A department as the tree lists it: parent, depth below the root, direct member count and heads. */
 export type Department = ServerDepartment;

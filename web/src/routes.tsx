@@ -37,6 +37,8 @@ const InvitePage = page(() => import('./pages/Join/InvitePage'), 'InvitePage');
 const JoinPage = page(() => import('./pages/Join/JoinPage'), 'JoinPage');
 const OperationsPage = page(() => import('./pages/Operations/OperationsPage'), 'OperationsPage');
 const DevMailboxPage = page(() => import('./pages/Operations/DevMailboxPage'), 'DevMailboxPage');
+const DeliveryPage = page(() => import('./pages/Operations/DeliveryPage'), 'DeliveryPage');
+const OutboxPage = page(() => import('./pages/Operations/OutboxPage'), 'OutboxPage');
 
 /** Every address of the console. The server answers index.html for any path outside /api. */
 export function AppRoutes() {
@@ -65,6 +67,8 @@ export function AppRoutes() {
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="/operations" element={<OperationsPage />} />
+            <Route path="/operations/delivery" element={<DeliveryPage />} />
+            <Route path="/operations/outbox" element={<OutboxPage />} />
             <Route path="/dev-mailbox" element={<DevMailboxPage />} />
             <Route path="*" element={<NotFound />} />
           </Route>

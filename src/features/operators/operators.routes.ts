@@ -5,13 +5,22 @@ import { metaOf } from '../../http/request-meta.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { App } from '../../http/types.js';
 import { OperatorUpdateOrgBody, Organization, OrgParams } from '../organizations/organizations.schemas.js';
-import { MailboxPage, MailboxQuery, OperationsStatus } from './operators.schemas.js';
+import {
+  MailboxPage,
+  MailboxQuery,
+  OperationsStatus,
+  OutboxMessageParams,
+  OutboxPage,
+  OutboxQuery,
+  RetryResponse,
+} from './operators.schemas.js';
 import {
   listAllOrganizations,
   listMailbox,
   operationsStatus,
   updateOrganizationPlan,
 } from './operators.service.js';
+import { listOutbox, retryFailed } from './outbox.service.js';
 
 export function operationRoutes(app: App, ctx: AppContext): void {
   app.get(
@@ -78,5 +87,46 @@ export function operationRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request) => listMailbox(ctx, request.query),
+  );
+
+  app.get(
+    '/api/v1/operations/outbox',
+    {
+      config: { access: { kind: 'operator' } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Every message in the outbox and how its delivery went, newest first; never a body',
+        querystring: OutboxQuery,
+        response: { 200: OutboxPage, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => listOutbox(ctx, request.query),
+  );
+
+  app.post(
+    '/api/v1/operations/outbox/:messageId/retry',
+    {
+      config: { access: { kind: 'operator' } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Queue a failed message again',
+        params: OutboxMessageParams,
+        response: { 200: RetryResponse, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => retryFailed(ctx, metaOf(request), principalOf(request), request.params.messageId),
+  );
+
+  app.post(
+    '/api/v1/operations/outbox/retry-failed',
+    {
+      config: { access: { kind: 'operator' } },
+      schema: {
+        tags: ['operations'],
+        summary: 'Queue every failed message again (the oldest 500 at a time)',
+        response: { 200: RetryResponse, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => retryFailed(ctx, metaOf(request), principalOf(request)),
   );
 }

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Static } from 'typebox';
 import type { AppContext, RequestMeta } from '../../context.js';
-import { defineCursor } from '../../cursor.js';
 import { AppError } from '../../errors.js';
 import { openBodies } from '../../notify/outbox.js';
 import type { Principal } from '../accounts/sessions.js';
@@ -11,10 +10,12 @@ import { toOrganization } from '../organizations/organizations.queries.js';
 import type { Organization } from '../organizations/organizations.schemas.js';
 import { OperationErrors } from './operators.errors.js';
 import type { MailboxPage } from './operators.schemas.js';
+import { outboxPage } from './outbox.queries.js';
 
-/** Which transports and database this installation runs on. */
-export function operationsStatus(ctx: AppContext) {
-  return { mail: ctx.transports.mail.kind, sms: ctx.transports.sms.kind, database: ctx.database.backend };
+/** Which transports (the environment's or the console's) and database this installation runs on now. */
+export async function operationsStatus(ctx: AppContext) {
+  const { mail, sms } = await ctx.transports.current();
+  return { mail: mail.kind, sms: sms.kind, database: ctx.database.backend };
 }
 
 /** Every organization, newest first: operators set plans and limits, and see no members by this. */
@@ -76,35 +77,15 @@ export async function updateOrganizationPlan(
 // Shown instead of a body sealed under another key (the key file was replaced) or altered in the table.
 const UNREADABLE_BODY = '(cannot be opened with this installation key)';
 
-/** The mailbox's order: newest first, then by id. */
-const MailboxCursor = defineCursor('timestamp', 'uuid');
-
 /** The dev mailbox: messages kept in the outbox because no transport is configured. */
 export async function listMailbox(
   ctx: AppContext,
   query: { cursor?: string; limit?: number },
 ): Promise<Static<typeof MailboxPage>> {
-  if (ctx.transports.mail.kind === 'smtp') throw new AppError(OperationErrors['mailbox.disabled']);
-  const limit = query.limit ?? 50;
-  let q = ctx.db
-    .selectFrom('outbox_messages')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1);
-  if (query.cursor) {
-    const [createdAt, id] = MailboxCursor.decode(query.cursor);
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', new Date(createdAt)),
-        eb.and([eb('created_at', '=', new Date(createdAt)), eb('id', '<', id)]),
-      ]),
-    );
-  }
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const bodiesOf = (m: (typeof page)[number]) => {
+  const { mail } = await ctx.transports.current();
+  if (mail.kind === 'smtp') throw new AppError(OperationErrors['mailbox.disabled']);
+  const { rows, nextCursor } = await outboxPage(ctx.db, query);
+  const bodiesOf = (m: (typeof rows)[number]) => {
     try {
       return openBodies(ctx.secretKey, m);
     } catch {
@@ -112,7 +93,7 @@ export async function listMailbox(
     }
   };
   return {
-    items: page.map((m) => {
+    items: rows.map((m) => {
       const body = bodiesOf(m);
       return {
         id: m.id,
@@ -125,7 +106,6 @@ export async function listMailbox(
         createdAt: m.created_at.toISOString(),
       };
     }),
-    nextCursor:
-      rows.length > limit && last ? MailboxCursor.encode([last.created_at.toISOString(), last.id]) : null,
+    nextCursor,
   };
 }

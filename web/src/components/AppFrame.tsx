@@ -2,6 +2,7 @@ import {
   AuditOutlined,
   CloudServerOutlined,
   DashboardOutlined,
+  InboxOutlined,
   MailOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
@@ -150,6 +151,16 @@ export function AppFrame({ children }: { children?: ReactNode }) {
         key: '/operations',
         icon: <CloudServerOutlined />,
         label: <Link to="/operations">{t('nav.operations')}</Link>,
+      },
+      {
+        key: '/operations/delivery',
+        icon: <MailOutlined />,
+        label: <Link to="/operations/delivery">{t('nav.delivery')}</Link>,
+      },
+      {
+        key: '/operations/outbox',
+        icon: <InboxOutlined />,
+        label: <Link to="/operations/outbox">{t('nav.outbox')}</Link>,
       },
     );
   }

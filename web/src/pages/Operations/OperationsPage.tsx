@@ -102,7 +102,19 @@ export function OperationsPage() {
         }
       />
       <Flex vertical gap={16}>
-        <Card title={t('operations.services')}>
+        <Card
+          title={t('operations.services')}
+          extra={
+            <Flex gap={8} wrap>
+              <LinkButton size="small" to="/operations/delivery">
+                {t('operations.configure')}
+              </LinkButton>
+              <LinkButton size="small" to="/operations/outbox">
+                {t('operations.outbox')}
+              </LinkButton>
+            </Flex>
+          }
+        >
           {status.error ? (
             <LoadError error={status.error} onRetry={() => void status.refetch()} />
           ) : (
