@@ -625,10 +625,22 @@ export async function batchInvitations(
   body: InvitationBatchBody,
 ) {
   const act = BATCH_ACTIONS[body.action];
+  return eachOnItsOwn(meta, body.memberIds, (memberId) => act(ctx, meta, actor, memberId));
+}
+
+/**
+ * A batch route's work: each member in its own transaction, in the order sent; a refusal is that
+ * member's result (its code and message in the caller's language), not the batch's end.
+ */
+export async function eachOnItsOwn(
+  meta: RequestMeta,
+  memberIds: readonly string[],
+  act: (memberId: string) => Promise<unknown>,
+) {
   const results = [];
-  for (const memberId of body.memberIds) {
+  for (const memberId of memberIds) {
     try {
-      await act(ctx, meta, actor, memberId);
+      await act(memberId);
       results.push({ memberId, ok: true, code: null, message: null });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

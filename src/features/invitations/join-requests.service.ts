@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import QRCode from 'qrcode';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
-import { AppError, CommonErrors, errorMessage } from '../../errors.js';
+import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { seal, unseal } from '../../secrets.js';
 import type { OrgActor } from '../access/access.js';
@@ -26,6 +26,7 @@ import type {
   JoinRulesView,
   JoinTarget,
 } from './invitations.schemas.js';
+import { eachOnItsOwn } from './invitations.service.js';
 import { type JoinRules, missingFields, readJoinRules } from './join-rules.js';
 
 /** Public requests per client address and per account: enough to ask a few orgs, too few to flood one. */
@@ -457,22 +458,9 @@ export async function batchJoinRequests(
   actor: OrgActor,
   body: JoinRequestBatchBody,
 ) {
-  const results = [];
-  for (const memberId of body.memberIds) {
-    try {
-      if (body.action === 'reject') await rejectOne(ctx, meta, actor, memberId, body);
-      else await approveOne(ctx, meta, actor, memberId, body, body.action);
-      results.push({ memberId, ok: true, code: null, message: null });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      results.push({
-        memberId,
-        ok: false,
-        code: error.code,
-        message: errorMessage(error.code, meta.locale, error.details),
-      });
-    }
-  }
-  const done = results.filter((result) => result.ok).length;
-  return { done, failed: results.length - done, results };
+  return eachOnItsOwn(meta, body.memberIds, (memberId) =>
+    body.action === 'reject'
+      ? rejectOne(ctx, meta, actor, memberId, body)
+      : approveOne(ctx, meta, actor, memberId, body, body.action),
+  );
 }
