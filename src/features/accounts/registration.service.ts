@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
@@ -95,25 +97,48 @@ export async function completeRegistration(
       throw new AppError(AccountErrors['registration.invalid_token'], { field: 'token' });
     const [channel, address] = token.recipient.split(/:(.*)/s) as ['email' | 'sms', string];
     assertPasswordPolicy(input.password, [name, username, address]);
-    const account = await insertAccount(trx, {
-      kind: 'personal',
+    return registerPersonalAccount(trx, meta, {
       username,
       name,
       email: channel === 'email' ? address : null,
       phone: channel === 'sms' ? address : null,
       passwordHash,
-      locale: meta.locale,
-      signedIn: true,
     });
-    const session = await createSession(trx, account.id, meta);
-    await recordAudit(trx, meta, {
-      orgId: null,
-      actorAccountId: account.id,
-      action: 'account.registered',
-      targetType: 'account',
-      targetId: account.id,
-      after: { username, name },
-    });
-    return { token: session, account: toMe(account) };
   });
+}
+
+/**
+ * Creates a personal account whose address a link has proven (a registration's, an invitation's),
+ * signs it in and audits it; answers the session token for the cookie.
+ */
+export async function registerPersonalAccount(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  input: {
+    username: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    passwordHash: string;
+    /** What proved the address, when not a registration link. */
+    through?: 'invitation';
+  },
+): Promise<{ token: string; account: Me }> {
+  const { through, ...fields } = input;
+  const account = await insertAccount(trx, {
+    kind: 'personal',
+    ...fields,
+    locale: meta.locale,
+    signedIn: true,
+  });
+  const session = await createSession(trx, account.id, meta);
+  await recordAudit(trx, meta, {
+    orgId: null,
+    actorAccountId: account.id,
+    action: 'account.registered',
+    targetType: 'account',
+    targetId: account.id,
+    after: { username: fields.username, name: fields.name, ...(through ? { through } : {}) },
+  });
+  return { token: session, account: toMe(account) };
 }

@@ -4,12 +4,11 @@ import type { Account, DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { loadOrgActor } from '../access/access.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
-import { insertAccount, toMe } from '../accounts/accounts.queries.js';
 import type { Me } from '../accounts/accounts.schemas.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
 import { normalizeName, normalizeUsername } from '../accounts/identifiers.js';
 import { hashPassword } from '../accounts/passwords.js';
-import { createSession } from '../accounts/sessions.js';
+import { registerPersonalAccount } from '../accounts/registration.service.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import { writeSearchKeys } from '../directory/directory.keys.js';
@@ -277,25 +276,13 @@ export async function registerThroughInvitation(
       throw error;
     }
     await assertSignInNamesFree(trx, { username });
-    const account = await insertAccount(trx, {
-      kind: 'personal',
+    return registerPersonalAccount(trx, meta, {
       username,
       name,
       email,
       phone,
       passwordHash,
-      locale: meta.locale,
-      signedIn: true,
+      through: 'invitation',
     });
-    const session = await createSession(trx, account.id, meta);
-    await recordAudit(trx, meta, {
-      orgId: null,
-      actorAccountId: account.id,
-      action: 'account.registered',
-      targetType: 'account',
-      targetId: account.id,
-      after: { username, name, through: 'invitation' },
-    });
-    return { token: session, account: toMe(account) };
   });
 }
