@@ -498,6 +498,26 @@ async function renewInvitation(trx: Transaction<DB>, actor: OrgActor, member: Me
   return { token: tokens.get(member.id) as string, expiresAt };
 }
 
+/** A new link for the row, 3 more days, and the message with it when the row has an address. */
+async function renewAndSend(trx: Transaction<DB>, ctx: AppContext, actor: OrgActor, member: MemberRow) {
+  const renewed = await renewInvitation(trx, actor, member);
+  if (member.invitation_address) {
+    const sender = await senderOf(trx, actor);
+    await sendInvitations(trx, ctx, member.org_id, sender, [
+      {
+        memberId: member.id,
+        name: member.name,
+        channel: member.invitation_channel === 'sms' ? 'sms' : 'email',
+        address: member.invitation_address,
+        token: renewed.token,
+        expiresAt: renewed.expiresAt,
+        locale: sender.locale,
+      },
+    ]);
+  }
+  return renewed;
+}
+
 /** Copy link: a new link for an open invitation (the one sent before stops working). */
 export async function newInvitationLink(
   ctx: AppContext,
@@ -540,19 +560,7 @@ async function resendOne(
   }
   await runAction(ctx, actor, { memberId, action: 'resend' }, async (trx, member) => {
     if (!member.invitation_address) throw new AppError(InvitationErrors['invitation.resend_link']);
-    const { token, expiresAt } = await renewInvitation(trx, actor, member);
-    const sender = await senderOf(trx, actor);
-    await sendInvitations(trx, ctx, member.org_id, sender, [
-      {
-        memberId: member.id,
-        name: member.name,
-        channel: member.invitation_channel === 'sms' ? 'sms' : 'email',
-        address: member.invitation_address,
-        token,
-        expiresAt,
-        locale: sender.locale,
-      },
-    ]);
+    const { expiresAt } = await renewAndSend(trx, ctx, actor, member);
     await recordAudit(trx, meta, {
       orgId: member.org_id,
       actorAccountId: actor.accountId,
@@ -577,21 +585,7 @@ async function reinviteOne(
       reason: null,
       extra: { address: member.invitation_address },
     });
-    const { token, expiresAt } = await renewInvitation(trx, actor, member);
-    if (member.invitation_address) {
-      const sender = await senderOf(trx, actor);
-      await sendInvitations(trx, ctx, member.org_id, sender, [
-        {
-          memberId: member.id,
-          name: member.name,
-          channel: member.invitation_channel === 'sms' ? 'sms' : 'email',
-          address: member.invitation_address,
-          token,
-          expiresAt,
-          locale: sender.locale,
-        },
-      ]);
-    }
+    await renewAndSend(trx, ctx, actor, member);
   });
 }
 
