@@ -35,11 +35,17 @@ export function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
+/** One formatter per language: making one costs a fifth of a millisecond, a thousand invitations' worth. */
+const MESSAGE_TIMES = new Map<Locale, Intl.DateTimeFormat>();
+
 /** A moment as a message writes it: in the reader's language, in UTC (their time zone is not known). */
 export function messageTime(time: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
-    time,
-  );
+  let format = MESSAGE_TIMES.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+    MESSAGE_TIMES.set(locale, format);
+  }
+  return format.format(time);
 }
 
 /** What joins a label to its value: Chinese uses the full-width colon, with no space. */

@@ -1,6 +1,72 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { searchKeys } from './directory.search.js';
+import { type SearchableFields, searchKeys } from './directory.search.js';
+
+/** The account fields a member row is found by, when it has an account. */
+export interface KeyAccount {
+  readonly name: string;
+  readonly username: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+}
+
+/** What a member row's search keys are made of: its account, or for an invitation nobody accepted yet its own fields. */
+export interface KeySource {
+  readonly account: KeyAccount | null;
+  /** The name the inviter typed (an account's name wins once there is one). */
+  readonly name: string | null;
+  readonly invitationAddress: string | null;
+  readonly employeeId: string | null;
+}
+
+/** A member row's stored search columns and grams. */
+export interface MemberKeys {
+  readonly name: string;
+  readonly sortName: string;
+  readonly searchText: string;
+  readonly grams: readonly string[];
+}
+
+/**
+ * The one rule of what a member is found by: its account's name, username, email and phone; an
+ * invitation nobody accepted is found by the name the inviter typed and the address it went to.
+ */
+export function memberKeys(source: KeySource): MemberKeys {
+  const { account, invitationAddress } = source;
+  const name = account?.name ?? source.name ?? '';
+  const fields: SearchableFields = account
+    ? { ...account, employeeId: source.employeeId }
+    : {
+        name,
+        username: '',
+        email: invitationAddress?.includes('@') ? invitationAddress : null,
+        phone: invitationAddress?.startsWith('+') ? invitationAddress : null,
+        employeeId: source.employeeId,
+      };
+  return { name, ...searchKeys(fields) };
+}
+
+/** A member whose grams are written: its id, org and directory order beside its keys. */
+export interface KeyedMember {
+  readonly id: string;
+  readonly orgId: string;
+  readonly directoryOrder: number;
+  readonly keys: MemberKeys;
+}
+
+/**
+ * Inserts the grams of members that have none (new rows, or rows whose old grams were deleted). Five
+ * arrays, one statement, however many grams: a row of parameters each would take dozens of round trips
+ * for an invitation of a thousand addresses.
+ */
+export async function insertGrams(trx: Transaction<DB>, members: readonly KeyedMember[]): Promise<void> {
+  const grams = members.flatMap((member) => member.keys.grams.map((gram) => ({ gram, member })));
+  if (grams.length === 0) return;
+  await sql`insert into member_search_grams (org_id, gram, directory_order, sort_name, member_id)
+    select * from unnest(${grams.map((g) => g.member.orgId)}::uuid[], ${grams.map((g) => g.gram)}::text[],
+      ${grams.map((g) => g.member.directoryOrder)}::int[], ${grams.map((g) => g.member.keys.sortName)}::text[],
+      ${grams.map((g) => g.member.id)}::uuid[])`.execute(trx);
+}
 
 /**
  * Recomputes the stored search keys (name copy, sort name, search text, grams) of members from their
@@ -13,64 +79,71 @@ export async function writeSearchKeys(
 ): Promise<void> {
   let query = trx
     .selectFrom('members as m')
-    // An invitation nobody accepted is found by the name the inviter typed and the address it went to.
     .leftJoin('accounts as a', 'a.id', 'm.account_id')
     .select([
       'm.id',
       'm.org_id',
       'm.employee_id',
       'm.directory_order',
-      sql<string>`coalesce(a.name, m.name)`.as('name'),
-      sql<string>`coalesce(a.username, '')`.as('username'),
-      sql<
-        string | null
-      >`coalesce(a.email, case when a.id is null and position('@' in m.invitation_address) > 0 then m.invitation_address end)`.as(
-        'email',
-      ),
-      sql<
-        string | null
-      >`coalesce(a.phone, case when a.id is null and m.invitation_address like '+%' then m.invitation_address end)`.as(
-        'phone',
-      ),
+      'm.name as member_name',
+      'm.invitation_address',
+      'a.id as account_id',
+      'a.name as account_name',
+      'a.username',
+      'a.email',
+      'a.phone',
     ]);
   if ('accountId' in target) query = query.where('m.account_id', '=', target.accountId);
   else if (target.memberIds.length === 0) return;
   else query = query.where('m.id', 'in', target.memberIds);
   const rows = await query.execute();
   if (rows.length === 0) return;
-  const keyed = rows.map((row) => ({
-    row,
-    keys: searchKeys({ ...row, employeeId: row.employee_id }),
+  const keyed: KeyedMember[] = rows.map((row) => ({
+    id: row.id,
+    orgId: row.org_id,
+    directoryOrder: row.directory_order,
+    keys: memberKeys({
+      account:
+        row.account_id === null
+          ? null
+          : {
+              name: row.account_name as string,
+              username: row.username as string,
+              email: row.email,
+              phone: row.phone,
+            },
+      name: row.member_name,
+      invitationAddress: row.invitation_address,
+      employeeId: row.employee_id,
+    }),
   }));
   await sql`update members set name = v.name, sort_name = v.sort_name, search_text = v.search_text
-    from unnest(${keyed.map((k) => k.row.id)}::uuid[], ${keyed.map((k) => k.row.name)}::text[],
+    from unnest(${keyed.map((k) => k.id)}::uuid[], ${keyed.map((k) => k.keys.name)}::text[],
       ${keyed.map((k) => k.keys.sortName)}::text[], ${keyed.map((k) => k.keys.searchText)}::text[])
       as v(id, name, sort_name, search_text)
     where members.id = v.id`.execute(trx);
+  await replaceGrams(trx, keyed);
+}
+
+/** The stored search columns of a member row, for the write that changes what it is found by. */
+export const keyColumns = (keys: MemberKeys) => ({
+  name: keys.name,
+  sort_name: keys.sortName,
+  search_text: keys.searchText,
+});
+
+/** Replaces the grams of members whose keys changed (their columns written by the caller, see keyColumns). */
+export async function replaceGrams(trx: Transaction<DB>, members: readonly KeyedMember[]): Promise<void> {
+  if (members.length === 0) return;
   await trx
     .deleteFrom('member_search_grams')
     .where(
       'member_id',
       'in',
-      keyed.map((k) => k.row.id),
+      members.map((member) => member.id),
     )
     .execute();
-  const grams = keyed.flatMap(({ row, keys }) =>
-    keys.grams.map((gram) => ({
-      org_id: row.org_id,
-      gram,
-      directory_order: row.directory_order,
-      sort_name: keys.sortName,
-      member_id: row.id,
-    })),
-  );
-  if (grams.length === 0) return;
-  // Five arrays, one statement, however many grams: a row of parameters each would take dozens of round
-  // trips for an invitation of a thousand addresses.
-  await sql`insert into member_search_grams (org_id, gram, directory_order, sort_name, member_id)
-    select * from unnest(${grams.map((g) => g.org_id)}::uuid[], ${grams.map((g) => g.gram)}::text[],
-      ${grams.map((g) => g.directory_order)}::int[], ${grams.map((g) => g.sort_name)}::text[],
-      ${grams.map((g) => g.member_id)}::uuid[])`.execute(trx);
+  await insertGrams(trx, members);
 }
 
 /**

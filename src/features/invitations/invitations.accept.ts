@@ -11,15 +11,15 @@ import { hashPassword } from '../accounts/passwords.js';
 import { registerPersonalAccount } from '../accounts/registration.service.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
-import { writeSearchKeys } from '../directory/directory.keys.js';
+import { keyColumns, memberKeys, replaceGrams } from '../directory/directory.keys.js';
 import { moveSeats } from '../members/lifecycle/members.lifecycle.js';
 import { invitationStep, statusRefusal } from '../members/lifecycle/members.status.js';
-import { lockMemberWrite } from '../members/members.locks.js';
-import { bumpVersion } from '../members/members.queries.js';
+import { lockMemberWrite, lockOrg } from '../members/members.locks.js';
+import { bumpedVersion } from '../members/members.queries.js';
 import { findInvitationToken, useInvitationToken } from '../tokens/tokens.js';
 import { InvitationErrors } from './invitations.errors.js';
 import type { JoinFields } from './invitations.schemas.js';
-import { applyJoinFields, notifyApprovers } from './join-requests.service.js';
+import { applyJoinFields, joinedEmployeeId, notifyApprovers } from './join-requests.service.js';
 import { joinStatus, missingFields, readJoinRules } from './join-rules.js';
 
 type TokenRow = NonNullable<Awaited<ReturnType<typeof findInvitationToken>>>;
@@ -125,34 +125,32 @@ export async function acceptInvitation(
   const opened = await openInvitation(ctx.db, input.token);
   return ctx.db.transaction().execute(async (trx) => {
     // The org row first, then the member row: the lock module's order (seats move).
-    const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { org: true, tree: 'share' });
-    // Used up first: of parallel accepts, the ones that waited for the winner's lock are told so (any
-    // refusal below rolls it back).
-    if (!(await useInvitationToken(trx, opened.id))) {
+    const org = await lockOrg(trx, opened.org_id);
+    const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { tree: 'share' });
+    // Used up first (with the row's other links): of parallel accepts, the ones that waited for the
+    // winner's lock are told so (any refusal below rolls it back).
+    if (!(await useInvitationToken(trx, opened))) {
       throw new AppError(InvitationErrors['invitation.link_used'], { field: 'token' });
     }
     const decisionFrom = invitationStep('accept', member.status);
     if (!decisionFrom.ok) throw statusRefusal(decisionFrom.code, member.status);
-    const org = await trx
-      .selectFrom('organizations')
-      .select(['name', 'domain', 'join_rules'])
-      .where('id', '=', member.org_id)
-      .executeTakeFirstOrThrow();
-    const account = await trx
+    const { already, ...account } = await trx
       .selectFrom('accounts')
       .selectAll()
+      .select((eb) =>
+        eb
+          .selectFrom('members')
+          .select('status')
+          .where('org_id', '=', member.org_id)
+          .whereRef('account_id', '=', 'accounts.id')
+          .as('already'),
+      )
       .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
     assertMayAccept(account, member, org.domain);
-    const already = await trx
-      .selectFrom('members')
-      .select('status')
-      .where('org_id', '=', member.org_id)
-      .where('account_id', '=', accountId)
-      .executeTakeFirst();
     if (already) {
       throw new AppError(InvitationErrors['invitation.already_joined'], {
-        statusName: `member_status.${already.status}`,
+        statusName: `member_status.${already}`,
       });
     }
     const rules = readJoinRules(org.join_rules);
@@ -173,6 +171,13 @@ export async function acceptInvitation(
     const decision = invitationStep(status === 'active' ? 'accept' : 'accept_for_approval', member.status);
     if (!decision.ok) throw statusRefusal(decision.code, member.status);
     await moveSeats(trx, member.org_id, decision);
+    // Found by the account from now on: its keys in the same write as the binding.
+    const keys = memberKeys({
+      account,
+      name: member.name,
+      invitationAddress: member.invitation_address,
+      employeeId: joinedEmployeeId(fields) ?? member.employee_id,
+    });
     await trx
       .updateTable('members')
       .set({
@@ -182,19 +187,15 @@ export async function acceptInvitation(
         status_changed_at: sql`now()`,
         ...(status === 'active' ? { joined_at: sql`now()` } : {}),
         join_fields: JSON.stringify(fields),
+        ...keyColumns(keys),
+        ...bumpedVersion(),
       })
       .where('id', '=', member.id)
       .execute();
     await applyJoinFields(trx, member, fields);
-    await bumpVersion(trx, member.id);
-    await writeSearchKeys(trx, { memberIds: [member.id] });
-    // Any other open link of this row (a reminder's) dies with it.
-    await trx
-      .updateTable('tokens')
-      .set({ used_at: sql`now()`, ended: 'used' })
-      .where('member_id', '=', member.id)
-      .where('used_at', 'is', null)
-      .execute();
+    await replaceGrams(trx, [
+      { id: member.id, orgId: member.org_id, directoryOrder: member.directory_order, keys },
+    ]);
     await recordAudit(trx, meta, {
       orgId: member.org_id,
       actorAccountId: account.id,
@@ -216,7 +217,7 @@ export async function declineInvitation(ctx: AppContext, meta: RequestMeta, toke
   const opened = await openInvitation(ctx.db, token);
   await ctx.db.transaction().execute(async (trx) => {
     const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { org: true });
-    if (!(await useInvitationToken(trx, opened.id))) {
+    if (!(await useInvitationToken(trx, opened))) {
       throw new AppError(InvitationErrors['invitation.link_used'], { field: 'token' });
     }
     const decision = invitationStep('decline', member.status);
@@ -224,10 +225,9 @@ export async function declineInvitation(ctx: AppContext, meta: RequestMeta, toke
     await moveSeats(trx, member.org_id, decision);
     await trx
       .updateTable('members')
-      .set({ status: 'declined', status_changed_at: sql`now()` })
+      .set({ status: 'declined', status_changed_at: sql`now()`, ...bumpedVersion() })
       .where('id', '=', member.id)
       .execute();
-    await bumpVersion(trx, member.id);
     await recordAudit(trx, meta, {
       orgId: member.org_id,
       actorAccountId: null,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Locale, Member as MemberRow } from '../../db/schema.js';
@@ -28,10 +29,10 @@ import {
   requireFutureExpiry,
   requireMemberName,
 } from '../members/members.fields.js';
-import { lockAround } from '../members/members.locks.js';
+import { lockOrg } from '../members/members.locks.js';
 import { bumpVersion, requireMemberDetails, takeSeats } from '../members/members.queries.js';
-import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
-import { hashToken, issueInvitationTokens } from '../tokens/tokens.js';
+import { type ThrottleRule, takeAttempt, takeAttemptWithin } from '../throttles/throttles.js';
+import { hashToken, issueInvitationTokens, newToken } from '../tokens/tokens.js';
 import { InvitationErrors } from './invitations.errors.js';
 import { invitationMessage } from './invitations.messages.js';
 import type {
@@ -103,16 +104,15 @@ interface Delivery {
   readonly locale: Locale;
 }
 
-/** Queues the invitation messages and records each as its row's last message (its delivery status). */
-export async function sendInvitations(
+/** Queues the invitation messages; answers each queued message's id by member row. */
+async function queueInvitations(
   trx: Transaction<DB>,
   ctx: AppContext,
   orgId: string,
   sender: Sender,
   deliveries: readonly Delivery[],
   template = invitationMessage,
-): Promise<void> {
-  if (deliveries.length === 0) return;
+): Promise<Map<string, string>> {
   const ids = await queueMessages(
     trx,
     ctx,
@@ -133,12 +133,35 @@ export async function sendInvitations(
       },
     })),
   );
-  const sent = deliveries.flatMap((delivery, i) => (ids[i] ? [[delivery.memberId, ids[i]] as const] : []));
+  return new Map(deliveries.flatMap((delivery, i) => (ids[i] ? [[delivery.memberId, ids[i]] as const] : [])));
+}
+
+/** Queues the invitation messages of existing rows and records each as its row's last message (its delivery status). */
+export async function sendInvitations(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  orgId: string,
+  sender: Sender,
+  deliveries: readonly Delivery[],
+  template = invitationMessage,
+): Promise<void> {
+  if (deliveries.length === 0) return;
+  const sent = [...(await queueInvitations(trx, ctx, orgId, sender, deliveries, template))];
   if (sent.length === 0) return;
   await sql`update members m set invitation_message_id = v.message_id
     from unnest(${sent.map(([member]) => member)}::uuid[], ${sent.map(([, message]) => message)}::uuid[])
       as v(member_id, message_id)
     where m.id = v.member_id`.execute(trx);
+}
+
+/** Who a message says invites: the inviter's name, read when the message is made. */
+async function inviterName(trx: Transaction<DB>, actor: OrgActor): Promise<string> {
+  const inviter = await trx
+    .selectFrom('accounts')
+    .select('name')
+    .where('id', '=', actor.accountId)
+    .executeTakeFirstOrThrow();
+  return inviter.name;
 }
 
 /** The org's name and language, and the inviter's name, for the messages. */
@@ -148,20 +171,16 @@ async function senderOf(trx: Transaction<DB>, actor: OrgActor): Promise<Sender &
     .select(['name', 'locale'])
     .where('id', '=', actor.orgId)
     .executeTakeFirstOrThrow();
-  const inviter = await trx
-    .selectFrom('accounts')
-    .select('name')
-    .where('id', '=', actor.accountId)
-    .executeTakeFirstOrThrow();
-  return { orgName: org.name, locale: org.locale, inviterName: inviter.name };
+  return { orgName: org.name, locale: org.locale, inviterName: await inviterName(trx, actor) };
 }
 
-/** Now and when an invitation made now expires, by the database's clock. */
-async function invitationClock(trx: Transaction<DB>): Promise<{ now: Date; expiresAt: Date }> {
-  const { rows } = await sql<{ now: Date; at: Date }>`
-    select now() as now, now() + make_interval(hours => ${INVITATION_HOURS}) as at`.execute(trx);
-  const row = rows[0] as { now: Date; at: Date };
-  return { now: new Date(row.now), expiresAt: new Date(row.at) };
+/** When an invitation made at `now` (the transaction's clock) stops working. */
+const invitationEnd = (now: Date) => new Date(now.getTime() + INVITATION_HOURS * 3600 * 1000);
+
+/** When an invitation renewed now expires, by the database's clock. */
+async function renewedEnd(trx: Transaction<DB>): Promise<Date> {
+  const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+  return invitationEnd(new Date((rows[0] as { now: Date }).now));
 }
 
 /** Checks the placement every invitation of a request shares: departments, roles the inviter may give. */
@@ -192,14 +211,9 @@ function orgColumns(body: LinkInvitationBody | InviteBody, expiresAt: Date | nul
 
 /**
  * Refuses the whole request when its `count` invitations do not fit the member limit, saying how many
- * do. Read under the org's lock, so the seats the rows then take (insertMembers, takeSeats) are there.
+ * do. Given the org as read under its lock (lockOrg), so the seats the rows then take are there.
  */
-async function assertSeatsFree(trx: Transaction<DB>, orgId: string, count: number): Promise<void> {
-  const org = await trx
-    .selectFrom('organizations')
-    .select(['member_limit', 'seats_used'])
-    .where('id', '=', orgId)
-    .executeTakeFirstOrThrow();
+function assertSeatsFree(org: { member_limit: number; seats_used: number }, count: number): void {
   if (org.seats_used + count <= org.member_limit) return;
   throw new AppError(InvitationErrors['invitation.over_limit'], {
     count,
@@ -225,12 +239,6 @@ export async function invite(
   }
   planDepartments(body.departments);
   const expiresAt = body.expiresAt ? await requireFutureExpiry(ctx.db, body.expiresAt) : null;
-  const wait = await takeAttempt(ctx.db, [
-    [`invite:account:${actor.accountId}`, INVITES_PER_INVITER],
-    [`invite:org:${actor.orgId}`, INVITES_PER_ORG],
-  ]);
-  if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
-
   const results: InviteResult[] = body.invitees.map((invitee) => ({
     address: invitee.address,
     outcome: 'refused',
@@ -254,48 +262,26 @@ export async function invite(
   });
 
   return ctx.db.transaction().execute(async (trx) => {
+    // The request's places in the counters, kept only if the invitations are made.
+    const wait = await takeAttemptWithin(trx, [
+      [`invite:account:${actor.accountId}`, INVITES_PER_INVITER],
+      [`invite:org:${actor.orgId}`, INVITES_PER_ORG],
+    ]);
+    if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
     const now = await actingNow(trx, actor);
     const roles = await checkPlacement(trx, now, body);
     await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
-    await lockAround(trx, actor.orgId, { org: true });
-    const addresses = [...wanted.keys()];
-    // This org's rows for these addresses: invitations by their address, members by their account's.
-    const accounts =
-      addresses.length === 0
-        ? []
-        : await trx
-            .selectFrom('accounts')
-            .select(['id', 'email', 'phone'])
-            .where((eb) => eb.or([eb('email', 'in', addresses), eb('phone', 'in', addresses)]))
-            .execute();
-    const addressOf = new Map(accounts.map((account) => [account.id, account]));
-    const existing =
-      addresses.length === 0
-        ? []
-        : await trx
-            .selectFrom('members')
-            .select(['id', 'status', 'invitation_address', 'account_id'])
-            .where('org_id', '=', actor.orgId)
-            .where((eb) =>
-              eb.or([
-                eb('invitation_address', 'in', addresses),
-                ...(accounts.length > 0 ? [eb('account_id', 'in', [...addressOf.keys()])] : []),
-              ]),
-            )
-            .orderBy('id')
-            .forUpdate()
-            .execute();
-    const again: MemberRow['id'][] = [];
+    const org = await lockOrg(trx, actor.orgId);
+    const existing = await rowsOfAddresses(trx, actor.orgId, [...wanted.keys()]);
+    const again: Omit<Delivery, 'token' | 'expiresAt' | 'locale'>[] = [];
     for (const row of existing) {
-      const account = row.account_id ? addressOf.get(row.account_id) : undefined;
-      const address = [account?.email, account?.phone, row.invitation_address].find(
-        (one) => one && wanted.has(one),
-      );
+      const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
       const entry = address ? wanted.get(address) : undefined;
       if (!address || !entry) continue;
       wanted.delete(address);
       if (row.status === 'invitation_expired' || row.status === 'declined') {
-        again.push(row.id);
+        // Re-invited in place: the row keeps its name; the message goes to the address asked for now.
+        again.push({ memberId: row.id, name: row.name, channel: entry.channel, address: entry.address });
         const result = results[entry.index] as InviteResult;
         result.outcome = 'reinvited';
         result.memberId = row.id;
@@ -308,11 +294,28 @@ export async function invite(
         row.id,
       );
     }
-    const fresh = [...wanted.values()];
-    await assertSeatsFree(trx, actor.orgId, fresh.length + again.length);
-    const clock = await invitationClock(trx);
-    const invitationExpiresAt = clock.expiresAt;
-    const inserted = await insertMembers(
+    // New rows get their ids here, so their messages (which name the row) are queued before the rows
+    // are written with each message as their last one: no second write of a thousand rows.
+    const fresh = [...wanted.values()].map((entry) => ({ ...entry, memberId: crypto.randomUUID() }));
+    assertSeatsFree(org, fresh.length + again.length);
+    const invitationExpiresAt = invitationEnd(org.now);
+    const deliveries: Delivery[] = [
+      ...fresh.map((entry) => ({
+        memberId: entry.memberId,
+        name: entry.name,
+        channel: entry.channel,
+        address: entry.address,
+      })),
+      ...again,
+    ].map((delivery) => ({
+      ...delivery,
+      token: newToken(),
+      expiresAt: invitationExpiresAt,
+      locale: org.locale,
+    }));
+    const sender = { orgName: org.name, inviterName: await inviterName(trx, actor) };
+    const messages = await queueInvitations(trx, ctx, actor.orgId, sender, deliveries);
+    await insertMembers(
       trx,
       {
         orgId: actor.orgId,
@@ -326,84 +329,93 @@ export async function invite(
         accountId: null,
         columns: {
           ...orgColumns(body, expiresAt),
+          id: entry.memberId,
           name: entry.name,
           invitation_address: entry.address,
           invitation_channel: entry.channel,
-          invited_at: clock.now,
+          invited_at: org.now,
           invitation_expires_at: invitationExpiresAt,
+          invitation_message_id: messages.get(entry.memberId) ?? null,
         },
       })),
     );
-    inserted.forEach(({ member }, i) => {
-      const result = results[(fresh[i] as { index: number }).index] as InviteResult;
+    for (const entry of fresh) {
+      const result = results[entry.index] as InviteResult;
       result.outcome = 'invited';
-      result.memberId = member.id;
-    });
-    if (again.length > 0) await takeSeats(trx, actor.orgId, again.length);
-    const reinvited =
-      again.length === 0
-        ? []
-        : await trx
-            .updateTable('members')
-            .set({
-              status: 'invited',
-              status_reason: null,
-              status_changed_at: sql`now()`,
-              invited_at: sql`now()`,
-              invitation_expires_at: invitationExpiresAt,
-              reminded_at: null,
-              created_by: actor.accountId,
-              version: sql`version + 1`,
-            })
-            .where('id', 'in', again)
-            .returningAll()
-            .execute();
-    const rows = [...inserted.map(({ member }) => member), ...reinvited];
-    const tokens = await issueInvitationTokens(trx, {
+      result.memberId = entry.memberId;
+    }
+    if (again.length > 0) {
+      await takeSeats(trx, actor.orgId, again.length);
+      await sql`update members m set status = 'invited', status_reason = null, status_changed_at = now(),
+          invited_at = now(), invitation_expires_at = ${invitationExpiresAt}, reminded_at = null,
+          created_by = ${actor.accountId}, version = version + 1, invitation_address = v.address,
+          invitation_channel = v.channel, invitation_message_id = v.message_id
+        from unnest(${again.map((row) => row.memberId)}::uuid[], ${again.map((row) => row.address)}::text[],
+          ${again.map((row) => row.channel)}::text[], ${again.map((row) => messages.get(row.memberId) ?? null)}::uuid[])
+          as v(member_id, address, channel, message_id)
+        where m.id = v.member_id`.execute(trx);
+    }
+    await issueInvitationTokens(trx, {
       orgId: actor.orgId,
       createdBy: actor.accountId,
       expiresAt: invitationExpiresAt,
-      replace: reinvited.length > 0,
-      rows: rows.map((row) => ({ memberId: row.id, recipient: row.invitation_address })),
+      replace: again.length > 0,
+      rows: deliveries.map((delivery) => ({ memberId: delivery.memberId, recipient: delivery.address })),
+      tokens: new Map(deliveries.map((delivery) => [delivery.memberId, delivery.token])),
     });
-    const sender = await senderOf(trx, actor);
-    await sendInvitations(
-      trx,
-      ctx,
-      actor.orgId,
-      sender,
-      rows.map((row) => ({
-        memberId: row.id,
-        name: row.name,
-        channel: row.invitation_channel === 'sms' ? 'sms' : 'email',
-        address: row.invitation_address as string,
-        token: tokens.get(row.id) as string,
-        expiresAt: invitationExpiresAt,
-        locale: sender.locale,
-      })),
-    );
+    const reinvited = new Set(again.map((row) => row.memberId));
     await recordAudits(
       trx,
       meta,
-      rows.map((row) => ({
+      deliveries.map((delivery) => ({
         orgId: actor.orgId,
         actorAccountId: actor.accountId,
-        action: again.includes(row.id) ? 'invitation.reinvited' : 'invitation.sent',
+        action: reinvited.has(delivery.memberId) ? 'invitation.reinvited' : 'invitation.sent',
         targetType: 'member',
-        targetId: row.id,
-        targetLabel: row.name,
+        targetId: delivery.memberId,
+        targetLabel: delivery.name,
         after: {
-          name: row.name,
-          address: row.invitation_address,
-          channel: row.invitation_channel,
+          name: delivery.name,
+          address: delivery.address,
+          channel: delivery.channel,
           roles,
           expiresAt: invitationExpiresAt.toISOString(),
         },
       })),
     );
-    const invited = rows.length;
+    const invited = deliveries.length;
     return { invited, refused: results.length - invited, results };
   });
+}
+
+/**
+ * This org's rows of the addresses, locked in id order: invitations by the address they went to,
+ * members by their account's email or mobile. Whether an address has an account elsewhere changes
+ * nothing here but which row is found: the same one statement runs either way.
+ */
+function rowsOfAddresses(trx: Transaction<DB>, orgId: string, addresses: readonly string[]) {
+  if (addresses.length === 0) return Promise.resolve([]);
+  return trx
+    .selectFrom('members as m')
+    .leftJoin('accounts as a', 'a.id', 'm.account_id')
+    .select(['m.id', 'm.name', 'm.status', 'm.invitation_address', 'a.email', 'a.phone'])
+    .where('m.org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        eb('m.invitation_address', 'in', addresses),
+        eb(
+          'm.account_id',
+          'in',
+          eb
+            .selectFrom('accounts')
+            .select('id')
+            .where((inner) => inner.or([inner('email', 'in', addresses), inner('phone', 'in', addresses)])),
+        ),
+      ]),
+    )
+    .orderBy('m.id')
+    .forUpdate('m')
+    .execute();
 }
 
 /**
@@ -428,10 +440,9 @@ export async function createLinkInvitation(
     const now = await actingNow(trx, actor);
     const roles = await checkPlacement(trx, now, body);
     await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
-    await lockAround(trx, actor.orgId, { org: true });
-    await assertSeatsFree(trx, actor.orgId, 1);
-    const clock = await invitationClock(trx);
-    const invitationExpiresAt = clock.expiresAt;
+    const org = await lockOrg(trx, actor.orgId);
+    assertSeatsFree(org, 1);
+    const invitationExpiresAt = invitationEnd(org.now);
     const [inserted] = await insertMembers(
       trx,
       {
@@ -449,7 +460,7 @@ export async function createLinkInvitation(
             ...orgColumns(body, expiresAt),
             name,
             invitation_channel: 'link',
-            invited_at: clock.now,
+            invited_at: org.now,
             invitation_expires_at: invitationExpiresAt,
           },
         },
@@ -481,7 +492,7 @@ export async function createLinkInvitation(
 
 /** A new token for an open invitation, good for 3 more days; the old link stops working at once. */
 async function renewInvitation(trx: Transaction<DB>, actor: OrgActor, member: MemberRow) {
-  const { expiresAt } = await invitationClock(trx);
+  const expiresAt = await renewedEnd(trx);
   await trx
     .updateTable('members')
     .set({ invited_at: sql`now()`, invitation_expires_at: expiresAt, reminded_at: null })

@@ -44,13 +44,16 @@ export function joinUrl(ctx: AppContext, token: string): string {
   return url.toString();
 }
 
+/** The employee ID a person gave when joining, if any. */
+export const joinedEmployeeId = (fields: JoinFields) => fields.employeeId?.trim() || null;
+
 /** What the joiner filled in goes where it belongs: employee ID and work location on the row, the position in the primary department. */
 export async function applyJoinFields(
   trx: Transaction<DB>,
   member: Pick<MemberRow, 'id' | 'org_id'>,
   fields: JoinFields,
 ): Promise<void> {
-  const employeeId = fields.employeeId?.trim() || null;
+  const employeeId = joinedEmployeeId(fields);
   const workLocation = fields.workLocation?.trim() || null;
   if (employeeId) await assertEmployeeIdFree(trx, member.org_id, employeeId, member.id);
   if (employeeId || workLocation) {

@@ -96,17 +96,15 @@ export async function currentDepartments(
 }
 
 /**
- * Validates a member's departments (all in the org, else member.department_not_found; one primary;
- * no duplicates) and makes them its only ones. Holds the org's tree lock in share mode, so a
- * department being deleted meanwhile either sees this member or is gone before it is checked here.
+ * Checks planned departments against the org (all in it, else member.department_not_found) under the
+ * org's tree lock in share mode, so a department being deleted meanwhile either sees the members placed
+ * here or is gone before it is checked.
  */
-export async function assignDepartments(
+export async function checkDepartments(
   trx: Transaction<DB>,
   orgId: string,
-  memberId: string,
-  departments: readonly DepartmentChoice[],
-): Promise<AssignedDepartment[]> {
-  const planned = planDepartments(departments);
+  planned: readonly AssignedDepartment[],
+): Promise<void> {
   await lockTreeShared(trx, orgId);
   const ids = planned.map((d) => d.departmentId);
   const wellFormed = ids.filter(isUuid);
@@ -126,23 +124,50 @@ export async function assignDepartments(
       departmentIds: missing,
     });
   }
+}
+
+/** The department links of members that have none yet: every member gets the same planned departments. */
+export async function insertDepartmentLinks(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberIds: readonly string[],
+  planned: readonly AssignedDepartment[],
+): Promise<void> {
+  if (memberIds.length === 0) return;
+  await trx
+    .insertInto('member_departments')
+    .values(
+      memberIds.flatMap((memberId) =>
+        planned.map((d) => ({
+          org_id: orgId,
+          member_id: memberId,
+          department_id: d.departmentId,
+          is_primary: d.isPrimary,
+          position: d.position,
+        })),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * Validates a member's departments (checkDepartments; one primary; no duplicates) and makes them its
+ * only ones.
+ */
+export async function assignDepartments(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberId: string,
+  departments: readonly DepartmentChoice[],
+): Promise<AssignedDepartment[]> {
+  const planned = planDepartments(departments);
+  await checkDepartments(trx, orgId, planned);
   await trx
     .deleteFrom('member_departments')
     .where('org_id', '=', orgId)
     .where('member_id', '=', memberId)
     .execute();
-  await trx
-    .insertInto('member_departments')
-    .values(
-      planned.map((d) => ({
-        org_id: orgId,
-        member_id: memberId,
-        department_id: d.departmentId,
-        is_primary: d.isPrimary,
-        position: d.position,
-      })),
-    )
-    .execute();
+  await insertDepartmentLinks(trx, orgId, [memberId], planned);
   return planned;
 }
 
@@ -180,6 +205,46 @@ export async function resolveRoles(
   return wanted;
 }
 
+/** These user groups of the org without duplicates, else member.group_not_found. */
+export async function checkGroups(
+  trx: Transaction<DB>,
+  orgId: string,
+  groupIds: readonly string[],
+): Promise<string[]> {
+  const wanted = [...new Set(groupIds.map((id) => id.toLowerCase()))];
+  if (wanted.length === 0) return wanted;
+  const found = wanted.every((id) => isUuid(id))
+    ? await trx
+        .selectFrom('user_groups')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('id', 'in', wanted)
+        .execute()
+    : [];
+  if (found.length !== wanted.length) {
+    throw new AppError(MemberErrors['member.group_not_found'], { field: 'groupIds' });
+  }
+  return wanted;
+}
+
+/** The group memberships of members that have none yet: every member joins the same groups. */
+export async function insertGroupLinks(
+  trx: Transaction<DB>,
+  orgId: string,
+  memberIds: readonly string[],
+  groupIds: readonly string[],
+): Promise<void> {
+  if (memberIds.length === 0 || groupIds.length === 0) return;
+  await trx
+    .insertInto('member_groups')
+    .values(
+      memberIds.flatMap((memberId) =>
+        groupIds.map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })),
+      ),
+    )
+    .execute();
+}
+
 /**
  * Makes exactly these user groups of the org a member's groups (else member.group_not_found).
  * Returns the group ids without duplicates.
@@ -190,30 +255,12 @@ export async function assignGroups(
   memberId: string,
   groupIds: readonly string[],
 ): Promise<string[]> {
-  const wanted = [...new Set(groupIds.map((id) => id.toLowerCase()))];
-  if (wanted.length > 0) {
-    const found = wanted.every((id) => isUuid(id))
-      ? await trx
-          .selectFrom('user_groups')
-          .select('id')
-          .where('org_id', '=', orgId)
-          .where('id', 'in', wanted)
-          .execute()
-      : [];
-    if (found.length !== wanted.length) {
-      throw new AppError(MemberErrors['member.group_not_found'], { field: 'groupIds' });
-    }
-  }
+  const wanted = await checkGroups(trx, orgId, groupIds);
   await trx
     .deleteFrom('member_groups')
     .where('org_id', '=', orgId)
     .where('member_id', '=', memberId)
     .execute();
-  if (wanted.length > 0) {
-    await trx
-      .insertInto('member_groups')
-      .values(wanted.map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })))
-      .execute();
-  }
+  await insertGroupLinks(trx, orgId, [memberId], wanted);
   return wanted;
 }

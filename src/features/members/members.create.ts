@@ -18,13 +18,15 @@ import { normalizeEmail } from '../accounts/identifiers.js';
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
-import { writeSearchKeys } from '../directory/directory.keys.js';
+import { insertGrams, keyColumns, type MemberKeys, memberKeys } from '../directory/directory.keys.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { SEATED } from './lifecycle/members.status.js';
 import {
-  assignDepartments,
-  assignGroups,
+  checkDepartments,
+  checkGroups,
   type DepartmentChoice,
+  insertDepartmentLinks,
+  insertGroupLinks,
   planDepartments,
   resolveRoles,
 } from './members.assign.js';
@@ -195,8 +197,8 @@ export async function insertMember(trx: Transaction<DB>, input: NewMember) {
 
 /**
  * insertMember for many rows with one placement (an invitation of many addresses), in a few statements
- * whatever their number: the seats taken at once (all or none), the rows, their departments and groups
- * in one insert each, their search keys in one pass.
+ * whatever their number: the seats taken at once (all or none), the placement checked once, the rows
+ * with their search keys, their departments, groups and grams in one insert each.
  */
 export async function insertMembers(
   trx: Transaction<DB>,
@@ -204,53 +206,61 @@ export async function insertMembers(
   rows: readonly { readonly accountId: string | null; readonly columns: MemberColumns }[],
 ) {
   if (rows.length === 0) return [];
+  const departments = planDepartments(shared.departments);
+  // The lock module's order: the org row (seats), then the tree.
   if (SEATED.has(shared.status)) await takeSeats(trx, shared.orgId, rows.length);
+  await checkDepartments(trx, shared.orgId, departments);
+  const groupIds = await checkGroups(trx, shared.orgId, shared.groupIds ?? []);
+  const accountIds = rows.flatMap((row) => (row.accountId ? [row.accountId] : []));
+  const accounts = new Map(
+    accountIds.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('accounts')
+            .select(['id', 'name', 'username', 'email', 'phone'])
+            .where('id', 'in', accountIds)
+            .execute()
+        ).map((account) => [account.id, account]),
+  );
+  const keys = rows.map((row) =>
+    memberKeys({
+      account: row.accountId ? (accounts.get(row.accountId) ?? null) : null,
+      name: row.columns.name ?? null,
+      invitationAddress: row.columns.invitation_address ?? null,
+      employeeId: row.columns.employee_id ?? null,
+    }),
+  );
   const members = await trx
     .insertInto('members')
     .values(
-      rows.map((row) => ({
-        ...row.columns,
-        org_id: shared.orgId,
-        account_id: row.accountId,
-        status: shared.status,
-        roles: [...shared.roles],
-        created_by: shared.createdBy,
-        ...(shared.status === 'active' ? { joined_at: sql`now()` } : {}),
-      })),
+      rows.map((row, i) => {
+        const key = keys[i] as MemberKeys;
+        return {
+          ...row.columns,
+          org_id: shared.orgId,
+          account_id: row.accountId,
+          status: shared.status,
+          roles: [...shared.roles],
+          created_by: shared.createdBy,
+          ...keyColumns(key),
+          ...(shared.status === 'active' ? { joined_at: sql`now()` } : {}),
+        };
+      }),
     )
     .returningAll()
     .execute();
-  const [first, ...others] = members;
-  if (!first) return [];
-  // The first row's assignment checks the departments and groups; the others copy it.
-  const departments = await assignDepartments(trx, shared.orgId, first.id, shared.departments);
-  const groupIds = await assignGroups(trx, shared.orgId, first.id, shared.groupIds ?? []);
-  if (others.length > 0) {
-    await trx
-      .insertInto('member_departments')
-      .values(
-        others.flatMap((member) =>
-          departments.map((d) => ({
-            org_id: shared.orgId,
-            member_id: member.id,
-            department_id: d.departmentId,
-            is_primary: d.isPrimary,
-            position: d.position,
-          })),
-        ),
-      )
-      .execute();
-    if (groupIds.length > 0) {
-      await trx
-        .insertInto('member_groups')
-        .values(
-          others.flatMap((member) =>
-            groupIds.map((groupId) => ({ org_id: shared.orgId, group_id: groupId, member_id: member.id })),
-          ),
-        )
-        .execute();
-    }
-  }
-  await writeSearchKeys(trx, { memberIds: members.map((member) => member.id) });
+  const memberIds = members.map((member) => member.id);
+  await insertDepartmentLinks(trx, shared.orgId, memberIds, departments);
+  await insertGroupLinks(trx, shared.orgId, memberIds, groupIds);
+  await insertGrams(
+    trx,
+    members.map((member, i) => ({
+      id: member.id,
+      orgId: member.org_id,
+      directoryOrder: member.directory_order,
+      keys: keys[i] as MemberKeys,
+    })),
+  );
   return members.map((member) => ({ member, departments, groupIds }));
 }

@@ -53,11 +53,31 @@ export interface LockPlan {
   readonly groups?: readonly string[];
 }
 
+/**
+ * The org row's lock (LockPlan.org), answering what writes under it read of the org — its name, domain
+ * and language for messages and accounts, its join rules, its seats — and the transaction's clock, in
+ * the same round trip.
+ */
+export async function lockOrg(trx: Transaction<DB>, orgId: string) {
+  return trx
+    .selectFrom('organizations')
+    .select([
+      'name',
+      'domain',
+      'locale',
+      'join_rules',
+      'member_limit',
+      'seats_used',
+      sql<Date>`now()`.as('now'),
+    ])
+    .where('id', '=', orgId)
+    .forNoKeyUpdate()
+    .executeTakeFirstOrThrow();
+}
+
 /** Takes the plan's locks in order (org, then tree or groups); the member's comes next, from lockMember. */
 export async function lockAround(trx: Transaction<DB>, orgId: string, plan: LockPlan): Promise<void> {
-  if (plan.org) {
-    await trx.selectFrom('organizations').select('id').where('id', '=', orgId).forNoKeyUpdate().execute();
-  }
+  if (plan.org) await lockOrg(trx, orgId);
   if (plan.tree === 'update') await lockTree(trx, orgId);
   else if (plan.tree === 'share') await lockTreeShared(trx, orgId);
   const groups = (plan.groups ?? []).filter(isUuid);

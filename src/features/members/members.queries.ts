@@ -20,12 +20,11 @@ export function assertVersion(member: MemberRow, version: number): void {
 
 /** Raises the version and stamps the edit; every member write ends with this. */
 export async function bumpVersion(trx: Transaction<DB>, memberId: string): Promise<void> {
-  await trx
-    .updateTable('members')
-    .set({ version: sql`version + 1`, updated_at: sql`now()` })
-    .where('id', '=', memberId)
-    .execute();
+  await trx.updateTable('members').set(bumpedVersion()).where('id', '=', memberId).execute();
 }
+
+/** The columns of a new version of a member row, for a write that changes it anyway (see bumpVersion). */
+export const bumpedVersion = () => ({ version: sql<number>`version + 1`, updated_at: sql<Date>`now()` });
 
 /**
  * Takes `count` seats of the member limit in one conditional update, so concurrent adds cannot pass the

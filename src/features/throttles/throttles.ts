@@ -44,29 +44,40 @@ async function secondsLeft(trx: Transaction<DB>, key: string, rule: ThrottleRule
 export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]): Promise<number> {
   try {
     await db.transaction().execute(async (trx) => {
-      for (const [key, rule] of keys) {
-        const taken = await trx
-          .insertInto('throttles')
-          .values({ key, hits: 1, window_started_at: sql`now()` })
-          .onConflict((oc) =>
-            oc
-              .column('key')
-              .doUpdateSet({
-                hits: sql`case when ${windowPassed(rule)} then 1 else throttles.hits + 1 end`,
-                window_started_at: sql`case when ${windowPassed(rule)} then now() else throttles.window_started_at end`,
-              })
-              .where((eb) => eb.or([windowPassed(rule), eb('throttles.hits', '<', rule.limit)])),
-          )
-          .returning('hits')
-          .executeTakeFirst();
-        if (!taken) throw new CounterFull(await secondsLeft(trx, key, rule));
-      }
+      const wait = await takeAttemptWithin(trx, keys);
+      if (wait > 0) throw new CounterFull(wait);
     });
     return 0;
   } catch (error) {
     if (error instanceof CounterFull) return error.seconds;
     throw error;
   }
+}
+
+/**
+ * takeAttempt inside the guarded work's own transaction, so the places are taken only if the work
+ * commits, with no round trips of a transaction of its own. When it answers more than 0, the caller
+ * must end the transaction with an error: the counters already passed hold a place until then.
+ */
+export async function takeAttemptWithin(trx: Transaction<DB>, keys: readonly ThrottleKey[]): Promise<number> {
+  for (const [key, rule] of keys) {
+    const taken = await trx
+      .insertInto('throttles')
+      .values({ key, hits: 1, window_started_at: sql`now()` })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({
+            hits: sql`case when ${windowPassed(rule)} then 1 else throttles.hits + 1 end`,
+            window_started_at: sql`case when ${windowPassed(rule)} then now() else throttles.window_started_at end`,
+          })
+          .where((eb) => eb.or([windowPassed(rule), eb('throttles.hits', '<', rule.limit)])),
+      )
+      .returning('hits')
+      .executeTakeFirst();
+    if (!taken) return secondsLeft(trx, key, rule);
+  }
+  return 0;
 }
 
 /**

@@ -92,8 +92,10 @@ export async function issueInvitationTokens(
     readonly expiresAt: Date;
     readonly replace: boolean;
     readonly rows: readonly { readonly memberId: string; readonly recipient: string | null }[];
+    /** Raw tokens made beforehand, by member row (the messages carrying them were queued first). */
+    readonly tokens?: ReadonlyMap<string, string>;
   },
-): Promise<Map<string, string>> {
+): Promise<ReadonlyMap<string, string>> {
   const memberIds = issue.rows.map((row) => row.memberId);
   if (memberIds.length === 0) return new Map();
   if (issue.replace) {
@@ -105,7 +107,7 @@ export async function issueInvitationTokens(
       .where('used_at', 'is', null)
       .execute();
   }
-  const tokens = new Map(issue.rows.map((row) => [row.memberId, newToken()]));
+  const tokens = issue.tokens ?? new Map(issue.rows.map((row) => [row.memberId, newToken()]));
   await trx
     .insertInto('tokens')
     .values(
@@ -137,15 +139,23 @@ export function findInvitationToken(db: Kysely<DB> | Transaction<DB>, token: str
     .executeTakeFirst();
 }
 
-/** Uses an invitation token up; of parallel attempts exactly one gets true. */
-export async function useInvitationToken(trx: Transaction<DB>, id: string): Promise<boolean> {
-  const used = await trx
+/**
+ * Uses an invitation token up, and with it every other open link of its member row (a reminder's, a
+ * copied one): the row is answered. True when the token itself was live; of parallel attempts exactly
+ * one gets true. On false the caller refuses, rolling the other links' ending back.
+ */
+export async function useInvitationToken(
+  trx: Transaction<DB>,
+  token: { readonly id: string; readonly member_id: string | null },
+): Promise<boolean> {
+  if (!token.member_id) return false;
+  const ended = await trx
     .updateTable('tokens')
     .set({ used_at: sql`now()`, ended: 'used' })
-    .where('id', '=', id)
+    .where('purpose', '=', 'invitation')
+    .where('member_id', '=', token.member_id)
     .where('used_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
-    .returning('id')
-    .executeTakeFirst();
-  return used !== undefined;
+    .returning(sql<boolean>`id = ${token.id} and (expires_at is null or expires_at > now())`.as('live'))
+    .execute();
+  return ended.some((row) => row.live);
 }
