@@ -73,6 +73,11 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await options.getByTitle('Sales', { exact: true }).waitFor();
     await expect(options.getByTitle('Growth', { exact: true }).count()).resolves.toBe(0);
     await options.getByTitle('Sales', { exact: true }).click();
+    await move.getByTitle('Sales', { exact: true }).waitFor();
+    // On a loaded machine the drop-down can still be open (or closing) over the Move button.
+    const openList = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    if (await openList.isVisible()) await move.locator('.ant-modal-title').click();
+    await openList.waitFor({ state: 'hidden' });
     await move.getByRole('button', { name: 'Move' }).click();
     await move.waitFor({ state: 'hidden' });
     await tree(page).getByText('Growth', { exact: true }).click();
