@@ -108,19 +108,34 @@ export async function invitationBench(roster: BenchRoster, fixture: Fixture): Pr
         .execute((trx) =>
           insertAccount(trx, { kind: 'personal', username, name: 'Bench Joiner', email, passwordHash: 'x' }),
         );
-    const accepts: { cookie: string; token: string; floorAccount: string }[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const email = `one.${run}.${i}@bench.test`;
-      const account = await joiner(`acc${run}${i}`, email);
-      const floorAccount = await joiner(`accf${run}${i}`, `floor.${run}.${i}@bench.test`);
-      const message = await db
-        .selectFrom('outbox_messages')
-        .selectAll()
-        .where('recipient', '=', email)
-        .executeTakeFirstOrThrow();
-      const token = /token=([A-Za-z0-9_-]+)/.exec(openBodies(ctx.secretKey, message).text)?.[1] as string;
-      accepts.push({ cookie: await roster.signIn(account.id), token, floorAccount: floorAccount.id });
-    }
+    /** Accounts owning invited addresses, signed in, with the token their invitation's message carries. */
+    const prepareAccepts = async (prefix: string) => {
+      const prepared: { cookie: string; token: string; floorAccount: string }[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const email = `${prefix}.${run}.${i}@bench.test`;
+        const account = await joiner(`acc${run}${prefix}${i}`, email);
+        const floorAccount = await joiner(`accf${run}${prefix}${i}`, `floor.${run}.${prefix}${i}@bench.test`);
+        const message = await db
+          .selectFrom('outbox_messages')
+          .selectAll()
+          .where('recipient', '=', email)
+          .executeTakeFirstOrThrow();
+        const token = /token=([A-Za-z0-9_-]+)/.exec(openBodies(ctx.secretKey, message).text)?.[1] as string;
+        prepared.push({ cookie: await roster.signIn(account.id), token, floorAccount: floorAccount.id });
+      }
+      return prepared;
+    };
+    const accept = async (one: { cookie: string; token: string }) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/invitations/accept',
+        headers: { cookie: one.cookie, origin: ctx.config.publicUrl.origin },
+        payload: { token: one.token },
+      });
+      if (response.statusCode !== 200)
+        throw new Error(`accept answered ${response.statusCode}: ${response.body}`);
+    };
+    const accepts = await prepareAccepts('one');
     const floorTokens = await db
       .selectFrom('tokens')
       .select(['id', 'member_id'])
@@ -136,18 +151,7 @@ export async function invitationBench(roster: BenchRoster, fixture: Fixture): Pr
     const acceptOurs: number[] = [];
     const acceptFloor: number[] = [];
     for (const [i, one] of accepts.entries()) {
-      acceptOurs.push(
-        await timed(async () => {
-          const response = await app.inject({
-            method: 'POST',
-            url: '/api/v1/invitations/accept',
-            headers: { cookie: one.cookie, origin: ctx.config.publicUrl.origin },
-            payload: { token: one.token },
-          });
-          if (response.statusCode !== 200)
-            throw new Error(`accept answered ${response.statusCode}: ${response.body}`);
-        }),
-      );
+      acceptOurs.push(await timed(() => accept(one)));
       const target = floorTokens[i];
       if (target) {
         acceptFloor.push(
@@ -187,12 +191,39 @@ export async function invitationBench(roster: BenchRoster, fixture: Fixture): Pr
       p99_ms: percentile(bulkOurs, 0.99),
       floor_p50_ms: percentile(bulkFloor, 0.5),
     });
+
+    // Accepting while a 1,000-address invitation is being written in the same org.
+    for (let i = 0; i < ROUNDS; i++) {
+      if (i % 50 === 0) await clearThrottles();
+      await invite([`busy.${run}.${i}@bench.test`]);
+    }
+    const busyAccepts = await prepareAccepts('busy');
+    await clearThrottles();
+    const busyOurs: number[] = [];
+    let bulkDone = false;
+    const bulk = invite(Array.from({ length: BULK }, (_, i) => `busybulk.${run}.${i}@bench.test`)).finally(
+      () => {
+        bulkDone = true;
+      },
+    );
+    for (const one of busyAccepts) {
+      const took = await timed(() => accept(one));
+      if (bulkDone) break;
+      busyOurs.push(took);
+    }
+    await bulk;
+    results.push({
+      name: `accept an invitation while 1,000 addresses are invited (HTTP, ${busyOurs.length} accepts)`,
+      p50_ms: percentile(busyOurs, 0.5),
+      p99_ms: percentile(busyOurs, 0.99),
+      floor_p50_ms: percentile(acceptFloor, 0.5),
+    });
   } finally {
     await clearThrottles();
     await sql`delete from members where org_id = ${orgId} and invitation_address like ${`%.${run}.%`}`.execute(
       db,
     );
-    await sql`delete from accounts where username like ${`acc${run}%`}`.execute(db);
+    await sql`delete from accounts where username like ${`acc%${run}%`}`.execute(db);
     await sql`delete from outbox_messages where recipient like ${`%.${run}.%`}`.execute(db);
     await sql`update organizations o set seats_used = (select count(*) from members m
       where m.org_id = o.id and m.status in ('invited', 'active', 'disabled')) where o.id = ${orgId}`.execute(

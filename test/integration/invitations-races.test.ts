@@ -211,6 +211,50 @@ describeEachBackend('invitations under races and random steps', (backend) => {
       expect(now.seats).toBe(now.seated);
     });
 
+    it('accepts without waiting for a write holding the org row, unless the acceptance gives a seat back', async () => {
+      const o = await setUp();
+      const acceptorOf = async (api: Api) => {
+        const email = `lock.${unique()}@mail.test`;
+        const invited = await api.send('POST', o.invitations, {
+          invitees: [{ name: 'Locked', address: email }],
+          departments: [{ departmentId: o.root.id, isPrimary: true }],
+        });
+        expect(invited.json().invited, invited.body).toBe(1);
+        const token = (await tokenSentTo(h, email)) as string;
+        const person = await createAccount(h.ctx, { name: 'Acceptor', email });
+        const acceptor = client(h, await signIn(h, person.username));
+        return () => acceptor.send('POST', '/api/v1/invitations/accept', { token });
+      };
+      const activeAccept = await acceptorOf(o.owner);
+      await o.owner.send('PATCH', `/api/v1/orgs/${o.org.id}/join-rules`, { enrollmentApproval: true });
+      const pendingAccept = await acceptorOf(o.plain);
+      const before = await invariants(h, o.org.id);
+      let pendingSettled = false;
+      // Wrapped, so the transaction ends (letting the waiting acceptance on) without awaiting its answer.
+      const { pending } = await h.ctx.db.transaction().execute(async (trx) => {
+        // A long write in the org (a 1,000-address invitation) holds the org row like this.
+        await trx
+          .selectFrom('organizations')
+          .select('id')
+          .where('id', '=', o.org.id)
+          .forNoKeyUpdate()
+          .execute();
+        const active = await activeAccept();
+        expect(active.json().status, active.body).toBe('active');
+        const answer = pendingAccept().finally(() => {
+          pendingSettled = true;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(pendingSettled).toBe(false);
+        return { pending: answer };
+      });
+      const answered = await pending;
+      expect(answered.json().status, answered.body).toBe('pending');
+      const after = await invariants(h, o.org.id);
+      expect(after.seats).toBe(before.seats - 1);
+      expect(after.seated).toBe(after.seats);
+    });
+
     it('sweeps expired invitations while approvals run in the same org, without a deadlock', async () => {
       const o = await setUp();
       await o.owner.send('PATCH', `/api/v1/orgs/${o.org.id}/join-rules`, { publicLink: true });

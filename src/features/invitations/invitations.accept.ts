@@ -14,7 +14,7 @@ import { recordAudit } from '../audit/audit.js';
 import { keyColumns, memberKeys, replaceGrams } from '../directory/directory.keys.js';
 import { moveSeats } from '../members/lifecycle/members.lifecycle.js';
 import { invitationStep, statusRefusal } from '../members/lifecycle/members.status.js';
-import { lockMemberWrite, lockOrg } from '../members/members.locks.js';
+import { lockMemberWrite, lockOrg, readOrg } from '../members/members.locks.js';
 import { bumpedVersion } from '../members/members.queries.js';
 import { findInvitationToken, useInvitationToken } from '../tokens/tokens.js';
 import { InvitationErrors } from './invitations.errors.js';
@@ -111,10 +111,17 @@ function assertMayAccept(account: Account, member: MemberRow, orgDomain: string)
   }
 }
 
+/** Thrown by an acceptance that turned out to move a seat without holding the org row: it starts again holding it. */
+class SeatsMove extends Error {}
+
 /**
  * Accepts an invitation with the signed-in account: binds the account to the invitation row and makes
  * it active — or pending, where the join rules ask an approver (decided now, with the inviter's standing
  * at this moment). The token is used up by this request alone: of parallel accepts exactly one wins.
+ *
+ * Becoming active keeps the seat the invitation holds, so it needs no lock on the org row, and an
+ * acceptance does not wait for a 1,000-address invitation writing in the same org. Becoming pending
+ * gives the seat back: that acceptance starts again holding the org row first (the lock module's order).
  */
 export async function acceptInvitation(
   ctx: AppContext,
@@ -123,9 +130,24 @@ export async function acceptInvitation(
   input: { token: string; fields?: JoinFields },
 ): Promise<{ orgId: string; status: 'active' | 'pending' }> {
   const opened = await openInvitation(ctx.db, input.token);
+  try {
+    return await acceptOnce(ctx, meta, accountId, input, opened, false);
+  } catch (error) {
+    if (!(error instanceof SeatsMove)) throw error;
+    return acceptOnce(ctx, meta, accountId, input, opened, true);
+  }
+}
+
+async function acceptOnce(
+  ctx: AppContext,
+  meta: RequestMeta,
+  accountId: string,
+  input: { token: string; fields?: JoinFields },
+  opened: Awaited<ReturnType<typeof openInvitation>>,
+  holdSeats: boolean,
+): Promise<{ orgId: string; status: 'active' | 'pending' }> {
   return ctx.db.transaction().execute(async (trx) => {
-    // The org row first, then the member row: the lock module's order (seats move).
-    const org = await lockOrg(trx, opened.org_id);
+    const org = await (holdSeats ? lockOrg : readOrg)(trx, opened.org_id);
     const member = await lockMemberWrite(trx, opened.org_id, opened.member_id, { tree: 'share' });
     // Used up first (with the row's other links): of parallel accepts, the ones that waited for the
     // winner's lock are told so (any refusal below rolls it back).
@@ -170,6 +192,7 @@ export async function acceptInvitation(
     );
     const decision = invitationStep(status === 'active' ? 'accept' : 'accept_for_approval', member.status);
     if (!decision.ok) throw statusRefusal(decision.code, member.status);
+    if (decision.seats !== 0 && !holdSeats) throw new SeatsMove();
     await moveSeats(trx, member.org_id, decision);
     // Found by the account from now on: its keys in the same write as the binding.
     const keys = memberKeys({

@@ -53,13 +53,9 @@ export interface LockPlan {
   readonly groups?: readonly string[];
 }
 
-/**
- * The org row's lock (LockPlan.org), answering what writes under it read of the org — its name, domain
- * and language for messages and accounts, its join rules, its seats — and the transaction's clock, in
- * the same round trip.
- */
-export async function lockOrg(trx: Transaction<DB>, orgId: string) {
-  return trx
+/** What writes read of the org: its name, domain and language for messages and accounts, its join rules, its seats, and the transaction's clock. */
+const orgForWrite = (trx: Transaction<DB>, orgId: string) =>
+  trx
     .selectFrom('organizations')
     .select([
       'name',
@@ -70,9 +66,19 @@ export async function lockOrg(trx: Transaction<DB>, orgId: string) {
       'seats_used',
       sql<Date>`now()`.as('now'),
     ])
-    .where('id', '=', orgId)
-    .forNoKeyUpdate()
-    .executeTakeFirstOrThrow();
+    .where('id', '=', orgId);
+
+/** The org row's lock (LockPlan.org), answering what writes under it read of the org in the same round trip. */
+export function lockOrg(trx: Transaction<DB>, orgId: string) {
+  return orgForWrite(trx, orgId).forNoKeyUpdate().executeTakeFirstOrThrow();
+}
+
+/**
+ * lockOrg's answer without the lock, for a write that learns only under its member's lock whether it
+ * moves seats: when it does, it must start again with lockOrg (the org row comes before the member).
+ */
+export function readOrg(trx: Transaction<DB>, orgId: string) {
+  return orgForWrite(trx, orgId).executeTakeFirstOrThrow();
 }
 
 /** Takes the plan's locks in order (org, then tree or groups); the member's comes next, from lockMember. */
