@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { expect, it } from 'vitest';
 import { BUILT_IN_ROLES, type Permission } from '../../src/features/access/permissions.js';
+import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
 import {
   addMember,
   client,
@@ -24,10 +25,20 @@ import { type Api, memberOrg } from '../support/member-org.js';
  * - a department is managed strictly inside a covered one; a child is made in, and children are
  *   ordered of, a covered one;
  * - a grant is given or taken only over the member's covered departments, never org-wide by a scoped
- *   actor, and never of a permission the actor does not hold where the member would hold it.
+ *   actor, and never of a permission the actor does not hold where the member would hold it;
+ * - invitations are listed by `members.read` and resent, revoked, re-invited, copied and edited by
+ *   `members.manage` where a covered department holds them; join requests are listed and decided by
+ *   `approvals.manage` the same way, placed only into covered departments, and a public request (not
+ *   placed yet) is the whole org's; a batch route refuses row by row.
  */
 
-const FULL: Permission[] = ['members.read', 'members.manage', 'roles.manage', 'departments.manage'];
+const FULL: Permission[] = [
+  'members.read',
+  'members.manage',
+  'roles.manage',
+  'departments.manage',
+  'approvals.manage',
+];
 /** The actor's role: every permission the routes ask for, or all but one. */
 const VARIANTS: { name: string; permissions: Permission[] }[] = [
   { name: 'all', permissions: FULL },
@@ -41,7 +52,16 @@ const GRANTED: Permission[] = ['members.read'];
 
 type Tree = Record<'root' | 'P' | 'D' | 'C' | 'S' | 'O', { id: string; name: string; path: string }>;
 type Where = keyof Tree;
-const SCOPES: (Where | 'org')[] = ['D', 'P', 'C', 'S', 'org'];
+const SCOPES: (Where | 'org')[] = ['D', 'P', 'C', 'S', 'org', 'root'];
+/** The variants each kind of cells runs for: a missing permission the kind does not ask for changes nothing. */
+const RUNS = {
+  member: ['all', 'no members.read', 'no members.manage', 'no roles.manage'],
+  department: ['all', 'no departments.manage'],
+  invitation: ['all', 'no members.read', 'no members.manage', 'no approvals.manage'],
+};
+/** The scopes each kind runs for: a grant over the root differs from org-wide only for public requests. */
+const runs = (kind: keyof typeof RUNS, variant: string, scope: Where | 'org') =>
+  RUNS[kind].includes(variant) && (kind === 'invitation' || scope !== 'root');
 /** root ⊃ P ⊃ {D ⊃ C, S}; root ⊃ O. Targets in one department, several, straddling D. */
 const TARGETS: Where[][] = [['D'], ['C'], ['P'], ['O'], ['D', 'O'], ['S', 'O'], ['O', 'C']];
 
@@ -80,6 +100,22 @@ class Model {
     if (!paths.some((path) => this.at(permission, path))) return refused('access.out_of_scope');
     if (!placed.every((path) => this.at('members.manage', path))) return refused('access.out_of_scope');
     return OK;
+  }
+  /**
+   * Deciding a join request in `paths`, placing it into `placed`: a public one (`unplaced`, waiting in
+   * the root) only by an org-wide approver.
+   */
+  decide(paths: string[], placed: string[] = [], unplaced = false): Expected {
+    if (!this.has('approvals.manage')) return forbidden('approvals.manage');
+    const reaches = unplaced ? this.scope === 'org' : paths.some((path) => this.at('approvals.manage', path));
+    if (!reaches) return refused('access.out_of_scope');
+    if (!placed.every((path) => this.at('approvals.manage', path))) return refused('access.out_of_scope');
+    return OK;
+  }
+  /** Whether a list gated by `permission` shows a row in `paths` (unplaced: a public request). */
+  sees(permission: Permission, paths: string[], unplaced = false): boolean {
+    if (unplaced) return this.has(permission) && this.scope === 'org';
+    return paths.some((path) => this.at(permission, path));
   }
   /** Adding a member into `paths` with the default role. */
   add(paths: string[]): Expected {
@@ -146,25 +182,46 @@ describeEachBackend('scoped administrators: the rule as a table', (backend) => {
 
     const mismatches: string[] = [];
     let cells = 0;
-    /** Sends one request and compares it with the model; returns whether it went through. */
-    const cell = async (
-      label: string,
-      expected: Expected,
-      send: () => Promise<{ statusCode: number; body: string; json(): unknown }>,
-    ): Promise<boolean> => {
-      const response = await send();
-      cells++;
+    type Sent = { statusCode: number; body: string; json(): unknown };
+    /** What a response says, as the model's outcomes are written: ok, or the status and code. */
+    const outcomeOf = (response: Sent) => {
       const error = response.body
         ? (response.json() as { error?: { code: string; details?: { permission?: string } } }).error
         : undefined;
-      const got =
-        response.statusCode < 300
-          ? 'ok'
-          : `${response.statusCode} ${error?.code}${error?.code === 'auth.forbidden' ? `:${error.details?.permission}` : ''}`;
+      return response.statusCode < 300
+        ? 'ok'
+        : `${response.statusCode} ${error?.code}${error?.code === 'auth.forbidden' ? `:${error.details?.permission}` : ''}`;
+    };
+    const compare = (label: string, want: string, got: string, body: string) => {
+      cells++;
+      if (got !== want) mismatches.push(`${label}: expected ${want}, got ${got} ${body.slice(0, 200)}`);
+      return got === 'ok';
+    };
+    /** Sends one request and compares it with the model; returns whether it went through. */
+    const cell = async (label: string, expected: Expected, send: () => Promise<Sent>): Promise<boolean> => {
+      const response = await send();
       const want = expected.status < 300 ? 'ok' : `${expected.status} ${expected.code}`;
-      if (got !== want)
-        mismatches.push(`${label}: expected ${want}, got ${got} ${response.body.slice(0, 200)}`);
+      compare(label, want, outcomeOf(response), response.body);
       return response.statusCode < 300;
+    };
+    /**
+     * A batch route's cell, for one row: the route refuses an actor without its permission; a rule about
+     * the row refuses that row alone (`row <code>`), and the batch answers 200.
+     */
+    const batchCell = async (label: string, expected: Expected, send: () => Promise<Sent>) => {
+      const response = await send();
+      const [row] =
+        response.statusCode === 200
+          ? (response.json() as { results: { ok: boolean; code: string | null }[] }).results
+          : [];
+      const got = !row ? outcomeOf(response) : row.ok ? 'ok' : `row ${row.code}`;
+      const want =
+        expected.status < 300
+          ? 'ok'
+          : expected.code?.startsWith('auth.forbidden')
+            ? `${expected.status} ${expected.code}`
+            : `row ${expected.code}`;
+      return compare(label, want, got, response.body);
     };
 
     /** A managed member of the org in these departments (the first primary), with this status. */
@@ -397,19 +454,246 @@ describeEachBackend('scoped administrators: the rule as a table', (backend) => {
       }
     };
 
+    const invitations = `/api/v1/orgs/${orgId}/invitations`;
+    const joinRequests = `/api/v1/orgs/${orgId}/join-requests`;
+    /** An invitation nobody answered yet (or an expired one), placed in these departments, found by `tag`. */
+    const invitationIn = async (
+      where: Where[],
+      tag: string,
+      status: 'invited' | 'invitation_expired' = 'invited',
+    ) => {
+      const address = `i${crypto.randomBytes(4).toString('hex')}@mail.test`;
+      return db.transaction().execute(async (trx) => {
+        const { id } = await trx
+          .insertInto('members')
+          .values({
+            org_id: orgId,
+            account_id: null,
+            name: `Invitee ${tag} ${where.join(' ')}`,
+            roles: ['member'],
+            status,
+            invitation_address: address,
+            invitation_channel: 'email',
+            invited_at: new Date(),
+            invitation_expires_at: new Date(Date.now() + 72 * 3600_000),
+            created_by: o.ownerAccount.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('member_departments')
+          .values(
+            where.map((key, index) => ({
+              org_id: orgId,
+              member_id: id,
+              department_id: tree[key].id,
+              is_primary: index === 0,
+            })),
+          )
+          .execute();
+        await writeSearchKeys(trx, { memberIds: [id] });
+        return id;
+      });
+    };
+    /** A pending request to join placed in these departments (a public one: in the root, not placed yet). */
+    const requestIn = async (where: Where[], tag: string, channel: 'email' | 'public' = 'email') => {
+      const name = `r${crypto.randomBytes(4).toString('hex')}`;
+      const account = await createAccount(h.ctx, { name: `Requester ${tag} ${where.join(' ')}` });
+      const [first, ...rest] = where.map((key) => tree[key].id);
+      const member = await addMember(h.ctx, orgId, account.id, { status: 'pending', departmentId: first });
+      for (const departmentId of rest) {
+        await db
+          .insertInto('member_departments')
+          .values({ org_id: orgId, member_id: member.id, department_id: departmentId, is_primary: false })
+          .execute();
+      }
+      await db
+        .updateTable('members')
+        .set({
+          invitation_channel: channel,
+          created_by: channel === 'public' ? account.id : o.plainAccount.id,
+        })
+        .where('id', '=', member.id)
+        .execute();
+      return { id: member.id, name };
+    };
+    /** Every row a list shows for a search, two a page, and its total. */
+    const listed = async (actor: Api, path: string, tag: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let total = -1;
+      let first: Sent | undefined;
+      do {
+        const page: Sent = await actor.get(
+          `${path}?limit=2&q=${tag}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        first ??= page;
+        if (page.statusCode !== 200) return { response: page, ids, total };
+        const json = page.json() as { items: { id: string }[]; nextCursor: string | null; total: number };
+        ids.push(...json.items.map((item) => item.id));
+        total = json.total;
+        cursor = json.nextCursor;
+      } while (cursor);
+      return { response: first as Sent, ids, total };
+    };
+    /** A list's cell: which rows it shows (by their departments) and whether its total counts them. */
+    const listCell = async (
+      label: string,
+      permission: Permission,
+      model: Model,
+      shown: Map<string, string>,
+      expectedShown: string[],
+      send: () => ReturnType<typeof listed>,
+    ) => {
+      const { response, ids, total } = await send();
+      const want = model.has(permission)
+        ? `ok [${expectedShown.sort().join(', ')}] total ${expectedShown.length}`
+        : `403 auth.forbidden:${permission}`;
+      const got =
+        response.statusCode === 200
+          ? `ok [${ids
+              .map((id) => shown.get(id) ?? `stranger ${id}`)
+              .sort()
+              .join(', ')}] total ${total}`
+          : outcomeOf(response);
+      compare(label, want, got, response.body);
+    };
+    const batch = (actor: Api, path: string, body: Record<string, unknown>) =>
+      actor.send('POST', `${path}/batch`, body);
+
+    const invitationCells = async (actor: Api, model: Model, label: string) => {
+      const tag = crypto.randomBytes(5).toString('hex');
+      // The lists: one invitation and one request in each target, and a public request.
+      const shownInvitations = new Map<string, string>();
+      const shownRequests = new Map<string, string>();
+      const seenInvitations: string[] = [];
+      const seenRequests: string[] = [];
+      for (const where of TARGETS) {
+        const paths = where.map((key) => tree[key].path);
+        const name = where.join(' ');
+        shownInvitations.set(await invitationIn(where, tag), name);
+        if (model.sees('members.read', paths)) seenInvitations.push(name);
+        shownRequests.set((await requestIn(where, tag)).id, name);
+        if (model.sees('approvals.manage', paths)) seenRequests.push(name);
+      }
+      shownRequests.set((await requestIn(['root'], tag, 'public')).id, 'public');
+      if (model.sees('approvals.manage', [], true)) seenRequests.push('public');
+      await listCell(
+        `${label} lists invitations`,
+        'members.read',
+        model,
+        shownInvitations,
+        seenInvitations,
+        () => listed(actor, invitations, tag),
+      );
+      await listCell(
+        `${label} lists join requests`,
+        'approvals.manage',
+        model,
+        shownRequests,
+        seenRequests,
+        () => listed(actor, joinRequests, tag),
+      );
+
+      for (const where of TARGETS) {
+        const at = `${label} on [${where.join(' ')}]`;
+        const paths = where.map((key) => tree[key].path);
+        const manage = model.member('members.manage', paths);
+        const open = await invitationIn(where, tag);
+        await cell(`${at} copy an invitation's link`, manage, () =>
+          actor.send('POST', `${invitations}/${open}/link`),
+        );
+        await cell(`${at} edit an invitation`, manage, async () =>
+          actor.send('PATCH', `${o.base}/${open}`, await body(open, { workLocation: `Desk ${cells}` })),
+        );
+        await batchCell(`${at} resend`, manage, () =>
+          batch(actor, invitations, { action: 'resend', memberIds: [open] }),
+        );
+        await batchCell(`${at} revoke`, manage, () =>
+          batch(actor, invitations, { action: 'revoke', memberIds: [open] }),
+        );
+        const expired = await invitationIn(where, tag, 'invitation_expired');
+        await batchCell(`${at} re-invite`, manage, () =>
+          batch(actor, invitations, { action: 'reinvite', memberIds: [expired] }),
+        );
+        // Revoking what is no invitation: a row in scope hears why; one outside hears only that.
+        const request = await requestIn(where, tag);
+        await batchCell(
+          `${at} revoke a join request`,
+          manage.status < 300 ? { status: 409, code: 'invitation.not_open' } : manage,
+          () => batch(actor, invitations, { action: 'revoke', memberIds: [request.id] }),
+        );
+        // Approving into C changes every department of the request, unless it is in C alone already.
+        const intoC = where.length === 1 && where[0] === 'C' ? [] : [...new Set([...where, 'C' as Where])];
+        await batchCell(
+          `${at} approve into C`,
+          model.decide(
+            paths,
+            intoC.map((key) => tree[key].path),
+          ),
+          () =>
+            batch(actor, joinRequests, {
+              action: 'approve',
+              memberIds: [request.id],
+              departments: [{ departmentId: tree.C.id, isPrimary: true }],
+            }),
+        );
+        const other = await requestIn(where, tag);
+        await batchCell(`${at} approve where it is`, model.decide(paths), () =>
+          batch(actor, joinRequests, { action: 'approve', memberIds: [other.id] }),
+        );
+        const rejected = await requestIn(where, tag);
+        await batchCell(`${at} reject`, model.decide(paths), () =>
+          batch(actor, joinRequests, { action: 'reject', memberIds: [rejected.id], reason: 'No' }),
+        );
+      }
+      const publicRequest = await requestIn(['root'], tag, 'public');
+      await batchCell(`${label} approve a public request`, model.decide([tree.root.path], [], true), () =>
+        batch(actor, joinRequests, { action: 'approve', memberIds: [publicRequest.id] }),
+      );
+    };
+
     const roles = new Map<string, string>();
     for (const variant of VARIANTS)
       roles.set(variant.name, await roleOf(`Scoped ${variant.name}`, variant.permissions));
-    return { o, db, orgId, tree, roles, memberCells, departmentCells, mismatches, count: () => cells };
+    return {
+      o,
+      db,
+      orgId,
+      tree,
+      roles,
+      memberCells,
+      departmentCells,
+      invitationCells,
+      mismatches,
+      count: () => cells,
+    };
   };
   let prepared: ReturnType<typeof prepare> | undefined;
 
   for (const variant of VARIANTS) {
     for (const scope of SCOPES) {
       const label = `[${variant.name}] over ${scope}`;
+      if (
+        !['member', 'department', 'invitation'].some((kind) =>
+          runs(kind as keyof typeof RUNS, variant.name, scope),
+        )
+      )
+        continue;
       it(`decides every cell for an actor holding ${label} by the rule`, { timeout: 120_000 }, async () => {
         prepared ??= prepare();
-        const { o, db, orgId, tree, roles, memberCells, departmentCells, mismatches, count } = await prepared;
+        const {
+          o,
+          db,
+          orgId,
+          tree,
+          roles,
+          memberCells,
+          departmentCells,
+          invitationCells,
+          mismatches,
+          count,
+        } = await prepared;
         const role = roles.get(variant.name) as string;
         const before = count();
         const account = await createAccount(h.ctx);
@@ -434,13 +718,12 @@ describeEachBackend('scoped administrators: the rule as a table', (backend) => {
         const model = new Model(tree, scope, held, variant.name);
         mismatches.length = 0;
         // A missing permission the routes of one kind do not ask for changes nothing there: skipped.
-        if (variant.name !== 'no departments.manage') await memberCells(actor, model, label);
-        if (['all', 'no departments.manage'].includes(variant.name)) {
-          await departmentCells(actor, model, label);
-        }
+        if (runs('member', variant.name, scope)) await memberCells(actor, model, label);
+        if (runs('department', variant.name, scope)) await departmentCells(actor, model, label);
+        if (runs('invitation', variant.name, scope)) await invitationCells(actor, model, label);
         expect(mismatches).toEqual([]);
         expect(o.org.id).toBe(orgId);
-        // 7 targets × 16 member routes, or 6 departments × up to 9 routes.
+        // 7 targets × 16 member routes, 6 departments × up to 9 routes, or 7 targets × 9 invitation routes.
         expect(count() - before).toBeGreaterThan(45);
       });
     }

@@ -125,18 +125,20 @@ export async function scopeDepartments(
 }
 
 /**
- * Refuses placing a member into, or taking it out of, a department outside the actor's
- * `members.manage` scope. Ids of no department are left to the caller's own check.
+ * Refuses placing a member into, or taking it out of, a department outside the actor's scope of
+ * `permission`: `members.manage` for an admin's placement, `approvals.manage` for an approver's. Ids of
+ * no department are left to the caller's own check.
  */
 export async function assertMayPlace(
   executor: Kysely<DB> | Transaction<DB>,
   actor: OrgActor,
   departmentIds: readonly string[],
   field = 'departments',
+  permission: Permission = 'members.manage',
 ): Promise<void> {
-  if (actor.permissions.has('members.manage')) return;
+  if (actor.permissions.has(permission)) return;
   const departments = await departmentsByIds(executor, actor.orgId, departmentIds);
-  withField(field, () => assertCovers(actor, 'members.manage', departments, 'every'));
+  withField(field, () => assertCovers(actor, permission, departments, 'every'));
 }
 
 /** A member's departments, as scopes compare them. */
@@ -154,6 +156,51 @@ export function memberScopeDepartments(
     .orderBy('md.is_primary', 'desc')
     .orderBy('d.path')
     .execute();
+}
+
+/**
+ * `covers` of one of a member's departments, as a condition on a member id column, for a list of
+ * members that filters itself to the actor's scope in its own statement.
+ */
+export function coveredMember(
+  holder: Holdings,
+  permission: Permission,
+  memberId: string,
+): RawBuilder<boolean> {
+  if (holder.permissions.has(permission)) return sql<boolean>`true`;
+  if (!holder.scopes.has(permission)) return sql<boolean>`false`;
+  return sql<boolean>`exists (select 1 from member_departments scope_md
+    join departments scope_d on scope_d.id = scope_md.department_id
+    where scope_md.member_id = ${sql.ref(memberId)} and ${coveredPath(holder, permission, 'scope_d.path')})`;
+}
+
+/**
+ * Join requests through the public link or the org code wait in the root department until an approver
+ * places them: they belong to no department yet, so they are the whole organization's — only an
+ * org-wide holder of `approvals.manage` sees and decides them. The others are decided by a holder whose
+ * scope covers one of their departments. The list (`decidableRequest`) and the decision
+ * (`assertMayDecide`) ask the same.
+ */
+export function decidableRequest(holder: Holdings, member: string): RawBuilder<boolean> {
+  if (holder.permissions.has('approvals.manage')) return sql<boolean>`true`;
+  return sql<boolean>`(${sql.ref(`${member}.invitation_channel`)} is distinct from 'public'
+    and ${coveredMember(holder, 'approvals.manage', `${member}.id`)})`;
+}
+
+/** Refuses deciding a join request the actor may not decide (see `decidableRequest`): access.out_of_scope. */
+export async function assertMayDecide(
+  executor: Kysely<DB> | Transaction<DB>,
+  actor: OrgActor,
+  member: { readonly id: string; readonly invitation_channel: string | null },
+): Promise<void> {
+  if (actor.permissions.has('approvals.manage')) return;
+  const departments = await memberScopeDepartments(executor, actor.orgId, member.id);
+  if (member.invitation_channel === 'public') {
+    throw new AppError(AccessErrors['access.out_of_scope'], {
+      outside: departments.map((department) => department.name).join(', '),
+    });
+  }
+  assertCovers(actor, 'approvals.manage', departments, 'any');
 }
 
 /** Refuses acting with `permission` on a member none of whose departments the actor's scope covers. */

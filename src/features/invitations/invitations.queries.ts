@@ -1,6 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { defineCursor } from '../../cursor.js';
 import type { DB } from '../../db/schema.js';
+import type { OrgActor } from '../access/access.js';
+import { coveredMember, decidableRequest } from '../access/privilege.js';
 import type {
   InvitationListQuery,
   InvitationView,
@@ -28,42 +30,21 @@ const departmentsOf = sql<{ id: string; name: string; isPrimary: boolean }[]>`co
   from member_departments md join departments d on d.id = md.department_id
   where md.member_id = m.id), '[]'::json)`;
 
+type Rows<O> = SelectQueryBuilder<DB & { m: DB['members'] }, 'm', O>;
+
 /**
- * The Invitations page: open, expired and declined invitations, newest first, with the inviter and
- * the delivery status of the last message sent for each (never its body).
+ * One page of rows newest first, the next page's cursor, and how many rows the filters leave in all
+ * (`count` is the filtered query before its joins and columns, so the total and the pages agree).
  */
-export async function listInvitations(db: Kysely<DB>, orgId: string, query: InvitationListQuery) {
+async function newestFirst<O extends { id: string; sortTime: Date }>(
+  page: Rows<O>,
+  count: Rows<object>,
+  query: { cursor?: string; limit?: number },
+): Promise<{ rows: O[]; nextCursor: string | null; total: number }> {
   const limit = query.limit ?? 50;
-  let base = db
-    .selectFrom('members as m')
-    .where('m.org_id', '=', orgId)
-    .where('m.status', 'in', query.status ? [query.status] : [...INVITATION_STATUSES])
-    // An accepted invitation is a member now, shown in the member table, not here.
-    .where('m.account_id', 'is', null);
-  if (query.invitedBy) base = base.where('m.created_by', '=', query.invitedBy);
-  if (query.q?.trim()) base = base.where('m.search_text', 'like', containing(query.q));
   const after = query.cursor ? Page.decode(query.cursor) : undefined;
   const [rows, total] = await Promise.all([
-    base
-      .leftJoin('accounts as i', 'i.id', 'm.created_by')
-      .leftJoin('outbox_messages as o', 'o.id', 'm.invitation_message_id')
-      .select([
-        'm.id',
-        'm.name',
-        'm.invitation_address',
-        'm.invitation_channel',
-        'm.status',
-        'm.invited_at',
-        'm.invitation_expires_at',
-        'm.version',
-        'i.id as inviterId',
-        'i.name as inviterName',
-        'o.status as deliveryStatus',
-        'o.last_error as deliveryError',
-        'o.attempts as deliveryAttempts',
-        sortTime.as('sortTime'),
-        departmentsOf.as('departments'),
-      ])
+    page
       .$if(after !== undefined, (qb) =>
         qb.where(sql<boolean>`(${sortTime}, m.id) < (${after?.[0]}::timestamptz, ${after?.[1]}::uuid)`),
       )
@@ -71,12 +52,55 @@ export async function listInvitations(db: Kysely<DB>, orgId: string, query: Invi
       .orderBy('m.id', 'desc')
       .limit(limit + 1)
       .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    count.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
   ]);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
+  const last = rows[limit - 1];
   return {
-    items: page.map(
+    rows: rows.slice(0, limit),
+    nextCursor:
+      rows.length > limit && last ? Page.encode([new Date(last.sortTime).toISOString(), last.id]) : null,
+    total: Number((total as { count: number | string }).count),
+  };
+}
+
+/**
+ * The Invitations page: open, expired and declined invitations, newest first, with the inviter and
+ * the delivery status of the last message sent for each (never its body). A reader over departments
+ * sees the rows placed in one it covers, and the total counts those alone.
+ */
+export async function listInvitations(db: Kysely<DB>, actor: OrgActor, query: InvitationListQuery) {
+  let base = db
+    .selectFrom('members as m')
+    .where('m.org_id', '=', actor.orgId)
+    .where('m.status', 'in', query.status ? [query.status] : [...INVITATION_STATUSES])
+    // An accepted invitation is a member now, shown in the member table, not here.
+    .where('m.account_id', 'is', null)
+    .where(coveredMember(actor, 'members.read', 'm.id'));
+  if (query.invitedBy) base = base.where('m.created_by', '=', query.invitedBy);
+  if (query.q?.trim()) base = base.where('m.search_text', 'like', containing(query.q));
+  const page = base
+    .leftJoin('accounts as i', 'i.id', 'm.created_by')
+    .leftJoin('outbox_messages as o', 'o.id', 'm.invitation_message_id')
+    .select([
+      'm.id',
+      'm.name',
+      'm.invitation_address',
+      'm.invitation_channel',
+      'm.status',
+      'm.invited_at',
+      'm.invitation_expires_at',
+      'm.version',
+      'i.id as inviterId',
+      'i.name as inviterName',
+      'o.status as deliveryStatus',
+      'o.last_error as deliveryError',
+      'o.attempts as deliveryAttempts',
+      sortTime.as('sortTime'),
+      departmentsOf.as('departments'),
+    ]);
+  const { rows, nextCursor, total } = await newestFirst(page, base, query);
+  return {
+    items: rows.map(
       (row): InvitationView => ({
         id: row.id,
         name: row.name,
@@ -94,59 +118,50 @@ export async function listInvitations(db: Kysely<DB>, orgId: string, query: Invi
         version: row.version,
       }),
     ),
-    nextCursor:
-      rows.length > limit && last ? Page.encode([new Date(last.sortTime).toISOString(), last.id]) : null,
-    total: Number(total.count),
+    nextCursor,
+    total,
   };
 }
 
-/** The Join requests page: pending or rejected requests, newest first, with what the person filled in. */
-export async function listJoinRequests(db: Kysely<DB>, orgId: string, query: JoinRequestListQuery) {
-  const limit = query.limit ?? 50;
+/**
+ * The Join requests page: pending or rejected requests, newest first, with what the person filled in.
+ * An approver over departments sees the requests it may decide (decidableRequest), and the total
+ * counts those alone.
+ */
+export async function listJoinRequests(db: Kysely<DB>, actor: OrgActor, query: JoinRequestListQuery) {
   let base = db
     .selectFrom('members as m')
-    .where('m.org_id', '=', orgId)
-    .where('m.status', '=', query.status ?? 'pending');
+    .where('m.org_id', '=', actor.orgId)
+    .where('m.status', '=', query.status ?? 'pending')
+    .where(decidableRequest(actor, 'm'));
   if (query.q?.trim()) base = base.where('m.search_text', 'like', containing(query.q));
-  const after = query.cursor ? Page.decode(query.cursor) : undefined;
-  const [rows, total] = await Promise.all([
-    base
-      .innerJoin('accounts as a', 'a.id', 'm.account_id')
-      .leftJoin('accounts as i', (join) =>
-        join.onRef('i.id', '=', 'm.created_by').on('m.invitation_channel', '<>', 'public'),
-      )
-      .select([
-        'm.id',
-        'm.name',
-        'a.username',
-        'a.email',
-        'a.phone',
-        'm.status',
-        'm.invitation_channel',
-        'm.status_changed_at',
-        'm.join_fields',
-        'm.join_note',
-        'm.review_note',
-        'm.reviewed_at',
-        'm.version',
-        'i.id as inviterId',
-        'i.name as inviterName',
-        sortTime.as('sortTime'),
-        departmentsOf.as('departments'),
-      ])
-      .$if(after !== undefined, (qb) =>
-        qb.where(sql<boolean>`(${sortTime}, m.id) < (${after?.[0]}::timestamptz, ${after?.[1]}::uuid)`),
-      )
-      .orderBy(sortTime, 'desc')
-      .orderBy('m.id', 'desc')
-      .limit(limit + 1)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
-  ]);
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
+  const page = base
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .leftJoin('accounts as i', (join) =>
+      join.onRef('i.id', '=', 'm.created_by').on('m.invitation_channel', '<>', 'public'),
+    )
+    .select([
+      'm.id',
+      'm.name',
+      'a.username',
+      'a.email',
+      'a.phone',
+      'm.status',
+      'm.invitation_channel',
+      'm.status_changed_at',
+      'm.join_fields',
+      'm.join_note',
+      'm.review_note',
+      'm.reviewed_at',
+      'm.version',
+      'i.id as inviterId',
+      'i.name as inviterName',
+      sortTime.as('sortTime'),
+      departmentsOf.as('departments'),
+    ]);
+  const { rows, nextCursor, total } = await newestFirst(page, base, query);
   return {
-    items: page.map(
+    items: rows.map(
       (row): JoinRequestView => ({
         id: row.id,
         name: row.name,
@@ -165,8 +180,7 @@ export async function listJoinRequests(db: Kysely<DB>, orgId: string, query: Joi
         version: row.version,
       }),
     ),
-    nextCursor:
-      rows.length > limit && last ? Page.encode([new Date(last.sortTime).toISOString(), last.id]) : null,
-    total: Number(total.count),
+    nextCursor,
+    total,
   };
 }

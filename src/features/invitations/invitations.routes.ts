@@ -53,9 +53,9 @@ import {
 
 const tags = ['invitations'];
 const inviter = { access: { kind: 'org', permission: 'members.invite' } } as const;
-const reader = { access: { kind: 'org', permission: 'members.read' } } as const;
-const manager = { access: { kind: 'org', permission: 'members.manage' } } as const;
-const approver = { access: { kind: 'org', permission: 'approvals.manage' } } as const;
+const reader = { access: { kind: 'org', permission: 'members.read', scoped: true } } as const;
+const manager = { access: { kind: 'org', permission: 'members.manage', scoped: true } } as const;
+const approver = { access: { kind: 'org', permission: 'approvals.manage', scoped: true } } as const;
 const orgReader = { access: { kind: 'org', permission: 'org.read' } } as const;
 const orgManager = { access: { kind: 'org', permission: 'org.manage' } } as const;
 const everyone = { access: { kind: 'public' } } as const;
@@ -115,7 +115,7 @@ export function invitationRoutes(app: App, ctx: AppContext): void {
         response: { 200: InvitationPage, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => listInvitations(ctx.db, orgActorOf(request).orgId, request.query),
+    async (request) => listInvitations(ctx.db, orgActorOf(request), request.query),
   );
 
   app.post(
@@ -342,7 +342,7 @@ export function invitationRoutes(app: App, ctx: AppContext): void {
         response: { 200: JoinRequestPage, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => listJoinRequests(ctx.db, orgActorOf(request).orgId, request.query),
+    async (request) => listJoinRequests(ctx.db, orgActorOf(request), request.query),
   );
 
   app.post(

@@ -10,6 +10,7 @@ import {
   actingNow,
   assertMayChangeGrants,
   assertMayPlace,
+  assertMemberInScope,
   DEFAULT_MEMBER_ROLES,
   departmentsByIds,
   orgWideGrants,
@@ -563,6 +564,8 @@ async function resendOne(
     .where('org_id', '=', actor.orgId)
     .where('id', '=', memberId)
     .executeTakeFirst();
+  // Scope before the address's counter: a row outside it neither spends nor tells the counter.
+  if (row) await assertMemberInScope(ctx.db, actor, 'members.manage', memberId);
   if (row?.invitation_address) {
     const wait = await takeAttempt(ctx.db, [
       [`invite:resend:${row.invitation_address}`, RESENDS_PER_ADDRESS],
@@ -614,6 +617,8 @@ async function revokeOne(
     .where('id', '=', memberId)
     .executeTakeFirst();
   if (!row) throw new AppError(MemberErrors['member.not_found']);
+  // Scope before the status: a refusal would tell an out-of-scope row's status.
+  await assertMemberInScope(ctx.db, actor, 'members.manage', memberId);
   if (!['invited', 'invitation_expired', 'declined'].includes(row.status)) {
     throw statusRefusal(MemberErrors['invitation.not_open'], row.status);
   }

@@ -6,11 +6,22 @@ import { AppError, CommonErrors } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
 import { seal, unseal } from '../../secrets.js';
 import type { OrgActor } from '../access/access.js';
-import { assertMayChangeGrants, departmentsByIds, orgWideGrants } from '../access/privilege.js';
+import {
+  assertMayChangeGrants,
+  assertMayPlace,
+  departmentsByIds,
+  orgWideGrants,
+} from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { writeSearchKeys } from '../directory/directory.keys.js';
 import { applyStatus, runAction } from '../members/lifecycle/members.lifecycle.js';
-import { assignDepartments, planDepartments, resolveRoles } from '../members/members.assign.js';
+import {
+  assignDepartments,
+  changedDepartmentIds,
+  currentDepartments,
+  planDepartments,
+  resolveRoles,
+} from '../members/members.assign.js';
 import { insertMember } from '../members/members.create.js';
 import { assertEmployeeIdFree } from '../members/members.fields.js';
 import { lockAround } from '../members/members.locks.js';
@@ -399,12 +410,19 @@ async function approveOne(
   action: 'approve' | 'reapprove',
 ): Promise<void> {
   if (body.departments) planDepartments(body.departments);
-  await runAction(ctx, actor, { memberId, action, tree: 'share' }, async (trx, member, decision) => {
+  const target = { memberId, action, tree: 'share' } as const;
+  await runAction(ctx, actor, target, async (trx, member, decision, now) => {
+    const current = await currentDepartments(trx, member.org_id, member.id);
+    const planned = body.departments ? planDepartments(body.departments) : current;
+    // The approver places the request within its own scope of approvals.manage, as an admin places a
+    // member within its scope of members.manage: one rule, assertMayPlace.
+    await assertMayPlace(trx, now, changedDepartmentIds(current, planned), 'departments', 'approvals.manage');
     if (body.departments) await assignDepartments(trx, member.org_id, member.id, body.departments);
     if (body.roles) {
       const roles = await resolveRoles(trx, member.org_id, body.roles);
-      const placement = body.departments?.map((department) => department.departmentId) ?? [];
-      await assertMayChangeGrants(trx, actor, await departmentsByIds(trx, member.org_id, placement), {
+      // Roles are given over where the request is placed now.
+      const placement = planned.map((department) => department.departmentId);
+      await assertMayChangeGrants(trx, now, await departmentsByIds(trx, member.org_id, placement), {
         before: orgWideGrants(member.roles),
         after: orgWideGrants(roles),
         field: 'roles',

@@ -18,10 +18,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useMatch } from 'react-router-dom';
 import { useApi } from '../api';
 import {
+  APPROVALS_MANAGE,
   AUDIT_READ,
   DEPARTMENTS_READ,
+  type JoinRequestPage,
   MEMBERS_READ,
-  type MemberCounts,
   type OperationsStatus,
 } from '../api-types';
 import { defaultOrg, hasPermission, holdsPermission, rememberOrg, useSession } from '../session';
@@ -44,17 +45,18 @@ export function useOperationsStatus(enabled: boolean) {
 }
 
 /**
- * How many join requests wait in an organization, for the navigation's badge: the member counts' pending
- * tab, cached with the member table's counts of the whole organization (so a decision updates both).
+ * How many join requests wait for the signed-in approver, for the navigation's badge: the total of the
+ * join-request list itself, so the badge counts what the list shows (an approver over departments, the
+ * requests placed in them). Cached under the members' key, so a decision updates it with the list.
  */
 function usePendingRequests(orgId: string | undefined, enabled: boolean) {
   const api = useApi();
-  const scope = { includeSubdepartments: true };
+  const query = { status: 'pending', limit: 1 };
   return useQuery({
-    queryKey: ['orgs', orgId, 'members', 'counts', scope],
+    queryKey: ['orgs', orgId, 'members', 'join-requests', 'total', query],
     queryFn: ({ signal }) =>
-      api.get<MemberCounts>(`/orgs/${encodeURIComponent(orgId ?? '')}/members/counts`, scope, signal),
-    select: (data) => data.tabs.pending,
+      api.get<JoinRequestPage>(`/orgs/${encodeURIComponent(orgId ?? '')}/join-requests`, query, signal),
+    select: (data) => data.total,
     enabled: enabled && orgId !== undefined,
     staleTime: 60_000,
   });
@@ -78,7 +80,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   const phone = usePhoneLayout();
   const [navOpen, setNavOpen] = useState(false);
   const readsMembers = current !== undefined && holdsPermission(current, MEMBERS_READ);
-  const pending = usePendingRequests(current?.id, readsMembers).data ?? 0;
+  const approves = current !== undefined && holdsPermission(current, APPROVALS_MANAGE);
+  const pending = usePendingRequests(current?.id, approves).data ?? 0;
 
   useEffect(() => {
     if (routeOrgId && organizations.some((org) => org.id === routeOrgId)) rememberOrg(routeOrgId);

@@ -2,9 +2,14 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB, Member as MemberRow } from '../../../db/schema.js';
 import { AppError } from '../../../errors.js';
-import type { OrgActor } from '../../access/access.js';
+import { holdsAnywhere, type OrgActor } from '../../access/access.js';
 import type { Permission } from '../../access/permissions.js';
-import { actingNow, assertMemberInScope, assertWithinReach } from '../../access/privilege.js';
+import {
+  actingNow,
+  assertMayDecide,
+  assertMemberInScope,
+  assertWithinReach,
+} from '../../access/privilege.js';
 import { recordAudit } from '../../audit/audit.js';
 import { MemberErrors } from '../members.errors.js';
 import { databaseNow, factsOf, requireFutureExpiry } from '../members.fields.js';
@@ -62,7 +67,8 @@ export async function decideAction(
     withinReach: true,
     inScope: true,
     otherActiveAdmins,
-    approver: actor.permissions.has('approvals.manage'),
+    // Held over departments is enough here: whether it covers this request was asked already (runAction).
+    approver: holdsAnywhere(actor, 'approvals.manage'),
   });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
@@ -153,13 +159,15 @@ export async function applyStatus(
 /**
  * Runs one lifecycle action: locks the org's row (seats and the admin count), then the department tree
  * when `tree` (the action writes department links or heads), then the member — always in this order,
- * so two actions never wait on each other in a cycle — checks the version and the rules, then `apply`.
+ * so two actions never wait on each other in a cycle — checks the version and the rules, then `apply`
+ * with the actor as its grants stand now. A join request is decided only by whoever may decide it
+ * (assertMayDecide); other actions need the member in the actor's scope.
  */
 export async function runAction<T>(
   ctx: AppContext,
   actor: OrgActor,
   target: { memberId: string; version?: number; action: LifecycleAction; tree?: LockPlan['tree'] },
-  apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed) => Promise<T>,
+  apply: (trx: Transaction<DB>, member: MemberRow, decision: Allowed, now: OrgActor) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor);
@@ -168,12 +176,14 @@ export async function runAction<T>(
       tree: target.tree,
     });
     // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
-    if (member.id !== now.memberId)
-      await assertMemberInScope(trx, now, permissionFor(target.action), member.id);
+    if (member.id !== now.memberId) {
+      if (APPROVAL_ACTIONS.has(target.action)) await assertMayDecide(trx, now, member);
+      else await assertMemberInScope(trx, now, permissionFor(target.action), member.id);
+    }
     // Actions that leave the member row as it is (a password reset) name no version.
     if (target.version !== undefined) assertVersion(member, target.version);
     const decision = await decideAction(trx, now, member, target.action);
-    return apply(trx, member, decision);
+    return apply(trx, member, decision, now);
   });
 }
 

@@ -9,7 +9,7 @@ import { Forbidden } from '../../components/Forbidden';
 import { LoadError } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { useFormat } from '../../format';
-import { hasPermission, holdsPermission, useSession } from '../../session';
+import { holdsPermission, useSession } from '../../session';
 import { useDepartments } from '../Departments/use-departments';
 import { type InvitationAction, useInvitationActions } from '../Invitations/use-invitation-actions';
 import { useJoinRequestPage } from '../Invitations/use-invitations';
@@ -44,7 +44,7 @@ export function JoinRequestsPage() {
   const { orgId = '' } = useParams<{ orgId: string }>();
   const summary = useSession().organizations.find((org) => org.id === orgId);
   const canRead = holdsPermission(summary, MEMBERS_READ);
-  const canDecide = hasPermission(summary, APPROVALS_MANAGE);
+  const canDecide = holdsPermission(summary, APPROVALS_MANAGE);
   const [params, setParams] = useSearchParams();
   const status: Status = params.get('status') === 'rejected' ? 'rejected' : 'pending';
   const [term, setTerm] = useState('');
