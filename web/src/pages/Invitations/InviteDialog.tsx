@@ -211,7 +211,9 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
       setResponse(answer);
       // The refused people stay, to be corrected and sent again; the others are done.
       const refused = new Set(
-        answer.results.filter((row) => row.outcome === 'refused').map((row) => row.address.trim()),
+        answer.results.flatMap((row) =>
+          row.outcome === 'refused' && row.address ? [row.address.trim()] : [],
+        ),
       );
       const kept = values.invitees.filter((row) => refused.has(row.address.trim()));
       form.setFieldValue('invitees', kept.length > 0 ? kept : [{ ...EMPTY_ROW }]);
