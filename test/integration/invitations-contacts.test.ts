@@ -275,6 +275,32 @@ describeEachBackend('invite from contacts', (backend) => {
     });
   });
 
+  it('finds the invitation already sent to a contact’s other address, and invites again there', async () => {
+    const w = await world();
+    const phone = w.wei.phone as string;
+    const first = await w.inviteAs([{ name: 'Wei', address: phone }]);
+    const memberId = first.json().results[0].memberId as string;
+    expect((await w.list('?q=zw'))[0]).toMatchObject({ status: 'invited', invitable: false });
+    // Picking him now would not make a second invitation by email: it is refused as the open one.
+    const twice = await w.inviteAs([{ contactId: w.wei.id }]);
+    expect(twice.json().results[0]).toMatchObject({ code: 'invitation.already_invited', memberId });
+    await h.ctx.db
+      .updateTable('members')
+      .set({ status: 'invitation_expired' })
+      .where('id', '=', memberId)
+      .execute();
+    expect((await w.list('?q=zw'))[0]).toMatchObject({ status: 'invitation_expired', invitable: true });
+    const again = await w.inviteAs([{ contactId: w.wei.id }]);
+    expect(again.json().results[0]).toMatchObject({ outcome: 'reinvited', memberId, address: null });
+    const rows = await h.ctx.db
+      .selectFrom('members')
+      .select(['id', 'status', 'invitation_address'])
+      .where('org_id', '=', w.org.id)
+      .where('invitation_address', 'in', [phone, w.wei.email as string])
+      .execute();
+    expect(rows).toEqual([{ id: memberId, status: 'invited', invitation_address: phone }]);
+  });
+
   it('refuses, one by one, contact ids the inviter may not see, whether or not the account exists', async () => {
     const w = await world();
     const strangers = [

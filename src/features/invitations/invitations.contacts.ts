@@ -60,6 +60,8 @@ interface ContactRow {
   email: string | null;
   phone: string | null;
   status: MemberStatus | null;
+  /** The address of their invitation here, when their row here is one nobody accepted yet. */
+  invited_address: string | null;
 }
 
 /**
@@ -94,12 +96,13 @@ function contactRows(
         and ${filter}
       group by m.account_id
     )
-    select c.id, c.sort_name, a.name, a.email, a.phone, t.status
+    select c.id, c.sort_name, a.name, a.email, a.phone, t.status, t.invitation_address as invited_address
     from c
     join accounts a on a.id = c.id
     left join lateral (
       -- Their member row here, else an invitation to one of their addresses nobody accepted yet.
-      select t.status from members t
+      select t.status, case when t.account_id is null then t.invitation_address end as invitation_address
+      from members t
       where t.org_id = ${actor.orgId}
         and (t.account_id = c.id or (t.account_id is null and t.invitation_address in (a.email, a.phone)))
       order by (t.account_id is not null) desc, t.status_changed_at desc
@@ -167,9 +170,13 @@ async function resolveContacts(
   const { rows } = await contactRows(db, actor, sources, sql<boolean>`m.account_id = any(${ids}::uuid[])`, {
     limit: ids.length,
   });
-  // The email when there is one: the channel people expect, and the address the member table shows.
+  // The address of their invitation here, so invite() finds that row (re-invites or refuses it);
+  // else the email when there is one: the channel people expect, and the address the member table shows.
   return new Map(
-    rows.map((row) => [row.id, { name: row.name, address: (row.email ?? row.phone) as string }]),
+    rows.map((row) => [
+      row.id,
+      { name: row.name, address: (row.invited_address ?? row.email ?? row.phone) as string },
+    ]),
   );
 }
 
