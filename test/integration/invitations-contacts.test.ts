@@ -376,6 +376,11 @@ describeEachBackend('invite from contacts', (backend) => {
     expect(malformed.statusCode).toBe(400);
     const both = await w.inviteAs([{ contactId: w.wei.id, address: 'x@mail.test', name: 'X' }]);
     expect(both.statusCode).toBe(400);
+    // A typed person's mistakes are still named by their field, beside the contact ids.
+    const fieldOf = async (invitee: unknown) =>
+      (await w.inviteAs([{ contactId: w.wei.id }, invitee])).json().error?.details?.field;
+    expect(await fieldOf({ name: 'Y', address: 'y'.repeat(300) })).toBe('invitees.1.address');
+    expect(await fieldOf({ address: 'y@mail.test' })).toBe('invitees.1.name');
   });
 
   it('is in the OpenAPI document with every status it answers', async () => {
