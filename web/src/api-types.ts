@@ -9,13 +9,14 @@ import type {
   Department as ServerDepartment,
   DepartmentSearchHit as ServerDepartmentSearchHit,
 } from '../../src/features/departments/departments.schemas.js';
+import type { ContactPage as ServerContactPage } from '../../src/features/invitations/invitations.contacts.schemas.js';
 import type {
   BatchResponse as ServerBatchResponse,
   InvitationLink as ServerInvitationLink,
   InvitationPage as ServerInvitationPage,
   InvitationPreview as ServerInvitationPreview,
   InvitationView as ServerInvitationView,
-  InviteBody as ServerInviteBody,
+  InviteRequestBody as ServerInviteBody,
   InviteResponse as ServerInviteResponse,
   JoinLinkView as ServerJoinLinkView,
   JoinOutcome as ServerJoinOutcome,
@@ -213,8 +214,13 @@ export const MEMBERS_INVITE = 'members.invite';
 /** The permission that lets someone approve and reject join requests. */
 export const APPROVALS_MANAGE = 'approvals.manage';
 
-/** POST /orgs/:orgId/invitations: names and addresses, one placement for all of them. */
+/** POST /orgs/:orgId/invitations: names and addresses or contact ids, one placement for all of them. */
 export type InviteBody = ServerInviteBody;
+
+/** GET /orgs/:orgId/invitations/contacts: people to invite without typing, their addresses masked. */
+export type ContactPage = Static<typeof ServerContactPage>;
+
+export type ContactView = ContactPage['items'][number];
 
 /** The answer to an invitation request: one result per address, in the order sent. */
 export type InviteResponse = Static<typeof ServerInviteResponse>;

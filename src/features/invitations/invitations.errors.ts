@@ -46,6 +46,11 @@ export const InvitationErrors = defineErrors({
     en: 'Inviting {count} people would pass the member limit of {limit}: {fits} seats are free. Invite at most {fits}, remove members, or ask the operator to raise the limit.',
     zh: '邀请{count}人将超过{limit}人的成员上限：目前还有{fits}个空位。请最多邀请{fits}人、移除成员，或请运营管理员提高上限。',
   },
+  'invitation.contact_unknown': {
+    status: 404,
+    en: 'This person is not among your contacts: people who are active members of an organization where you see every member. Invite them by email or mobile instead.',
+    zh: '此人不在您的联系人中（联系人是您可查看全部成员的组织中的在职成员）。请改为通过邮箱或手机号邀请。',
+  },
   'invitation.resend_link': {
     status: 409,
     en: 'An invitation by link has no address to send to. Copy a new link instead.',

@@ -13,6 +13,8 @@ import {
   previewInvitation,
   registerThroughInvitation,
 } from './invitations.accept.js';
+import { inviteWithContacts, listContacts } from './invitations.contacts.js';
+import { ContactListQuery, ContactPage } from './invitations.contacts.schemas.js';
 import { listInvitations, listJoinRequests } from './invitations.queries.js';
 import {
   AcceptBody,
@@ -22,7 +24,7 @@ import {
   InvitationListQuery,
   InvitationPage,
   InvitationPreview,
-  InviteBody,
+  InviteRequestBody,
   InviteResponse,
   JoinLinkView,
   JoinOutcome,
@@ -39,7 +41,7 @@ import {
   RegisterThroughInvitationBody,
   TokenBody,
 } from './invitations.schemas.js';
-import { batchInvitations, createLinkInvitation, invite, newInvitationLink } from './invitations.service.js';
+import { batchInvitations, createLinkInvitation, newInvitationLink } from './invitations.service.js';
 import {
   batchJoinRequests,
   getJoinLink,
@@ -74,13 +76,29 @@ export function invitationRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary:
-          'Invite people by email or mobile (up to 1,000 addresses, one placement): a result per address; over the member limit, nothing is sent',
+          'Invite people by email or mobile, or picked from contacts by id (up to 1,000, one placement): a result per person; over the member limit, nothing is sent',
         params: OrgParams,
-        body: InviteBody,
+        body: InviteRequestBody,
         response: { 200: InviteResponse, ...errorResponses(400, 401, 403, 404, 409, 422, 429) },
       },
     },
-    async (request) => invite(ctx, metaOf(request), orgActorOf(request), request.body),
+    async (request) => inviteWithContacts(ctx, metaOf(request), orgActorOf(request), request.body),
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/invitations/contacts',
+    {
+      config: inviter,
+      schema: {
+        tags,
+        summary:
+          'People to invite without typing: active members of your other organizations where you see every member, by name or pinyin, addresses masked, with where each stands here',
+        params: OrgParams,
+        querystring: ContactListQuery,
+        response: { 200: ContactPage, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => listContacts(ctx, orgActorOf(request), request.query),
   );
 
   app.post(

@@ -59,6 +59,22 @@ export const InviteBody = Body({
 });
 export type InviteBody = Static<typeof InviteBody>;
 
+/** Someone from the inviter's contacts (GET …/invitations/contacts): the server reads their name and address. */
+export const ContactInvitee = Body({
+  contactId: Type.String({
+    format: 'uuid',
+    maxLength: 36,
+    description: 'A contact id from the contacts list; never an address',
+  }),
+});
+
+/** The invite request as sent: typed people and people picked from contacts, in one list. */
+export const InviteRequestBody = Body({
+  invitees: Type.Array(Type.Union([Invitee, ContactInvitee]), { minItems: 1, maxItems: MAX_INVITEES }),
+  ...Placement,
+});
+export type InviteRequestBody = Static<typeof InviteRequestBody>;
+
 export const InviteOutcome = Type.Union([
   Type.Literal('invited'),
   Type.Literal('reinvited'),
@@ -66,7 +82,10 @@ export const InviteOutcome = Type.Union([
 ]);
 
 export const InviteResult = Type.Object({
-  address: Type.String({ description: 'As sent' }),
+  address: Type.Union([Type.String(), Type.Null()], {
+    description: 'As sent; null for a person picked from contacts (their address is not shown)',
+  }),
+  contactId: Type.Union([Uuid, Type.Null()], { description: 'As sent, for a person picked from contacts' }),
   outcome: InviteOutcome,
   memberId: Type.Union([Uuid, Type.Null()], {
     description: 'The invitation row, or the row that refused it',

@@ -242,6 +242,7 @@ export async function invite(
   const expiresAt = body.expiresAt ? await requireFutureExpiry(ctx.db, body.expiresAt) : null;
   const results: InviteResult[] = body.invitees.map((invitee) => ({
     address: invitee.address,
+    contactId: null,
     outcome: 'refused',
     memberId: null,
     code: null,

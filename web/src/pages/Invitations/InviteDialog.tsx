@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useApi } from '../../api';
 import {
+  type ContactView,
   type Department,
   type InviteBody,
   type InviteResponse,
@@ -33,6 +34,7 @@ import { OrgFields, optionalText, PlacementFields } from '../Members/member-fiel
 import { departmentAssignments, useMemberChoices } from '../Members/use-member-form';
 import { useMembersChanged } from '../Members/use-members';
 import { orgKey, useOrganizationProfile } from '../Organizations/use-organization';
+import { ContactPicker } from './ContactPicker';
 import { CopyField, type ShownLink } from './LinkModal';
 import { orgPath } from './use-invitations';
 
@@ -56,7 +58,7 @@ interface InviteValues {
   expiresAt?: string | null;
 }
 
-type Mode = 'address' | 'link';
+type Mode = 'address' | 'contacts' | 'link';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s().-]{6,20}$/;
@@ -96,9 +98,20 @@ function placementOf(values: InviteValues): Omit<InviteBody, 'invitees'> {
   };
 }
 
-/** The per-address outcome of an invitation request: refused rows say why. */
-function InviteResults({ response }: { response: InviteResponse }) {
+/** The per-address outcome of an invitation request: refused rows say why; contacts by name and masked address. */
+function InviteResults({
+  response,
+  contacts,
+}: {
+  response: InviteResponse;
+  contacts: ReadonlyMap<string, ContactView>;
+}) {
   const { t } = useTranslation();
+  const addressOf = (row: InviteResponse['results'][number]) => {
+    const contact = row.contactId ? contacts.get(row.contactId) : undefined;
+    if (!contact) return row.address ?? '';
+    return [contact.name, contact.email ?? contact.mobile].filter(Boolean).join(' · ');
+  };
   return (
     <>
       <Typography.Paragraph strong>
@@ -106,13 +119,19 @@ function InviteResults({ response }: { response: InviteResponse }) {
       </Typography.Paragraph>
       <Table
         size="small"
-        rowKey={(row) => `${row.address}-${row.memberId ?? ''}`}
+        rowKey={(row) => `${row.address ?? row.contactId}-${row.memberId ?? ''}`}
         pagination={false}
         scroll={{ y: 240 }}
         aria-label={t('inviteDialog.resultsLabel')}
         dataSource={response.results}
         columns={[
-          { title: t('invitations.address'), dataIndex: 'address', width: 220, ellipsis: true },
+          {
+            title: t('invitations.address'),
+            key: 'address',
+            width: 220,
+            ellipsis: true,
+            render: (_, row) => addressOf(row),
+          },
           {
             title: t('invitations.result'),
             key: 'outcome',
@@ -160,6 +179,9 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
   /** After "Save": the results alone, the form hidden. */
   const [finished, setFinished] = useState(false);
   const [link, setLink] = useState<ShownLink | null>(null);
+  /** The contacts ticked in "From contacts", and every contact ticked since the dialog opened (to name results). */
+  const [picked, setPicked] = useState<Map<string, ContactView>>(new Map());
+  const [known, setKnown] = useState<Map<string, ContactView>>(new Map());
   const seats = useOrganizationProfile(orgId).data?.organization;
   const full = seats !== undefined && seats.seatsUsed >= seats.memberLimit;
   const { roles, groups } = useMemberChoices(orgId, false);
@@ -191,6 +213,8 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
     setResponse(null);
     setFinished(false);
     setLink(null);
+    setPicked(new Map());
+    setKnown(new Map());
   }, [open, form]);
 
   const afterSend = async () => {
@@ -200,18 +224,35 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
   };
 
   const invite = useMutation({
-    mutationFn: ({ values }: { values: InviteValues; more: boolean }) =>
+    mutationFn: ({
+      values,
+      contactIds,
+    }: {
+      values: InviteValues;
+      more: boolean;
+      contactIds: string[] | null;
+    }) =>
       api.post<InviteResponse>(orgPath(orgId, 'invitations'), {
-        invitees: values.invitees.map((row) => ({ name: row.name.trim(), address: row.address.trim() })),
+        invitees: contactIds
+          ? contactIds.map((contactId) => ({ contactId }))
+          : values.invitees.map((row) => ({ name: row.name.trim(), address: row.address.trim() })),
         ...placementOf(values),
       } satisfies InviteBody),
     onMutate: () => setAlert(null),
-    onSuccess: async (answer, { values, more }) => {
+    onSuccess: async (answer, { values, more, contactIds }) => {
       await afterSend();
       setResponse(answer);
+      if (contactIds) {
+        // Picked people are done either way: invited, or refused for a reason the list now shows.
+        setPicked(new Map());
+        if (!more && answer.refused === 0) setFinished(true);
+        return;
+      }
       // The refused people stay, to be corrected and sent again; the others are done.
       const refused = new Set(
-        answer.results.filter((row) => row.outcome === 'refused').map((row) => row.address.trim()),
+        answer.results.flatMap((row) =>
+          row.outcome === 'refused' && row.address ? [row.address.trim()] : [],
+        ),
       );
       const kept = values.invitees.filter((row) => refused.has(row.address.trim()));
       form.setFieldValue('invitees', kept.length > 0 ? kept : [{ ...EMPTY_ROW }]);
@@ -239,10 +280,13 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
 
   const send = async (more: boolean) => {
     try {
+      const placement = ['departments', 'roles', 'expiresAt', 'orgEmail'];
       const names: (string | (string | number)[])[] =
         mode === 'link'
-          ? ['name', 'departments', 'roles', 'expiresAt', 'orgEmail']
-          : ['invitees', 'departments', 'roles', 'expiresAt', 'orgEmail'];
+          ? ['name', ...placement]
+          : mode === 'contacts'
+            ? placement
+            : ['invitees', ...placement];
       if (mode === 'address') {
         const rows = (form.getFieldValue('invitees') as Invitee[] | undefined) ?? [];
         rows.forEach((_, index) => {
@@ -251,8 +295,12 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
       }
       const values = { ...(form.getFieldsValue(true) as InviteValues) };
       await form.validateFields(names);
+      if (mode === 'contacts' && picked.size === 0) {
+        setAlert(t('inviteDialog.contactsNone'));
+        return;
+      }
       if (mode === 'link') createLink.mutate(values);
-      else invite.mutate({ values, more });
+      else invite.mutate({ values, more, contactIds: mode === 'contacts' ? [...picked.keys()] : null });
     } catch {
       // The form shows what is missing beside each field.
     }
@@ -299,7 +347,7 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
     footer = (
       <Flex justify="flex-end" gap={8}>
         <Button onClick={() => setOpen(false)}>{t('common.cancel')}</Button>
-        {mode === 'address' ? (
+        {mode !== 'link' ? (
           <>
             <Button loading={busy} onClick={() => void send(true)}>
               {t('inviteDialog.saveContinue')}
@@ -346,8 +394,8 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
             </Typography.Paragraph>
           </>
         ) : null}
-        {response && !link ? <InviteResults response={response} /> : null}
-        {response && !finished && response.refused > 0 ? (
+        {response && !link ? <InviteResults response={response} contacts={known} /> : null}
+        {response && !finished && response.refused > 0 && mode === 'address' ? (
           <Alert type="info" showIcon title={t('inviteDialog.refusedKept')} style={{ marginBottom: 16 }} />
         ) : null}
         <div hidden={finished || link !== null}>
@@ -361,12 +409,15 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
             aria-label={t('inviteDialog.mode')}
             options={[
               { value: 'address', label: t('inviteDialog.byAddress') },
+              { value: 'contacts', label: t('inviteDialog.byContacts') },
               { value: 'link', label: t('inviteDialog.byLink') },
             ]}
             style={{ marginBottom: 12 }}
           />
           <Typography.Paragraph type="secondary">
-            {mode === 'address' ? t('inviteDialog.byAddressHelp') : t('inviteDialog.byLinkHelp')}{' '}
+            {t(
+              `inviteDialog.${mode === 'address' ? 'byAddressHelp' : mode === 'contacts' ? 'byContactsHelp' : 'byLinkHelp'}`,
+            )}{' '}
             {t('inviteDialog.rulesHint')}{' '}
             <Link
               to={`/orgs/${encodeURIComponent(orgId)}/settings#join-rules`}
@@ -388,7 +439,17 @@ export function InviteButton({ orgId, departments, departmentId, type }: InviteB
           ) : null}
           {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
           <Form form={form} name="invite" layout="vertical" onFinish={() => undefined}>
-            {mode === 'link' ? (
+            {mode === 'contacts' ? (
+              <ContactPicker
+                orgId={orgId}
+                picked={picked}
+                max={MAX_INVITEES}
+                onChange={(next) => {
+                  setPicked(next);
+                  setKnown((before) => new Map([...before, ...next]));
+                }}
+              />
+            ) : mode === 'link' ? (
               <Form.Item name="name" label={t('inviteDialog.linkName')} rules={nameRules(t)}>
                 <Input autoComplete="off" count={NAME_COUNT} />
               </Form.Item>
