@@ -16,7 +16,8 @@ async function nodeAction(page: Page, department: string, item: string): Promise
 
 /** Names a new department in the open dialog and creates it. */
 async function createDepartment(page: Page, name: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: 'New department' });
+  // Typed into only once its opening animation ends: on a loaded machine a click during it was lost.
+  const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'New department' }));
   await dialog.getByLabel('Department name').fill(name);
   await dialog.getByRole('button', { name: 'Create' }).click();
   await dialog.waitFor({ state: 'hidden' });
