@@ -11,7 +11,7 @@ import {
   signIn,
 } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
-import { memberOrg } from '../support/member-org.js';
+import { type Api, memberOrg } from '../support/member-org.js';
 
 /**
  * Approvers over departments are approvers: they are told of the requests placed in the departments
@@ -175,5 +175,51 @@ describeEachBackend('approvers over departments', (backend) => {
     // What they were sent leads to the list they decide from.
     const message = (await outboxFor(h, sales.email)).at(-1);
     expect(message?.body_text).toContain(`/orgs/${o.org.id}/join-requests`);
+  });
+
+  it('offers approve and reject in the member table on the rows the approver over departments may decide', async () => {
+    const o = await approverOrg();
+    const inEast = await o.invitedRequest(o.east);
+    const inFinance = await o.invitedRequest(o.finance);
+    const placedNowhere = await o.publicRequest();
+    const rowsFor = async (api: Api) => {
+      const page = await api.get(`/api/v1/orgs/${o.org.id}/members?status=pending&limit=100`);
+      expect(page.statusCode, page.body).toBe(200);
+      return new Map(
+        (
+          page.json().items as {
+            id: string;
+            actions: string[];
+            unavailable: { action: string; code: string }[];
+          }[]
+        ).map((row) => [row.id, row]),
+      );
+    };
+
+    // Rita manages members only in Finance, but approves over Sales: deciding asks the latter.
+    const reviewer = client(h, await signIn(h, o.people.reviewer.account.username));
+    const seen = await rowsFor(reviewer);
+    expect(seen.get(inEast)?.actions).toEqual(expect.arrayContaining(['approve', 'reject']));
+    for (const outside of [inFinance, placedNowhere]) {
+      expect(seen.get(outside)?.actions).not.toContain('approve');
+      expect(seen.get(outside)?.unavailable).toEqual(
+        expect.arrayContaining([
+          { action: 'approve', code: 'access.out_of_scope' },
+          { action: 'reject', code: 'access.out_of_scope' },
+        ]),
+      );
+    }
+    // What the menu offers, the server does.
+    const approved = await reviewer.send('POST', `/api/v1/orgs/${o.org.id}/join-requests/batch`, {
+      action: 'approve',
+      memberIds: [inEast],
+    });
+    expect(approved.json(), approved.body).toMatchObject({ done: 1, failed: 0 });
+
+    // The org-wide admin decides every request.
+    const byAdmin = await rowsFor(o.admin);
+    for (const id of [inFinance, placedNowhere]) {
+      expect(byAdmin.get(id)?.actions).toEqual(expect.arrayContaining(['approve', 'reject']));
+    }
   });
 });

@@ -63,8 +63,9 @@ export async function decideAction(
     withinReach: true,
     inScope: true,
     otherActiveAdmins,
-    // Held over departments is enough here: whether it covers this request was asked already (runAction).
     approver: holdsAnywhere(actor, 'approvals.manage'),
+    // Whether the actor's approvals cover this request was asked already (runAction).
+    decides: true,
   });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;
