@@ -174,35 +174,6 @@ export function coveredMember(
     where scope_md.member_id = ${sql.ref(memberId)} and ${coveredPath(holder, permission, 'scope_d.path')})`;
 }
 
-/**
- * Join requests through the public link or the org code wait in the root department until an approver
- * places them: they belong to no department yet, so they are the whole organization's — only an
- * org-wide holder of `approvals.manage` sees and decides them. The others are decided by a holder whose
- * scope covers one of their departments. The list (`decidableRequest`) and the decision
- * (`assertMayDecide`) ask the same.
- */
-export function decidableRequest(holder: Holdings, member: string): RawBuilder<boolean> {
-  if (holder.permissions.has('approvals.manage')) return sql<boolean>`true`;
-  return sql<boolean>`(${sql.ref(`${member}.invitation_channel`)} is distinct from 'public'
-    and ${coveredMember(holder, 'approvals.manage', `${member}.id`)})`;
-}
-
-/** Refuses deciding a join request the actor may not decide (see `decidableRequest`): access.out_of_scope. */
-export async function assertMayDecide(
-  executor: Kysely<DB> | Transaction<DB>,
-  actor: OrgActor,
-  member: { readonly id: string; readonly invitation_channel: string | null },
-): Promise<void> {
-  if (actor.permissions.has('approvals.manage')) return;
-  const departments = await memberScopeDepartments(executor, actor.orgId, member.id);
-  if (member.invitation_channel === 'public') {
-    throw new AppError(AccessErrors['access.out_of_scope'], {
-      outside: departments.map((department) => department.name).join(', '),
-    });
-  }
-  assertCovers(actor, 'approvals.manage', departments, 'any');
-}
-
 /** Refuses acting with `permission` on a member none of whose departments the actor's scope covers. */
 export async function assertMemberInScope(
   executor: Kysely<DB> | Transaction<DB>,

@@ -229,7 +229,7 @@ async function acceptOnce(
       after: { status, accountId: account.id, fields },
     });
     if (status === 'pending') {
-      await notifyApprovers(trx, ctx, member.org_id, org.name, account.name, member.id);
+      await notifyApprovers(trx, ctx, { id: member.org_id, name: org.name }, account.name, member);
     }
     return { orgId: member.org_id, status };
   });

@@ -2,7 +2,8 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { defineCursor } from '../../cursor.js';
 import type { DB } from '../../db/schema.js';
 import type { OrgActor } from '../access/access.js';
-import { coveredMember, decidableRequest } from '../access/privilege.js';
+import { decidableRequest } from '../access/approvers.js';
+import { coveredMember } from '../access/privilege.js';
 import type {
   InvitationListQuery,
   InvitationView,

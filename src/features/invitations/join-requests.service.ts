@@ -3,9 +3,10 @@ import QRCode from 'qrcode';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors } from '../../errors.js';
-import { queueMessage } from '../../notify/outbox.js';
+import { queueMessage, queueMessages } from '../../notify/outbox.js';
 import { seal, unseal } from '../../secrets.js';
 import type { OrgActor } from '../access/access.js';
+import { decidesRequest, type JoinRequestRef } from '../access/approvers.js';
 import {
   assertMayChangeGrants,
   assertMayPlace,
@@ -89,52 +90,41 @@ export async function applyJoinFields(
 }
 
 /**
- * Tells the org's approvers (active members holding approvals.manage, org-wide: owner, admins, custom
- * roles with it) that someone asks to join. Members that are disabled or past their expiry are skipped.
+ * Tells whoever may decide the request (`decidesRequest`: org-wide holders of approvals.manage, and
+ * the holders over a department the request is placed in) that someone asks to join, each once, in one
+ * read and one insert. Members that are disabled or past their expiry are skipped.
  */
 export async function notifyApprovers(
   trx: Transaction<DB>,
   ctx: AppContext,
-  orgId: string,
-  orgName: string,
+  org: { readonly id: string; readonly name: string },
   requester: string,
-  memberId: string,
+  request: JoinRequestRef,
 ): Promise<void> {
   const approvers = await trx
     .selectFrom('members as m')
     .innerJoin('accounts as a', 'a.id', 'm.account_id')
     .select(['a.id', 'a.email', 'a.locale'])
-    .where('m.org_id', '=', orgId)
+    .where('m.org_id', '=', org.id)
     .where('m.status', '=', 'active')
     .where((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', sql<Date>`now()`)]))
     .where('a.email', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`m.roles && array['owner', 'admin']::text[]`,
-        eb.exists(
-          eb
-            .selectFrom('org_roles as r')
-            .select('r.id')
-            .whereRef('r.org_id', '=', 'm.org_id')
-            .where(sql<boolean>`r.id::text = any(m.roles)`)
-            .where(sql<boolean>`'approvals.manage' = any(r.permissions)`),
-        ),
-      ]),
-    )
-    .limit(50)
+    .where(decidesRequest(org.id, request, 'm'))
     .execute();
-  const url = new URL(`/orgs/${orgId}/join-requests`, ctx.config.publicUrl).toString();
-  for (const approver of approvers) {
-    await queueMessage(trx, ctx, {
-      dedupeKey: `join_request:${memberId}:${approver.id}`,
-      orgId,
-      channel: 'email',
+  const url = new URL(`/orgs/${org.id}/join-requests`, ctx.config.publicUrl).toString();
+  await queueMessages(
+    trx,
+    ctx,
+    approvers.map((approver) => ({
+      dedupeKey: `join_request:${request.id}:${approver.id}`,
+      orgId: org.id,
+      channel: 'email' as const,
       to: approver.email as string,
       locale: approver.locale,
       template: requestReceivedMessage,
-      vars: { orgName, requester, url },
-    });
-  }
+      vars: { orgName: org.name, requester, url },
+    })),
+  );
 }
 
 /** The join rules as the API answers them. */
@@ -359,7 +349,7 @@ export async function requestToJoin(
       targetId: member.id,
       after: { status: 'pending', fields, note: member.join_note, through: body.token ? 'link' : 'code' },
     });
-    await notifyApprovers(trx, ctx, org.id, org.name, account.name, member.id);
+    await notifyApprovers(trx, ctx, org, account.name, member);
     return { orgId: org.id, status: 'pending' as const };
   });
 }

@@ -3,7 +3,8 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import type { OrgActor } from '../access/access.js';
+import { holdsAnywhere, type OrgActor } from '../access/access.js';
+import { decidableRequest } from '../access/approvers.js';
 import { covers, type Holdings, holdingsOf, outOfReach } from '../access/privilege.js';
 import { ANY_STANDING, isAdmin, rowActions, type Standing } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
@@ -120,6 +121,33 @@ async function managedRows(
 }
 
 /**
+ * Which rows' join requests the viewer may decide (`decidableRequest`, in one statement): all of them
+ * for an org-wide approver, none for a viewer without approvals.manage anywhere.
+ */
+async function decidableRows(
+  db: Executor,
+  orgId: string,
+  rows: readonly Row[],
+  viewer: OrgActor,
+): Promise<(id: string) => boolean> {
+  if (viewer.permissions.has('approvals.manage')) return () => true;
+  if (!viewer.scopes.has('approvals.manage') || rows.length === 0) return () => false;
+  const decidable = await db
+    .selectFrom('members as m')
+    .select('m.id')
+    .where('m.org_id', '=', orgId)
+    .where(
+      'm.id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .where(decidableRequest(viewer, 'm'))
+    .execute();
+  const ids = new Set(decidable.map((row) => row.id));
+  return (id) => ids.has(id);
+}
+
+/**
  * How the viewer stands towards each row: itself, within its reach (asked once per set of roles), and
  * the other active admins. Without a viewer the status table alone decides the row's actions.
  */
@@ -130,17 +158,19 @@ async function standings(
   viewer: OrgActor | undefined,
 ): Promise<(row: Row) => Standing> {
   if (!viewer) return () => ANY_STANDING;
-  const [admins, held, inScope] = await Promise.all([
+  const [admins, held, inScope, decides] = await Promise.all([
     countActiveAdmins(db, orgId),
     holdingsOf(db, orgId, rows),
     managedRows(db, orgId, rows, viewer),
+    decidableRows(db, orgId, rows, viewer),
   ]);
   return (row) => ({
     self: row.id === viewer.memberId,
     withinReach: outOfReach(viewer, held.get(row.id) as Holdings).length === 0,
     inScope: inScope(row.id),
     otherActiveAdmins: admins - (row.status === 'active' && isAdmin(row.roles) ? 1 : 0),
-    approver: viewer.permissions.has('approvals.manage'),
+    approver: holdsAnywhere(viewer, 'approvals.manage'),
+    decides: decides(row.id),
   });
 }
 

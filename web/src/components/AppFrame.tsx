@@ -98,31 +98,32 @@ export function AppFrame({ children }: { children?: ReactNode }) {
       });
     }
     if (readsMembers) {
-      items.push(
-        {
-          key: `${base}/invitations`,
-          icon: <SendOutlined />,
-          label: <Link to={`${base}/invitations`}>{t('nav.invitations')}</Link>,
-        },
-        {
-          key: `${base}/join-requests`,
-          icon: <SolutionOutlined />,
-          label: (
-            <Link to={`${base}/join-requests`}>
-              <Flex align="center" justify="space-between" gap={8}>
-                <span>{t('nav.joinRequests')}</span>
-                {pending > 0 ? (
-                  <Badge
-                    count={pending}
-                    overflowCount={999}
-                    aria-label={t('nav.pendingCount', { count: pending })}
-                  />
-                ) : null}
-              </Flex>
-            </Link>
-          ),
-        },
-      );
+      items.push({
+        key: `${base}/invitations`,
+        icon: <SendOutlined />,
+        label: <Link to={`${base}/invitations`}>{t('nav.invitations')}</Link>,
+      });
+    }
+    // An approver (of any scope) may hold no members.read: the requests it may decide are its list.
+    if (readsMembers || approves) {
+      items.push({
+        key: `${base}/join-requests`,
+        icon: <SolutionOutlined />,
+        label: (
+          <Link to={`${base}/join-requests`}>
+            <Flex align="center" justify="space-between" gap={8}>
+              <span>{t('nav.joinRequests')}</span>
+              {pending > 0 ? (
+                <Badge
+                  count={pending}
+                  overflowCount={999}
+                  aria-label={t('nav.pendingCount', { count: pending })}
+                />
+              ) : null}
+            </Flex>
+          </Link>
+        ),
+      });
     }
     // Department-scoped admins too: they see who holds which role, and over what.
     if (holdsPermission(current, MEMBERS_READ)) {

@@ -3,13 +3,9 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB, Member as MemberRow } from '../../../db/schema.js';
 import { AppError } from '../../../errors.js';
 import { holdsAnywhere, type OrgActor } from '../../access/access.js';
+import { assertMayDecide } from '../../access/approvers.js';
 import type { Permission } from '../../access/permissions.js';
-import {
-  actingNow,
-  assertMayDecide,
-  assertMemberInScope,
-  assertWithinReach,
-} from '../../access/privilege.js';
+import { actingNow, assertMemberInScope, assertWithinReach } from '../../access/privilege.js';
 import { recordAudit } from '../../audit/audit.js';
 import { MemberErrors } from '../members.errors.js';
 import { databaseNow, factsOf, requireFutureExpiry } from '../members.fields.js';
@@ -67,8 +63,9 @@ export async function decideAction(
     withinReach: true,
     inScope: true,
     otherActiveAdmins,
-    // Held over departments is enough here: whether it covers this request was asked already (runAction).
     approver: holdsAnywhere(actor, 'approvals.manage'),
+    // Whether the actor's approvals cover this request was asked already (runAction).
+    decides: true,
   });
   if (!decision.ok) throw statusRefusal(decision.code, member.status);
   return decision;

@@ -155,6 +155,16 @@ describe('approvals need approvals.manage', () => {
       expect(decide(action, facts('pending'), ANY_STANDING).ok).toBe(true);
     },
   );
+
+  it.each(['approve', 'reject'] as const)(
+    "%s follows the approver's scope, not members.manage's",
+    (action) => {
+      const outside = { ...ANY_STANDING, decides: false };
+      expect(decide(action, facts('pending'), outside)).toEqual({ ok: false, code: 'access.out_of_scope' });
+      expect(decide(action, facts('pending'), { ...ANY_STANDING, inScope: false }).ok).toBe(true);
+      expect(decide('edit', facts('pending'), { ...ANY_STANDING, decides: false }).ok).toBe(true);
+    },
+  );
 });
 
 describe('transition: every action from every status', () => {

@@ -261,8 +261,13 @@ export interface Standing {
   readonly inScope: boolean;
   /** The org's active admins besides this member. */
   readonly otherActiveAdmins: number;
-  /** The actor holds approvals.manage: may approve and reject join requests. */
+  /** The actor holds approvals.manage, org-wide or over departments: may approve and reject join requests. */
   readonly approver: boolean;
+  /**
+   * The actor's approvals.manage covers this member's request (access/approvers.ts decides): approving
+   * and rejecting ask this instead of `inScope`, which is about members.manage.
+   */
+  readonly decides: boolean;
 }
 
 /** A standing that refuses nothing by itself: the status table alone decides. */
@@ -272,17 +277,19 @@ export const ANY_STANDING: Standing = {
   inScope: true,
   otherActiveAdmins: 1,
   approver: true,
+  decides: true,
 };
 
 /**
  * Whether the actor may take `action` on the member: not on oneself (edits aside), not outside the
- * actor's scope, not above the actor's privilege for PRIVILEGED_ACTIONS, then the status table. `decideAction` asks the same under lock.
+ * actor's scope (of approvals.manage for deciding a join request, of members.manage otherwise), not above the actor's privilege for PRIVILEGED_ACTIONS, then the status table. `decideAction` asks the same under lock.
  */
 export function decide(action: LifecycleAction, member: MemberFacts, standing: Standing): Decision {
   if (standing.self && action !== 'edit') return { ok: false, code: 'member.self_change' };
-  if (!standing.inScope) return { ok: false, code: 'access.out_of_scope' };
-  if (APPROVAL_ACTIONS.has(action) && !standing.approver)
-    return { ok: false, code: 'access.approvals_required' };
+  if (APPROVAL_ACTIONS.has(action)) {
+    if (!standing.approver) return { ok: false, code: 'access.approvals_required' };
+    if (!standing.decides) return { ok: false, code: 'access.out_of_scope' };
+  } else if (!standing.inScope) return { ok: false, code: 'access.out_of_scope' };
   if (PRIVILEGED_ACTIONS.has(action) && !standing.withinReach)
     return { ok: false, code: 'access.above_privilege' };
   return transition(action, member, standing.otherActiveAdmins);

@@ -51,7 +51,7 @@ export function JoinRequestsPage() {
   const q = useDebounced(term.trim());
   const [after, setAfter] = useState<string[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
-  const departments = useDepartments(orgId, canRead).data ?? [];
+  const departments = useDepartments(orgId, canRead || canDecide).data ?? [];
   const { act, element } = useInvitationActions(orgId, departments);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the tab and the search are what resets
@@ -164,7 +164,7 @@ export function JoinRequestsPage() {
     },
   ];
 
-  if (!canRead) return <Forbidden subTitle={t('joinRequests.forbidden')} />;
+  if (!canRead && !canDecide) return <Forbidden subTitle={t('joinRequests.forbidden')} />;
   const total = page.data?.total;
 
   return (
