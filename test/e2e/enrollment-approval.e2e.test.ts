@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBodies } from '../../src/notify/outbox.js';
 import { addMember, createAccount, PASSWORD } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
@@ -15,32 +14,7 @@ import {
   type TestServer,
   useConsole,
 } from './fixtures.js';
-
-/** The newest invitation link mailed to `to`, once one has gone out. */
-async function linkSentTo(server: TestServer, to: string): Promise<string> {
-  let link: string | undefined;
-  await expect
-    .poll(
-      async () => {
-        const rows = await server.ctx.db
-          .selectFrom('outbox_messages')
-          .selectAll()
-          .where('recipient', '=', to)
-          .orderBy('created_at', 'desc')
-          .execute();
-        link = rows
-          .map(
-            (row) =>
-              /https?:\/\/\S+\/invite#token=[\w-]+/.exec(openBodies(server.ctx.secretKey, row).text)?.[0],
-          )
-          .find((found) => found !== undefined);
-        return link !== undefined;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  return link as string;
-}
+import { linkSentTo } from './invitation-links.js';
 
 /** The org's member rows in a status tab, as the member table reads them (the owner's session). */
 async function membersIn(page: Page, server: TestServer, orgId: string, status: string) {

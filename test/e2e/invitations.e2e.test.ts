@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openBodies } from '../../src/notify/outbox.js';
 import { createAccount, PASSWORD } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
@@ -17,40 +16,7 @@ import {
   type TestServer,
   useConsole,
 } from './fixtures.js';
-
-/** The invitation links sent to `to`, oldest first, once `count` of them have gone out. */
-async function linksSentTo(server: TestServer, to: string, count = 1): Promise<string[]> {
-  let links: string[] = [];
-  await expect
-    .poll(
-      async () => {
-        const rows = await server.ctx.db
-          .selectFrom('outbox_messages')
-          .selectAll()
-          .where('recipient', '=', to)
-          .orderBy('created_at', 'asc')
-          .execute();
-        links = rows
-          .map(
-            (row) =>
-              /https?:\/\/\S+\/invite#token=[\w-]+/.exec(openBodies(server.ctx.secretKey, row).text)?.[0],
-          )
-          .filter((link): link is string => link !== undefined);
-        return links.length;
-      },
-      { timeout: 20_000 },
-    )
-    .toBeGreaterThanOrEqual(count);
-  return links;
-}
-
-/** The newest invitation link sent to `to`. */
-async function linkSentTo(server: TestServer, to: string, count = 1): Promise<string> {
-  const links = await linksSentTo(server, to, count);
-  const link = links[links.length - 1];
-  if (!link) throw new Error(`No invitation link went to ${to}`);
-  return link;
-}
+import { linkSentTo, linksSentTo } from './invitation-links.js';
 
 /** The status of the member row whose account or invitation address is `address`. */
 async function statusOf(server: TestServer, orgId: string, address: string): Promise<string | undefined> {
