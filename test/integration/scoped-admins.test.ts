@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
-import { lockGrants } from '../../src/features/members/members.locks.js';
 import {
   addMember,
   client,
@@ -399,7 +398,7 @@ describeEachBackend('department-scoped administrators', (backend) => {
     });
     // The revoke, as the role page does it: the admin's grants exclusively, then the change.
     const revoke = h.ctx.db.transaction().execute(async (trx) => {
-      await lockGrants(trx, { held: s.ownerMember.id, changed: s.adminMember.id });
+      await sql`select lock_member_grants(${s.ownerMember.id}, ${s.adminMember.id})`.execute(trx);
       await trx.deleteFrom('member_grants').where('member_id', '=', s.adminMember.id).execute();
       locked();
       await released;
@@ -442,7 +441,7 @@ describeEachBackend('department-scoped administrators', (backend) => {
     });
     // The admin's write in progress: its grants held shared (as actingNow holds them), its change made.
     const write = h.ctx.db.transaction().execute(async (trx) => {
-      await lockGrants(trx, { held: s.adminMember.id });
+      await sql`select lock_member_grants(${s.adminMember.id}, null)`.execute(trx);
       await trx.updateTable('members').set({ work_location: 'First' }).where('id', '=', member.id).execute();
       locked();
       await released;

@@ -14,6 +14,8 @@ export interface OrgActor {
   readonly accountId: string;
   readonly orgId: string;
   readonly memberId: string;
+  /** The account's name, as messages sent in the actor's name say it. */
+  readonly name: string;
   /** The roles held org-wide. */
   readonly roles: readonly string[];
   /** The permissions held org-wide. */
@@ -104,6 +106,7 @@ export async function loadCustomRoles(
 
 interface ActorRow {
   id: string;
+  name: string;
   roles: string[];
   custom: string[][];
   grants: { permissions: string[]; department: ScopeDepartment }[];
@@ -112,17 +115,24 @@ interface ActorRow {
 /**
  * The account's standing in an org, or undefined when it is not an active member there — which the
  * caller answers as "not found", so another org's existence is never confirmed. One statement (the
- * database function `org_actor`, migration 0008, planned once per connection): the member row, the
- * permissions of its org-wide custom roles, and its grants over departments with the departments'
+ * database function `org_actor`, planned once per connection): the member row, the account's name,
+ * the permissions of its org-wide custom roles, and its grants over departments with the departments'
  * current paths (a department moved a moment ago is read where it is now).
+ *
+ * `holding` makes it the first step of a write (actingNow): the grants of those members are held first
+ * (see members.locks.ts) and the actor read after, still in one statement (`acting_org_actor`).
  */
 export async function loadOrgActor(
   db: Kysely<DB> | Transaction<DB>,
   accountId: string,
   orgId: string,
+  holding?: { readonly held: string; readonly changed?: string | undefined },
 ): Promise<OrgActor | undefined> {
   if (!UUID.test(orgId)) return undefined;
-  const { rows } = await sql<ActorRow>`select * from org_actor(${orgId}, ${accountId})`.execute(db);
+  const { rows } = await (holding
+    ? sql<ActorRow>`select * from acting_org_actor(${orgId}, ${accountId}, ${holding.held}, ${holding.changed ?? null})`
+    : sql<ActorRow>`select * from org_actor(${orgId}, ${accountId})`
+  ).execute(db);
   const member = rows[0];
   if (!member) return undefined;
   const permissions = permissionsOf(member.roles, member.custom);
@@ -130,6 +140,7 @@ export async function loadOrgActor(
     accountId,
     orgId,
     memberId: member.id,
+    name: member.name,
     roles: member.roles,
     permissions,
     scopes: scopesOf(permissions, member.grants),

@@ -3,7 +3,6 @@ import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
 import { DepartmentErrors } from '../departments/departments.errors.js';
-import { lockGrants } from '../members/members.locks.js';
 import { OrganizationErrors } from '../organizations/organizations.errors.js';
 import { AccessErrors } from './access.errors.js';
 import {
@@ -187,7 +186,7 @@ export async function assertMemberInScope(
 
 /**
  * The first step of every write by an actor: holds the actor's grants until commit (a change of them
- * waits for this write, see lockGrants) — and those of the member whose grants it changes, if any,
+ * waits for this write, see members.locks.ts) — and those of the member whose grants it changes, if any,
  * exclusively — and answers the actor as its grants stand now, with the departments where they are
  * now, so a scope changed or a department moved a moment ago counts.
  */
@@ -196,8 +195,10 @@ export async function actingNow(
   actor: OrgActor,
   grantsChangedOf?: string,
 ): Promise<OrgActor> {
-  await lockGrants(trx, { held: actor.memberId, changed: grantsChangedOf });
-  const now = await loadOrgActor(trx, actor.accountId, actor.orgId);
+  const now = await loadOrgActor(trx, actor.accountId, actor.orgId, {
+    held: actor.memberId,
+    changed: grantsChangedOf,
+  });
   if (!now) throw new AppError(OrganizationErrors['organization.not_found']);
   return now;
 }

@@ -165,8 +165,9 @@ async function resolveContacts(
   actor: OrgActor,
   ids: readonly string[],
 ): Promise<Map<string, { name: string; address: string }>> {
+  if (ids.length === 0) return new Map();
   const sources = await sourceOrgs(db, actor);
-  if (sources.length === 0 || ids.length === 0) return new Map();
+  if (sources.length === 0) return new Map();
   const { rows } = await contactRows(db, actor, sources, sql<boolean>`m.account_id = any(${ids}::uuid[])`, {
     limit: ids.length,
   });

@@ -155,16 +155,6 @@ export async function sendInvitations(
     where m.id = v.member_id`.execute(trx);
 }
 
-/** Who a message says invites: the inviter's name, read when the message is made. */
-async function inviterName(trx: Transaction<DB>, actor: OrgActor): Promise<string> {
-  const inviter = await trx
-    .selectFrom('accounts')
-    .select('name')
-    .where('id', '=', actor.accountId)
-    .executeTakeFirstOrThrow();
-  return inviter.name;
-}
-
 /** The org's name and language, and the inviter's name, for the messages. */
 async function senderOf(trx: Transaction<DB>, actor: OrgActor): Promise<Sender & { locale: Locale }> {
   const org = await trx
@@ -172,7 +162,7 @@ async function senderOf(trx: Transaction<DB>, actor: OrgActor): Promise<Sender &
     .select(['name', 'locale'])
     .where('id', '=', actor.orgId)
     .executeTakeFirstOrThrow();
-  return { orgName: org.name, locale: org.locale, inviterName: await inviterName(trx, actor) };
+  return { orgName: org.name, locale: org.locale, inviterName: actor.name };
 }
 
 /** When an invitation made at `now` (the transaction's clock) stops working. */
@@ -315,7 +305,7 @@ export async function invite(
       expiresAt: invitationExpiresAt,
       locale: org.locale,
     }));
-    const sender = { orgName: org.name, inviterName: await inviterName(trx, actor) };
+    const sender = { orgName: org.name, inviterName: now.name };
     const messages = await queueInvitations(trx, ctx, actor.orgId, sender, deliveries);
     await insertMembers(
       trx,

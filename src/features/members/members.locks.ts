@@ -7,35 +7,20 @@ import { MemberErrors } from './members.errors.js';
 
 /**
  * Every lock a member write takes, in the one order all writers use — the grants of the members
- * involved (advisory, see lockGrants), the org row, then the
+ * involved (advisory, see below), the org row, then the
  * department tree or the groups, then the member, then what hangs off the member (its account, a
  * successor, the roles it is given) — the same order the tree's and the groups' own changes take theirs,
  * so no two writers wait on each other in a cycle. No other file under features/members takes a lock.
  */
 
-/**
- * The grants of members, as transaction-level advisory locks keyed by member id, taken before any row
- * lock: every write holds its actor's grants `held` (shared) so they cannot change under it, and a
- * change of a member's grants takes them `changed` (exclusive), waiting for the writes that member is
- * making and making its next ones wait. Taken in id order, so two of them never wait on each other in a
- * cycle.
+/*
+ * The grants of members are transaction-level advisory locks keyed by member id, taken before any row
+ * lock: every write holds its actor's grants shared so they cannot change under it, and a change of a
+ * member's grants takes them exclusive, waiting for the writes that member is making and making its next
+ * ones wait; taken in id order, so two of them never wait on each other in a cycle. They are taken in
+ * the database (`lock_member_grants`, migration 0011) by actingNow, in the statement that reads the
+ * actor after them.
  */
-export async function lockGrants(
-  trx: Transaction<DB>,
-  members: { readonly held: string; readonly changed?: string },
-): Promise<void> {
-  const wanted = [{ id: members.held, exclusive: members.held === members.changed }];
-  if (members.changed !== undefined && members.changed !== members.held) {
-    wanted.push({ id: members.changed, exclusive: true });
-  }
-  for (const { id, exclusive } of wanted.sort((a, b) => a.id.localeCompare(b.id))) {
-    const key = sql`hashtext('member_grants'), hashtext(${id})`;
-    await (exclusive
-      ? sql`select pg_advisory_xact_lock(${key})`
-      : sql`select pg_advisory_xact_lock_shared(${key})`
-    ).execute(trx);
-  }
-}
 
 /** What a member write will touch besides the member row. */
 export interface LockPlan {

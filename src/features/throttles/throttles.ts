@@ -17,8 +17,9 @@ class CounterFull extends Error {
   }
 }
 
-const windowPassed = (rule: ThrottleRule) =>
-  sql<boolean>`throttles.window_started_at + make_interval(secs => ${rule.windowSeconds}) <= now()`;
+/** Whether a counter's window has passed, by the rule of its key in takeAttemptWithin's `rule` list. */
+const rulePassed = sql<boolean>`throttles.window_started_at
+  + make_interval(secs => (select window_seconds from rule where rule.key = throttles.key)) <= now()`;
 
 /** Seconds until a full counter's window ends (at least 1). */
 async function secondsLeft(trx: Transaction<DB>, key: string, rule: ThrottleRule): Promise<number> {
@@ -56,28 +57,28 @@ export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]):
 
 /**
  * takeAttempt inside the guarded work's own transaction, so the places are taken only if the work
- * commits, with no round trips of a transaction of its own. When it answers more than 0, the caller
- * must end the transaction with an error: the counters already passed hold a place until then.
+ * commits, with no round trips of a transaction of its own: every counter in one statement, each
+ * against its own rule. When it answers more than 0, the caller must end the transaction with an
+ * error: the counters that had room hold a place until then.
  */
 export async function takeAttemptWithin(trx: Transaction<DB>, keys: readonly ThrottleKey[]): Promise<number> {
-  for (const [key, rule] of keys) {
-    const taken = await trx
-      .insertInto('throttles')
-      .values({ key, hits: 1, window_started_at: sql`now()` })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({
-            hits: sql`case when ${windowPassed(rule)} then 1 else throttles.hits + 1 end`,
-            window_started_at: sql`case when ${windowPassed(rule)} then now() else throttles.window_started_at end`,
-          })
-          .where((eb) => eb.or([windowPassed(rule), eb('throttles.hits', '<', rule.limit)])),
-      )
-      .returning('hits')
-      .executeTakeFirst();
-    if (!taken) return secondsLeft(trx, key, rule);
-  }
-  return 0;
+  if (keys.length === 0) return 0;
+  const { rows } = await sql<{ key: string }>`
+    with rule as (
+      select * from unnest(${keys.map(([key]) => key)}::text[], ${keys.map(([, rule]) => rule.limit)}::int[],
+        ${keys.map(([, rule]) => rule.windowSeconds)}::int[]) as r(key, max_hits, window_seconds)
+    )
+    insert into throttles (key, hits, window_started_at)
+    select key, 1, now() from rule
+    on conflict (key) do update set
+      hits = case when ${rulePassed} then 1 else throttles.hits + 1 end,
+      window_started_at = case when ${rulePassed} then now() else throttles.window_started_at end
+    where ${rulePassed} or throttles.hits < (select max_hits from rule where rule.key = throttles.key)
+    returning key`.execute(trx);
+  const taken = new Set(rows.map((row) => row.key));
+  // The first full counter, in the order given: its window is the wait.
+  const full = keys.find(([key]) => !taken.has(key));
+  return full ? secondsLeft(trx, full[0], full[1]) : 0;
 }
 
 /**
