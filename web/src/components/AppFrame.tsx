@@ -104,8 +104,8 @@ export function AppFrame({ children }: { children?: ReactNode }) {
         label: <Link to={`${base}/invitations`}>{t('nav.invitations')}</Link>,
       });
     }
-    // An approver (of any scope) may hold no members.read: the requests it may decide are its list.
-    if (readsMembers || approves) {
+    // The list is the requests its reader may decide: an approver's (of any scope), and nobody else's.
+    if (approves) {
       items.push({
         key: `${base}/join-requests`,
         icon: <SolutionOutlined />,

@@ -1,7 +1,7 @@
 import { Alert, Form, Input, Modal, Radio } from 'antd';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Department, MEMBERS_MANAGE } from '../../api-types';
+import { APPROVALS_MANAGE, type Department } from '../../api-types';
 import { useDepartmentReach } from '../../session';
 import type { DepartmentChoice } from '../Members/DepartmentsInput';
 import { PlacementFields } from '../Members/member-fields';
@@ -49,7 +49,8 @@ export function ApproveModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<ApproveValues>();
   const { roles } = useMemberChoices(orgId, false);
-  const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
+  // Where an approver may place people: where it decides (the server checks approvals.manage).
+  const reach = useDepartmentReach(orgId, APPROVALS_MANAGE, departments);
   const mode = Form.useWatch('mode', form);
   const single = targets?.length === 1 ? targets[0] : undefined;
 
