@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { expect, it } from 'vitest';
 import { BUILT_IN_ROLES, PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
 import { addMember, client, createAccount, signIn } from '../support/factories.js';
-import { describeEachBackend, useHarness } from '../support/harness.js';
+import { describeEachBackend, shareOf, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
 /**
@@ -41,7 +41,9 @@ const sameRoles = (a: readonly string[], b: readonly string[]) =>
 describeEachBackend('no one acts above their own privilege', (backend) => {
   const h = useHarness(backend);
 
-  it('decides every cell of the matrix by the rule', async () => {
+  const actors = shareOf(ACTOR_SETS, backend);
+
+  it('decides every cell of the matrix by the rule', { timeout: 180_000 }, async () => {
     const o = await memberOrg(h);
     // The factory's members hold no counted seat: give the matrix room to remove and restore them.
     await h.ctx.db
@@ -115,7 +117,7 @@ describeEachBackend('no one acts above their own privilege', (backend) => {
       expect(response.statusCode, response.body).toBeLessThan(300);
     };
 
-    for (const actorSet of ACTOR_SETS) {
+    for (const actorSet of actors) {
       const actorRole = await roleFor(actorSet);
       const actorAccount = await createAccount(h.ctx);
       await addMember(h.ctx, o.org.id, actorAccount.id, { roles: [actorRole] });
@@ -186,7 +188,7 @@ describeEachBackend('no one acts above their own privilege', (backend) => {
         await expectCell(`${label} restore`, reach, () => act(actor, t, 'restore'));
       }
     }
-    // 7 actors × 5–6 targets × 13 routes: every cell was asked.
-    expect(cells.length).toBeGreaterThan(400);
+    // This backend's actors × 5–6 targets × 13 routes: every cell was asked.
+    expect(cells.length).toBeGreaterThanOrEqual(actors.length * 5 * 13);
   });
 });

@@ -10,7 +10,7 @@ import {
   signIn,
   versionOf,
 } from '../support/factories.js';
-import { describeEachBackend, useHarness } from '../support/harness.js';
+import { describeEachBackend, shareOf, useHarness } from '../support/harness.js';
 import { type Api, memberOrg } from '../support/member-org.js';
 
 /**
@@ -671,61 +671,50 @@ describeEachBackend('scoped administrators: the rule as a table', (backend) => {
   };
   let prepared: ReturnType<typeof prepare> | undefined;
 
-  for (const variant of VARIANTS) {
-    for (const scope of SCOPES) {
-      const label = `[${variant.name}] over ${scope}`;
-      if (
-        !['member', 'department', 'invitation'].some((kind) =>
-          runs(kind as keyof typeof RUNS, variant.name, scope),
-        )
-      )
-        continue;
-      it(`decides every cell for an actor holding ${label} by the rule`, { timeout: 120_000 }, async () => {
-        prepared ??= prepare();
-        const {
-          o,
-          db,
-          orgId,
-          tree,
-          roles,
-          memberCells,
-          departmentCells,
-          invitationCells,
-          mismatches,
-          count,
-        } = await prepared;
-        const role = roles.get(variant.name) as string;
-        const before = count();
-        const account = await createAccount(h.ctx);
-        const actorMember = await addMember(h.ctx, orgId, account.id, {
-          roles: scope === 'org' ? ['member', role] : ['member'],
-          departmentId: tree.O.id,
-        });
-        if (scope !== 'org') {
-          await db
-            .insertInto('member_grants')
-            .values({
-              org_id: orgId,
-              member_id: actorMember.id,
-              role_id: role,
-              department_id: tree[scope].id,
-            })
-            .execute();
-        }
-        const actor = client(h, await signIn(h, account.username));
-        // The actor holds the built-in Member role org-wide, as every member does.
-        const held = [...new Set([...variant.permissions, ...BUILT_IN_ROLES.member])];
-        const model = new Model(tree, scope, held, variant.name);
-        mismatches.length = 0;
-        // A missing permission the routes of one kind do not ask for changes nothing there: skipped.
-        if (runs('member', variant.name, scope)) await memberCells(actor, model, label);
-        if (runs('department', variant.name, scope)) await departmentCells(actor, model, label);
-        if (runs('invitation', variant.name, scope)) await invitationCells(actor, model, label);
-        expect(mismatches).toEqual([]);
-        expect(o.org.id).toBe(orgId);
-        // 7 targets × 16 member routes, 6 departments × up to 9 routes, or 7 targets × 9 invitation routes.
-        expect(count() - before).toBeGreaterThan(45);
+  const actors = VARIANTS.flatMap((variant) =>
+    SCOPES.filter((scope) =>
+      ['member', 'department', 'invitation'].some((kind) =>
+        runs(kind as keyof typeof RUNS, variant.name, scope),
+      ),
+    ).map((scope) => ({ variant, scope })),
+  );
+  for (const { variant, scope } of shareOf(actors, backend)) {
+    const label = `[${variant.name}] over ${scope}`;
+    it(`decides every cell for an actor holding ${label} by the rule`, { timeout: 120_000 }, async () => {
+      prepared ??= prepare();
+      const { o, db, orgId, tree, roles, memberCells, departmentCells, invitationCells, mismatches, count } =
+        await prepared;
+      const role = roles.get(variant.name) as string;
+      const before = count();
+      const account = await createAccount(h.ctx);
+      const actorMember = await addMember(h.ctx, orgId, account.id, {
+        roles: scope === 'org' ? ['member', role] : ['member'],
+        departmentId: tree.O.id,
       });
-    }
+      if (scope !== 'org') {
+        await db
+          .insertInto('member_grants')
+          .values({
+            org_id: orgId,
+            member_id: actorMember.id,
+            role_id: role,
+            department_id: tree[scope].id,
+          })
+          .execute();
+      }
+      const actor = client(h, await signIn(h, account.username));
+      // The actor holds the built-in Member role org-wide, as every member does.
+      const held = [...new Set([...variant.permissions, ...BUILT_IN_ROLES.member])];
+      const model = new Model(tree, scope, held, variant.name);
+      mismatches.length = 0;
+      // A missing permission the routes of one kind do not ask for changes nothing there: skipped.
+      if (runs('member', variant.name, scope)) await memberCells(actor, model, label);
+      if (runs('department', variant.name, scope)) await departmentCells(actor, model, label);
+      if (runs('invitation', variant.name, scope)) await invitationCells(actor, model, label);
+      expect(mismatches).toEqual([]);
+      expect(o.org.id).toBe(orgId);
+      // 7 targets × 16 member routes, 6 departments × up to 9 routes, or 7 targets × 9 invitation routes.
+      expect(count() - before).toBeGreaterThan(45);
+    });
   }
 });

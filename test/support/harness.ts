@@ -104,6 +104,18 @@ export function describeEachBackend(name: string, suite: (backend: Backend) => v
 }
 
 /**
+ * The rows of a large table of cases (a permission matrix) this backend checks: with both backends, each
+ * takes every other row — each row is checked once, and each backend runs every code path the table
+ * reaches; with PGlite alone, every row. For tables that ask who may do what, which the database does not
+ * change; a case that depends on the database runs on both.
+ */
+export function shareOf<T>(rows: readonly T[], backend: Backend): T[] {
+  const backends = availableBackends();
+  const index = backends.indexOf(backend);
+  return rows.filter((_, i) => i % backends.length === index);
+}
+
+/**
  * A stand-in for an object made in `beforeAll`: reads go to the object once it exists, and methods are
  * called on it, so a suite can hand the stand-in to helpers as if it were the object.
  */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { issueSetupCode } from '../../src/features/organizations/setup.service.js';
@@ -21,9 +22,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Roster as `npm start` runs it — embedded database in a fresh data folder, jobs in-process, the built
- * console — listening on 127.0.0.1 at a free port, with its one-time setup code. `ctx` is the running
- * server's own context, for preconditions the console cannot create yet.
+ * Roster as `npm start` runs it — embedded database in a fresh data folder (a copy of the one the
+ * browser tests' global setup made, e2e-setup.ts), jobs in-process, the built console — listening on
+ * 127.0.0.1 at a free port, with its one-time setup code. `ctx` is the running server's own context, for
+ * preconditions the console cannot create yet.
  */
 export async function startTestServer(env: Record<string, string> = {}): Promise<{
   url: string;
@@ -33,6 +35,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-e2e-'));
+  fs.cpSync(inject('pgliteFolder'), dataDir, { recursive: true });
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
