@@ -174,6 +174,60 @@ describeEachBackend('invitations, joining and approvals', (backend) => {
     );
   });
 
+  it('proves the address only by a link sent to it: a copied link tells nothing of accounts and registers no one', async () => {
+    const o = await setUp();
+    const taken = `taken.${unique()}@mail.test`;
+    await createAccount(h.ctx, { email: taken });
+    const free = `free.${unique()}@mail.test`;
+    const { results } = (
+      await o.inviteAs(o.admin, [
+        { name: 'Tess', address: taken },
+        { name: 'Fred', address: free },
+      ])
+    ).json();
+    const anonymous = client(h);
+    const previewOf = async (token: string) =>
+      (await anonymous.send('POST', '/api/v1/invitations/preview', { token })).json();
+    // Sent to the address: the page may say an account uses it, and may register one with it.
+    expect(await previewOf(await tokenSentTo(h, taken))).toMatchObject({
+      addressProven: true,
+      addressRegistered: true,
+    });
+    // Copied by the admin: both addresses read alike, whatever accounts exist.
+    const copied = async (memberId: string) => {
+      const response = await o.admin.send('POST', `${o.invitations}/${memberId}/link`);
+      expect(response.statusCode, response.body).toBe(200);
+      return new URL(response.json().link).hash.replace('#token=', '');
+    };
+    const [takenLink, freeLink] = [await copied(results[0].memberId), await copied(results[1].memberId)];
+    for (const token of [takenLink, freeLink]) {
+      expect(await previewOf(token)).toMatchObject({ addressProven: false, addressRegistered: false });
+    }
+    // Nor does a copied link register anyone with the address, taken or not.
+    for (const token of [takenLink, freeLink]) {
+      const refused = await anonymous.send('POST', '/api/v1/invitations/register', {
+        token,
+        name: 'Not Them',
+        username: `nt${unique()}`,
+        password: PASSWORD,
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(codeOf(refused)).toBe('invitation.link_not_sent');
+    }
+    expect(
+      await h.ctx.db.selectFrom('accounts').select('id').where('email', '=', free).executeTakeFirst(),
+    ).toBeUndefined();
+    // A resend mails a new link: that one proves the address again.
+    await o.admin.send('POST', `${o.invitations}/batch`, {
+      action: 'resend',
+      memberIds: [results[1].memberId],
+    });
+    expect(await previewOf(await tokenSentTo(h, free))).toMatchObject({
+      addressProven: true,
+      addressRegistered: false,
+    });
+  });
+
   it('answers an unknown token and a token of another kind alike', async () => {
     const o = await setUp();
     const anonymous = client(h);

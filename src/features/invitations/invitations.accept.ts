@@ -69,11 +69,12 @@ export async function previewInvitation(ctx: AppContext, token: string) {
   if (row?.status !== 'invited') {
     throw new AppError(InvitationErrors['invitation.link_revoked'], { field: 'token' });
   }
-  const registered = row.invitation_address
+  const proven = sentToAddress(tokenRow, row.invitation_address);
+  const registered = proven
     ? await ctx.db
         .selectFrom('accounts')
         .select('id')
-        .where(row.invitation_address.includes('@') ? 'email' : 'phone', '=', row.invitation_address)
+        .where(proven.includes('@') ? 'email' : 'phone', '=', proven)
         .executeTakeFirst()
     : undefined;
   return {
@@ -89,8 +90,17 @@ export async function previewInvitation(ctx: AppContext, token: string) {
           : ('link' as const),
     expiresAt: (row.invitation_expires_at ?? new Date()).toISOString(),
     requiredFields: [...readJoinRules(row.join_rules).requiredFields],
+    addressProven: proven !== null,
     addressRegistered: registered !== undefined,
   };
+}
+
+/**
+ * The invited address, when this link was sent to it (a message to the address, not a copy an admin
+ * took): opening the link then proves the address. Null for a manual link and a copied one.
+ */
+function sentToAddress(token: Pick<TokenRow, 'recipient'>, address: string | null): string | null {
+  return address !== null && token.recipient === address ? address : null;
 }
 
 /** Whether the account owns the invited address (its email or its mobile number). */
@@ -283,8 +293,11 @@ export async function registerThroughInvitation(
     .select(['invitation_address', 'status'])
     .where('id', '=', opened.member_id)
     .executeTakeFirstOrThrow();
-  const address = member.invitation_address;
-  if (!address) throw new AppError(InvitationErrors['invitation.link_needs_registration']);
+  if (!member.invitation_address) throw new AppError(InvitationErrors['invitation.link_needs_registration']);
+  const address = sentToAddress(opened, member.invitation_address);
+  if (!address) {
+    throw new AppError(InvitationErrors['invitation.link_not_sent'], { address: member.invitation_address });
+  }
   assertPasswordPolicy(input.password, [name, username, address]);
   const passwordHash = await hashPassword(input.password);
   const email = address.includes('@') ? address : null;

@@ -106,6 +106,11 @@ export const InvitationErrors = defineErrors({
     en: 'An invitation by link names no address to register with. Register an account first, then open the link again.',
     zh: '链接邀请没有指定可用于注册的地址。请先注册账号，再重新打开该链接。',
   },
+  'invitation.link_not_sent': {
+    status: 400,
+    en: 'This link was handed to you, not sent to {address}, so it cannot confirm that address. Create an account with {address} (a message confirms it), then open the link again and sign in.',
+    zh: '该链接是转交给您的，并非发送至{address}，因此无法确认该地址。请先用{address}注册账号（会发送消息进行确认），再重新打开该链接并登录。',
+  },
   'join.fields_required': {
     status: 400,
     en: 'The organization asks joiners to fill in: {fields}. Fill them in, then join.',

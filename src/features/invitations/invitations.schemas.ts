@@ -199,7 +199,13 @@ export const InvitationPreview = Type.Object({
   channel: Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('link')]),
   expiresAt: Timestamp,
   requiredFields: Type.Array(JoinField),
-  /** Whether an account already uses the invited address: sign in rather than register. */
+  /**
+   * Whether this link was sent to the invited address, so opening it proves the address: only then may
+   * the person register here with it, and only then is addressRegistered told. A link copied by an admin
+   * proves nothing (the admin holds it).
+   */
+  addressProven: Type.Boolean(),
+  /** Whether an account already uses the invited address (false unless addressProven): sign in rather than register. */
   addressRegistered: Type.Boolean(),
 });
 

@@ -482,8 +482,17 @@ export async function createLinkInvitation(
   });
 }
 
-/** A new token for an open invitation, good for 3 more days; the old link stops working at once. */
-async function renewInvitation(trx: Transaction<DB>, actor: OrgActor, member: MemberRow) {
+/**
+ * A new token for an open invitation, good for 3 more days; the old link stops working at once. `sentTo`
+ * is the address its message goes to, or null when nobody but the actor gets it (copy link): only a
+ * link sent to the invited address proves that address to the invitation page.
+ */
+async function renewInvitation(
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  member: MemberRow,
+  sentTo: string | null,
+) {
   const expiresAt = await renewedEnd(trx);
   await trx
     .updateTable('members')
@@ -496,14 +505,14 @@ async function renewInvitation(trx: Transaction<DB>, actor: OrgActor, member: Me
     createdBy: actor.accountId,
     expiresAt,
     replace: true,
-    rows: [{ memberId: member.id, recipient: member.invitation_address }],
+    rows: [{ memberId: member.id, recipient: sentTo }],
   });
   return { token: tokens.get(member.id) as string, expiresAt };
 }
 
 /** A new link for the row, 3 more days, and the message with it when the row has an address. */
 async function renewAndSend(trx: Transaction<DB>, ctx: AppContext, actor: OrgActor, member: MemberRow) {
-  const renewed = await renewInvitation(trx, actor, member);
+  const renewed = await renewInvitation(trx, actor, member, member.invitation_address);
   if (member.invitation_address) {
     const sender = await senderOf(trx, actor);
     await sendInvitations(trx, ctx, member.org_id, sender, [
@@ -529,7 +538,7 @@ export async function newInvitationLink(
   memberId: string,
 ): Promise<{ link: string; expiresAt: string }> {
   return runAction(ctx, actor, { memberId, action: 'copy_link' }, async (trx, member) => {
-    const { token, expiresAt } = await renewInvitation(trx, actor, member);
+    const { token, expiresAt } = await renewInvitation(trx, actor, member, null);
     await recordAudit(trx, meta, {
       orgId: member.org_id,
       actorAccountId: actor.accountId,

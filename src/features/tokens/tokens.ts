@@ -132,7 +132,7 @@ export async function issueInvitationTokens(
 export function findInvitationToken(db: Kysely<DB> | Transaction<DB>, token: string) {
   return db
     .selectFrom('tokens')
-    .select(['id', 'org_id', 'member_id', 'expires_at', 'used_at', 'ended', 'created_by'])
+    .select(['id', 'org_id', 'member_id', 'recipient', 'expires_at', 'used_at', 'ended', 'created_by'])
     .select(sql<boolean>`expires_at is not null and expires_at <= now()`.as('expired'))
     .where('hash', '=', hashToken(token))
     .where('purpose', '=', 'invitation')

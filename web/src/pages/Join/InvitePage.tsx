@@ -198,7 +198,10 @@ export function InvitePage() {
     </Button>
   );
   const wrongAccount = alert instanceof ApiError && alert.code === 'invitation.wrong_account';
-  const registerOnHere = info.kind === 'targeted' && !info.addressRegistered;
+  // Only a link sent to the invited address proves it: registering here needs no second message then.
+  const registerOnHere = info.addressProven && !info.addressRegistered;
+  // A link with no address, or one an admin copied and handed over: an account is made the usual way.
+  const registerElsewhere = info.kind === 'link' || !info.addressProven;
 
   return layout(
     <>
@@ -311,16 +314,16 @@ export function InvitePage() {
             <Typography.Paragraph>
               {info.addressRegistered && info.invitee.address
                 ? t('invite.addressRegistered', { address: info.invitee.address })
-                : t('invite.linkSignedOut')}
+                : info.kind === 'targeted' && info.invitee.address
+                  ? t('invite.handedOver', { address: info.invitee.address })
+                  : t('invite.linkSignedOut')}
             </Typography.Paragraph>
           )}
           <Flex gap={8} wrap>
             <LinkButton type={registerOnHere ? 'default' : 'primary'} to="/sign-in?next=%2Finvite">
               {t('invite.signIn')}
             </LinkButton>
-            {info.kind === 'link' ? (
-              <LinkButton to="/register">{t('invite.createAccount')}</LinkButton>
-            ) : null}
+            {registerElsewhere ? <LinkButton to="/register">{t('invite.createAccount')}</LinkButton> : null}
             {declineButton}
           </Flex>
         </>
