@@ -18,6 +18,7 @@ import { departmentRoutes } from '../features/departments/departments.routes.js'
 import { groupRoutes } from '../features/groups/groups.routes.js';
 import { invitationRoutes } from '../features/invitations/invitations.routes.js';
 import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
+import { memberBatchRoutes } from '../features/members/members.batch.routes.js';
 import { memberRoutes } from '../features/members/members.routes.js';
 import { deliverySettingsRoutes } from '../features/operators/delivery-settings.routes.js';
 import { operationRoutes } from '../features/operators/operators.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   departmentRoutes(app, ctx);
   memberLifecycleRoutes(app, ctx);
   memberRoutes(app, ctx);
+  memberBatchRoutes(app, ctx);
   invitationRoutes(app, ctx);
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);

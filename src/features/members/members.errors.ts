@@ -241,4 +241,34 @@ export const MemberErrors = defineErrors({
     en: 'The email address {email} of this member now belongs to another account. Confirm that this is still the same person to restore it.',
     zh: '该成员的邮箱{email}现在属于另一个账号。请确认仍是同一人后再恢复。',
   },
+  'member.batch_duplicate': {
+    status: 400,
+    en: 'A member is listed twice in the batch. Send each member once.',
+    zh: '批量操作中有成员重复出现。每位成员只需提交一次。',
+  },
+  'member.batch_field_required': {
+    status: 400,
+    en: 'The action "{action}" needs "{field}". Add it and try again.',
+    zh: '操作"{action}"需要填写"{field}"。请补充后重试。',
+  },
+  'member.batch_field_unexpected': {
+    status: 400,
+    en: '"{field}" has no meaning for the action "{action}". Leave it out and try again.',
+    zh: '"{field}"不适用于操作"{action}"。请去掉后重试。',
+  },
+  'member.batch_successor_in_batch': {
+    status: 422,
+    en: 'The member to hand over to is one of the members being removed. Choose someone who stays, or take that member out of the selection.',
+    zh: '交接对象也在本次要移除的成员之中。请选择一位留下的成员，或将其从所选成员中去掉。',
+  },
+  'member.batch_not_in_department': {
+    status: 409,
+    en: 'This member is not in that department, so it has no position there. Add the department first, or choose one of its departments.',
+    zh: '该成员不在这个部门，因此在该部门没有职位。请先添加该部门，或选择其所在的部门。',
+  },
+  'member.batch_too_many_departments': {
+    status: 409,
+    en: 'This member is already in {max} departments, the most a member can be in. Take it out of one first.',
+    zh: '该成员已在{max}个部门中，已达上限。请先将其移出一个部门。',
+  },
 });

@@ -192,7 +192,12 @@ export const DepartmentAssignment = Body({
   position: Type.Optional(Type.Union([ShortText(50), Type.Null()])),
   isPrimary: Type.Optional(Type.Boolean()),
 });
-export const Departments = Type.Array(DepartmentAssignment, { minItems: 1, maxItems: 20 });
+/** The most departments a member is in. */
+export const MAX_MEMBER_DEPARTMENTS = 20;
+export const Departments = Type.Array(DepartmentAssignment, {
+  minItems: 1,
+  maxItems: MAX_MEMBER_DEPARTMENTS,
+});
 export const Roles = Type.Array(Type.String({ minLength: 1, maxLength: 36 }), { minItems: 1, maxItems: 20 });
 /** A role to hold, org-wide (`departmentIds` null) or over departments, each with its sub-departments. */
 export const GrantInput = Body({

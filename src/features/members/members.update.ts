@@ -24,6 +24,7 @@ import {
   transition,
 } from './lifecycle/members.status.js';
 import {
+  type AssignedDepartment,
   assignDepartments,
   assignGroups,
   changedDepartmentIds,
@@ -378,13 +379,19 @@ export async function setMemberGrant(
   });
 }
 
-/** "Change department" from the row menu: replaces an active or disabled member's departments. */
+/**
+ * "Change department" from the row menu: replaces an active or disabled member's departments. The new
+ * list may be worked out from the current one (the bulk bar's "add a department"), read under the lock.
+ */
 export async function changeDepartments(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
   memberId: string,
-  input: { version: number; departments: DepartmentChoice[] },
+  input: {
+    version: number;
+    departments: DepartmentChoice[] | ((current: AssignedDepartment[]) => DepartmentChoice[]);
+  },
 ): Promise<MemberDetails> {
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor);
@@ -397,8 +404,9 @@ export async function changeDepartments(
       throw new AppError(MemberErrors['member.self_change'], { field: 'departments' });
     }
     const before = await currentDepartments(trx, actor.orgId, member.id);
-    await assertMayPlace(trx, now, changedDepartmentIds(before, planDepartments(input.departments)));
-    const after = await assignDepartments(trx, actor.orgId, member.id, input.departments);
+    const wanted = typeof input.departments === 'function' ? input.departments(before) : input.departments;
+    await assertMayPlace(trx, now, changedDepartmentIds(before, planDepartments(wanted)));
+    const after = await assignDepartments(trx, actor.orgId, member.id, wanted);
     await bumpVersion(trx, member.id);
     await recordAudit(trx, meta, {
       orgId: actor.orgId,

@@ -184,17 +184,27 @@ export async function runAction<T>(
   });
 }
 
+/**
+ * Why the admin changed the status (the bulk bar asks), kept in the audit row when given; not the row's
+ * `status_reason`, which says how it got there (manual, expired).
+ */
+export const becauseOf = (why: string | undefined) => (why?.trim() ? { reason: why.trim() } : {});
+
 /** active → disabled: the member's access to the org ends with its next request; its sessions stay. */
 export async function disableMember(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
   memberId: string,
-  input: { version: number },
+  input: { version: number; why?: string },
 ): Promise<MemberDetails> {
   return runAction(ctx, actor, { memberId, version: input.version, action: 'disable' }, async (trx, m, d) => {
     await endMemberTokens(trx, m);
-    return applyStatus(trx, meta, actor, m, d, { auditAction: 'member.disabled', reason: 'manual' });
+    return applyStatus(trx, meta, actor, m, d, {
+      auditAction: 'member.disabled',
+      reason: 'manual',
+      extra: becauseOf(input.why),
+    });
   });
 }
 
@@ -204,10 +214,14 @@ export async function enableMember(
   meta: RequestMeta,
   actor: OrgActor,
   memberId: string,
-  input: { version: number },
+  input: { version: number; why?: string },
 ): Promise<MemberDetails> {
   return runAction(ctx, actor, { memberId, version: input.version, action: 'enable' }, (trx, m, d) =>
-    applyStatus(trx, meta, actor, m, d, { auditAction: 'member.enabled', reason: null }),
+    applyStatus(trx, meta, actor, m, d, {
+      auditAction: 'member.enabled',
+      reason: null,
+      extra: becauseOf(input.why),
+    }),
   );
 }
 

@@ -7,7 +7,7 @@ import { MemberErrors } from '../members.errors.js';
 import { databaseNow, hasExpired } from '../members.fields.js';
 import { lockActiveMemberShared } from '../members.locks.js';
 import type { MemberDetails } from '../members.schemas.js';
-import { applyStatus, endMemberTokens, runAction } from './members.lifecycle.js';
+import { applyStatus, becauseOf, endMemberTokens, runAction } from './members.lifecycle.js';
 
 /**
  * Removing a member (disabled → removed) with the hand-over of what it is responsible for in the org,
@@ -113,7 +113,7 @@ export async function disableAndRemoveMember(
   return removeAs(ctx, meta, actor, memberId, input, 'disable_remove');
 }
 
-type RemoveInput = { version: number; handOverTo?: string };
+type RemoveInput = { version: number; handOverTo?: string; why?: string };
 
 async function removeAs(
   ctx: AppContext,
@@ -145,6 +145,7 @@ async function removeAs(
         handOverTo: input.handOverTo ?? null,
         ...handedOver,
         ...(action === 'disable_remove' ? { disabledFirst: true } : {}),
+        ...becauseOf(input.why),
       },
     });
   });
