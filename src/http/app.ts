@@ -15,6 +15,7 @@ import { accountRoutes } from '../features/accounts/accounts.routes.js';
 import { passwordResetRoutes } from '../features/accounts/password-reset.routes.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
+import { exportRoutes } from '../features/exports/exports.routes.js';
 import { groupRoutes } from '../features/groups/groups.routes.js';
 import { invitationRoutes } from '../features/invitations/invitations.routes.js';
 import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   passwordResetRoutes(app, ctx);
   departmentRoutes(app, ctx);
   memberLifecycleRoutes(app, ctx);
+  exportRoutes(app, ctx);
   memberRoutes(app, ctx);
   memberBatchRoutes(app, ctx);
   invitationRoutes(app, ctx);

@@ -13,6 +13,19 @@ import type { MemberDetails, MemberSummary } from './members.schemas.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
 
+/**
+ * A member's email (of member row `m`, account `a`): its account's, or, for an invitation nobody accepted
+ * (no account), the address it went to when that is an email address.
+ */
+export const contactEmail = (m: string, a: string) =>
+  sql<string | null>`coalesce(${sql.ref(`${a}.email`)}, case when ${sql.ref(`${m}.account_id`)} is null
+    and position('@' in ${sql.ref(`${m}.invitation_address`)}) > 0 then ${sql.ref(`${m}.invitation_address`)} end)`;
+
+/** A member's mobile, as contactEmail: the account's, or an unaccepted invitation's phone number. */
+export const contactPhone = (m: string, a: string) =>
+  sql<string | null>`coalesce(${sql.ref(`${a}.phone`)}, case when ${sql.ref(`${m}.account_id`)} is null
+    and ${sql.ref(`${m}.invitation_address`)} like '+%' then ${sql.ref(`${m}.invitation_address`)} end)`;
+
 /** Refuses an edit made on a version older than the row's (optimistic concurrency). */
 export function assertVersion(member: MemberRow, version: number): void {
   if (member.version !== version)
@@ -196,16 +209,8 @@ export async function memberSummaries(
       'a.kind',
       'm.name',
       'a.username',
-      sql<
-        string | null
-      >`coalesce(a.email, case when m.account_id is null and position('@' in m.invitation_address) > 0 then m.invitation_address end)`.as(
-        'email',
-      ),
-      sql<
-        string | null
-      >`coalesce(a.phone, case when m.account_id is null and m.invitation_address like '+%' then m.invitation_address end)`.as(
-        'phone',
-      ),
+      contactEmail('m', 'a').as('email'),
+      contactPhone('m', 'a').as('phone'),
       'a.last_sign_in_at',
       'm.status',
       'm.status_reason',

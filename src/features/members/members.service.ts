@@ -38,7 +38,8 @@ export const TAB_STATUSES: Record<StatusTab, MemberStatus[]> = {
   removed: ['removed'],
 };
 
-function statusFilter(tab: StatusTab): StatusFilter {
+/** The directory's status filter of a tab. */
+export function statusFilter(tab: StatusTab): StatusFilter {
   const statuses = TAB_STATUSES[tab];
   return statuses.length === 1
     ? { kind: 'one', status: statuses[0] as MemberStatus }
@@ -52,7 +53,7 @@ function statusFilter(tab: StatusTab): StatusFilter {
  * departments only sees the part of the filter its grants cover (undefined: none of it). An unknown
  * department answers department.not_found.
  */
-async function scopeOf(
+export async function scopeOf(
   ctx: AppContext,
   actor: OrgActor,
   permission: Permission,
