@@ -27,6 +27,7 @@ import type {
   JoinRulesView as ServerJoinRulesView,
   LinkInvitationResponse as ServerLinkInvitationResponse,
 } from '../../src/features/invitations/invitations.schemas.js';
+import type { BatchMemberResponse as ServerMemberBatchResponse } from '../../src/features/members/members.batch.schemas.js';
 import type {
   CreateMemberBody as ServerCreateMemberBody,
   CreateMemberResponse as ServerCreateMemberResponse,
@@ -238,6 +239,9 @@ export type InvitationPage = Static<typeof ServerInvitationPage>;
 
 /** A batch's answer: one result per member, in the order sent. */
 export type BatchResponse = Static<typeof ServerBatchResponse>;
+
+/** The bulk bar's answer (members/batch/status and /placement): done or refused, one per member. */
+export type MemberBatchResponse = Static<typeof ServerMemberBatchResponse>;
 
 /** A row of the join requests page. */
 export type JoinRequestView = ServerJoinRequestView;

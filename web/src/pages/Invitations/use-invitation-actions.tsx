@@ -1,5 +1,5 @@
 import { App } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { BatchResponse, Department, InvitationLink } from '../../api-types';
@@ -44,7 +44,10 @@ const BATCH: Record<BatchAction, { action: string; route: 'invitations' | 'join-
 export function useInvitationActions(
   orgId: string,
   departments: Department[],
-): { act: (action: InvitationAction, targets: DecisionTarget[]) => void; element: ReactNode } {
+): {
+  act: (action: InvitationAction, targets: DecisionTarget[], onDone?: (refused: string[]) => void) => void;
+  element: ReactNode;
+} {
   const { t } = useTranslation();
   const api = useApi();
   const changed = useMembersChanged(orgId);
@@ -54,6 +57,8 @@ export function useInvitationActions(
   const [approving, setApproving] = useState<DecisionTarget[] | null>(null);
   const [rejecting, setRejecting] = useState<DecisionTarget[] | null>(null);
   const [busy, setBusy] = useState(false);
+  // Told the ids a batch refused once it is answered (the member table keeps those selected).
+  const whenDone = useRef<((refused: string[]) => void) | undefined>(undefined);
 
   const refuse = (action: InvitationAction, target: DecisionTarget, reason: string) =>
     modal.error({
@@ -75,6 +80,7 @@ export function useInvitationActions(
         ...extra,
       });
       await changed();
+      whenDone.current?.(answer.results.filter((row) => !row.ok).map((row) => row.memberId));
       const [only] = targets;
       const [result] = answer.results;
       if (targets.length === 1 && only && result) {
@@ -134,9 +140,10 @@ export function useInvitationActions(
     });
   };
 
-  const act = (action: InvitationAction, targets: DecisionTarget[]) => {
+  const act = (action: InvitationAction, targets: DecisionTarget[], onDone?: (refused: string[]) => void) => {
     const [first] = targets;
     if (!first) return;
+    whenDone.current = onDone;
     if (action === 'copyLink') confirm('copyLink', [first], () => copyLink(first));
     else if (action === 'revoke' || action === 'reapprove')
       confirm(action, targets, () => batch(action, targets));

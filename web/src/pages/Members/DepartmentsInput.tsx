@@ -34,6 +34,36 @@ function withOnePrimary(choices: DepartmentChoice[]): DepartmentChoice[] {
   return choices.map((choice) => ({ ...choice, isPrimary: choice.departmentId === primary }));
 }
 
+/** One department from the tree (the bulk bar's "set the primary department"), the unallowed ones shown but not picked. */
+export function DepartmentSelect({
+  value,
+  onChange,
+  departments,
+  allowed,
+  placeholder,
+  ...aria
+}: AriaProps & {
+  value?: string;
+  onChange?: (value: string | undefined) => void;
+  departments: Department[];
+  allowed?: (departmentId: string) => boolean;
+  placeholder?: string;
+}) {
+  const options = useMemo(() => toOptions(buildTree(departments), allowed), [departments, allowed]);
+  return (
+    <TreeSelect
+      {...aria}
+      allowClear
+      treeData={options}
+      treeDefaultExpandAll
+      showSearch={{ treeNodeFilterProp: 'title' }}
+      placeholder={placeholder}
+      value={value}
+      onChange={(id: string | undefined) => onChange?.(id)}
+    />
+  );
+}
+
 /** The add/edit dialogs' rule: at least one department (the input keeps exactly one primary). */
 export function departmentsRules(message: string) {
   return [

@@ -97,6 +97,7 @@ export function MemberTable({
   empty,
   scrollY,
   bodyRef,
+  selection,
 }: {
   orgId: string;
   rows: MemberSummary[];
@@ -109,6 +110,11 @@ export function MemberTable({
   empty: ReactNode;
   scrollY: number;
   bodyRef?: Ref<HTMLDivElement>;
+  /**
+   * The rows chosen for the bulk bar, by id; kept while the viewer pages through the same filter (the
+   * rows of other pages stay chosen though not shown). Unset: no checkboxes.
+   */
+  selection?: { keys: string[]; onChange: (keys: string[], rows: MemberSummary[]) => void };
 }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -230,7 +236,8 @@ export function MemberTable({
     },
   ];
   // The fixed columns' widths plus the chosen ones': narrower than that, the table scrolls sideways.
-  const width = 740 + visible.reduce((sum, key) => sum + Number(optional[key].width ?? 0), 0);
+  const width =
+    740 + (selection ? 36 : 0) + visible.reduce((sum, key) => sum + Number(optional[key].width ?? 0), 0);
 
   return (
     <div ref={bodyRef}>
@@ -244,6 +251,20 @@ export function MemberTable({
           pagination={false}
           scroll={{ x: width, y: scrollY }}
           locale={{ emptyText: empty }}
+          rowSelection={
+            selection
+              ? {
+                  selectedRowKeys: selection.keys,
+                  preserveSelectedRowKeys: true,
+                  fixed: 'left',
+                  columnWidth: 36,
+                  onChange: (keys, chosen) => selection.onChange(keys as string[], chosen),
+                  getCheckboxProps: (member) => ({
+                    'aria-label': t('invitations.selectRow', { name: member.name }),
+                  }),
+                }
+              : undefined
+          }
         />
       </ConfigProvider>
     </div>

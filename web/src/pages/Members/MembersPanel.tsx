@@ -25,6 +25,7 @@ import { type InvitationAction, useInvitationActions } from '../Invitations/use-
 import { useOrganizationProfile } from '../Organizations/use-organization';
 import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
 import { AddMemberButton } from './AddMemberDialog';
+import { BulkBar, selectableTab } from './BulkBar';
 import { EditMemberModal } from './EditMemberModal';
 import { type ConfirmAction, useConfirmAction } from './MemberActions';
 import { MemberDrawer } from './MemberDrawer';
@@ -34,6 +35,7 @@ import { type MemberAction, STATUS_TABS } from './member-rules';
 import { RemoveMemberModal } from './RemoveMemberModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
 import { departmentChoices } from './use-member-form';
+import { useMemberSelection } from './use-member-selection';
 import { type MemberScope, memberScope, useMemberCounts, useMemberPage } from './use-members';
 import { PAGE_SIZES, useMembersView } from './use-members-view';
 import { useRoleOptions } from './use-role-options';
@@ -143,6 +145,12 @@ export function MembersPanel({
   const rows = page.data?.items ?? [];
   const total = counts.data?.[tab];
 
+  const chosen = useMemberSelection(
+    rows,
+    JSON.stringify([tab, includeSub, q, orderSet, department?.id ?? null]),
+  );
+  const selecting = canManage && selectableTab(tab);
+
   const [editId, setEditId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<{ action: DialogAction; member: MemberSummary } | null>(null);
   const confirm = useConfirmAction(orgId);
@@ -172,6 +180,9 @@ export function MembersPanel({
   // navigation and the table's header stay in place while the rows scroll.
   const tableRef = useRef<HTMLDivElement>(null);
   const [rowsHeight, setRowsHeight] = useState(MIN_ROWS_HEIGHT);
+  // The bulk bar showing or going moves the table: measured again then.
+  const bar = selecting && chosen.keys.length > 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the bar moves the table's top
   useLayoutEffect(() => {
     const measure = () => {
       const top = (tableRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
@@ -180,7 +191,7 @@ export function MembersPanel({
     measure();
     window.addEventListener('resize', measure);
     return () => window.removeEventListener('resize', measure);
-  }, []);
+  }, [bar]);
 
   // A new page starts at its first row, in view.
   const shownCursor = useRef(cursor);
@@ -313,6 +324,27 @@ export function MembersPanel({
           {chooser}
         </Flex>
       </Flex>
+      {selecting ? (
+        <BulkBar
+          orgId={orgId}
+          tab={tab}
+          selected={chosen.selected}
+          departments={departments}
+          onClear={chosen.clear}
+          onInvitationAction={(action, members) =>
+            invitations.act(
+              action,
+              members.map((member) => ({
+                id: member.id,
+                name: member.name,
+                departments: departmentChoices(member),
+              })),
+              chosen.keepOnly,
+            )
+          }
+          onRefusedOnly={chosen.keepOnly}
+        />
+      ) : null}
       {page.error ? <LoadError error={page.error} onRetry={() => void page.refetch()} /> : null}
       <MemberTable
         orgId={orgId}
@@ -326,6 +358,7 @@ export function MembersPanel({
         empty={empty}
         scrollY={rowsHeight}
         bodyRef={tableRef}
+        selection={selecting ? { keys: chosen.keys, onChange: chosen.select } : undefined}
       />
       <Flex justify="flex-end" align="center" gap={8} wrap style={{ marginTop: 8 }}>
         <Checkbox

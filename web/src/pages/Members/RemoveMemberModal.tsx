@@ -8,8 +8,8 @@ import { useMemberForm, useVersion } from './use-member-form';
 import { useMemberSearch } from './use-member-search';
 import { membersPath } from './use-members';
 
-/** Picks another active member, searched on the server as the admin types. */
-function ActiveMemberSelect({
+/** Picks another active member (the successor), searched on the server as the admin types. */
+export function ActiveMemberSelect({
   orgId,
   exclude,
   value,
@@ -17,7 +17,8 @@ function ActiveMemberSelect({
   ...aria
 }: AriaProps & {
   orgId: string;
-  exclude: string;
+  /** The members being removed: none of them takes over. */
+  exclude: readonly string[];
   value?: string;
   onChange?: (value: string) => void;
 }) {
@@ -25,7 +26,7 @@ function ActiveMemberSelect({
   const [term, setTerm] = useState('');
   const found = useMemberSearch(orgId, term, true, 'active');
   const options = (found.data?.items ?? [])
-    .filter((member) => member.id !== exclude)
+    .filter((member) => !exclude.includes(member.id))
     .map((member) => ({
       value: member.id,
       label: member.username ? `${member.name} (${member.username})` : member.name,
@@ -130,7 +131,7 @@ export function RemoveMemberModal({
               label={t('members.remove.handOverTo')}
               rules={[{ required: true, message: t('members.remove.handOverRequired') }]}
             >
-              <ActiveMemberSelect orgId={orgId} exclude={member?.id ?? ''} />
+              <ActiveMemberSelect orgId={orgId} exclude={member ? [member.id] : []} />
             </Form.Item>
           </>
         ) : null}

@@ -1,0 +1,115 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, createAccount, createDepartment } from '../support/factories.js';
+import { skipWithoutBrowser } from './browser.js';
+import { OWNER, settledDialog, signIn, useConsole } from './fixtures.js';
+
+/** How long to wait for the console to catch up (a page load under the load of a shared machine). */
+const WAIT = { timeout: 15_000 } as const;
+
+/** The member table's row for `name`. */
+function row(page: Page, name: string) {
+  return page
+    .locator('.ant-table-row')
+    .filter({ has: page.getByRole('button', { name: `Details of ${name}` }) });
+}
+
+/** A full-page screenshot in test-results/, with animations finished. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () => {
+  const { server, browser } = useConsole();
+  let orgId = '';
+  const people = ['Bea Bulk', 'Bo Bulk', 'Bill Bulk'];
+
+  beforeAll(async () => {
+    const ctx = server.ctx;
+    orgId = (await ctx.db.selectFrom('organizations').select('id').executeTakeFirstOrThrow()).id;
+    await createDepartment(ctx, orgId, { name: 'Support' });
+    const research = await createDepartment(ctx, orgId, { name: 'Research' });
+    for (const name of people) {
+      const account = await createAccount(ctx, { name });
+      await addMember(ctx, orgId, account.id, { departmentId: research.id });
+    }
+    await ctx.db
+      .updateTable('organizations')
+      .set((eb) => ({ seats_used: eb('seats_used', '+', people.length) }))
+      .where('id', '=', orgId)
+      .execute();
+  });
+
+  it('selects rows, sets their primary department keeping the others, then disables them, each with a result', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, OWNER.username, OWNER.password);
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
+    await page.goto(`${server.url}/orgs/${orgId}/departments?tab=active&q=Bulk`);
+    await row(page, 'Bill Bulk').waitFor(WAIT);
+
+    // Choosing rows brings up the bar with the count and the Active tab's actions.
+    for (const name of people) await page.getByRole('checkbox', { name: `Select ${name}` }).check();
+    const bar = page.getByRole('toolbar', { name: 'Bulk actions on the selected members' });
+    await bar.getByText('3 selected').waitFor(WAIT);
+    for (const action of ['Edit department, position, location', 'Disable', 'Remove']) {
+      await bar.getByRole('button', { name: action }).waitFor();
+    }
+    expect(await bar.getByRole('button', { name: 'Enable' }).count()).toBe(0);
+    await screenshot(page, 'members-bulk-bar');
+
+    // Set the primary department: Support becomes primary, Research stays.
+    await bar.getByRole('button', { name: 'Edit department, position, location' }).click();
+    const edit = await settledDialog(page, page.getByRole('dialog', { name: 'Edit 3 members' }));
+    await edit.getByRole('radio', { name: 'Set the primary department' }).check();
+    await edit.getByRole('combobox', { name: 'Department' }).click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-tree-title', {
+        hasText: /^Support$/,
+      })
+      .click();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const result = await settledDialog(
+      page,
+      page.getByRole('dialog', { name: 'Edit department, position, location: result' }),
+    );
+    await result.getByText('3 done, 0 refused.').waitFor(WAIT);
+    await screenshot(page, 'members-bulk-placement');
+    await result.getByRole('button', { name: 'Done' }).click();
+    // The table shows the new primary department first, the old one kept.
+    await row(page, 'Bea Bulk').getByText('Support, Research').waitFor(WAIT);
+    expect(await bar.count()).toBe(0);
+
+    // Disable two of them: the bar confirms, says what happens, and the rows leave the Active tab.
+    await page.getByRole('checkbox', { name: 'Select Bea Bulk' }).check();
+    await page.getByRole('checkbox', { name: 'Select Bo Bulk' }).check();
+    await bar.getByText('2 selected').waitFor(WAIT);
+    await bar.getByRole('button', { name: 'Disable' }).click();
+    const confirm = await settledDialog(page, page.getByRole('dialog', { name: 'Disable 2 members?' }));
+    await confirm.getByLabel('Reason (kept in the audit log)').fill('Contract ended');
+    await confirm.getByRole('button', { name: 'Disable' }).click();
+    const disabled = await settledDialog(page, page.getByRole('dialog', { name: 'Disable: result' }));
+    await disabled.getByText('2 done, 0 refused.').waitFor(WAIT);
+    await disabled.getByRole('button', { name: 'Done' }).click();
+    await row(page, 'Bea Bulk').waitFor({ state: 'detached', ...WAIT });
+    await row(page, 'Bill Bulk').waitFor();
+    const statuses = await server.ctx.db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .select(['a.name', 'm.status'])
+      .where('a.name', 'in', people)
+      .orderBy('a.name')
+      .execute();
+    expect(statuses).toEqual([
+      { name: 'Bea Bulk', status: 'disabled' },
+      { name: 'Bill Bulk', status: 'active' },
+      { name: 'Bo Bulk', status: 'disabled' },
+    ]);
+    await screenshot(page, 'members-bulk-disabled');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
