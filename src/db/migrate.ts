@@ -10,6 +10,7 @@ import * as m0008 from './migrations/0008-scoped-grants.js';
 import * as m0009 from './migrations/0009-invitations.js';
 import * as m0010 from './migrations/0010-mail-settings.js';
 import * as m0011 from './migrations/0011-acting-actor.js';
+import * as m0012 from './migrations/0012-tasks.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009-invitations': m0009,
   '0010-mail-settings': m0010,
   '0011-acting-actor': m0011,
+  '0012-tasks': m0012,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

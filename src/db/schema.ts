@@ -271,6 +271,56 @@ export interface DeliverySettingsTable {
   updated_at: DefaultTimestamp;
 }
 
+/** A jsonb column: read as parsed JSON, written as JSON text (pg would turn a bare array into a Postgres array). */
+type Json = ColumnType<unknown, string, string>;
+
+export type TaskKind = 'import' | 'export' | 'bulk';
+export type TaskStatus = 'pending' | 'preparing' | 'ready' | 'running' | 'done' | 'failed' | 'cancelled';
+export type ImportOutcome = 'created' | 'invited' | 'updated' | 'unchanged' | 'failed';
+
+export interface TasksTable {
+  id: Generated<string>;
+  number: Generated<string>;
+  org_id: string;
+  kind: TaskKind;
+  mode: string | null;
+  options: ColumnType<unknown, string | undefined, string>;
+  created_by: string | null;
+  file_name: string | null;
+  file_digest: string | null;
+  status: Generated<TaskStatus>;
+  confirmed: Generated<boolean>;
+  cancel_requested: Generated<boolean>;
+  rows_total: Generated<number>;
+  rows_done: Generated<number>;
+  counts: ColumnType<unknown, string | undefined, string>;
+  seats_reserved: Generated<number>;
+  quota_reserved: Generated<number>;
+  heartbeat_at: Date | null;
+  error: ColumnType<unknown, string | null, string | null>;
+  created_at: DefaultTimestamp;
+  started_at: Date | null;
+  finished_at: Date | null;
+  expires_at: DefaultTimestamp;
+}
+
+export interface TaskFilesTable {
+  task_id: string;
+  purpose: 'upload' | 'result';
+  seq: number;
+  data: Buffer;
+}
+
+export interface ImportRowsTable {
+  task_id: string;
+  line: number;
+  cells: string[];
+  input: Json | null;
+  problem: Json | null;
+  outcome: ImportOutcome | null;
+  member_id: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   accounts: AccountsTable;
@@ -292,7 +342,12 @@ export interface DB {
   audit_events: AuditEventsTable;
   outbox_messages: OutboxMessagesTable;
   delivery_settings: DeliverySettingsTable;
+  tasks: TasksTable;
+  task_files: TaskFilesTable;
+  import_rows: ImportRowsTable;
 }
+
+export type Task = Selectable<TasksTable>;
 
 export type Account = Selectable<AccountsTable>;
 export type Organization = Selectable<OrganizationsTable>;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,7 @@ import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { exportRoutes } from '../features/exports/exports.routes.js';
 import { groupRoutes } from '../features/groups/groups.routes.js';
+import { importRoutes } from '../features/imports/import.routes.js';
 import { invitationRoutes } from '../features/invitations/invitations.routes.js';
 import { memberLifecycleRoutes } from '../features/members/lifecycle/members.lifecycle.routes.js';
 import { memberBatchRoutes } from '../features/members/members.batch.routes.js';
@@ -26,6 +28,7 @@ import { operationRoutes } from '../features/operators/operators.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
 import { roleRoutes } from '../features/roles/roles.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
+import { taskRoutes } from '../features/tasks/tasks.routes.js';
 import { registerAccessControl } from './auth.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './error-handler.js';
 import { ErrorResponse } from './schemas.js';
@@ -72,6 +75,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   app.addSchema(ErrorResponse);
 
   await app.register(fastifyCookie);
+  // Uploads (imports) set their own limits per route; a part arrives only where a route asks for one.
+  await app.register(fastifyMultipart, { limits: { files: 1, fields: 10, parts: 12 } });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -124,6 +129,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   memberRoutes(app, ctx);
   memberBatchRoutes(app, ctx);
   invitationRoutes(app, ctx);
+  importRoutes(app, ctx);
+  taskRoutes(app, ctx);
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);
   auditRoutes(app, ctx);

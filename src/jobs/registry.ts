@@ -1,4 +1,5 @@
 import { passwordResetRequestJob } from '../features/accounts/password-reset.request.js';
+import { importChunkJob, importPrepareJob, importSweepJob } from '../features/imports/import.jobs.js';
 import { invitationExpiryJob } from '../features/invitations/invitations.expiry.job.js';
 import { memberExpiryJob } from '../features/members/lifecycle/members.expiry.job.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
@@ -12,4 +13,7 @@ export const allJobs: readonly JobDefinition<never>[] = [
   memberExpiryJob as JobDefinition<never>,
   invitationExpiryJob as JobDefinition<never>,
   passwordResetRequestJob as JobDefinition<never>,
+  importPrepareJob as JobDefinition<never>,
+  importChunkJob as JobDefinition<never>,
+  importSweepJob as JobDefinition<never>,
 ];

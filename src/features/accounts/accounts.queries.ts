@@ -48,23 +48,36 @@ export interface NewAccount {
 }
 
 /** The one writer of account rows. Sign-in names must have been checked free (assertSignInNamesFree). */
-export function insertAccount(db: Executor, account: NewAccount): Promise<Account> {
+export async function insertAccount(db: Executor, account: NewAccount): Promise<Account> {
+  const [inserted] = await insertAccounts(db, [account]);
+  if (!inserted) throw new Error('insertAccount: no row was written');
+  return inserted;
+}
+
+/** insertAccount for many accounts (an import's chunk) in one statement, in the order given. */
+export function insertAccounts(db: Executor, accounts: readonly NewAccount[]): Promise<Account[]> {
+  if (accounts.length === 0) return Promise.resolve([]);
   return db
     .insertInto('accounts')
-    .values({
-      kind: account.kind,
-      username: account.username,
-      name: account.name,
-      email: account.email ?? null,
-      phone: account.phone ?? null,
-      password_hash: account.passwordHash,
-      is_operator: account.isOperator ?? false,
-      ...(account.temporaryPassword ? temporaryPasswordColumns() : {}),
-      ...(account.locale ? { locale: account.locale } : {}),
-      ...(account.signedIn ? { last_sign_in_at: sql`now()` } : {}),
-    })
+    .values(
+      accounts.map((account) => ({
+        kind: account.kind,
+        username: account.username,
+        name: account.name,
+        email: account.email ?? null,
+        phone: account.phone ?? null,
+        password_hash: account.passwordHash,
+        is_operator: account.isOperator ?? false,
+        password_temporary: account.temporaryPassword ?? false,
+        password_expires_at: account.temporaryPassword
+          ? sql<Date>`now() + make_interval(hours => ${TEMPORARY_PASSWORD_HOURS})`
+          : null,
+        ...(account.locale ? { locale: account.locale } : {}),
+        last_sign_in_at: account.signedIn ? sql<Date>`now()` : null,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .execute();
 }
 
 export function findAccountById(db: Executor, id: string) {

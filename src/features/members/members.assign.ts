@@ -126,19 +126,24 @@ export async function checkDepartments(
   }
 }
 
-/** The department links of members that have none yet: every member gets the same planned departments. */
+/**
+ * The department links of members that have none yet: every member gets the same planned departments,
+ * or, given one plan per member, its own.
+ */
 export async function insertDepartmentLinks(
   trx: Transaction<DB>,
   orgId: string,
   memberIds: readonly string[],
-  planned: readonly AssignedDepartment[],
+  planned: readonly AssignedDepartment[] | readonly (readonly AssignedDepartment[])[],
 ): Promise<void> {
   if (memberIds.length === 0) return;
+  const perMember = Array.isArray(planned[0]);
+  const planOf = (i: number) => (perMember ? planned[i] : planned) as readonly AssignedDepartment[];
   await trx
     .insertInto('member_departments')
     .values(
-      memberIds.flatMap((memberId) =>
-        planned.map((d) => ({
+      memberIds.flatMap((memberId, i) =>
+        planOf(i).map((d) => ({
           org_id: orgId,
           member_id: memberId,
           department_id: d.departmentId,

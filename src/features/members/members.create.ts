@@ -22,6 +22,7 @@ import { insertGrams, keyColumns, type MemberKeys, memberKeys } from '../directo
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { SEATED } from './lifecycle/members.status.js';
 import {
+  type AssignedDepartment,
   checkDepartments,
   checkGroups,
   type DepartmentChoice,
@@ -196,20 +197,25 @@ export async function insertMember(trx: Transaction<DB>, input: NewMember) {
 }
 
 /**
- * insertMember for many rows with one placement (an invitation of many addresses), in a few statements
- * whatever their number: the seats taken at once (all or none), the placement checked once, the rows
- * with their search keys, their departments, groups and grams in one insert each.
+ * insertMember for many rows (an invitation of many addresses, an import's chunk), in a few statements
+ * whatever their number: the seats taken at once (all or none) unless the caller reserved them already
+ * (an import, at its start), the placement checked once — one shared, or each row's own — the rows with
+ * their search keys, their departments, groups and grams in one insert each.
  */
 export async function insertMembers(
   trx: Transaction<DB>,
-  shared: Omit<NewMember, 'accountId' | 'columns'>,
-  rows: readonly { readonly accountId: string | null; readonly columns: MemberColumns }[],
+  shared: Omit<NewMember, 'accountId' | 'columns'> & { readonly seatsReserved?: boolean },
+  rows: readonly {
+    readonly accountId: string | null;
+    readonly columns: MemberColumns;
+    readonly departments?: readonly DepartmentChoice[];
+  }[],
 ) {
   if (rows.length === 0) return [];
-  const departments = planDepartments(shared.departments);
+  const plans = rows.map((row) => planDepartments(row.departments ?? shared.departments));
   // The lock module's order: the org row (seats), then the tree.
-  if (SEATED.has(shared.status)) await takeSeats(trx, shared.orgId, rows.length);
-  await checkDepartments(trx, shared.orgId, departments);
+  if (SEATED.has(shared.status) && !shared.seatsReserved) await takeSeats(trx, shared.orgId, rows.length);
+  await checkDepartments(trx, shared.orgId, uniqueDepartments(plans));
   const groupIds = await checkGroups(trx, shared.orgId, shared.groupIds ?? []);
   const accountIds = rows.flatMap((row) => (row.accountId ? [row.accountId] : []));
   const accounts = new Map(
@@ -251,7 +257,7 @@ export async function insertMembers(
     .returningAll()
     .execute();
   const memberIds = members.map((member) => member.id);
-  await insertDepartmentLinks(trx, shared.orgId, memberIds, departments);
+  await insertDepartmentLinks(trx, shared.orgId, memberIds, plans);
   await insertGroupLinks(trx, shared.orgId, memberIds, groupIds);
   await insertGrams(
     trx,
@@ -262,5 +268,11 @@ export async function insertMembers(
       keys: keys[i] as MemberKeys,
     })),
   );
-  return members.map((member) => ({ member, departments, groupIds }));
+  return members.map((member, i) => ({ member, departments: plans[i] as AssignedDepartment[], groupIds }));
+}
+
+/** Every department the plans name, once: checked together. */
+function uniqueDepartments(plans: readonly AssignedDepartment[][]): AssignedDepartment[] {
+  const byId = new Map(plans.flat().map((department) => [department.departmentId, department]));
+  return [...byId.values()];
 }

@@ -1,0 +1,278 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { Executor } from '../../db/database.js';
+import { AppError } from '../../errors.js';
+import { refusalOf, type SchemaError, validatorCompiler } from '../../http/validation.js';
+import { AccountErrors } from '../accounts/accounts.errors.js';
+import { normalizeEmail } from '../accounts/identifiers.js';
+import { normalizePhone } from '../accounts/phones.js';
+import { type AssignedDepartment, planDepartments } from '../members/members.assign.js';
+import { MemberErrors } from '../members/members.errors.js';
+import { requireAccountName, requireMemberName } from '../members/members.fields.js';
+import { CreateMemberBody } from '../members/members.schemas.js';
+import { restoreCell } from '../spreadsheets/cells.js';
+import { type ImportKey, pathNames, splitEscaped } from './import.columns.js';
+import { ImportErrors } from './import.errors.js';
+
+/** Why a row cannot be written: an error code, the column it is about, and the code's details. */
+export interface RowProblem {
+  readonly code: string;
+  readonly column: ImportKey | null;
+  readonly details: Record<string, unknown>;
+}
+
+/** What a row writes, normalised: a managed account and its member row. */
+export interface ImportInput {
+  readonly name: string;
+  readonly accountName: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly departments: AssignedDepartment[];
+  readonly employeeId: string | null;
+  readonly workLocation: string | null;
+  readonly orgEmail: string | null;
+  readonly directoryOrder: number | null;
+}
+
+export type RowVerdict = { input: ImportInput; problem: null } | { input: null; problem: RowProblem };
+
+/** The departments below the import's target, by folded name path (`sales/east`), and the target itself. */
+export interface DepartmentIndex {
+  readonly targetId: string;
+  readonly byPath: ReadonlyMap<string, string>;
+}
+
+const foldName = (name: string) => name.normalize('NFKC').trim().toLowerCase();
+
+/** The org's departments below `targetId` by their name path relative to it, matched case-insensitively. */
+export async function departmentIndex(
+  db: Executor,
+  orgId: string,
+  targetId: string,
+): Promise<DepartmentIndex> {
+  const rows = await db
+    .selectFrom('departments')
+    .select(['id', 'parent_id', 'name'])
+    .where('org_id', '=', orgId)
+    .execute();
+  const children = new Map<string, { id: string; name: string }[]>();
+  for (const row of rows) {
+    if (!row.parent_id) continue;
+    const list = children.get(row.parent_id) ?? [];
+    list.push(row);
+    children.set(row.parent_id, list);
+  }
+  const byPath = new Map<string, string>();
+  const walk = (id: string, prefix: string) => {
+    for (const child of children.get(id) ?? []) {
+      const path = prefix ? `${prefix}/${foldName(child.name)}` : foldName(child.name);
+      if (!byPath.has(path)) byPath.set(path, child.id);
+      walk(child.id, path);
+    }
+  };
+  walk(targetId, '');
+  return { targetId, byPath };
+}
+
+// The same field rules as POST /members; departments come from paths, checked here.
+const RowSchema = Type.Omit(CreateMemberBody, ['departments', 'password', 'roles', 'groupIds', 'expiresAt']);
+const validateRow = validatorCompiler({ schema: RowSchema, httpPart: 'body', method: 'POST', url: '/' }) as {
+  (value: unknown): boolean;
+  errors?: SchemaError[] | null;
+};
+
+const FIELD_COLUMN: Record<string, ImportKey> = {
+  name: 'name',
+  accountName: 'accountName',
+  email: 'email',
+  phone: 'phone',
+  employeeId: 'employeeId',
+  workLocation: 'workLocation',
+  orgEmail: 'orgEmail',
+  directoryOrder: 'directoryOrder',
+};
+
+/** A spreadsheet's scientific notation of a long number (13812345678 shown as 1.38123E+10). */
+const MANGLED = /^\d(\.\d+)?e\+\d+$/i;
+
+const problem = (code: string, column: ImportKey | null, details: Record<string, unknown> = {}) => ({
+  input: null,
+  problem: { code, column, details },
+});
+
+/**
+ * One row's cells checked by the rules of `POST /members` without the database: the field schema, the
+ * name and account-name rules, a mobile number in E.164 form, a contact to send the password to, and
+ * department paths found below the target. The first problem found is the row's.
+ */
+export function checkRow(
+  cells: readonly string[],
+  columns: ReadonlyMap<ImportKey, number>,
+  departments: DepartmentIndex,
+  defaultRegion: string,
+): RowVerdict {
+  const raw = (key: ImportKey) => {
+    const index = columns.get(key);
+    return index === undefined ? '' : restoreCell(cells[index] ?? '').trim();
+  };
+  for (const key of ['phone', 'employeeId', 'accountName'] as const) {
+    if (MANGLED.test(raw(key)))
+      return problem(ImportErrors['import.number_mangled'], key, { value: raw(key) });
+  }
+  const order = raw('directoryOrder');
+  if (order !== '' && !/^\d{1,5}$/.test(order)) {
+    return problem(ImportErrors['import.invalid_order'], 'directoryOrder', { value: order });
+  }
+  const body: Record<string, unknown> = { name: raw('name'), accountName: raw('accountName') };
+  for (const key of ['email', 'phone', 'employeeId', 'workLocation', 'orgEmail'] as const) {
+    if (raw(key) !== '') body[key] = raw(key);
+  }
+  if (order !== '') body.directoryOrder = Number(order);
+  if (!validateRow(body)) {
+    const details = refusalOf(validateRow.errors ?? [], 'row');
+    return problem('request.invalid', FIELD_COLUMN[String(details.field)] ?? null, details);
+  }
+  let name: string;
+  let accountName: string;
+  try {
+    name = requireMemberName(raw('name'));
+    accountName = requireAccountName(raw('accountName').replace(/@.*$/, ''));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return problem(error.code, FIELD_COLUMN[String(error.details.field)] ?? null, error.details);
+  }
+  const phone = raw('phone') === '' ? null : (normalizePhone(raw('phone'), defaultRegion) ?? undefined);
+  if (phone === undefined) return problem(MemberErrors['member.invalid_phone'], 'phone');
+  const email = raw('email') === '' ? null : normalizeEmail(raw('email'));
+  if (!email && !phone) return problem(ImportErrors['import.contact_required'], 'email');
+
+  const paths = splitEscaped(raw('departments'), ';');
+  const positions = splitEscaped(raw('positions'), ';').map((p) => p.replace(/\\(.)/g, '$1'));
+  if (positions.length > Math.max(paths.length, 1)) {
+    return problem(ImportErrors['import.positions_mismatch'], 'positions', {
+      positions: positions.length,
+      departments: Math.max(paths.length, 1),
+    });
+  }
+  const ids: string[] = [];
+  for (const path of paths) {
+    const id = departments.byPath.get(pathNames(path).map(foldName).join('/'));
+    if (!id) return problem(ImportErrors['import.department_not_found'], 'departments', { path });
+    ids.push(id);
+  }
+  if (ids.length === 0) ids.push(departments.targetId);
+  let planned: AssignedDepartment[];
+  try {
+    planned = planDepartments(
+      ids.map((departmentId, i) => ({ departmentId, position: positions[i] ?? null })),
+    );
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return problem(error.code, 'departments', error.details);
+  }
+  const text = (key: ImportKey) => raw(key) || null;
+  return {
+    input: {
+      name,
+      accountName,
+      email,
+      phone,
+      departments: planned,
+      employeeId: text('employeeId'),
+      workLocation: text('workLocation'),
+      orgEmail: raw('orgEmail') ? normalizeEmail(raw('orgEmail')) : null,
+      directoryOrder: order === '' ? null : Number(order),
+    },
+    problem: null,
+  };
+}
+
+/** The values that must be unique among a file's rows, as they are compared. */
+const UNIQUE_KEYS = [
+  ['accountName', (input: ImportInput) => input.accountName],
+  ['email', (input: ImportInput) => input.email],
+  ['phone', (input: ImportInput) => input.phone],
+  ['employeeId', (input: ImportInput) => input.employeeId?.toLowerCase() ?? null],
+] as const;
+
+/** Refuses a row repeating an earlier row's account, email, mobile or employee ID ("same email as row 12"). */
+export function checkFileDuplicates(rows: { line: number; verdict: RowVerdict }[]): void {
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const input = row.verdict.input;
+    if (!input) continue;
+    for (const [column, read] of UNIQUE_KEYS) {
+      const value = read(input);
+      if (value === null) continue;
+      const first = seen.get(`${column}:${value}`);
+      if (first !== undefined) {
+        row.verdict = problem(ImportErrors['import.duplicate_in_file'], column, { line: first, column });
+        break;
+      }
+      seen.set(`${column}:${value}`, row.line);
+    }
+  }
+}
+
+/**
+ * The rows' conflicts with what the database holds, set-based: a taken username (the org's own
+ * namespace), another member's employee ID, and — `everywhere`, when writing — emails and mobile
+ * numbers of any account. Answers a problem per conflicting row index.
+ */
+export async function databaseConflicts(
+  db: Executor,
+  org: { id: string; domain: string },
+  inputs: readonly ImportInput[],
+  everywhere: boolean,
+): Promise<Map<number, RowProblem>> {
+  const conflicts = new Map<number, RowProblem>();
+  if (inputs.length === 0) return conflicts;
+  const usernames = inputs.map((input) => `${input.accountName}@${org.domain}`);
+  const emails = inputs.flatMap((input) => (input.email ? [input.email] : []));
+  const phones = inputs.flatMap((input) => (input.phone ? [input.phone] : []));
+  const employeeIds = inputs.flatMap((input) => (input.employeeId ? [input.employeeId.toLowerCase()] : []));
+  const [accounts, members] = await Promise.all([
+    db
+      .selectFrom('accounts')
+      .select(['username', 'email', 'phone'])
+      .where((eb) =>
+        eb.or([
+          eb('username', 'in', usernames),
+          ...(everywhere && emails.length ? [eb('email', 'in', emails)] : []),
+          ...(everywhere && phones.length ? [eb('phone', 'in', phones)] : []),
+        ]),
+      )
+      .execute(),
+    employeeIds.length === 0
+      ? []
+      : db
+          .selectFrom('members')
+          .select(sql<string>`lower(employee_id)`.as('employee_id'))
+          .where('org_id', '=', org.id)
+          .where(sql<boolean>`lower(employee_id) = any(${employeeIds}::text[])`)
+          .execute(),
+  ]);
+  const taken = {
+    username: new Set(accounts.map((a) => a.username)),
+    email: new Set(accounts.map((a) => a.email)),
+    phone: new Set(accounts.map((a) => a.phone)),
+    employeeId: new Set(members.map((m) => m.employee_id)),
+  };
+  inputs.forEach((input, i) => {
+    const found: RowProblem | null = taken.username.has(usernames[i] as string)
+      ? { code: AccountErrors['account.username_taken'], column: 'accountName', details: {} }
+      : input.employeeId && taken.employeeId.has(input.employeeId.toLowerCase())
+        ? {
+            code: MemberErrors['member.employee_id_taken'],
+            column: 'employeeId',
+            details: { employeeId: input.employeeId },
+          }
+        : everywhere && input.email && taken.email.has(input.email)
+          ? { code: MemberErrors['member.email_taken'], column: 'email', details: {} }
+          : everywhere && input.phone && taken.phone.has(input.phone)
+            ? { code: MemberErrors['member.phone_taken'], column: 'phone', details: {} }
+            : null;
+    if (found) conflicts.set(i, found);
+  });
+  return conflicts;
+}

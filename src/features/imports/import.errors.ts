@@ -1,0 +1,99 @@
+import { defineErrors } from '../../errors.js';
+
+export const ImportErrors = defineErrors({
+  'import.file_too_large': {
+    status: 413,
+    en: 'This file is larger than imports take ({limitMb} MB). Split it into smaller files and import each.',
+    zh: '文件超过了导入上限（{limitMb} MB）。请拆分成几个较小的文件分别导入。',
+  },
+  'import.unsupported_file': {
+    status: 415,
+    en: 'Imports take .xlsx and .csv files. Save the sheet as Excel Workbook (.xlsx) or CSV and upload it again.',
+    zh: '导入只支持 .xlsx 和 .csv 文件。请将表格另存为 Excel 工作簿（.xlsx）或 CSV 后重新上传。',
+  },
+  'import.unsafe_archive': {
+    status: 400,
+    en: 'This .xlsx file does not look like a spreadsheet ({reason}). Open it in Excel, save it again and upload the new file.',
+    zh: '这个 .xlsx 文件不像是正常的表格（{reason}）。请用 Excel 打开后重新保存，再上传新文件。',
+  },
+  'import.invalid_encoding': {
+    status: 400,
+    en: 'The file is not valid {encoding} text (first bad byte at offset {offset}). Choose the encoding the file was saved in, or save it as CSV UTF-8.',
+    zh: '文件不是有效的 {encoding} 文本（第一个错误字节位于偏移 {offset}）。请选择文件保存时的编码，或将其另存为 CSV UTF-8。',
+  },
+  'import.too_many_rows': {
+    status: 400,
+    en: 'The file has {rows} rows; one import takes at most {limit}. Split it into smaller files.',
+    zh: '文件有 {rows} 行；一次最多导入 {limit} 行。请拆分成较小的文件。',
+  },
+  'import.too_many_columns': {
+    status: 400,
+    en: 'The file has {columns} columns; imports read at most {limit}. Remove the columns you do not need.',
+    zh: '文件有 {columns} 列；导入最多读取 {limit} 列。请删除不需要的列。',
+  },
+  'import.missing_columns': {
+    status: 400,
+    en: 'The header row lacks these columns: {columns}. Start from the template, or add them to the first row.',
+    zh: '表头缺少以下列：{columns}。请使用导入模板，或在第一行补上这些列。',
+  },
+  'import.no_rows': {
+    status: 400,
+    en: 'The file has a header but no rows to import. Fill in one row per member below the header.',
+    zh: '文件只有表头，没有可导入的行。请在表头下方每行填写一名成员。',
+  },
+  'import.task_not_found': {
+    status: 404,
+    en: 'This task does not exist or was deleted. Open the task center to see the tasks that remain.',
+    zh: '该任务不存在或已被删除。请打开任务中心查看现有任务。',
+  },
+  'import.not_ready': {
+    status: 409,
+    en: 'This import cannot start now ({status}). Wait for its check to finish, or upload the file again.',
+    zh: '该导入现在无法开始（{status}）。请等待检查完成，或重新上传文件。',
+  },
+  'import.nothing_to_write': {
+    status: 409,
+    en: 'No row of this file can be imported. Download the result, correct the rows and upload it again.',
+    zh: '这个文件中没有可以导入的行。请下载结果文件，修正后重新上传。',
+  },
+  'import.over_limit': {
+    status: 409,
+    en: 'The organization has room for {fits} more members; this import adds {rows}. Remove rows or raise the member limit, then start again.',
+    zh: '组织还能容纳 {fits} 名成员；本次导入将新增 {rows} 名。请删减行数或提高成员上限后重新开始。',
+  },
+  'import.still_running': {
+    status: 409,
+    en: 'This task is still running. Cancel it first, then delete it once it stops.',
+    zh: '该任务仍在运行。请先取消，停止后再删除。',
+  },
+  'import.department_not_found': {
+    status: 422,
+    en: 'No department "{path}" under the target department. Check the spelling, or choose to create missing departments.',
+    zh: '目标部门下没有“{path}”部门。请检查拼写，或选择自动创建缺少的部门。',
+  },
+  'import.positions_mismatch': {
+    status: 422,
+    en: 'The row names {positions} positions for {departments} departments. Give one position per department, in the same order, separated by ";".',
+    zh: '该行为 {departments} 个部门填写了 {positions} 个职位。请按相同顺序为每个部门填写一个职位，用“;”分隔。',
+  },
+  'import.duplicate_in_file': {
+    status: 422,
+    en: 'Row {line} has the same {column} already. Each member appears once in a file.',
+    zh: '第 {line} 行已有相同的{column}。每名成员在文件中只能出现一次。',
+  },
+  'import.number_mangled': {
+    status: 422,
+    en: 'The {column} "{value}" was turned into a number by the spreadsheet. Format the column as text, type the number again and save.',
+    zh: '{column}“{value}”被表格软件转换成了数字。请将该列设置为文本格式，重新输入后保存。',
+  },
+  'import.contact_required': {
+    status: 422,
+    en: 'The row has neither an email nor a mobile number. Give at least one, so the person can receive their password.',
+    zh: '该行既没有邮箱也没有手机号。请至少填写一项，以便成员接收密码。',
+  },
+  'import.invalid_order': {
+    status: 422,
+    en: 'The directory order "{value}" is not a whole number from 1 to 10000.',
+    zh: '通讯录排序“{value}”不是 1 到 10000 之间的整数。',
+  },
+});

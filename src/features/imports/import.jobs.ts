@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import { defineJob } from '../../jobs/jobs.js';
+import { prepareImport } from './import.service.js';
+import { runImportChunk } from './import.write.js';
+
+/** Reads an uploaded file into checked rows (the preview). A 200,000-row file reads in well under a minute. */
+export const importPrepareJob = defineJob<{ taskId: string }>({
+  name: 'import.prepare',
+  queue: { retryLimit: 3, retryDelay: 10, expireInSeconds: 600 },
+  handle: (ctx, { taskId }) => prepareImport(ctx, taskId),
+});
+
+/** One chunk of a running import; it enqueues the next in its own transaction. */
+export const importChunkJob = defineJob<{ taskId: string }>({
+  name: 'import.chunk',
+  queue: { retryLimit: 10, retryDelay: 5, expireInSeconds: 120 },
+  handle: async (ctx, { taskId }) => {
+    await runImportChunk(ctx, taskId);
+  },
+});
+
+/**
+ * Every few minutes: a task whose worker died between chunks (its job lost, or expired and out of
+ * retries) is picked up again — a running import silent for 5 minutes gets a new chunk job, a file
+ * left unread for 10 minutes a new read. Both are safe to run twice.
+ */
+export const importSweepJob = defineJob<object>({
+  name: 'import.sweep',
+  queue: { retryLimit: 1, retryDelay: 60, expireInSeconds: 300 },
+  schedule: '*/5 * * * *',
+  async handle(ctx) {
+    const stuck = await ctx.db
+      .updateTable('tasks')
+      .set({ heartbeat_at: sql`now()` })
+      .where('kind', '=', 'import')
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('status', '=', 'running'),
+            eb('heartbeat_at', '<', sql<Date>`now() - interval '5 minutes'`),
+          ]),
+          eb.and([
+            eb('status', '=', 'preparing'),
+            eb('heartbeat_at', '<', sql<Date>`now() - interval '10 minutes'`),
+          ]),
+        ]),
+      )
+      .returning(['id', 'status'])
+      .execute();
+    for (const task of stuck) {
+      const job = task.status === 'running' ? importChunkJob : importPrepareJob;
+      await ctx.boss.send(job.name, { taskId: task.id }, job.queue);
+    }
+    // Task records and their rows are kept 30 days.
+    await ctx.db.deleteFrom('tasks').where('expires_at', '<', sql<Date>`now()`).execute();
+    if (stuck.length > 0) ctx.logger.warn({ tasks: stuck.length }, 'import sweep restarted stuck tasks');
+  },
+});

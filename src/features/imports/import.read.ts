@@ -1,0 +1,214 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
+import { AppError } from '../../errors.js';
+import { ImportErrors } from './import.errors.js';
+
+/** The caps of one import file (issue 12; SECURITY.md, Files). */
+export const FILE_LIMITS = {
+  bytes: 50 * 1024 * 1024,
+  rows: 200_000,
+  columns: 100,
+  zipEntries: 100,
+  zipBytes: 200 * 1024 * 1024,
+  zipRatio: 100,
+} as const;
+
+export type Encoding = 'utf8' | 'utf16le' | 'utf16be' | 'gb18030';
+export type Delimiter = ',' | '\t' | ';';
+
+/** A file read into rows: the header, the data rows with their line numbers, and how it was read. */
+export interface ReadSheet {
+  readonly format: 'csv' | 'xlsx';
+  readonly encoding: Encoding | null;
+  readonly delimiter: Delimiter | null;
+  readonly header: string[];
+  readonly rows: { line: number; cells: string[] }[];
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** The file's kind by its bytes, never by its name; refused when it is neither a zip nor text. */
+export function formatOf(bytes: Buffer): 'csv' | 'xlsx' {
+  if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) return 'xlsx';
+  // Text has no NUL byte, except UTF-16, which starts with its byte order mark.
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? true : bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (!utf16 && bytes.subarray(0, 8192).includes(0)) {
+    throw new AppError(ImportErrors['import.unsupported_file']);
+  }
+  return 'csv';
+}
+
+/** The offset of the first byte that is not UTF-8, or -1. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    decoder.decode(bytes);
+    return -1;
+  } catch {
+    // The error path only: find the shortest prefix that fails (a cut sequence at the end is not an error).
+    let low = 0;
+    let high = bytes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+        low = mid + 1;
+      } catch {
+        high = mid;
+      }
+    }
+    return low;
+  }
+}
+
+/**
+ * The file's text and the encoding it was read in: a byte order mark decides (UTF-8, UTF-16 LE or BE);
+ * else UTF-8 when the bytes are UTF-8, else GB18030 as Chinese Excel writes it. An encoding the admin
+ * chose is used as it is, and bytes it cannot read are refused with their offset.
+ */
+export function decodeText(bytes: Buffer, chosen?: Encoding): { text: string; encoding: Encoding } {
+  const bom =
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+      ? 'utf8'
+      : bytes[0] === 0xff && bytes[1] === 0xfe
+        ? 'utf16le'
+        : bytes[0] === 0xfe && bytes[1] === 0xff
+          ? 'utf16be'
+          : null;
+  let encoding: Encoding = chosen ?? bom ?? 'utf8';
+  if (encoding === 'utf8') {
+    const bad = firstInvalidUtf8(bytes);
+    if (bad >= 0 && chosen === undefined && bom === null) encoding = 'gb18030';
+    else if (bad >= 0) {
+      throw new AppError(ImportErrors['import.invalid_encoding'], { encoding: 'UTF-8', offset: bad });
+    }
+  }
+  const text = iconv.decode(bytes, encoding, { stripBOM: true });
+  return { text, encoding };
+}
+
+/** The delimiter of a CSV by its header line: the most frequent of comma, tab and semicolon outside quotes. */
+export function sniffDelimiter(text: string): Delimiter {
+  const counts = { ',': 0, '\t': 0, ';': 0 };
+  let quoted = false;
+  for (const char of text.slice(0, 64 * 1024)) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && char in counts) counts[char as Delimiter]++;
+  }
+  const best = (Object.entries(counts) as [Delimiter, number][]).sort((a, b) => b[1] - a[1])[0];
+  return best && best[1] > 0 ? best[0] : ',';
+}
+
+function checkShape(header: readonly string[], rowCount: number): void {
+  if (header.length > FILE_LIMITS.columns) {
+    throw new AppError(ImportErrors['import.too_many_columns'], {
+      columns: header.length,
+      limit: FILE_LIMITS.columns,
+    });
+  }
+  if (rowCount > FILE_LIMITS.rows) {
+    throw new AppError(ImportErrors['import.too_many_rows'], { rows: rowCount, limit: FILE_LIMITS.rows });
+  }
+  if (rowCount === 0) throw new AppError(ImportErrors['import.no_rows']);
+}
+
+/** A CSV file's rows, blank ones left out. */
+export function readCsv(
+  bytes: Buffer,
+  chosen: { encoding?: Encoding; delimiter?: Delimiter } = {},
+): ReadSheet {
+  const { text, encoding } = decodeText(bytes, chosen.encoding);
+  const delimiter = chosen.delimiter ?? sniffDelimiter(text);
+  // Blank lines stay records: a record's index is its row number in a spreadsheet (the header is row 1).
+  const records: string[][] = parse(text, { delimiter, relax_column_count: true, relax_quotes: true });
+  const header = (records[0] ?? []).map((cell) => cell.trim());
+  const rows = records
+    .map((record, index) => ({ line: index + 1, cells: record.slice(0, FILE_LIMITS.columns) }))
+    .slice(1)
+    .filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
+  checkShape(header, rows.length);
+  return { format: 'csv', encoding, delimiter, header, rows };
+}
+
+/** Refuses a zip whose directory promises too much before anything is inflated (zip bombs). */
+export async function checkZipDirectory(bytes: Buffer): Promise<void> {
+  const refuse = (reason: string) => new AppError(ImportErrors['import.unsafe_archive'], { reason });
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) =>
+      error || !file ? reject(refuse('not a zip archive')) : resolve(file),
+    ),
+  );
+  let entries = 0;
+  let inflated = 0;
+  let compressed = 0;
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      entries++;
+      inflated += entry.uncompressedSize;
+      compressed += entry.compressedSize;
+      if (entries > FILE_LIMITS.zipEntries)
+        return reject(refuse(`more than ${FILE_LIMITS.zipEntries} parts`));
+      if (inflated > FILE_LIMITS.zipBytes) return reject(refuse('it unpacks to more than 200 MB'));
+      zip.readEntry();
+    });
+    zip.on('end', resolve);
+    zip.on('error', () => reject(refuse('a damaged zip directory')));
+    zip.readEntry();
+  }).finally(() => zip.close());
+  if (inflated > FILE_LIMITS.zipRatio * Math.max(compressed, 1)) {
+    throw refuse(`it unpacks to more than ${FILE_LIMITS.zipRatio} times its size`);
+  }
+}
+
+/** A cell as the text a person typed; a number Excel stored is written out in full, never as 1.38E+10. */
+function cellText(cell: ExcelJS.Cell): string {
+  const value = cell.value;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('text' in value) return String(value.text);
+  if ('result' in value) return value.result === undefined ? '' : String(value.result);
+  return cell.text;
+}
+
+/** The first worksheet of an .xlsx file, read as a stream after its zip directory is checked. */
+export async function readXlsx(bytes: Buffer): Promise<ReadSheet> {
+  await checkZipDirectory(bytes);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+  });
+  let header: string[] = [];
+  const rows: { line: number; cells: string[] }[] = [];
+  for await (const sheet of reader) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const width = Math.min(row.cellCount, FILE_LIMITS.columns + 1);
+      const cells = Array.from({ length: width }, (_, i) => cellText(row.getCell(i + 1)));
+      if (header.length === 0 && rows.length === 0) header = cells.map((cell) => cell.trim());
+      else if (cells.some((cell) => cell.trim() !== '')) rows.push({ line: row.number, cells });
+      if (rows.length > FILE_LIMITS.rows) break;
+    }
+    break;
+  }
+  checkShape(header, rows.length);
+  return { format: 'xlsx', encoding: null, delimiter: null, header, rows };
+}
+
+/** Reads an uploaded file of either kind. */
+export async function readSheet(
+  bytes: Buffer,
+  chosen: { encoding?: Encoding; delimiter?: Delimiter } = {},
+): Promise<ReadSheet> {
+  if (bytes.length > FILE_LIMITS.bytes) {
+    throw new AppError(ImportErrors['import.file_too_large'], { limitMb: FILE_LIMITS.bytes / 1024 / 1024 });
+  }
+  return formatOf(bytes) === 'xlsx' ? readXlsx(bytes) : readCsv(bytes, chosen);
+}

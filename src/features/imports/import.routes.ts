@@ -1,0 +1,207 @@
+import type { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { orgActorOf } from '../../http/auth.js';
+import { metaOf } from '../../http/request-meta.js';
+import { errorResponses, Uuid } from '../../http/schemas.js';
+import type { App } from '../../http/types.js';
+import { OrgParams } from '../organizations/organizations.schemas.js';
+import { TaskDetails, TaskParams, TaskView } from '../tasks/tasks.schemas.js';
+import { getTask } from '../tasks/tasks.service.js';
+import { ImportErrors } from './import.errors.js';
+import { FILE_LIMITS } from './import.read.js';
+import { resultFile, templateCsv } from './import.result.js';
+import { cancelImport, rereadImport, startImport, uploadImport } from './import.service.js';
+
+const tags = ['imports'];
+const manage = { access: { kind: 'org', permission: 'members.manage', scoped: true } } as const;
+const Encoding = Type.Enum(['utf8', 'utf16le', 'utf16be', 'gb18030']);
+const Delimiter = Type.Enum([',', '\t', ';']);
+const ReadChoice = { encoding: Type.Optional(Encoding), delimiter: Type.Optional(Delimiter) };
+const csvResponse = {
+  200: {
+    description: 'CSV, UTF-8 with a byte order mark, streamed as an attachment',
+    content: { 'text/csv': { schema: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }) } },
+  },
+};
+
+/** A download's headers: a CSV whose name is ASCII, plus the UTF-8 name for browsers that read it. */
+function csvDownload(name: string) {
+  return {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  };
+}
+
+/** Import: upload (the preview is read by a job), re-read, confirm, cancel, the result file and the template. */
+export function importRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/api/v1/orgs/:orgId/imports/template',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'The CSV import template: headers in the caller’s language (required ones marked *) and an example row',
+        params: OrgParams,
+        produces: ['text/csv'],
+        response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const locale = metaOf(request).locale;
+      return reply
+        .headers(csvDownload(locale === 'zh-CN' ? '成员导入模板.csv' : 'member-import-template.csv'))
+        .send(templateCsv(locale));
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/imports',
+    {
+      config: manage,
+      bodyLimit: FILE_LIMITS.bytes + 64 * 1024,
+      schema: {
+        tags,
+        summary: `Upload a member file (.csv or .xlsx, multipart field "file", at most ${FILE_LIMITS.bytes / 1024 / 1024} MB) into a department; its rows are checked by a job: poll the task for the preview`,
+        params: OrgParams,
+        querystring: Type.Object({ departmentId: Uuid, ...ReadChoice }, { additionalProperties: false }),
+        consumes: ['multipart/form-data'],
+        response: {
+          202: Type.Object({
+            task: TaskView,
+            sameFile: Type.Union(
+              [Type.Object({ number: Type.Integer(), finishedAt: Type.String() }), Type.Null()],
+              {
+                description: 'This very file was imported before, as this task',
+              },
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const actor = orgActorOf(request);
+      const meta = metaOf(request);
+      const part = await request.file({ limits: { fileSize: FILE_LIMITS.bytes, files: 1 } });
+      if (!part) throw new AppError(ImportErrors['import.unsupported_file']);
+      let bytes: Buffer;
+      try {
+        bytes = await part.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw new AppError(ImportErrors['import.file_too_large'], {
+            limitMb: FILE_LIMITS.bytes / 1024 / 1024,
+          });
+        }
+        throw error;
+      }
+      const { task, sameFile } = await uploadImport(
+        ctx,
+        meta,
+        actor,
+        { name: part.filename, bytes },
+        request.query,
+      );
+      const { task: view } = await getTask(ctx, actor, meta.locale, task.id);
+      return reply.status(202).send({
+        task: view,
+        sameFile: sameFile?.finished_at
+          ? { number: Number(sameFile.number), finishedAt: sameFile.finished_at.toISOString() }
+          : null,
+      });
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/imports/:taskId/reread',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Read the file again with another encoding or delimiter than the one found',
+        params: TaskParams,
+        body: Type.Object(ReadChoice, { additionalProperties: false }),
+        response: { 202: TaskDetails, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = orgActorOf(request);
+      await rereadImport(ctx, actor, request.params.taskId, request.body);
+      return reply.status(202).send(await getTask(ctx, actor, metaOf(request).locale, request.params.taskId));
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/imports/:taskId/start',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'Confirm the preview: the seats of every row to write are reserved, and the import runs (or waits for the org’s running one)',
+        params: TaskParams,
+        response: { 200: TaskDetails, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = orgActorOf(request);
+      const meta = metaOf(request);
+      await startImport(ctx, meta, actor, request.params.taskId);
+      return getTask(ctx, actor, meta.locale, request.params.taskId);
+    },
+  );
+
+  app.post(
+    '/api/v1/orgs/:orgId/imports/:taskId/cancel',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Stop an import after its current chunk; rows already written stay',
+        params: TaskParams,
+        response: { 200: TaskDetails, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = orgActorOf(request);
+      const meta = metaOf(request);
+      await cancelImport(ctx, meta, actor, request.params.taskId);
+      return getTask(ctx, actor, meta.locale, request.params.taskId);
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:orgId/imports/:taskId/result',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary:
+          'The result file: the original columns with each row’s result and reason, all rows or the failed ones',
+        params: TaskParams,
+        querystring: Type.Object(
+          { rows: Type.Optional(Type.Enum(['all', 'failed'])) },
+          { additionalProperties: false },
+        ),
+        produces: ['text/csv'],
+        response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = orgActorOf(request);
+      const meta = metaOf(request);
+      const { task } = await getTask(ctx, actor, meta.locale, request.params.taskId);
+      const row = await ctx.db
+        .selectFrom('tasks')
+        .selectAll()
+        .where('id', '=', task.id)
+        .executeTakeFirstOrThrow();
+      const only = request.query.rows ?? 'all';
+      const name = `${(task.fileName ?? 'import').replace(/\.(csv|xlsx)$/i, '')}-${only === 'failed' ? 'failed' : 'result'}-${task.number}.csv`;
+      return reply.headers(csvDownload(name)).send(resultFile(ctx.db, row, meta.locale, only));
+    },
+  );
+}

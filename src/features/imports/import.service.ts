@@ -1,0 +1,365 @@
+import crypto from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB, Task } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { enqueue } from '../../jobs/jobs.js';
+import type { OrgActor } from '../access/access.js';
+import { assertMayPlace } from '../access/privilege.js';
+import { recordAudit } from '../audit/audit.js';
+import { MemberErrors } from '../members/members.errors.js';
+import { releaseSeats, takeSeats } from '../members/members.queries.js';
+import { deleteTaskFile, loadTaskFile, storeTaskFile } from '../tasks/tasks.files.js';
+import {
+  checkFileDuplicates,
+  checkRow,
+  databaseConflicts,
+  departmentIndex,
+  type RowVerdict,
+} from './import.check.js';
+import { IMPORT_COLUMNS, mapHeader } from './import.columns.js';
+import { ImportErrors } from './import.errors.js';
+import { importChunkJob, importPrepareJob } from './import.jobs.js';
+import { type Delimiter, type Encoding, FILE_LIMITS, formatOf, readSheet } from './import.read.js';
+
+/** What the admin chose for an import. */
+export interface ImportOptions {
+  readonly departmentId: string;
+  readonly encoding?: Encoding;
+  readonly delimiter?: Delimiter;
+}
+
+/** What a task's options hold once its file is read: the choices and what was found. */
+export interface StoredOptions extends ImportOptions {
+  readonly format?: 'csv' | 'xlsx';
+  readonly encodingFound?: Encoding | null;
+  readonly delimiterFound?: Delimiter | null;
+  /** The file's header row, for the result file. */
+  readonly header?: string[];
+}
+
+/** A file name as shown, never used as a path: its last segment, control characters out, 200 characters. */
+export function displayFileName(name: string): string {
+  const last = name.split(/[\\/]/).pop() ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  return last.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'import';
+}
+
+/**
+ * Starts an import: the file checked for size and kind at once, stored with its task, and read by a job
+ * (the preview). The same file imported before is named in the answer. Nothing is written to members
+ * until the admin confirms the preview (startImport).
+ */
+export async function uploadImport(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  file: { name: string; bytes: Buffer },
+  options: ImportOptions,
+): Promise<{ task: Task; sameFile: Task | null }> {
+  if (file.bytes.length > FILE_LIMITS.bytes) {
+    throw new AppError(ImportErrors['import.file_too_large'], { limitMb: FILE_LIMITS.bytes / 1024 / 1024 });
+  }
+  formatOf(file.bytes);
+  await assertMayPlace(ctx.db, actor, [options.departmentId], 'departmentId');
+  const digest = crypto.createHash('sha256').update(file.bytes).digest('hex');
+  return ctx.db.transaction().execute(async (trx) => {
+    const sameFile =
+      (await trx
+        .selectFrom('tasks')
+        .selectAll()
+        .where('org_id', '=', actor.orgId)
+        .where('file_digest', '=', digest)
+        .where('status', '=', 'done')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst()) ?? null;
+    const task = await trx
+      .insertInto('tasks')
+      .values({
+        org_id: actor.orgId,
+        kind: 'import',
+        mode: 'create',
+        options: JSON.stringify(options),
+        created_by: actor.accountId,
+        file_name: displayFileName(file.name),
+        file_digest: digest,
+        status: 'preparing',
+        heartbeat_at: sql`now()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await storeTaskFile(trx, task.id, 'upload', file.bytes);
+    await enqueue(trx, ctx.boss, importPrepareJob, { taskId: task.id });
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'import.uploaded',
+      targetType: 'task',
+      targetId: task.id,
+      targetLabel: task.file_name ?? undefined,
+      after: { fileName: task.file_name, bytes: file.bytes.length, mode: task.mode },
+    });
+    return { task, sameFile };
+  });
+}
+
+/** Checks every row read from a file: the field rules, the rest of the file, then the database, set-based. */
+async function verdictsOf(
+  ctx: AppContext,
+  task: Task,
+  header: string[],
+  rows: { line: number; cells: string[] }[],
+): Promise<{ line: number; cells: string[]; verdict: RowVerdict }[]> {
+  const columns = mapHeader(header);
+  const missing = IMPORT_COLUMNS.filter((column) => column.required && !columns.has(column.key));
+  if (missing.length > 0) {
+    throw new AppError(ImportErrors['import.missing_columns'], { columns: missing.map((c) => c.en) });
+  }
+  const options = task.options as StoredOptions;
+  const index = await departmentIndex(ctx.db, task.org_id, options.departmentId);
+  const checked = rows.map((row) => ({
+    ...row,
+    verdict: checkRow(row.cells, columns, index, ctx.config.defaultPhoneRegion),
+  }));
+  checkFileDuplicates(checked);
+  const org = await ctx.db
+    .selectFrom('organizations')
+    .select(['id', 'domain'])
+    .where('id', '=', task.org_id)
+    .executeTakeFirstOrThrow();
+  const fine = checked.filter((row) => row.verdict.input !== null);
+  for (let start = 0; start < fine.length; start += 5000) {
+    const batch = fine.slice(start, start + 5000);
+    const conflicts = await databaseConflicts(
+      ctx.db,
+      org,
+      batch.map((row) => row.verdict.input as NonNullable<RowVerdict['input']>),
+      false,
+    );
+    for (const [i, problem] of conflicts)
+      (batch[i] as (typeof batch)[number]).verdict = { input: null, problem };
+  }
+  return checked;
+}
+
+/**
+ * The preview: reads the stored upload and records every row with its verdict; the task becomes ready
+ * (or failed, with the reason, when the file cannot be read at all). Safe to run again: it starts over.
+ */
+export async function prepareImport(ctx: AppContext, taskId: string): Promise<void> {
+  const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!task || task.status !== 'preparing') return;
+  const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
+  const options = task.options as StoredOptions;
+  let rows: { line: number; cells: string[]; verdict: RowVerdict }[];
+  let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header'>;
+  try {
+    if (!bytes) throw new AppError(ImportErrors['import.task_not_found']);
+    const sheet = await readSheet(bytes, options);
+    found = {
+      format: sheet.format,
+      encodingFound: sheet.encoding,
+      delimiterFound: sheet.delimiter,
+      header: sheet.header,
+    };
+    rows = await verdictsOf(ctx, task, sheet.header, sheet.rows);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await ctx.db
+      .updateTable('tasks')
+      .set({
+        status: 'failed',
+        error: JSON.stringify({ code: error.code, details: error.details }),
+        finished_at: sql`now()`,
+      })
+      .where('id', '=', taskId)
+      .where('status', '=', 'preparing')
+      .execute();
+    return;
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('tasks')
+      .select('status')
+      .where('id', '=', taskId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (locked?.status !== 'preparing') return;
+    await trx.deleteFrom('import_rows').where('task_id', '=', taskId).execute();
+    for (let start = 0; start < rows.length; start += 2000) {
+      await trx
+        .insertInto('import_rows')
+        .values(
+          rows.slice(start, start + 2000).map((row) => ({
+            task_id: taskId,
+            line: row.line,
+            cells: row.cells,
+            input: row.verdict.input ? JSON.stringify(row.verdict.input) : null,
+            problem: row.verdict.problem ? JSON.stringify(row.verdict.problem) : null,
+          })),
+        )
+        .execute();
+    }
+    const failed = rows.filter((row) => row.verdict.problem).length;
+    await trx
+      .updateTable('tasks')
+      .set({
+        status: 'ready',
+        rows_total: rows.length,
+        counts: JSON.stringify({ ready: rows.length - failed, problems: failed }),
+        options: JSON.stringify({ ...options, ...found }),
+      })
+      .where('id', '=', taskId)
+      .execute();
+  });
+}
+
+/** Reads the file again with the encoding or delimiter the admin chose in the preview. */
+export async function rereadImport(
+  ctx: AppContext,
+  actor: OrgActor,
+  taskId: string,
+  choice: Pick<ImportOptions, 'encoding' | 'delimiter'>,
+): Promise<Task> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const task = await lockImport(trx, actor, taskId);
+    if (task.status !== 'ready' && task.status !== 'failed') {
+      throw new AppError(ImportErrors['import.not_ready'], { status: task.status });
+    }
+    const options = task.options as StoredOptions;
+    const updated = await trx
+      .updateTable('tasks')
+      .set({
+        status: 'preparing',
+        error: null,
+        finished_at: null,
+        heartbeat_at: sql`now()`,
+        options: JSON.stringify({ ...options, ...choice }),
+      })
+      .where('id', '=', taskId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await enqueue(trx, ctx.boss, importPrepareJob, { taskId });
+    return updated;
+  });
+}
+
+/** An import of the actor's org, locked for a change of its state; another org's is not found. */
+export async function lockImport(trx: Transaction<DB>, actor: OrgActor, taskId: string): Promise<Task> {
+  const task = await trx
+    .selectFrom('tasks')
+    .selectAll()
+    .where('id', '=', taskId)
+    .where('org_id', '=', actor.orgId)
+    .where('kind', '=', 'import')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!task) throw new AppError(ImportErrors['import.task_not_found']);
+  return task;
+}
+
+/**
+ * The admin confirms the preview: the seats of every row that will be written are taken now, in one
+ * conditional update (over the limit, nothing starts and the error says how many fit), and the import
+ * runs at once or, while another import of the org runs, waits in line.
+ */
+export async function startImport(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  taskId: string,
+): Promise<Task> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const task = await lockImport(trx, actor, taskId);
+    if (task.status !== 'ready' || task.confirmed) {
+      throw new AppError(ImportErrors['import.not_ready'], { status: task.status });
+    }
+    const ready = await trx
+      .selectFrom('import_rows')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('task_id', '=', taskId)
+      .where('problem', 'is', null)
+      .executeTakeFirstOrThrow();
+    const seats = Number(ready.count);
+    if (seats === 0) throw new AppError(ImportErrors['import.nothing_to_write']);
+    try {
+      await takeSeats(trx, actor.orgId, seats);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== MemberErrors['member.limit_reached']) throw error;
+      const org = await trx
+        .selectFrom('organizations')
+        .select(['member_limit', 'seats_used'])
+        .where('id', '=', actor.orgId)
+        .executeTakeFirstOrThrow();
+      throw new AppError(ImportErrors['import.over_limit'], {
+        fits: Math.max(org.member_limit - org.seats_used, 0),
+        rows: seats,
+      });
+    }
+    await trx
+      .updateTable('tasks')
+      .set({ confirmed: true, seats_reserved: seats })
+      .where('id', '=', taskId)
+      .execute();
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'import.started',
+      targetType: 'task',
+      targetId: taskId,
+      targetLabel: task.file_name ?? undefined,
+      after: { rows: task.rows_total, writing: seats, seatsReserved: seats },
+    });
+    await runNextImport(trx, ctx, actor.orgId);
+    return trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+  });
+}
+
+/**
+ * Starts the org's oldest confirmed import when none runs, in the caller's transaction (the unique
+ * index on running imports is the last word against a race: the loser's transaction stays as it was).
+ */
+export async function runNextImport(trx: Transaction<DB>, ctx: AppContext, orgId: string): Promise<void> {
+  const started = await sql<{ id: string }>`
+    update tasks set status = 'running', started_at = now(), heartbeat_at = now()
+    where id = (select t.id from tasks t where t.org_id = ${orgId} and t.kind = 'import'
+        and t.status = 'ready' and t.confirmed order by t.created_at limit 1)
+      and not exists (select 1 from tasks r where r.org_id = ${orgId} and r.kind = 'import' and r.status = 'running')
+    returning id`.execute(trx);
+  const next = started.rows[0];
+  if (!next) return;
+  await deleteTaskFile(trx, next.id, 'upload');
+  await enqueue(trx, ctx.boss, importChunkJob, { taskId: next.id });
+}
+
+/** Asks a running or waiting import to stop after its current chunk; rows already written stay. */
+export async function cancelImport(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  taskId: string,
+): Promise<Task> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const task = await lockImport(trx, actor, taskId);
+    if (task.status === 'done' || task.status === 'failed' || task.status === 'cancelled') return task;
+    if (task.status === 'running') {
+      await trx.updateTable('tasks').set({ cancel_requested: true }).where('id', '=', taskId).execute();
+    } else {
+      if (task.seats_reserved > 0) await releaseSeats(trx, actor.orgId, task.seats_reserved);
+      await trx
+        .updateTable('tasks')
+        .set({ status: 'cancelled', seats_reserved: 0, finished_at: sql`now()` })
+        .where('id', '=', taskId)
+        .execute();
+    }
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'import.cancelled',
+      targetType: 'task',
+      targetId: taskId,
+      targetLabel: task.file_name ?? undefined,
+    });
+    return trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+  });
+}

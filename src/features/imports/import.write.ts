@@ -1,0 +1,319 @@
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { DB, ImportOutcome, Task } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { enqueue } from '../../jobs/jobs.js';
+import { queueMessages } from '../../notify/outbox.js';
+import { AccessErrors } from '../access/access.errors.js';
+import { loadOrgActor } from '../access/access.js';
+import { assertMayPlace, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
+import { insertAccounts } from '../accounts/accounts.queries.js';
+import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
+import { recordAudits } from '../audit/audit.js';
+import { DEFAULT_ORDER } from '../directory/directory.queries.js';
+import { insertMembers } from '../members/members.create.js';
+import { MemberErrors } from '../members/members.errors.js';
+import { lockTreeShared } from '../members/members.locks.js';
+import { memberWelcomeMessage } from '../members/members.messages.js';
+import { releaseSeats } from '../members/members.queries.js';
+import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
+import { importChunkJob } from './import.jobs.js';
+import { runNextImport, type StoredOptions } from './import.service.js';
+
+/** Rows per chunk: argon2id hashing (both cores) sets the pace; a chunk commits in a few seconds. */
+export const CHUNK_ROWS = 100;
+
+interface Waiting {
+  line: number;
+  input: ImportInput | null;
+  problem: RowProblem | null;
+}
+
+/** A row's fate in this chunk. */
+interface Written {
+  line: number;
+  outcome: ImportOutcome;
+  problem: RowProblem | null;
+  memberId: string | null;
+}
+
+/**
+ * One chunk of a running import, in one transaction: the next rows claimed, written through the member
+ * core, their verdicts, the task's progress and the next chunk's job — so a crash anywhere leaves either
+ * all of it or none, and a replayed job finds its rows done. Passwords are made and hashed before the
+ * transaction (hashing is the slow part). Answers whether the import has more to do.
+ */
+export async function runImportChunk(ctx: AppContext, taskId: string): Promise<boolean> {
+  const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!task || task.status !== 'running') return false;
+  const waiting = (await ctx.db
+    .selectFrom('import_rows')
+    .select(['line', 'input', 'problem'])
+    .where('task_id', '=', taskId)
+    .where('outcome', 'is', null)
+    .orderBy('line')
+    .limit(CHUNK_ROWS)
+    .execute()) as Waiting[];
+  if (task.cancel_requested || waiting.length === 0) {
+    await finishImport(ctx, taskId, task.cancel_requested ? 'cancelled' : 'done');
+    return false;
+  }
+  const secrets = new Map<number, { password: string; hash: string }>();
+  await Promise.all(
+    waiting.map(async (row) => {
+      if (!row.input) return;
+      const password = generatePassword();
+      secrets.set(row.line, { password, hash: await hashPassword(password) });
+    }),
+  );
+  return ctx.db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', taskId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked || locked.status !== 'running') return false;
+    const claimed = new Set(
+      (
+        await trx
+          .selectFrom('import_rows')
+          .select('line')
+          .where('task_id', '=', taskId)
+          .where(
+            'line',
+            'in',
+            waiting.map((row) => row.line),
+          )
+          .where('outcome', 'is', null)
+          .execute()
+      ).map((row) => row.line),
+    );
+    const rows = waiting.filter((row) => claimed.has(row.line));
+    if (rows.length === 0) return true;
+    const written = await writeRows(trx, ctx, locked, rows, secrets);
+    await recordOutcomes(trx, locked, written);
+    await enqueue(trx, ctx.boss, importChunkJob, { taskId });
+    return true;
+  });
+}
+
+/** Creates the managed accounts and members of a chunk's good rows; the others fail with their reason. */
+async function writeRows(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  task: Task,
+  rows: readonly Waiting[],
+  secrets: ReadonlyMap<number, { password: string; hash: string }>,
+): Promise<Written[]> {
+  const failed = (row: Waiting, problem: RowProblem): Written => ({
+    line: row.line,
+    outcome: 'failed',
+    problem,
+    memberId: null,
+  });
+  const options = task.options as StoredOptions;
+  // The importer's standing now: an admin who lost the right meanwhile writes nothing more.
+  const actor = task.created_by ? await loadOrgActor(trx, task.created_by, task.org_id) : undefined;
+  try {
+    if (!actor) throw new AppError(AccessErrors['access.out_of_scope']);
+    await assertMayPlace(trx, actor, [options.departmentId]);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return rows.map((row) => failed(row, { code: error.code, column: null, details: {} }));
+  }
+  const org = await trx
+    .selectFrom('organizations')
+    .select(['id', 'name', 'domain', 'locale'])
+    .where('id', '=', task.org_id)
+    .executeTakeFirstOrThrow();
+  const result = new Map<number, Written>();
+  for (const row of rows) if (!row.input) result.set(row.line, failed(row, row.problem as RowProblem));
+  let good = rows.filter((row) => row.input !== null);
+  // Things changed since the preview: addresses taken anywhere now, departments deleted.
+  const conflicts = await databaseConflicts(
+    trx,
+    org,
+    good.map((row) => row.input as ImportInput),
+    true,
+  );
+  await lockTreeShared(trx, task.org_id);
+  const wanted = [...new Set(good.flatMap((row) => row.input?.departments.map((d) => d.departmentId) ?? []))];
+  const known = new Set(
+    wanted.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom('departments')
+            .select('id')
+            .where('org_id', '=', task.org_id)
+            .where('id', 'in', wanted)
+            .execute()
+        ).map((d) => d.id),
+  );
+  good = good.filter((row, i) => {
+    const conflict =
+      conflicts.get(i) ??
+      (row.input?.departments.every((d) => known.has(d.departmentId))
+        ? null
+        : { code: MemberErrors['member.department_not_found'], column: 'departments' as const, details: {} });
+    if (conflict) result.set(row.line, failed(row, conflict));
+    return !conflict;
+  });
+  const inputs = good.map((row) => row.input as ImportInput);
+  const accounts = await insertAccounts(
+    trx,
+    inputs.map((input, i) => ({
+      kind: 'managed',
+      username: `${input.accountName}@${org.domain}`,
+      name: input.name,
+      email: input.email,
+      phone: input.phone,
+      passwordHash: secrets.get((good[i] as Waiting).line)?.hash as string,
+      temporaryPassword: true,
+      locale: org.locale,
+    })),
+  );
+  const members = await insertMembers(
+    trx,
+    {
+      orgId: task.org_id,
+      status: 'active',
+      roles: DEFAULT_MEMBER_ROLES,
+      createdBy: task.created_by as string,
+      departments: [],
+      seatsReserved: true,
+    },
+    inputs.map((input, i) => ({
+      accountId: (accounts[i] as (typeof accounts)[number]).id,
+      departments: input.departments,
+      columns: {
+        employee_id: input.employeeId,
+        work_location: input.workLocation,
+        org_email: input.orgEmail,
+        directory_order: input.directoryOrder ?? DEFAULT_ORDER,
+      },
+    })),
+  );
+  const signInUrl = new URL('/sign-in', ctx.config.publicUrl).toString();
+  await queueMessages(
+    trx,
+    ctx,
+    inputs.map((input, i) => {
+      const { member } = members[i] as (typeof members)[number];
+      return {
+        dedupeKey: `member_welcome:${member.id}`,
+        orgId: task.org_id,
+        channel: input.email ? ('email' as const) : ('sms' as const),
+        to: (input.email ?? input.phone) as string,
+        locale: org.locale,
+        template: memberWelcomeMessage,
+        vars: {
+          name: input.name,
+          orgName: org.name,
+          username: (accounts[i] as (typeof accounts)[number]).username,
+          password: secrets.get((good[i] as Waiting).line)?.password as string,
+          hours: TEMPORARY_PASSWORD_HOURS,
+          signInUrl,
+        },
+      };
+    }),
+  );
+  await recordAudits(
+    trx,
+    null,
+    members.map(({ member, departments }, i) => {
+      const input = inputs[i] as ImportInput;
+      return {
+        orgId: task.org_id,
+        actorAccountId: task.created_by,
+        action: 'member.created',
+        targetType: 'member',
+        targetId: member.id,
+        after: {
+          accountId: member.account_id,
+          name: input.name,
+          username: (accounts[i] as (typeof accounts)[number]).username,
+          email: input.email,
+          phone: input.phone,
+          status: member.status,
+          roles: member.roles,
+          departments,
+          employeeId: input.employeeId,
+          workLocation: input.workLocation,
+          orgEmail: input.orgEmail,
+          directoryOrder: member.directory_order,
+          passwordSentTo: input.email ? 'email' : 'sms',
+          importTask: task.number,
+        },
+      };
+    }),
+  );
+  good.forEach((row, i) => {
+    const memberId = (members[i] as (typeof members)[number]).member.id;
+    result.set(row.line, { line: row.line, outcome: 'created', problem: null, memberId });
+  });
+  return rows.map((row) => result.get(row.line) as Written);
+}
+
+/** The chunk's verdicts and the task's progress, in the chunk's transaction. */
+async function recordOutcomes(trx: Transaction<DB>, task: Task, written: readonly Written[]): Promise<void> {
+  await sql`update import_rows r set outcome = w.outcome, member_id = w.member_id,
+      problem = coalesce(w.problem, r.problem)
+    from unnest(${written.map((w) => w.line)}::int[], ${written.map((w) => w.outcome)}::text[],
+      ${written.map((w) => w.memberId)}::uuid[], ${written.map((w) => (w.problem ? JSON.stringify(w.problem) : null))}::jsonb[])
+      as w(line, outcome, member_id, problem)
+    where r.task_id = ${task.id} and r.line = w.line`.execute(trx);
+  const created = written.filter((w) => w.outcome === 'created').length;
+  const failed = written.length - created;
+  await sql`update tasks set rows_done = rows_done + ${written.length}, heartbeat_at = now(),
+      counts = counts || jsonb_build_object(
+        'created', coalesce((counts->>'created')::int, 0) + ${created}::int,
+        'failed', coalesce((counts->>'failed')::int, 0) + ${failed}::int)
+    where id = ${task.id}`.execute(trx);
+}
+
+/**
+ * Ends a running import: the seats reserved for rows that did not land are given back, the task is done
+ * (or cancelled: rows not reached stay unwritten) and the org's next waiting import starts.
+ */
+export async function finishImport(
+  ctx: AppContext,
+  taskId: string,
+  status: 'done' | 'cancelled',
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const task = await trx
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', taskId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!task || task.status !== 'running') return;
+    const landed = await trx
+      .selectFrom('import_rows')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('task_id', '=', taskId)
+      .where('outcome', 'in', ['created', 'invited'])
+      .executeTakeFirstOrThrow();
+    const unused = task.seats_reserved - Number(landed.count);
+    if (unused > 0) await releaseSeats(trx, task.org_id, unused);
+    await trx
+      .updateTable('tasks')
+      .set({ status, seats_reserved: Number(landed.count), finished_at: sql`now()`, heartbeat_at: null })
+      .where('id', '=', taskId)
+      .execute();
+    await recordAudits(trx, null, [
+      {
+        orgId: task.org_id,
+        actorAccountId: task.created_by,
+        action: 'import.finished',
+        targetType: 'task',
+        targetId: taskId,
+        targetLabel: task.file_name ?? undefined,
+        after: { status, rows: task.rows_total, counts: task.counts },
+      },
+    ]);
+    await runNextImport(trx, ctx, task.org_id);
+  });
+}

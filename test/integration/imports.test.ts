@@ -1,0 +1,271 @@
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { prepareImport } from '../../src/features/imports/import.service.js';
+import { runImportChunk } from '../../src/features/imports/import.write.js';
+import { createDepartment } from '../support/factories.js';
+import { describeEachBackend, useHarness } from '../support/harness.js';
+import { type Api, codeOf, memberOrg } from '../support/member-org.js';
+
+const HEADER = 'Name *,Account *,Email,Mobile,Departments,Positions,Employee ID';
+
+/** A multipart request body holding one file, as a browser's form sends it. */
+function multipart(name: string, bytes: Buffer) {
+  const boundary = '----roster-test-boundary';
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+interface TaskAnswer {
+  task: {
+    id: string;
+    status: string;
+    rowsTotal: number;
+    rowsDone: number;
+    counts: Record<string, number>;
+    encoding: string | null;
+    delimiter: string | null;
+    seatsReserved: number;
+  };
+  problems: { line: number; column: string | null; code: string; message: string }[];
+}
+
+describeEachBackend('member import', (backend) => {
+  const h = useHarness(backend);
+
+  async function world() {
+    const o = await memberOrg(h);
+    const sales = await createDepartment(h.ctx, o.org.id, { name: 'Sales' });
+    const east = await createDepartment(h.ctx, o.org.id, { parentId: sales.id, name: 'East' });
+    const base = `/api/v1/orgs/${o.org.id}`;
+    /** Uploads a file as `api` and reads it as the prepare job would. */
+    const upload = async (name: string, bytes: Buffer, query = '', api: Api = o.admin) => {
+      const { body, contentType } = multipart(name, bytes);
+      return api.send('POST', `${base}/imports?departmentId=${o.root.id}${query}`, body, {
+        'content-type': contentType,
+      });
+    };
+    const preview = async (name: string, bytes: Buffer, query = '') => {
+      const response = await upload(name, bytes, query);
+      expect(response.statusCode, response.body).toBe(202);
+      const id = (response.json() as TaskAnswer).task.id;
+      await prepareImport(h.ctx, id);
+      const details = await o.admin.get(`${base}/tasks/${id}`, { 'accept-language': 'en' });
+      expect(details.statusCode, details.body).toBe(200);
+      return details.json() as TaskAnswer;
+    };
+    /** Runs chunk after chunk, as the jobs would, until the import ends. */
+    const drain = async (id: string) => {
+      while (await runImportChunk(h.ctx, id)) {}
+      await runImportChunk(h.ctx, id);
+    };
+    const seatsUsed = o.seatsUsed;
+    return { ...o, sales, east, base, upload, preview, drain, seatsUsed };
+  }
+
+  it('checks every row in the preview and writes only the good ones, each through the member core', async () => {
+    const w = await world();
+    const csv = [
+      HEADER,
+      'Li Lei,lilei,lilei@mail.test,,Sales/East,Manager,E1',
+      "张三,zhangsan,,'+8613812345678,sales;SALES/east,经理;顾问,E2",
+      'Han Meimei,hanmeimei,lilei@mail.test,,,,',
+      'Way Too Long A Name For Anyone Here,longname,long@mail.test,,,,',
+      'Nobody,nobody,nobody@mail.test,,Marketing,,',
+      'Mangled,mangled,,1.38123E+10,,,',
+      '=cmd,formula,formula@mail.test,,,,',
+    ].join('\r\n');
+    const seatsBefore = await w.seatsUsed();
+    const { task, problems } = await w.preview('people.csv', Buffer.from(csv));
+    expect(task.status).toBe('ready');
+    expect(task.rowsTotal).toBe(7);
+    expect(task.encoding).toBe('utf8');
+    expect(task.delimiter).toBe(',');
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [4, 'email', 'import.duplicate_in_file'],
+      [5, 'name', 'member.invalid_name'],
+      [6, 'departments', 'import.department_not_found'],
+      [7, 'phone', 'import.number_mangled'],
+    ]);
+    expect(problems[0]?.message).toContain('Row 2');
+
+    const started = await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    expect(started.statusCode, started.body).toBe(200);
+    expect((started.json() as TaskAnswer).task.seatsReserved).toBe(3);
+    expect(await w.seatsUsed()).toBe(seatsBefore + 3);
+    await w.drain(task.id);
+
+    const done = (await w.admin.get(`${w.base}/tasks/${task.id}`)).json() as TaskAnswer;
+    expect(done.task.status).toBe('done');
+    expect(done.task.counts).toMatchObject({ created: 3, failed: 4 });
+    expect(await w.seatsUsed()).toBe(seatsBefore + 3);
+
+    const zhang = await h.ctx.db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .select(['m.id', 'a.username', 'a.phone', 'a.password_temporary', 'm.employee_id'])
+      .where('m.org_id', '=', w.org.id)
+      .where('a.name', '=', '张三')
+      .executeTakeFirstOrThrow();
+    expect(zhang.phone).toBe('+8613812345678');
+    expect(zhang.password_temporary).toBe(true);
+    const links = await h.ctx.db
+      .selectFrom('member_departments')
+      .select(['department_id', 'position', 'is_primary'])
+      .where('member_id', '=', zhang.id)
+      .orderBy('is_primary', 'desc')
+      .execute();
+    expect(links).toEqual([
+      { department_id: w.sales.id, position: '经理', is_primary: true },
+      { department_id: w.east.id, position: '顾问', is_primary: false },
+    ]);
+    // Parity with POST /members: found by the member table's search, pinyin included, and audited once each.
+    const found = await w.admin.get(`${w.base}/members?q=zhangsan`);
+    expect(found.json().items.map((m: { id: string }) => m.id)).toContain(zhang.id);
+    const audits = await h.ctx.db
+      .selectFrom('audit_events')
+      .select(['action'])
+      .where('org_id', '=', w.org.id)
+      .where('action', 'in', ['member.created', 'import.started', 'import.finished'])
+      .execute();
+    expect(audits.filter((a) => a.action === 'member.created')).toHaveLength(3);
+    expect(audits.filter((a) => a.action !== 'member.created')).toHaveLength(2);
+    const welcomes = await h.ctx.db
+      .selectFrom('outbox_messages')
+      .select('recipient')
+      .where('org_id', '=', w.org.id)
+      .where('dedupe_key', 'like', 'member_welcome:%')
+      .execute();
+    expect(welcomes.map((m) => m.recipient).sort()).toEqual([
+      '+8613812345678',
+      'formula@mail.test',
+      'lilei@mail.test',
+    ]);
+
+    // The result file: every row with its result, formula-safe, and the failed rows alone re-import as they are.
+    const result = await w.admin.get(`${w.base}/imports/${task.id}/result`);
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['content-type']).toContain('text/csv');
+    const lines = result.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe(`${HEADER},Result,Reason`);
+    expect(lines).toContain("'=cmd,formula,formula@mail.test,,,,,Created,");
+    const failedOnly = await w.admin.get(`${w.base}/imports/${task.id}/result?rows=failed`);
+    expect(
+      failedOnly.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toHaveLength(5);
+    const again = await w.preview('failed.csv', Buffer.from(failedOnly.body));
+    expect(again.task.rowsTotal).toBe(4);
+  });
+
+  it('reserves the seats of the whole import at once, or refuses it saying how many fit', async () => {
+    const w = await world();
+    await h.ctx.db
+      .updateTable('organizations')
+      .set({ member_limit: sql`seats_used + 1` })
+      .where('id', '=', w.org.id)
+      .execute();
+    const csv = [HEADER, 'One,one,one@mail.test,,,,', 'Two,two,two@mail.test,,,,'].join('\n');
+    const { task } = await w.preview('two.csv', Buffer.from(csv));
+    const refused = await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    expect(refused.statusCode).toBe(409);
+    expect(codeOf(refused)).toBe('import.over_limit');
+    expect(refused.json().error.details).toMatchObject({ fits: 1, rows: 2 });
+    const still = (await w.admin.get(`${w.base}/tasks/${task.id}`)).json() as TaskAnswer;
+    expect(still.task.status).toBe('ready');
+  });
+
+  it('writes each row once however often a chunk is delivered', async () => {
+    const w = await world();
+    const csv = [HEADER, ...Array.from({ length: 5 }, (_, i) => `P${i},p${i}x,p${i}@mail.test,,,,`)].join(
+      '\n',
+    );
+    const { task } = await w.preview('five.csv', Buffer.from(csv));
+    await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    await Promise.all([runImportChunk(h.ctx, task.id), runImportChunk(h.ctx, task.id)]);
+    await w.drain(task.id);
+    const created = await h.ctx.db
+      .selectFrom('import_rows')
+      .select(['outcome'])
+      .where('task_id', '=', task.id)
+      .execute();
+    expect(created.map((r) => r.outcome)).toEqual(Array(5).fill('created'));
+    const messages = await h.ctx.db
+      .selectFrom('outbox_messages')
+      .select('id')
+      .where('org_id', '=', w.org.id)
+      .where('recipient', 'like', 'p_@mail.test')
+      .execute();
+    expect(messages).toHaveLength(5);
+  });
+
+  it('reads GB18030 and UTF-16 files, and says where bytes are not the chosen encoding', async () => {
+    const w = await world();
+    const gb = iconv.encode(
+      [HEADER.replace('Name', '姓名'), '王五,wangwu,wangwu@mail.test,,,,'].join('\r\n'),
+      'gb18030',
+    );
+    const chinese = await w.preview('gb.csv', gb);
+    expect(chinese.task.encoding).toBe('gb18030');
+    expect(chinese.problems).toEqual([]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      iconv.encode(
+        [HEADER.replaceAll(',', '\t'), '赵六\tzhaoliu\tzhaoliu@mail.test\t\t\t\t'].join('\r\n'),
+        'utf16le',
+      ),
+    ]);
+    const unicode = await w.preview('unicode.txt', utf16);
+    expect([unicode.task.encoding, unicode.task.delimiter]).toEqual(['utf16le', '\t']);
+    expect(unicode.problems).toEqual([]);
+    const forced = await w.upload('gb.csv', gb, '&encoding=utf8');
+    const id = forced.json().task.id;
+    await prepareImport(h.ctx, id);
+    const failed = (await w.admin.get(`${w.base}/tasks/${id}`)).json() as {
+      task: { status: string; error: { code: string } };
+    };
+    expect(failed.task.status).toBe('failed');
+    expect(failed.task.error.code).toBe('import.invalid_encoding');
+  });
+
+  it('reads .xlsx files and refuses an archive that unpacks to too many parts before inflating it', async () => {
+    const w = await world();
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Members');
+    sheet.addRow(HEADER.split(','));
+    sheet.addRow(['Xu Ke', 'xuke', 'xuke@mail.test', '8613812345679', '', '', '']);
+    sheet.addRow(['Big Number', 'bignum', '', 13812345678, '', '', '']);
+    const xlsx = await w.preview('people.xlsx', Buffer.from(await book.xlsx.writeBuffer()));
+    expect(xlsx.task.rowsTotal).toBe(2);
+    expect(xlsx.problems).toEqual([]);
+
+    const bomb = new ExcelJS.Workbook();
+    for (let i = 0; i < 101; i++) bomb.addWorksheet(`S${i}`).addRow(['x']);
+    const refused = await w.preview('bomb.xlsx', Buffer.from(await bomb.xlsx.writeBuffer()));
+    expect(refused.task).toMatchObject({ status: 'failed', error: { code: 'import.unsafe_archive' } });
+  });
+
+  it('refuses what is not a spreadsheet, plain members, and other organizations', async () => {
+    const w = await world();
+    const binary = await w.upload('evil.csv', Buffer.from([0x00, 0x01, 0x02, 0x03, 0x00]));
+    expect(codeOf(binary)).toBe('import.unsupported_file');
+    const { task } = await w.preview(
+      'one.csv',
+      Buffer.from([HEADER, 'One,onex,onex@mail.test,,,,'].join('\n')),
+    );
+    const other = await memberOrg(h);
+    const foreign = await other.admin.get(`/api/v1/orgs/${other.org.id}/tasks/${task.id}`);
+    expect(foreign.statusCode).toBe(404);
+    const plain = await w.plain.get(`${w.base}/tasks/${task.id}`);
+    expect(plain.statusCode).toBe(403);
+  });
+});
