@@ -1,9 +1,10 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { DataDirLockedError } from '../db/database.js';
 import { AppError, errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { runCreateOrg, runDoctor, runMigrate, runServe, runWorker } from './commands.js';
+import { type ExportOptions, runExport } from './export.js';
 
 /** Prints what went wrong in words an operator can act on, then exits non-zero. */
 function fail(error: unknown): never {
@@ -55,6 +56,27 @@ program
     'owner password (new owner), to be changed at the first sign-in; omitted: one is generated',
   )
   .action(async (options) => runCreateOrg(context(), options).catch(fail));
+
+program
+  .command('export')
+  .description(
+    'Export the members of an organization, or of a department, to CSV or XLSX (stdout unless --output)',
+  )
+  .requiredOption('--org <id|code>', 'organization id or code')
+  .option(
+    '--department <path>',
+    'department path below the organization, names joined by "/" (Engineering/Frontend)',
+  )
+  .addOption(new Option('--format <format>', 'file format').choices(['csv', 'xlsx']).default('csv'))
+  .addOption(
+    new Option('--encoding <encoding>', 'CSV only: utf8 (with BOM) or gb18030').choices(['utf8', 'gb18030']),
+  )
+  .option(
+    '--columns <keys>',
+    'comma-separated column keys (memberId,version,name,…); default: all but memberId,version',
+  )
+  .option('--output <file>', 'write to this file instead of stdout')
+  .action(async (options: ExportOptions) => runExport(context().config, options).catch(fail));
 
 program
   .command('doctor')
