@@ -4,8 +4,8 @@ import { finished } from 'node:stream/promises';
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { DataDirLockedError } from '../db/database.js';
-import { planOperatorExport, recordExport, writeExport } from '../features/exports/exports.service.js';
 import type { ExportEncoding, ExportFormat } from '../features/exports/exports.schemas.js';
+import { planOperatorExport, recordExport, writeExport } from '../features/exports/exports.service.js';
 import { boot, type Running } from '../main.js';
 
 /** Options of `roster export`, as commander parses them. */
