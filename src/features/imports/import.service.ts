@@ -148,7 +148,7 @@ async function verdictsOf(
  */
 export async function prepareImport(ctx: AppContext, taskId: string): Promise<void> {
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
-  if (!task || task.status !== 'preparing') return;
+  if (task?.status !== 'preparing') return;
   const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
   const options = task.options as StoredOptions;
   let rows: { line: number; cells: string[]; verdict: RowVerdict }[];

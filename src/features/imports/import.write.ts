@@ -45,7 +45,7 @@ interface Written {
  */
 export async function runImportChunk(ctx: AppContext, taskId: string): Promise<boolean> {
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
-  if (!task || task.status !== 'running') return false;
+  if (task?.status !== 'running') return false;
   const waiting = (await ctx.db
     .selectFrom('import_rows')
     .select(['line', 'input', 'problem'])
@@ -73,7 +73,7 @@ export async function runImportChunk(ctx: AppContext, taskId: string): Promise<b
       .where('id', '=', taskId)
       .forUpdate()
       .executeTakeFirst();
-    if (!locked || locked.status !== 'running') return false;
+    if (locked?.status !== 'running') return false;
     const claimed = new Set(
       (
         await trx
@@ -289,7 +289,7 @@ export async function finishImport(
       .where('id', '=', taskId)
       .forUpdate()
       .executeTakeFirst();
-    if (!task || task.status !== 'running') return;
+    if (task?.status !== 'running') return;
     const landed = await trx
       .selectFrom('import_rows')
       .select((eb) => eb.fn.countAll<string>().as('count'))
