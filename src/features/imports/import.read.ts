@@ -60,7 +60,18 @@ function firstInvalidUtf8(bytes: Buffer): number {
         high = mid;
       }
     }
-    return low;
+    // `low` is the byte that broke a sequence: the sequence starts at most 3 bytes before it.
+    const decodes = (end: number) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let start = low;
+    while (start > 0 && low - start < 3 && !decodes(start)) start--;
+    return start;
   }
 }
 
