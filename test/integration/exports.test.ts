@@ -212,6 +212,18 @@ describeEachBackend('member export', (backend) => {
     expect(names(removed.csv)).toEqual(['Removed Ray']);
     const searched = await exportCsv({ scope: { kind: 'filter', q: 'alice' } });
     expect(names(searched.csv)).toEqual(['Alice Wong']);
+    await h.ctx.db
+      .updateTable('members')
+      .set({ directory_order: 5 })
+      .where('id', '=', ids.li as string)
+      .execute();
+    const ordered = await exportCsv({ scope: { kind: 'filter', orderSet: true } });
+    expect(names(ordered.csv)).toEqual(['李四']);
+    await h.ctx.db
+      .updateTable('members')
+      .set({ directory_order: 10000 })
+      .where('id', '=', ids.li as string)
+      .execute();
   });
 
   it('exports selected rows of this org only, and refuses more than 500', async () => {

@@ -21,6 +21,7 @@ const ExportScope = Type.Union([
     includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
     status: Type.Optional(StatusTab),
     q: Type.Optional(Type.String({ maxLength: MAX_TERM_LENGTH })),
+    orderSet: Type.Optional(Type.Boolean({ description: 'Only members whose directory order is set' })),
   }),
   Body({
     kind: Type.Literal('selected'),

@@ -32,7 +32,13 @@ const PAGE = 1000;
 
 /** Which members an export writes: a walk of the directory, or named members in directory order. */
 type ExportRows =
-  | { kind: 'directory'; scope: Scope | undefined; status: StatusFilter; search: SearchPlan }
+  | {
+      kind: 'directory';
+      scope: Scope | undefined;
+      status: StatusFilter;
+      search: SearchPlan;
+      orderSet?: boolean;
+    }
   | { kind: 'ids'; ids: string[] };
 
 /** An export decided and allowed, ready to write: the API's, the CLI's, or a task's later. */
@@ -94,6 +100,7 @@ async function rowsOf(ctx: AppContext, actor: OrgActor, scope: ExportBody['scope
     scope: await scopeOf(ctx, actor, 'members.read', department, withSub),
     status: statusFilter(scope.kind === 'filter' ? (scope.status ?? 'all') : 'all'),
     search: planSearch(scope.kind === 'filter' ? (scope.q ?? '') : ''),
+    orderSet: scope.kind === 'filter' ? scope.orderSet : undefined,
   };
 }
 
@@ -209,6 +216,7 @@ async function* idPages(ctx: AppContext, plan: ExportPlan): AsyncGenerator<reado
       scope: rows.scope,
       status: rows.status,
       search: rows.search,
+      orderSet: rows.orderSet,
       after,
       limit: PAGE,
     });
