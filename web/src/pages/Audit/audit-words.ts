@@ -16,6 +16,11 @@ const TARGET_TYPES: readonly TargetType[] = [
   'role',
   'organization',
   'account',
+  'invitation',
+  'join',
+  'delivery',
+  'import',
+  'task',
 ];
 
 /** Every event the log may hold, by the type of its target, as the filter offers them. */
