@@ -27,6 +27,7 @@ import { ChangeDepartmentsModal, RenewModal } from './ActionModals';
 import { AddMemberButton } from './AddMemberDialog';
 import { BulkBar, selectableTab } from './BulkBar';
 import { EditMemberModal } from './EditMemberModal';
+import { ExportButton } from './ExportDialog';
 import { type ConfirmAction, useConfirmAction } from './MemberActions';
 import { MemberDrawer } from './MemberDrawer';
 import { MemberSearchInput } from './MemberSearchInput';
@@ -321,6 +322,7 @@ export function MembersPanel({
           <Typography.Text type="secondary" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
             {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
           </Typography.Text>
+          <ExportButton orgId={orgId} department={department} filter={{ ...scope, status: tab }} />
           {chooser}
         </Flex>
       </Flex>
