@@ -33,6 +33,26 @@ const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> =
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id,
+  // An import whose preview is ready, with one row: every task route can act on it.
+  taskId: async (ctx, org) => {
+    const task = await ctx.db
+      .insertInto('tasks')
+      .values({
+        org_id: org.id,
+        kind: 'import',
+        mode: 'create',
+        status: 'ready',
+        rows_total: 1,
+        file_name: 'tenant.csv',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .insertInto('import_rows')
+      .values({ task_id: task.id, line: 2, cells: ['Tenant Secret', 'tenant'], input: null, problem: null })
+      .execute();
+    return task.id;
+  },
 };
 
 /** The org-scoped routes that exist today: the walk must find at least these. */

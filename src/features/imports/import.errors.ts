@@ -41,11 +41,6 @@ export const ImportErrors = defineErrors({
     en: 'The file has a header but no rows to import. Fill in one row per member below the header.',
     zh: '文件只有表头，没有可导入的行。请在表头下方每行填写一名成员。',
   },
-  'import.task_not_found': {
-    status: 404,
-    en: 'This task does not exist or was deleted. Open the task center to see the tasks that remain.',
-    zh: '该任务不存在或已被删除。请打开任务中心查看现有任务。',
-  },
   'import.not_ready': {
     status: 409,
     en: 'This import cannot start now ({status}). Wait for its check to finish, or upload the file again.',
@@ -60,11 +55,6 @@ export const ImportErrors = defineErrors({
     status: 409,
     en: 'The organization has room for {fits} more members; this import adds {rows}. Remove rows or raise the member limit, then start again.',
     zh: '组织还能容纳 {fits} 名成员；本次导入将新增 {rows} 名。请删减行数或提高成员上限后重新开始。',
-  },
-  'import.still_running': {
-    status: 409,
-    en: 'This task is still running. Cancel it first, then delete it once it stops.',
-    zh: '该任务仍在运行。请先取消，停止后再删除。',
   },
   'import.department_not_found': {
     status: 422,

@@ -45,7 +45,6 @@ export function importRoutes(app: App, ctx: AppContext): void {
         summary:
           'The CSV import template: headers in the caller’s language (required ones marked *) and an example row',
         params: OrgParams,
-        produces: ['text/csv'],
         response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
@@ -186,7 +185,6 @@ export function importRoutes(app: App, ctx: AppContext): void {
           { rows: Type.Optional(Type.Enum(['all', 'failed'])) },
           { additionalProperties: false },
         ),
-        produces: ['text/csv'],
         response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },

@@ -9,6 +9,7 @@ import { assertMayPlace } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { releaseSeats, takeSeats } from '../members/members.queries.js';
+import { TaskErrors } from '../tasks/tasks.errors.js';
 import { deleteTaskFile, loadTaskFile, storeTaskFile } from '../tasks/tasks.files.js';
 import {
   checkFileDuplicates,
@@ -154,7 +155,7 @@ export async function prepareImport(ctx: AppContext, taskId: string): Promise<vo
   let rows: { line: number; cells: string[]; verdict: RowVerdict }[];
   let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header'>;
   try {
-    if (!bytes) throw new AppError(ImportErrors['import.task_not_found']);
+    if (!bytes) throw new AppError(TaskErrors['task.not_found']);
     const sheet = await readSheet(bytes, options);
     found = {
       format: sheet.format,
@@ -254,7 +255,7 @@ export async function lockImport(trx: Transaction<DB>, actor: OrgActor, taskId: 
     .where('kind', '=', 'import')
     .forUpdate()
     .executeTakeFirst();
-  if (!task) throw new AppError(ImportErrors['import.task_not_found']);
+  if (!task) throw new AppError(TaskErrors['task.not_found']);
   return task;
 }
 

@@ -6,8 +6,8 @@ import { AppError, errorMessage } from '../../errors.js';
 import { problemOf } from '../../http/validation.messages.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
-import { ImportErrors } from '../imports/import.errors.js';
 import type { StoredOptions } from '../imports/import.service.js';
+import { TaskErrors } from './tasks.errors.js';
 import type { TaskListQuery, TaskView } from './tasks.schemas.js';
 
 const TaskCursor = defineCursor('timestamp', 'uuid');
@@ -92,7 +92,7 @@ export async function listTasks(
 /** One task with the first 100 problem rows of its import. */
 export async function getTask(ctx: AppContext, actor: OrgActor, locale: Locale, taskId: string) {
   const task = await visibleTasks(ctx, actor).where('t.id', '=', taskId).executeTakeFirst();
-  if (!task) throw new AppError(ImportErrors['import.task_not_found']);
+  if (!task) throw new AppError(TaskErrors['task.not_found']);
   const rows = await ctx.db
     .selectFrom('import_rows')
     .select(['line', 'problem'])
@@ -131,13 +131,13 @@ export async function deleteTask(
       )
       .forUpdate()
       .executeTakeFirst();
-    if (!task) throw new AppError(ImportErrors['import.task_not_found']);
+    if (!task) throw new AppError(TaskErrors['task.not_found']);
     if (
       task.status === 'running' ||
       (task.status === 'ready' && task.confirmed) ||
       task.status === 'preparing'
     ) {
-      throw new AppError(ImportErrors['import.still_running']);
+      throw new AppError(TaskErrors['task.still_running']);
     }
     await trx.deleteFrom('tasks').where('id', '=', taskId).execute();
     await recordAudit(trx, meta, {
