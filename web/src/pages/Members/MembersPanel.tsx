@@ -322,7 +322,12 @@ export function MembersPanel({
           <Typography.Text type="secondary" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
             {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
           </Typography.Text>
-          <ExportButton orgId={orgId} department={department} filter={{ ...scope, status: tab }} />
+          <ExportButton
+            orgId={orgId}
+            department={department}
+            filter={{ ...scope, status: tab }}
+            selectedIds={chosen.keys}
+          />
           {chooser}
         </Flex>
       </Flex>
