@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { MemberStatus } from '../../src/db/schema.js';
 import { PERMISSIONS } from '../../src/features/access/permissions.js';
+import { batchOrg } from '../support/batch-org.js';
 import {
   addMember,
   client,
@@ -11,95 +11,11 @@ import {
   versionOf,
 } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
-import { type Api, codeOf, memberOrg } from '../support/member-org.js';
+import { codeOf } from '../support/member-org.js';
 
-interface Result {
-  id: string;
-  outcome: 'done' | 'refused';
-  code?: string;
-  message?: string;
-  member?: { status: string; departments: { id: string; isPrimary: boolean; position: string | null }[] };
-}
-interface Answer {
-  results: Result[];
-  done: number;
-  refused: number;
-}
-
-describeEachBackend('member bulk actions', (backend) => {
+describeEachBackend('member bulk actions: status', (backend) => {
   const h = useHarness(backend);
-
-  /** An org with its owner and admin, and helpers to add members and to call the batch routes. */
-  async function world() {
-    const o = await memberOrg(h);
-    const db = h.ctx.db;
-    /** A member with this status, its seat counted as the status table counts it. */
-    const member = async (status: MemberStatus = 'active', options: { departmentId?: string } = {}) => {
-      const account = await createAccount(h.ctx);
-      const row = await addMember(h.ctx, o.org.id, account.id, { status, ...options });
-      if (['invited', 'active', 'disabled'].includes(status)) {
-        await db
-          .updateTable('organizations')
-          .set((eb) => ({ seats_used: eb('seats_used', '+', 1) }))
-          .where('id', '=', o.org.id)
-          .execute();
-      }
-      return row;
-    };
-    const members = async (count: number, status: MemberStatus = 'active') => {
-      const rows = [];
-      for (let i = 0; i < count; i += 1) rows.push(await member(status));
-      return rows;
-    };
-    const entry = async (row: { id: string }) => ({ id: row.id, version: await versionOf(h, row.id) });
-    const entries = (rows: { id: string }[]) => Promise.all(rows.map(entry));
-    const call = async (family: 'status' | 'placement', body: object, api: Api = o.admin) =>
-      api.send('POST', `${o.base}/batch/${family}`, body, { 'accept-language': 'zh-CN' });
-    const ok = async (family: 'status' | 'placement', body: object, api: Api = o.admin) => {
-      const response = await call(family, body, api);
-      expect(response.statusCode, response.body).toBe(200);
-      return response.json() as Answer;
-    };
-    const statusOf = async (id: string) =>
-      (await db.selectFrom('members').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
-    const org = async () => {
-      const row = await db
-        .selectFrom('organizations')
-        .select('seats_used')
-        .where('id', '=', o.org.id)
-        .executeTakeFirstOrThrow();
-      const counts = await db
-        .selectFrom('member_status_counts')
-        .select(['status', 'count'])
-        .where('org_id', '=', o.org.id)
-        .execute();
-      return { seats: row.seats_used, counts: Object.fromEntries(counts.map((c) => [c.status, c.count])) };
-    };
-    const audits = async (action: string, ids: string[]) =>
-      db
-        .selectFrom('audit_events')
-        .select(['target_id', 'after'])
-        .where('org_id', '=', o.org.id)
-        .where('action', '=', action)
-        .where('target_id', 'in', ids)
-        .execute();
-    /** A signed-in admin whose members.manage covers `department` (and below) only. */
-    const scopedAdmin = async (department: { id: string }) => {
-      const role = await db
-        .insertInto('org_roles')
-        .values({ org_id: o.org.id, name: 'Dept admin', permissions: ['members.read', 'members.manage'] })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const account = await createAccount(h.ctx);
-      const row = await addMember(h.ctx, o.org.id, account.id, { departmentId: department.id });
-      await db
-        .insertInto('member_grants')
-        .values({ org_id: o.org.id, member_id: row.id, role_id: role.id, department_id: department.id })
-        .execute();
-      return { row, api: client(h, await signIn(h, account.username)) };
-    };
-    return { ...o, member, members, entry, entries, call, ok, statusOf, counts: org, audits, scopedAdmin };
-  }
+  const world = () => batchOrg(h);
 
   it('disables, enables and removes several members: a result each, seats and counts follow, one audit row each', async () => {
     const w = await world();
@@ -313,95 +229,5 @@ describeEachBackend('member bulk actions', (backend) => {
       .where('id', '=', stranger.id)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'active', work_location: null });
-  });
-
-  it('sets the primary department and adds one, keeping the other departments and positions', async () => {
-    const w = await world();
-    const sales = await createDepartment(h.ctx, w.org.id);
-    const support = await createDepartment(h.ctx, w.org.id);
-    const [a, b] = await w.members(2);
-    if (!a || !b) throw new Error('two members');
-    // `a` is in the root (primary, as "Clerk") and in Sales; `b` in the root only.
-    await h.ctx.db
-      .updateTable('member_departments')
-      .set({ position: 'Clerk' })
-      .where('member_id', '=', a.id)
-      .execute();
-    await h.ctx.db
-      .insertInto('member_departments')
-      .values({
-        org_id: w.org.id,
-        member_id: a.id,
-        department_id: sales.id,
-        is_primary: false,
-        position: 'Rep',
-      })
-      .execute();
-    const primary = await w.ok('placement', {
-      action: 'set_primary_department',
-      members: await w.entries([a, b]),
-      departmentId: sales.id,
-    });
-    expect(primary).toMatchObject({ done: 2, refused: 0 });
-    const shape = (r: Result | undefined) =>
-      r?.member?.departments.map((d) => [d.id, d.isPrimary, d.position]).sort() ?? [];
-    expect(shape(primary.results[0])).toEqual(
-      [
-        [w.root.id, false, 'Clerk'],
-        [sales.id, true, 'Rep'],
-      ].sort(),
-    );
-    expect(shape(primary.results[1])).toEqual(
-      [
-        [w.root.id, false, null],
-        [sales.id, true, null],
-      ].sort(),
-    );
-    const added = await w.ok('placement', {
-      action: 'add_department',
-      members: await w.entries([a]),
-      departmentId: support.id,
-      position: 'Helper',
-    });
-    expect(shape(added.results[0])).toHaveLength(3);
-    expect(shape(added.results[0])).toContainEqual([support.id, false, 'Helper']);
-    expect(await w.audits('member.departments_changed', [a.id, b.id])).toHaveLength(3);
-  });
-
-  it('sets a position where each member is, refusing one not in that department, and the work location', async () => {
-    const w = await world();
-    const sales = await createDepartment(h.ctx, w.org.id);
-    const [a] = await w.members(1);
-    const b = await w.member('active', { departmentId: sales.id });
-    if (!a) throw new Error('one member');
-    const inSales = await w.ok('placement', {
-      action: 'set_position',
-      members: await w.entries([a, b]),
-      departmentId: sales.id,
-      position: 'Lead',
-    });
-    expect(inSales.results.map((r) => r.code ?? r.outcome)).toEqual([
-      'member.batch_not_in_department',
-      'done',
-    ]);
-    const primaries = await w.ok('placement', {
-      action: 'set_position',
-      members: await w.entries([a, b]),
-      position: 'Analyst',
-    });
-    expect(primaries.results.map((r) => r.member?.departments[0]?.position)).toEqual(['Analyst', 'Analyst']);
-    const located = await w.ok('placement', {
-      action: 'set_work_location',
-      members: await w.entries([a, b]),
-      workLocation: 'Shanghai',
-    });
-    expect(located).toMatchObject({ done: 2, refused: 0 });
-    const rows = await h.ctx.db
-      .selectFrom('members')
-      .select('work_location')
-      .where('id', 'in', [a.id, b.id])
-      .execute();
-    expect(rows.map((r) => r.work_location)).toEqual(['Shanghai', 'Shanghai']);
-    expect(await w.audits('member.updated', [a.id, b.id])).toHaveLength(2);
   });
 });
