@@ -21,7 +21,7 @@ import { recordAudit, recordAudits } from '../audit/audit.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { applyStatus, deleteMember, runAction } from '../members/lifecycle/members.lifecycle.js';
 import { statusRefusal } from '../members/lifecycle/members.status.js';
-import { planDepartments, resolveRoles } from '../members/members.assign.js';
+import { type DepartmentChoice, planDepartments, resolveRoles } from '../members/members.assign.js';
 import { insertMembers } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
 import {
@@ -245,12 +245,22 @@ export async function invite(
     result.memberId = memberId ?? null;
   };
   // Normalised addresses, each once; the rest are refused before anything is written.
-  const wanted = new Map<string, { index: number; name: string } & InvitationAddress>();
+  const wanted = new Map<string, number>();
+  const invitees: Invitee[] = [];
+  const columns = orgColumns(body, expiresAt);
   body.invitees.forEach((invitee, index) => {
     const parsed = invitationAddress(invitee.address, ctx.config.defaultPhoneRegion);
     if (!parsed) refuse(index, InvitationErrors['invitation.invalid_address']);
     else if (wanted.has(parsed.address)) refuse(index, InvitationErrors['invitation.duplicate_address']);
-    else wanted.set(parsed.address, { index, name: requireMemberName(invitee.name), ...parsed });
+    else {
+      wanted.set(parsed.address, index);
+      invitees.push({
+        ...parsed,
+        name: requireMemberName(invitee.name),
+        departments: body.departments,
+        columns,
+      });
+    }
   });
 
   return ctx.db.transaction().execute(async (trx) => {
@@ -264,120 +274,189 @@ export async function invite(
     const roles = await checkPlacement(trx, now, body);
     await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     const org = await lockOrg(trx, actor.orgId);
-    const existing = await rowsOfAddresses(trx, actor.orgId, [...wanted.keys()]);
-    const again: Omit<Delivery, 'token' | 'expiresAt' | 'locale'>[] = [];
-    for (const row of existing) {
-      const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
-      const entry = address ? wanted.get(address) : undefined;
-      if (!address || !entry) continue;
-      wanted.delete(address);
-      if (row.status === 'invitation_expired' || row.status === 'declined') {
-        // Re-invited in place: the row keeps its name; the message goes to the address asked for now.
-        again.push({ memberId: row.id, name: row.name, channel: entry.channel, address: entry.address });
-        const result = results[entry.index] as InviteResult;
-        result.outcome = 'reinvited';
-        result.memberId = row.id;
-        continue;
-      }
-      refuse(
-        entry.index,
-        REFUSALS[row.status] as string,
-        { statusName: `member_status.${row.status}` },
-        row.id,
-      );
-    }
-    // New rows get their ids here, so their messages (which name the row) are queued before the rows
-    // are written with each message as their last one: no second write of a thousand rows.
-    const fresh = [...wanted.values()].map((entry) => ({ ...entry, memberId: crypto.randomUUID() }));
-    assertSeatsFree(org, fresh.length + again.length);
-    const invitationExpiresAt = invitationEnd(org.now);
-    const deliveries: Delivery[] = [
-      ...fresh.map((entry) => ({
-        memberId: entry.memberId,
-        name: entry.name,
-        channel: entry.channel,
-        address: entry.address,
-      })),
-      ...again,
-    ].map((delivery) => ({
-      ...delivery,
-      token: newToken(),
-      expiresAt: invitationExpiresAt,
-      locale: org.locale,
-    }));
-    const sender = { orgName: org.name, inviterName: now.name };
-    const messages = await queueInvitations(trx, ctx, actor.orgId, sender, deliveries);
-    await insertMembers(
+    const outcomes = await inviteAddresses(
       trx,
-      {
-        orgId: actor.orgId,
-        status: 'invited',
-        roles,
-        createdBy: actor.accountId,
-        departments: body.departments,
-        groupIds: body.groupIds ?? [],
-      },
-      fresh.map((entry) => ({
-        accountId: null,
-        columns: {
-          ...orgColumns(body, expiresAt),
-          id: entry.memberId,
-          name: entry.name,
-          invitation_address: entry.address,
-          invitation_channel: entry.channel,
-          invited_at: org.now,
-          invitation_expires_at: invitationExpiresAt,
-          invitation_message_id: messages.get(entry.memberId) ?? null,
-        },
-      })),
-    );
-    for (const entry of fresh) {
-      const result = results[entry.index] as InviteResult;
-      result.outcome = 'invited';
-      result.memberId = entry.memberId;
-    }
-    if (again.length > 0) {
-      await takeSeats(trx, actor.orgId, again.length);
-      await sql`update members m set status = 'invited', status_reason = null, status_changed_at = now(),
-          invited_at = now(), invitation_expires_at = ${invitationExpiresAt}, reminded_at = null,
-          created_by = ${actor.accountId}, version = version + 1, invitation_address = v.address,
-          invitation_channel = v.channel, invitation_message_id = v.message_id
-        from unnest(${again.map((row) => row.memberId)}::uuid[], ${again.map((row) => row.address)}::text[],
-          ${again.map((row) => row.channel)}::text[], ${again.map((row) => messages.get(row.memberId) ?? null)}::uuid[])
-          as v(member_id, address, channel, message_id)
-        where m.id = v.member_id`.execute(trx);
-    }
-    await issueInvitationTokens(trx, {
-      orgId: actor.orgId,
-      createdBy: actor.accountId,
-      expiresAt: invitationExpiresAt,
-      replace: again.length > 0,
-      rows: deliveries.map((delivery) => ({ memberId: delivery.memberId, recipient: delivery.address })),
-      tokens: new Map(deliveries.map((delivery) => [delivery.memberId, delivery.token])),
-    });
-    const reinvited = new Set(again.map((row) => row.memberId));
-    await recordAudits(
-      trx,
+      ctx,
       meta,
-      deliveries.map((delivery) => ({
-        orgId: actor.orgId,
-        actorAccountId: actor.accountId,
-        action: reinvited.has(delivery.memberId) ? 'invitation.reinvited' : 'invitation.sent',
-        targetType: 'member',
-        targetId: delivery.memberId,
-        targetLabel: delivery.name,
-        after: {
-          name: delivery.name,
-          address: delivery.address,
-          channel: delivery.channel,
-          roles,
-          expiresAt: invitationExpiresAt.toISOString(),
-        },
-      })),
+      { inviter: now, org, roles, groupIds: body.groupIds ?? [], seatsReserved: false },
+      invitees,
     );
-    const invited = deliveries.length;
+    invitees.forEach((invitee, i) => {
+      const index = wanted.get(invitee.address) as number;
+      const outcome = outcomes[i] as InviteeOutcome;
+      const result = results[index] as InviteResult;
+      if (outcome.outcome === 'refused')
+        refuse(index, outcome.code, outcome.details, outcome.memberId ?? undefined);
+      else {
+        result.outcome = outcome.outcome;
+        result.memberId = outcome.memberId;
+      }
+    });
+    const invited = results.filter((result) => result.outcome !== 'refused').length;
     return { invited, refused: results.length - invited, results };
   });
+}
+
+/** An address to invite, with its row's own name, placement and org fields. */
+export interface Invitee extends InvitationAddress {
+  readonly name: string;
+  readonly departments: readonly DepartmentChoice[];
+  readonly columns: ReturnType<typeof orgColumns>;
+}
+
+/** What became of one invitee: invited (a new row), re-invited in place, or refused with the way out. */
+export type InviteeOutcome =
+  | { readonly outcome: 'invited' | 'reinvited'; readonly memberId: string }
+  | {
+      readonly outcome: 'refused';
+      readonly code: string;
+      readonly details: Record<string, unknown>;
+      readonly memberId: string | null;
+    };
+
+/**
+ * The one writer of invitations by address — a request's addresses, an import's rows: each address is
+ * invited (a new row with its token and message), re-invited in place (an expired or declined row), or
+ * refused with the way out, found only among this org's rows. Given the org locked (lockOrg) and the
+ * inviter's standing now; the seats are checked and taken here for all at once, unless the caller
+ * reserved them already (an import, at its start). Addresses must be distinct. A few statements
+ * whatever their number.
+ */
+export async function inviteAddresses(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  meta: RequestMeta | null,
+  shared: {
+    readonly inviter: OrgActor;
+    readonly org: Awaited<ReturnType<typeof lockOrg>>;
+    readonly roles: readonly string[];
+    readonly groupIds: readonly string[];
+    readonly seatsReserved: boolean;
+  },
+  invitees: readonly Invitee[],
+): Promise<InviteeOutcome[]> {
+  const { inviter, org, roles } = shared;
+  const outcomes: InviteeOutcome[] = invitees.map(() => ({ outcome: 'invited', memberId: '' }));
+  const wanted = new Map(invitees.map((invitee, index) => [invitee.address, index]));
+  const existing = await rowsOfAddresses(trx, inviter.orgId, [...wanted.keys()]);
+  const again: (Omit<Delivery, 'token' | 'expiresAt' | 'locale'> & { index: number })[] = [];
+  for (const row of existing) {
+    const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
+    const index = address ? wanted.get(address) : undefined;
+    if (!address || index === undefined) continue;
+    wanted.delete(address);
+    const invitee = invitees[index] as Invitee;
+    if (row.status === 'invitation_expired' || row.status === 'declined') {
+      // Re-invited in place: the row keeps its name; the message goes to the address asked for now.
+      again.push({
+        index,
+        memberId: row.id,
+        name: row.name,
+        channel: invitee.channel,
+        address: invitee.address,
+      });
+      outcomes[index] = { outcome: 'reinvited', memberId: row.id };
+      continue;
+    }
+    outcomes[index] = {
+      outcome: 'refused',
+      code: REFUSALS[row.status] as string,
+      details: { statusName: `member_status.${row.status}` },
+      memberId: row.id,
+    };
+  }
+  // New rows get their ids here, so their messages (which name the row) are queued before the rows
+  // are written with each message as their last one: no second write of a thousand rows.
+  const fresh = [...wanted.values()].map((index) => ({
+    index,
+    invitee: invitees[index] as Invitee,
+    memberId: crypto.randomUUID(),
+  }));
+  if (!shared.seatsReserved) assertSeatsFree(org, fresh.length + again.length);
+  const invitationExpiresAt = invitationEnd(org.now);
+  const deliveries: Delivery[] = [
+    ...fresh.map(({ invitee, memberId }) => ({
+      memberId,
+      name: invitee.name,
+      channel: invitee.channel,
+      address: invitee.address,
+    })),
+    ...again.map(({ index: _index, ...delivery }) => delivery),
+  ].map((delivery) => ({
+    ...delivery,
+    token: newToken(),
+    expiresAt: invitationExpiresAt,
+    locale: org.locale,
+  }));
+  const sender = { orgName: org.name, inviterName: inviter.name };
+  const messages = await queueInvitations(trx, ctx, inviter.orgId, sender, deliveries);
+  await insertMembers(
+    trx,
+    {
+      orgId: inviter.orgId,
+      status: 'invited',
+      roles,
+      createdBy: inviter.accountId,
+      departments: [],
+      groupIds: shared.groupIds,
+      seatsReserved: shared.seatsReserved,
+    },
+    fresh.map(({ invitee, memberId }) => ({
+      accountId: null,
+      departments: invitee.departments,
+      columns: {
+        ...invitee.columns,
+        id: memberId,
+        name: invitee.name,
+        invitation_address: invitee.address,
+        invitation_channel: invitee.channel,
+        invited_at: org.now,
+        invitation_expires_at: invitationExpiresAt,
+        invitation_message_id: messages.get(memberId) ?? null,
+      },
+    })),
+  );
+  for (const { index, memberId } of fresh) outcomes[index] = { outcome: 'invited', memberId };
+  if (again.length > 0) {
+    if (!shared.seatsReserved) await takeSeats(trx, inviter.orgId, again.length);
+    await sql`update members m set status = 'invited', status_reason = null, status_changed_at = now(),
+        invited_at = now(), invitation_expires_at = ${invitationExpiresAt}, reminded_at = null,
+        created_by = ${inviter.accountId}, version = version + 1, invitation_address = v.address,
+        invitation_channel = v.channel, invitation_message_id = v.message_id
+      from unnest(${again.map((row) => row.memberId)}::uuid[], ${again.map((row) => row.address)}::text[],
+        ${again.map((row) => row.channel)}::text[], ${again.map((row) => messages.get(row.memberId) ?? null)}::uuid[])
+        as v(member_id, address, channel, message_id)
+      where m.id = v.member_id`.execute(trx);
+  }
+  await issueInvitationTokens(trx, {
+    orgId: inviter.orgId,
+    createdBy: inviter.accountId,
+    expiresAt: invitationExpiresAt,
+    replace: again.length > 0,
+    rows: deliveries.map((delivery) => ({ memberId: delivery.memberId, recipient: delivery.address })),
+    tokens: new Map(deliveries.map((delivery) => [delivery.memberId, delivery.token])),
+  });
+  const reinvited = new Set(again.map((row) => row.memberId));
+  await recordAudits(
+    trx,
+    meta,
+    deliveries.map((delivery) => ({
+      orgId: inviter.orgId,
+      actorAccountId: inviter.accountId,
+      action: reinvited.has(delivery.memberId) ? 'invitation.reinvited' : 'invitation.sent',
+      targetType: 'member',
+      targetId: delivery.memberId,
+      targetLabel: delivery.name,
+      after: {
+        name: delivery.name,
+        address: delivery.address,
+        channel: delivery.channel,
+        roles,
+        expiresAt: invitationExpiresAt.toISOString(),
+      },
+    })),
+  );
+  return outcomes;
 }
 
 /**
