@@ -65,6 +65,11 @@ import type {
   RoleHolders as ServerRoleHolders,
   RoleView as ServerRoleView,
 } from '../../src/features/roles/roles.schemas.js';
+import type {
+  TaskDetails as ServerTaskDetails,
+  TaskPage as ServerTaskPage,
+  TaskView as ServerTaskView,
+} from '../../src/features/tasks/tasks.schemas.js';
 
 /** The signed-in account (`Me` in the API). */
 export type Me = ServerMe;
@@ -267,3 +272,13 @@ export type JoinPreview = Static<typeof ServerJoinPreview>;
 
 /** Where accepting or requesting led: active, or pending an approver's decision. */
 export type JoinOutcome = Static<typeof ServerJoinOutcome>;
+
+/** A task of the task center (an import, later an export or a bulk change) with its progress. */
+export type TaskView = ServerTaskView;
+
+export type TaskStatus = TaskView['status'];
+
+/** One task with the first 100 rows of its import that cannot be written. */
+export type TaskDetails = Static<typeof ServerTaskDetails>;
+
+export type TaskPage = Static<typeof ServerTaskPage>;

@@ -31,6 +31,7 @@ const NewOrganizationPage = page(
 const DepartmentsPage = page(() => import('./pages/Departments/DepartmentsPage'), 'DepartmentsPage');
 const RolesPage = page(() => import('./pages/Roles/RolesPage'), 'RolesPage');
 const AuditLogPage = page(() => import('./pages/Audit/AuditLogPage'), 'AuditLogPage');
+const TasksPage = page(() => import('./pages/Tasks/TasksPage'), 'TasksPage');
 const InvitationsPage = page(() => import('./pages/Invitations/InvitationsPage'), 'InvitationsPage');
 const JoinRequestsPage = page(() => import('./pages/JoinRequests/JoinRequestsPage'), 'JoinRequestsPage');
 const InvitePage = page(() => import('./pages/Join/InvitePage'), 'InvitePage');
@@ -64,6 +65,7 @@ export function AppRoutes() {
             <Route path="/orgs/:orgId/join-requests" element={<JoinRequestsPage />} />
             <Route path="/orgs/:orgId/roles" element={<RolesPage />} />
             <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
+            <Route path="/orgs/:orgId/tasks" element={<TasksPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="/operations" element={<OperationsPage />} />

@@ -9,6 +9,7 @@ import {
   SendOutlined,
   SettingOutlined,
   SolutionOutlined,
+  SwapOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
@@ -22,9 +23,11 @@ import {
   AUDIT_READ,
   DEPARTMENTS_READ,
   type JoinRequestPage,
+  MEMBERS_MANAGE,
   MEMBERS_READ,
   type OperationsStatus,
 } from '../api-types';
+import { TaskIndicator } from '../pages/Tasks/TaskIndicator';
 import { defaultOrg, hasPermission, holdsPermission, rememberOrg, useSession } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { LinkButton } from './LinkButton';
@@ -82,6 +85,7 @@ export function AppFrame({ children }: { children?: ReactNode }) {
   const readsMembers = current !== undefined && holdsPermission(current, MEMBERS_READ);
   const approves = current !== undefined && holdsPermission(current, APPROVALS_MANAGE);
   const pending = usePendingRequests(current?.id, approves).data ?? 0;
+  const managesMembers = current !== undefined && holdsPermission(current, MEMBERS_MANAGE);
 
   useEffect(() => {
     if (routeOrgId && organizations.some((org) => org.id === routeOrgId)) rememberOrg(routeOrgId);
@@ -123,6 +127,14 @@ export function AppFrame({ children }: { children?: ReactNode }) {
             </Flex>
           </Link>
         ),
+      });
+    }
+    // Department-scoped admins too: they see the imports they started.
+    if (managesMembers) {
+      items.push({
+        key: `${base}/tasks`,
+        icon: <SwapOutlined />,
+        label: <Link to={`${base}/tasks`}>{t('nav.tasks')}</Link>,
       });
     }
     // Department-scoped admins too: they see who holds which role, and over what.
@@ -246,6 +258,7 @@ export function AppFrame({ children }: { children?: ReactNode }) {
                   {phone ? null : t('nav.devMailbox')}
                 </LinkButton>
               ) : null}
+              {managesMembers ? <TaskIndicator orgId={current.id} /> : null}
               <LanguageSwitch saveToAccount={!account.mustChangePassword} />
               <UserMenu account={account} compact={phone} />
             </Flex>

@@ -1,0 +1,198 @@
+import { Button, Card, Checkbox, Empty, Flex, Select, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useTranslation } from 'react-i18next';
+import { useParams, useSearchParams } from 'react-router-dom';
+import { MEMBERS_MANAGE, type TaskStatus, type TaskView } from '../../api-types';
+import { Forbidden } from '../../components/Forbidden';
+import { LinkButton } from '../../components/LinkButton';
+import { LoadError } from '../../components/LoadState';
+import { PageHeader } from '../../components/PageHeader';
+import { useFormat } from '../../format';
+import { holdsPermission, useSession } from '../../session';
+import { TaskActions, taskName } from './TaskActions';
+import { countsText, TaskProgressBar, TaskStatusTag } from './TaskParts';
+import { type TaskFilters, useTaskList } from './use-tasks';
+
+const KINDS: TaskView['kind'][] = ['import', 'export', 'bulk'];
+const STATUSES: TaskStatus[] = ['preparing', 'ready', 'running', 'done', 'failed', 'cancelled'];
+
+/** The filters in the address, so Back, Reload and the member page's "Import history" link keep them. */
+function useFilters(): [TaskFilters, (key: keyof TaskFilters, value: string | undefined) => void] {
+  const [params, setParams] = useSearchParams();
+  const kind = params.get('kind');
+  const status = params.get('status');
+  const filters: TaskFilters = {
+    kind: KINDS.find((candidate) => candidate === kind),
+    status: STATUSES.find((candidate) => candidate === status),
+    mine: params.get('mine') === '1' || undefined,
+  };
+  const set = (key: keyof TaskFilters, value: string | undefined) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  return [filters, set];
+}
+
+/**
+ * The task center (Import & Export): the org's imports — an admin over departments sees the ones they
+ * started — newest first, with live progress, counts and status, filtered by kind, status and "only mine",
+ * a page at a time; each with its result files, stop and delete.
+ */
+export function TasksPage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { orgId = '' } = useParams<{ orgId: string }>();
+  const summary = useSession().organizations.find((org) => org.id === orgId);
+  const allowed = holdsPermission(summary, MEMBERS_MANAGE);
+  const [filters, setFilter] = useFilters();
+  const list = useTaskList(orgId, filters, allowed);
+  const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  const header = (
+    <PageHeader
+      title={t('tasks.title')}
+      description={t('tasks.description')}
+      extra={
+        <LinkButton type="primary" to={`/orgs/${encodeURIComponent(orgId)}/departments`}>
+          {t('tasks.importMembers')}
+        </LinkButton>
+      }
+    />
+  );
+  if (!allowed) return <Forbidden subTitle={t('tasks.forbidden')} />;
+
+  const columns: ColumnsType<TaskView> = [
+    { title: '#', dataIndex: 'number', width: 64 },
+    {
+      title: t('tasks.kind'),
+      dataIndex: 'kind',
+      width: 90,
+      render: (kind: TaskView['kind']) => t(`tasks.kinds.${kind}`),
+    },
+    {
+      title: t('tasks.file'),
+      key: 'file',
+      width: 200,
+      ellipsis: true,
+      render: (_, task) => taskName(task),
+    },
+    {
+      title: t('tasks.mode'),
+      dataIndex: 'mode',
+      width: 90,
+      render: (mode: string | null) =>
+        mode === 'create' || mode === 'invite' || mode === 'update' ? t(`tasks.modes.${mode}`) : '—',
+    },
+    {
+      title: t('tasks.creator'),
+      key: 'creator',
+      width: 120,
+      ellipsis: true,
+      render: (_, task) => task.createdBy?.name ?? <Typography.Text type="secondary">—</Typography.Text>,
+    },
+    {
+      title: t('tasks.started'),
+      dataIndex: 'createdAt',
+      width: 160,
+      render: (value: string) => <time dateTime={value}>{format.dateTime(value)}</time>,
+    },
+    {
+      title: t('tasks.progress'),
+      key: 'progress',
+      width: 170,
+      render: (_, task) =>
+        task.confirmed || task.startedAt ? <TaskProgressBar task={task} compact /> : null,
+    },
+    { title: t('tasks.counts.title'), key: 'counts', width: 190, render: (_, task) => countsText(task, t) },
+    {
+      title: t('tasks.status'),
+      key: 'status',
+      width: 130,
+      render: (_, task) => (
+        <Flex vertical gap={2}>
+          <span>
+            <TaskStatusTag task={task} />
+          </span>
+          {task.error ? (
+            <Typography.Text
+              type="danger"
+              style={{ fontSize: 12 }}
+              ellipsis={{ tooltip: task.error.message }}
+            >
+              {task.error.message}
+            </Typography.Text>
+          ) : null}
+        </Flex>
+      ),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: 230,
+      fixed: 'right',
+      render: (_, task) => <TaskActions orgId={orgId} task={task} />,
+    },
+  ];
+
+  const filtered = filters.kind || filters.status || filters.mine;
+  return (
+    <>
+      {header}
+      <Card size="small">
+        <Flex gap={12} wrap align="center" style={{ marginBottom: 12 }}>
+          <Select
+            aria-label={t('tasks.kind')}
+            allowClear
+            placeholder={t('tasks.allKinds')}
+            value={filters.kind}
+            onChange={(value: string | undefined) => setFilter('kind', value)}
+            options={KINDS.map((value) => ({ value, label: t(`tasks.kinds.${value}`) }))}
+            style={{ width: 150 }}
+          />
+          <Select
+            aria-label={t('tasks.status')}
+            allowClear
+            placeholder={t('tasks.allStatuses')}
+            value={filters.status}
+            onChange={(value: string | undefined) => setFilter('status', value)}
+            options={STATUSES.map((value) => ({ value, label: t(`tasks.statuses.${value}`) }))}
+            style={{ width: 170 }}
+          />
+          <Checkbox
+            checked={filters.mine ?? false}
+            onChange={(event) => setFilter('mine', event.target.checked ? '1' : undefined)}
+          >
+            {t('tasks.mine')}
+          </Checkbox>
+        </Flex>
+        {list.error ? <LoadError error={list.error} onRetry={() => void list.refetch()} /> : null}
+        <Table<TaskView>
+          size="small"
+          rowKey="id"
+          columns={columns}
+          dataSource={rows}
+          loading={list.isPending}
+          pagination={false}
+          scroll={{ x: 1300 }}
+          locale={{
+            emptyText: (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={filtered ? t('tasks.emptyFiltered') : t('tasks.empty')}
+              />
+            ),
+          }}
+        />
+        {list.hasNextPage ? (
+          <Flex justify="center" style={{ marginTop: 12 }}>
+            <Button loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+              {t('tasks.loadMore')}
+            </Button>
+          </Flex>
+        ) : null}
+      </Card>
+    </>
+  );
+}
