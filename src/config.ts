@@ -33,6 +33,11 @@ export interface Config {
   readonly defaultPhoneRegion: string;
   /** Who may create organizations: operators only, or any personal account (self-service). */
   readonly orgCreation: OrgCreation;
+  /**
+   * Seconds a running import may go without finishing a chunk before it counts as stalled (its worker
+   * died): the import sweep and every worker's start then give it a new chunk job.
+   */
+  readonly importStallSeconds: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -176,6 +181,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ORG_CREATION', 'operators (the default) or anyone, e.g. ORG_CREATION=anyone');
   }
 
+  const stallRaw = env.IMPORT_STALL_SECONDS ?? '300';
+  const importStallSeconds = Number(stallRaw);
+  if (!/^\d+$/.test(stallRaw) || importStallSeconds < 1 || importStallSeconds > 86_400) {
+    throw new ConfigError('IMPORT_STALL_SECONDS', 'a whole number of seconds from 1 to 86400, e.g. 300');
+  }
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -190,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: Object.freeze(readTrustProxy(env)),
     defaultPhoneRegion,
     orgCreation,
+    importStallSeconds,
     logLevel,
   });
 }

@@ -5,6 +5,7 @@ import { AppError, errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { runCreateOrg, runDoctor, runMigrate, runServe, runWorker } from './commands.js';
 import { type ExportOptions, runExport } from './export.js';
+import { type ImportCliOptions, runImport } from './import.js';
 
 /** Prints what went wrong in words an operator can act on, then exits non-zero. */
 function fail(error: unknown): never {
@@ -77,6 +78,35 @@ program
   )
   .option('--output <file>', 'write to this file instead of stdout')
   .action(async (options: ExportOptions) => runExport(context().config, options).catch(fail));
+
+program
+  .command('import')
+  .description(
+    'Import members from a CSV or XLSX file as an admin of the organization: the preview and progress on stderr, the result file on stdout (exit 0: every row written, 2: some failed, 1: an error)',
+  )
+  .argument('<file>', 'the .csv or .xlsx file (the console’s import template)')
+  .requiredOption('--org <id|code>', 'organization id or code')
+  .requiredOption(
+    '--as <login>',
+    'the admin it runs as: username or email of an active member holding members.manage',
+  )
+  .addOption(
+    new Option('--mode <mode>', 'create members, invite them, or update members found by account')
+      .choices(['create', 'invite', 'update'])
+      .default('create'),
+  )
+  .option(
+    '--department <path>',
+    'department path below the organization the rows go into, names joined by "/" (Sales/East); default: the organization',
+  )
+  .option('--create-departments', 'create the departments the file names that do not exist yet')
+  .option(
+    '--dry-run',
+    'check every row and print the preview, write nothing (exit 1 when a row has a problem)',
+  )
+  .action(async (file: string, options: ImportCliOptions) =>
+    runImport(context().config, file, options).catch(fail),
+  );
 
 program
   .command('doctor')

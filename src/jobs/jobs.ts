@@ -1,5 +1,6 @@
 import { CompiledQuery, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
+import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/database.js';
 import type { DB } from '../db/schema.js';
@@ -11,6 +12,11 @@ export interface JobDefinition<Data extends object> {
   readonly queue: { retryLimit: number; retryDelay: number; expireInSeconds: number };
   /** A cron expression (UTC) for work that runs by the clock; pg-boss runs it once across all instances. */
   readonly schedule?: string;
+  /**
+   * Also run once this many seconds after each worker starts (data `{}`): a sweep that finds work a
+   * killed worker left behind, so a restarted worker resumes it without waiting for the schedule.
+   */
+  readonly afterWorkerStart?: (config: Config) => number;
   /** Runs at least once per job: it must be safe to run again. */
   handle(ctx: AppContext, data: Data, attempt: { retryCount: number; retryLimit: number }): Promise<void>;
 }
@@ -57,6 +63,9 @@ export async function startWorkers(
         });
       },
     );
+    if (job.afterWorkerStart) {
+      await ctx.boss.send(job.name, {}, { ...job.queue, startAfter: job.afterWorkerStart(ctx.config) });
+    }
   }
 }
 

@@ -20,14 +20,17 @@ export const importChunkJob = defineJob<{ taskId: string }>({
 });
 
 /**
- * Every few minutes: a task whose worker died between chunks (its job lost, or expired and out of
- * retries) is picked up again — a running import silent for 5 minutes gets a new chunk job, a file
- * left unread for 10 minutes a new read. Both are safe to run twice.
+ * Every few minutes, and once IMPORT_STALL_SECONDS after each worker starts: a task whose worker died
+ * (its chunk job lost, or active until it expires) is picked up again — a running import that finished
+ * no chunk for IMPORT_STALL_SECONDS (default 5 minutes) gets a new chunk job, a file left unread for 10
+ * minutes a new read. Both are safe to run twice: a chunk claims its rows under the task's lock, so a
+ * second chain of chunks writes no row twice and ends when it finds its rows taken or none left.
  */
 export const importSweepJob = defineJob<object>({
   name: 'import.sweep',
   queue: { retryLimit: 1, retryDelay: 60, expireInSeconds: 300 },
   schedule: '*/5 * * * *',
+  afterWorkerStart: (config) => config.importStallSeconds,
   async handle(ctx) {
     const stuck = await ctx.db
       .updateTable('tasks')
@@ -37,7 +40,11 @@ export const importSweepJob = defineJob<object>({
         eb.or([
           eb.and([
             eb('status', '=', 'running'),
-            eb('heartbeat_at', '<', sql<Date>`now() - interval '5 minutes'`),
+            eb(
+              'heartbeat_at',
+              '<',
+              sql<Date>`now() - make_interval(secs => ${ctx.config.importStallSeconds})`,
+            ),
           ]),
           eb.and([
             eb('status', '=', 'preparing'),
