@@ -54,7 +54,12 @@ export function TaskActions({ orgId, task }: { orgId: string; task: TaskView }) 
     });
 
   return (
-    <Flex wrap gap={0} role="group" aria-label={t('tasks.actionsFor', { number: task.number })}>
+    <Flex
+      vertical
+      align="flex-start"
+      role="group"
+      aria-label={t('tasks.actionsFor', { number: task.number })}
+    >
       {hasResult ? (
         <ResultButton orgId={orgId} task={task} rows="all" type="link" size="small" icon={null} />
       ) : null}

@@ -35,16 +35,18 @@ export function TaskIndicator({ orgId }: { orgId: string }) {
   });
   const active = mine.data?.items.filter(isActive) ?? [];
 
-  // The tasks seen at work: one seen ending is told of once. Those already ended when first seen are not.
-  const working = useRef<Set<string> | null>(null);
+  // The ended tasks already told of, or already ended at the first look: each other one ending is told
+  // once — also one that started and ended between two looks (a small import runs in a second or two).
+  const told = useRef<Set<string> | null>(null);
   useEffect(() => {
     const items = mine.data?.items;
     if (!items) return;
-    const seen = working.current;
-    working.current = new Set(items.filter(isActive).map((task) => task.id));
-    if (!seen) return;
-    const ended = items.filter((task) => seen.has(task.id) && hasEnded(task.status));
-    for (const task of ended) {
+    const ended = items.filter((task) => hasEnded(task.status) && !told.current?.has(task.id));
+    const first = told.current === null;
+    told.current = new Set([...(told.current ?? []), ...ended.map((task) => task.id)]);
+    // A file that could not be read was never written: its own dialog said so.
+    const news = first ? [] : ended.filter((task) => task.confirmed || task.startedAt !== null);
+    for (const task of news) {
       notification[NOTICE[task.status as EndedStatus]]({
         key: task.id,
         title: t(`tasks.notify.${task.status as EndedStatus}`, {
@@ -54,7 +56,7 @@ export function TaskIndicator({ orgId }: { orgId: string }) {
         description: task.status === 'failed' ? task.error?.message : countsText(task, t),
       });
     }
-    if (ended.length > 0) membersChanged();
+    if (news.length > 0) membersChanged();
   }, [mine.data, notification, membersChanged, t]);
 
   if (active.length === 0) return null;

@@ -63,49 +63,52 @@ export function TasksPage() {
   );
   if (!allowed) return <Forbidden subTitle={t('tasks.forbidden')} />;
 
+  const modeOf = (mode: string | null) =>
+    mode === 'create' || mode === 'invite' || mode === 'update' ? t(`tasks.modes.${mode}`) : null;
+  // The kind and mode sit under the file's name, the counts under the bar: the row fits 1280 px.
   const columns: ColumnsType<TaskView> = [
-    { title: '#', dataIndex: 'number', width: 64 },
-    {
-      title: t('tasks.kind'),
-      dataIndex: 'kind',
-      width: 90,
-      render: (kind: TaskView['kind']) => t(`tasks.kinds.${kind}`),
-    },
     {
       title: t('tasks.file'),
       key: 'file',
-      width: 200,
+      width: 230,
       ellipsis: true,
-      render: (_, task) => taskName(task),
-    },
-    {
-      title: t('tasks.mode'),
-      dataIndex: 'mode',
-      width: 90,
-      render: (mode: string | null) =>
-        mode === 'create' || mode === 'invite' || mode === 'update' ? t(`tasks.modes.${mode}`) : '—',
+      render: (_, task) => (
+        <Flex vertical>
+          <Typography.Text ellipsis={{ tooltip: taskName(task) }}>{taskName(task)}</Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {[`#${task.number}`, t(`tasks.kinds.${task.kind}`), modeOf(task.mode)]
+              .filter(Boolean)
+              .join(' · ')}
+          </Typography.Text>
+        </Flex>
+      ),
     },
     {
       title: t('tasks.creator'),
       key: 'creator',
-      width: 120,
+      width: 110,
       ellipsis: true,
       render: (_, task) => task.createdBy?.name ?? <Typography.Text type="secondary">—</Typography.Text>,
     },
     {
       title: t('tasks.started'),
       dataIndex: 'createdAt',
-      width: 160,
+      width: 150,
       render: (value: string) => <time dateTime={value}>{format.dateTime(value)}</time>,
     },
     {
       title: t('tasks.progress'),
       key: 'progress',
-      width: 170,
-      render: (_, task) =>
-        task.confirmed || task.startedAt ? <TaskProgressBar task={task} compact /> : null,
+      width: 210,
+      render: (_, task) => (
+        <Flex vertical>
+          {task.confirmed || task.startedAt ? <TaskProgressBar task={task} compact /> : null}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {countsText(task, t)}
+          </Typography.Text>
+        </Flex>
+      ),
     },
-    { title: t('tasks.counts.title'), key: 'counts', width: 190, render: (_, task) => countsText(task, t) },
     {
       title: t('tasks.status'),
       key: 'status',
@@ -130,7 +133,7 @@ export function TasksPage() {
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 230,
+      width: 170,
       fixed: 'right',
       render: (_, task) => <TaskActions orgId={orgId} task={task} />,
     },
@@ -175,7 +178,7 @@ export function TasksPage() {
           dataSource={rows}
           loading={list.isPending}
           pagination={false}
-          scroll={{ x: 1300 }}
+          scroll={{ x: 1000 }}
           locale={{
             emptyText: (
               <Empty
