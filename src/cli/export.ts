@@ -4,8 +4,9 @@ import { finished } from 'node:stream/promises';
 import pino from 'pino';
 import type { Config } from '../config.js';
 import { DataDirLockedError } from '../db/database.js';
+import { planOperatorExport } from '../features/exports/exports.plan.js';
 import type { ExportEncoding, ExportFormat } from '../features/exports/exports.schemas.js';
-import { planOperatorExport, recordExport, writeExport } from '../features/exports/exports.service.js';
+import { recordExport, writeExport } from '../features/exports/exports.service.js';
 import { boot, type Running } from '../main.js';
 
 /** Options of `roster export`, as commander parses them. */
@@ -56,10 +57,12 @@ export async function runExport(config: Config, options: ExportOptions): Promise
     });
     const out = options.output ? fs.createWriteStream(options.output) : process.stdout;
     let shown = 0;
-    const rows = await writeExport(running.ctx, plan, out, (written) => {
-      if (written - shown < PROGRESS_EVERY) return;
-      shown = written;
-      process.stderr.write(`Exported ${written} members…\n`);
+    const rows = await writeExport(running.ctx, plan, out, {
+      onProgress: (written) => {
+        if (written - shown < PROGRESS_EVERY) return;
+        shown = written;
+        process.stderr.write(`Exported ${written} members…\n`);
+      },
     });
     await recordExport(running.ctx, null, null, plan, rows);
     if (out === process.stdout) await flushed(out);

@@ -1,8 +1,11 @@
+import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
+import { planOperatorExport } from '../../src/features/exports/exports.plan.js';
+import { writeExport } from '../../src/features/exports/exports.service.js';
 import {
   addMember,
   client,
@@ -241,6 +244,25 @@ describeEachBackend('member export', (backend) => {
     });
     expect(refused.statusCode).toBe(400);
     expect(codeOf(refused)).toBe('export.too_many_selected');
+  });
+
+  it('reads keyset page after page, each member once, in the order of one read', async () => {
+    const whole = await exportCsv({ columns: ['memberId'], scope: { kind: 'all' } });
+    const plan = await planOperatorExport(h.ctx, { org: o.org.code, format: 'csv', columns: ['memberId'] });
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const progress: number[] = [];
+    const rows = await writeExport(h.ctx, plan, out, {
+      pageSize: 3,
+      onProgress: (written) => progress.push(written),
+    });
+    const paged = readCsv(Buffer.concat(chunks));
+    expect(rows).toBe(whole.csv.rows.length);
+    expect(paged.rows.map((row) => row['Member ID'])).toEqual(whole.csv.rows.map((row) => row['Member ID']));
+    expect(progress).toEqual(
+      Array.from({ length: Math.ceil(rows / 3) }, (_, i) => Math.min(rows, (i + 1) * 3)),
+    );
   });
 
   it('gives a department-scoped admin only its part, and a plain member nothing', async () => {

@@ -59,7 +59,7 @@ function namesOf(path: string, names: ExportNames): string[] {
 
 /**
  * The export's rows for a page of ids, in the order given, in one statement: each member with its
- * departments (primary first, with their positions) and its groups.
+ * departments (primary first, with their positions) and its groups. An id of another org is left out.
  */
 export async function exportRows(
   db: Executor,
@@ -68,6 +68,7 @@ export async function exportRows(
   names: ExportNames,
 ): Promise<ExportRow[]> {
   if (ids.length === 0) return [];
+  // The page's ids joined by primary key in their order: faster than `id = any(…)` on the org's index.
   const { rows } = await sql<RawRow>`
     select m.id, m.version, m.name, a.username, ${contactEmail('m', 'a')} as email,
       ${contactPhone('m', 'a')} as phone, m.employee_id, m.work_location, m.org_email, m.status,
@@ -79,13 +80,13 @@ export async function exportRows(
       coalesce((select array_agg(g.name order by g.name)
         from member_groups mg join user_groups g on g.id = mg.group_id
         where mg.member_id = m.id), '{}'::text[]) as groups
-    from members m left join accounts a on a.id = m.account_id
-    where m.org_id = ${orgId} and m.id = any(${ids}::uuid[])`.execute(db);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.flatMap((id) => {
-    const row = byId.get(id);
-    if (!row) return [];
-    return {
+    from unnest(${ids}::uuid[]) with ordinality as page(id, n)
+      join members m on m.id = page.id
+      left join accounts a on a.id = m.account_id
+    where m.org_id = ${orgId}
+    order by page.n`.execute(db);
+  return rows.map(
+    (row): ExportRow => ({
       id: row.id,
       version: row.version,
       name: row.name,
@@ -103,8 +104,8 @@ export async function exportRows(
       phone: row.phone,
       status: row.status,
       directoryOrder: row.directory_order,
-    } satisfies ExportRow;
-  });
+    }),
+  );
 }
 
 /**
