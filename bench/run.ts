@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchCase, benchCases } from './cases.js';
 import { type Backend, openDataSet, sizeLabel } from './databases.js';
+import { exportBench } from './exports.js';
 import { invitationBench } from './invitations.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
@@ -164,6 +165,19 @@ async function main(): Promise<void> {
               p50_ms: round(result.p50_ms),
               p99_ms: round(result.p99_ms),
               floor_p50_ms: round(result.floor_p50_ms),
+            });
+          }
+        }
+        if (!values.only || values.only.includes('export')) {
+          for (const run of await exportBench(roster, fixture, backend, log)) {
+            results.push({
+              backend,
+              members,
+              name: run.name,
+              p50_ms: round(run.p50_ms),
+              p99_ms: round(run.p99_ms),
+              floor_p50_ms: round(run.floor_p50_ms),
+              ratio: round(run.p50_ms / run.floor_p50_ms),
             });
           }
         }

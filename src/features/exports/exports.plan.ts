@@ -11,11 +11,6 @@ import { ExportErrors } from './exports.errors.js';
 import { selectedIds } from './exports.queries.js';
 import { type ExportBody, type ExportEncoding, type ExportFormat, MAX_SELECTED } from './exports.schemas.js';
 
-/**
- * An export decided and allowed before a byte is written: which members (within the actor's reach),
- * which columns, format and language. The API, the CLI and a task later each plan, then write.
- */
-
 /** Which members an export writes: a walk of the directory, or named members in directory order. */
 type ExportRows =
   | {
@@ -27,7 +22,10 @@ type ExportRows =
     }
   | { kind: 'ids'; ids: string[] };
 
-/** An export decided and allowed, ready to write: the API's, the CLI's, or a task's later. */
+/**
+ * An export decided and allowed before a byte is written: which members (within the actor's reach),
+ * which columns, format and language. The API, the CLI (and a task, later) plan, then `writeExport`.
+ */
 export interface ExportPlan {
   readonly orgId: string;
   readonly orgName: string;
