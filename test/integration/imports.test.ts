@@ -167,6 +167,126 @@ describeEachBackend('member import', (backend) => {
     expect(again.task.rowsTotal).toBe(4);
   });
 
+  it('invites in invite mode through the invitations door, refusing addresses of this org with the way out', async () => {
+    const w = await world();
+    const member = await w.add({ email: 'already@mail.test' });
+    const header = 'Name *,Email,Mobile,Departments,Positions';
+    const csv = [
+      header,
+      'Wu Wei,wuwei@mail.test,,Sales,Lead',
+      '孙七,,+8613812345670,,',
+      'Already Here,already@mail.test,,,',
+    ].join('\n');
+    const seatsBefore = await w.seatsUsed();
+    const { task, problems } = await w.preview('invite.csv', Buffer.from(csv), '&mode=invite');
+    expect(task.rowsTotal).toBe(3);
+    expect(problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [4, 'email', 'invitation.already_member'],
+    ]);
+    const started = await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    expect(started.statusCode, started.body).toBe(200);
+    await w.drain(task.id);
+    const rows = await h.ctx.db
+      .selectFrom('members')
+      .select(['name', 'status', 'account_id', 'invitation_address'])
+      .where('org_id', '=', w.org.id)
+      .where('status', '=', 'invited')
+      .orderBy('name')
+      .execute();
+    expect(rows).toEqual([
+      { name: 'Wu Wei', status: 'invited', account_id: null, invitation_address: 'wuwei@mail.test' },
+      { name: '孙七', status: 'invited', account_id: null, invitation_address: '+8613812345670' },
+    ]);
+    expect(await w.seatsUsed()).toBe(seatsBefore + 2);
+    const messages = await h.ctx.db
+      .selectFrom('outbox_messages')
+      .select('recipient')
+      .where('org_id', '=', w.org.id)
+      .where('dedupe_key', 'like', 'invitation:%')
+      .execute();
+    expect(messages.map((m) => m.recipient).sort()).toEqual(['+8613812345670', 'wuwei@mail.test']);
+    const done = (await w.admin.get(`${w.base}/tasks/${task.id}`)).json() as TaskAnswer;
+    expect(done.task.counts).toMatchObject({ invited: 2, failed: 1 });
+    expect(member.member.id).toBeTruthy();
+  });
+
+  it('updates members from their own export: unchanged rows change nothing, edited cells exactly those', async () => {
+    const w = await world();
+    const a = await w.add({ name: 'Ann Update', employeeId: 'U1', workLocation: 'Paris' });
+    const b = await w.add({ name: 'Ben Update', employeeId: 'U2' });
+    const exported = await w.admin.send('POST', `${w.base}/members/export`, {
+      format: 'csv',
+      columns: [
+        'memberId',
+        'version',
+        'name',
+        'account',
+        'employeeId',
+        'departments',
+        'positions',
+        'workLocation',
+        'email',
+      ],
+      scope: { kind: 'selected', ids: [a.member.id, b.member.id] },
+    });
+    expect(exported.statusCode, exported.body).toBe(200);
+    const file = exported.body.replace(/^\uFEFF/, '');
+    const importFile = async (text: string, query = '') => {
+      const { task, problems } = await w.preview('export.csv', Buffer.from(text), `&mode=update${query}`);
+      expect(problems).toEqual([]);
+      const started = await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+      expect(started.statusCode, started.body).toBe(200);
+      await w.drain(task.id);
+      return (await w.admin.get(`${w.base}/tasks/${task.id}`)).json() as TaskAnswer;
+    };
+    const seats = await w.seatsUsed();
+    const same = await importFile(file);
+    expect(same.task.counts).toMatchObject({ unchanged: 2, updated: 0, failed: 0 });
+    const versions = await h.ctx.db
+      .selectFrom('members')
+      .select(['id', 'version'])
+      .where('id', 'in', [a.member.id, b.member.id])
+      .execute();
+    expect(versions.map((v) => v.version)).toEqual([a.member.version, b.member.version]);
+
+    // Three cells edited: Ann's work location cleared, Ann's position set, Ben's name.
+    const edited = file
+      .replace('Paris', '[clear]')
+      .replace(/(Ann Update,[^\r\n]*?,U1,\/,)/, '$1Chief')
+      .replace('Ben Update', 'Benjamin Update');
+    const changed = await importFile(edited);
+    expect(changed.task.counts).toMatchObject({ updated: 2, unchanged: 0, failed: 0 });
+    const ann = (await w.admin.get(`${w.base}/members/${a.member.id}`)).json().member;
+    expect(ann.workLocation).toBeNull();
+    expect(ann.departments[0].position).toBe('Chief');
+    expect(ann.name).toBe('Ann Update');
+    const ben = (await w.admin.get(`${w.base}/members/${b.member.id}`)).json().member;
+    expect(ben.name).toBe('Benjamin Update');
+    expect(await w.seatsUsed()).toBe(seats);
+
+    // The first export is stale now: its rows fail with member.stale, unless overwriting is chosen.
+    const { task: stale } = await w.preview(
+      'export.csv',
+      Buffer.from(edited.replace('[clear]', 'Rome')),
+      '&mode=update',
+    );
+    await w.admin.send('POST', `${w.base}/imports/${stale.id}/start`);
+    await w.drain(stale.id);
+    const staleResult = (await w.admin.get(`${w.base}/tasks/${stale.id}`)).json() as TaskAnswer;
+    expect(staleResult.task.counts).toMatchObject({ failed: 2 });
+    const reasons = await h.ctx.db
+      .selectFrom('import_rows')
+      .select('problem')
+      .where('task_id', '=', stale.id)
+      .execute();
+    expect(reasons.map((r) => (r.problem as { code: string }).code)).toEqual([
+      'member.stale',
+      'member.stale',
+    ]);
+    const overwritten = await importFile(edited.replace('[clear]', 'Rome'), '&overwriteStale=true');
+    expect(overwritten.task.counts).toMatchObject({ updated: 1, unchanged: 1 });
+  });
+
   it('reserves the seats of the whole import at once, or refuses it saying how many fit', async () => {
     const w = await world();
     await h.ctx.db

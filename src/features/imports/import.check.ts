@@ -6,12 +6,15 @@ import { refusalOf, type SchemaError, validatorCompiler } from '../../http/valid
 import { AccountErrors } from '../accounts/accounts.errors.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { normalizePhone } from '../accounts/phones.js';
+import { listItems, pathNames, unescapeItem } from '../exports/exports.columns.js';
+import { InvitationErrors } from '../invitations/invitations.errors.js';
+import { type InvitationAddress, invitationAddress } from '../invitations/invitations.service.js';
 import { type AssignedDepartment, planDepartments } from '../members/members.assign.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { requireAccountName, requireMemberName } from '../members/members.fields.js';
 import { CreateMemberBody } from '../members/members.schemas.js';
 import { restoreCell } from '../spreadsheets/cells.js';
-import { type ImportKey, pathNames, splitEscaped } from './import.columns.js';
+import type { ImportKey, ImportMode } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
 
 /** Why a row cannot be written: an error code, the column it is about, and the code's details. */
@@ -21,10 +24,13 @@ export interface RowProblem {
   readonly details: Record<string, unknown>;
 }
 
-/** What a row writes, normalised: a managed account and its member row. */
+/** What a row writes, normalised: a managed account and its member row, or an invitation row. */
 export interface ImportInput {
   readonly name: string;
-  readonly accountName: string;
+  /** Create mode: the managed account's name before '@'. */
+  readonly accountName: string | null;
+  /** Invite mode: where the invitation goes (the email when both are given). */
+  readonly address: InvitationAddress | null;
   readonly email: string | null;
   readonly phone: string | null;
   readonly departments: AssignedDepartment[];
@@ -75,10 +81,13 @@ export async function departmentIndex(
 }
 
 // The same field rules as POST /members; departments come from paths, checked here.
-const RowSchema = Type.Omit(CreateMemberBody, ['departments', 'password', 'roles', 'groupIds', 'expiresAt']);
-const validateRow = validatorCompiler({ schema: RowSchema, httpPart: 'body', method: 'POST', url: '/' }) as {
-  (value: unknown): boolean;
-  errors?: SchemaError[] | null;
+const CreateRow = Type.Omit(CreateMemberBody, ['departments', 'password', 'roles', 'groupIds', 'expiresAt']);
+type Validator = { (value: unknown): boolean; errors?: SchemaError[] | null };
+const compile = (schema: object) =>
+  validatorCompiler({ schema, httpPart: 'body', method: 'POST', url: '/' }) as Validator;
+const VALIDATORS: Record<Exclude<ImportMode, 'update'>, Validator> = {
+  create: compile(CreateRow),
+  invite: compile(Type.Omit(CreateRow, ['accountName'])),
 };
 
 const FIELD_COLUMN: Record<string, ImportKey> = {
@@ -110,6 +119,7 @@ export function checkRow(
   columns: ReadonlyMap<ImportKey, number>,
   departments: DepartmentIndex,
   defaultRegion: string,
+  mode: Exclude<ImportMode, 'update'> = 'create',
 ): RowVerdict {
   const raw = (key: ImportKey) => {
     const index = columns.get(key);
@@ -123,20 +133,22 @@ export function checkRow(
   if (order !== '' && !/^\d{1,5}$/.test(order)) {
     return problem(ImportErrors['import.invalid_order'], 'directoryOrder', { value: order });
   }
-  const body: Record<string, unknown> = { name: raw('name'), accountName: raw('accountName') };
+  const body: Record<string, unknown> = { name: raw('name') };
+  if (mode === 'create') body.accountName = raw('accountName');
   for (const key of ['email', 'phone', 'employeeId', 'workLocation', 'orgEmail'] as const) {
     if (raw(key) !== '') body[key] = raw(key);
   }
   if (order !== '') body.directoryOrder = Number(order);
-  if (!validateRow(body)) {
-    const details = refusalOf(validateRow.errors ?? [], 'row');
+  const validate = VALIDATORS[mode];
+  if (!validate(body)) {
+    const details = refusalOf(validate.errors ?? [], 'row');
     return problem('request.invalid', FIELD_COLUMN[String(details.field)] ?? null, details);
   }
   let name: string;
-  let accountName: string;
+  let accountName: string | null = null;
   try {
     name = requireMemberName(raw('name'));
-    accountName = requireAccountName(raw('accountName').replace(/@.*$/, ''));
+    if (mode === 'create') accountName = requireAccountName(raw('accountName').replace(/@.*$/, ''));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return problem(error.code, FIELD_COLUMN[String(error.details.field)] ?? null, error.details);
@@ -145,9 +157,12 @@ export function checkRow(
   if (phone === undefined) return problem(MemberErrors['member.invalid_phone'], 'phone');
   const email = raw('email') === '' ? null : normalizeEmail(raw('email'));
   if (!email && !phone) return problem(ImportErrors['import.contact_required'], 'email');
+  const address =
+    mode === 'invite' ? (invitationAddress((email ?? phone) as string, defaultRegion) ?? null) : null;
+  if (mode === 'invite' && !address) return problem(InvitationErrors['invitation.invalid_address'], 'email');
 
-  const paths = splitEscaped(raw('departments'), ';');
-  const positions = splitEscaped(raw('positions'), ';').map((p) => p.replace(/\\(.)/g, '$1'));
+  const paths = listItems(raw('departments')).filter((path) => path.trim() !== '');
+  const positions = listItems(raw('positions')).map((position) => unescapeItem(position).trim());
   if (positions.length > Math.max(paths.length, 1)) {
     return problem(ImportErrors['import.positions_mismatch'], 'positions', {
       positions: positions.length,
@@ -156,7 +171,9 @@ export function checkRow(
   }
   const ids: string[] = [];
   for (const path of paths) {
-    const id = departments.byPath.get(pathNames(path).map(foldName).join('/'));
+    const names = pathNames(path.trim());
+    const id =
+      names.length === 0 ? departments.targetId : departments.byPath.get(names.map(foldName).join('/'));
     if (!id) return problem(ImportErrors['import.department_not_found'], 'departments', { path });
     ids.push(id);
   }
@@ -164,7 +181,7 @@ export function checkRow(
   let planned: AssignedDepartment[];
   try {
     planned = planDepartments(
-      ids.map((departmentId, i) => ({ departmentId, position: positions[i] ?? null })),
+      ids.map((departmentId, i) => ({ departmentId, position: positions[i] || null })),
     );
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -175,6 +192,7 @@ export function checkRow(
     input: {
       name,
       accountName,
+      address,
       email,
       phone,
       departments: planned,
@@ -227,7 +245,9 @@ export async function databaseConflicts(
 ): Promise<Map<number, RowProblem>> {
   const conflicts = new Map<number, RowProblem>();
   if (inputs.length === 0) return conflicts;
-  const usernames = inputs.map((input) => `${input.accountName}@${org.domain}`);
+  const usernames = inputs.flatMap((input) =>
+    input.accountName ? [`${input.accountName}@${org.domain}`] : [],
+  );
   const emails = inputs.flatMap((input) => (input.email ? [input.email] : []));
   const phones = inputs.flatMap((input) => (input.phone ? [input.phone] : []));
   const employeeIds = inputs.flatMap((input) => (input.employeeId ? [input.employeeId.toLowerCase()] : []));
@@ -237,7 +257,7 @@ export async function databaseConflicts(
       .select(['username', 'email', 'phone'])
       .where((eb) =>
         eb.or([
-          eb('username', 'in', usernames),
+          ...(usernames.length ? [eb('username', 'in', usernames)] : []),
           ...(everywhere && emails.length ? [eb('email', 'in', emails)] : []),
           ...(everywhere && phones.length ? [eb('phone', 'in', phones)] : []),
         ]),
@@ -259,19 +279,20 @@ export async function databaseConflicts(
     employeeId: new Set(members.map((m) => m.employee_id)),
   };
   inputs.forEach((input, i) => {
-    const found: RowProblem | null = taken.username.has(usernames[i] as string)
-      ? { code: AccountErrors['account.username_taken'], column: 'accountName', details: {} }
-      : input.employeeId && taken.employeeId.has(input.employeeId.toLowerCase())
-        ? {
-            code: MemberErrors['member.employee_id_taken'],
-            column: 'employeeId',
-            details: { employeeId: input.employeeId },
-          }
-        : everywhere && input.email && taken.email.has(input.email)
-          ? { code: MemberErrors['member.email_taken'], column: 'email', details: {} }
-          : everywhere && input.phone && taken.phone.has(input.phone)
-            ? { code: MemberErrors['member.phone_taken'], column: 'phone', details: {} }
-            : null;
+    const found: RowProblem | null =
+      input.accountName && taken.username.has(`${input.accountName}@${org.domain}`)
+        ? { code: AccountErrors['account.username_taken'], column: 'accountName', details: {} }
+        : input.employeeId && taken.employeeId.has(input.employeeId.toLowerCase())
+          ? {
+              code: MemberErrors['member.employee_id_taken'],
+              column: 'employeeId',
+              details: { employeeId: input.employeeId },
+            }
+          : everywhere && input.email && taken.email.has(input.email)
+            ? { code: MemberErrors['member.email_taken'], column: 'email', details: {} }
+            : everywhere && input.phone && taken.phone.has(input.phone)
+              ? { code: MemberErrors['member.phone_taken'], column: 'phone', details: {} }
+              : null;
     if (found) conflicts.set(i, found);
   });
   return conflicts;

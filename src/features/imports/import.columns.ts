@@ -1,14 +1,12 @@
 import type { Locale } from '../../db/schema.js';
+import { EXPORT_COLUMNS } from '../exports/exports.columns.js';
 
-/** A column of the import file: its key, its header in each language, whether create mode needs it. */
-export interface ImportColumn {
-  readonly key: ImportKey;
-  readonly en: string;
-  readonly zh: string;
-  readonly required?: boolean;
-}
+/** How an import writes its rows: new managed accounts, invitations, or edits of existing members. */
+export type ImportMode = 'create' | 'invite' | 'update';
 
 export type ImportKey =
+  | 'memberId'
+  | 'version'
   | 'name'
   | 'accountName'
   | 'email'
@@ -20,19 +18,43 @@ export type ImportKey =
   | 'orgEmail'
   | 'directoryOrder';
 
+/** A column the import reads: its key, its header in each language, the modes that need it. */
+export interface ImportColumn {
+  readonly key: ImportKey;
+  readonly en: string;
+  readonly zh: string;
+  readonly requiredIn: readonly ImportMode[];
+}
+
+/** The export's header of a column: an edited export re-imports as it is (update mode). */
+function exported(key: string): { en: string; zh: string } {
+  const column = EXPORT_COLUMNS.find((one) => one.key === key);
+  if (!column) throw new Error(`import column ${key} has no export column`);
+  return { en: column.en, zh: column.zh };
+}
+
 /** The columns an import reads, in the template's order. */
 export const IMPORT_COLUMNS: readonly ImportColumn[] = [
-  { key: 'name', en: 'Name', zh: '姓名', required: true },
-  { key: 'accountName', en: 'Account', zh: '账号', required: true },
-  { key: 'email', en: 'Email', zh: '邮箱' },
-  { key: 'phone', en: 'Mobile', zh: '手机号' },
-  { key: 'departments', en: 'Departments', zh: '部门' },
-  { key: 'positions', en: 'Positions', zh: '职位' },
-  { key: 'employeeId', en: 'Employee ID', zh: '工号' },
-  { key: 'workLocation', en: 'Work location', zh: '办公地点' },
-  { key: 'orgEmail', en: 'Work email', zh: '企业邮箱' },
-  { key: 'directoryOrder', en: 'Directory order', zh: '通讯录排序' },
+  { key: 'memberId', ...exported('memberId'), requiredIn: [] },
+  { key: 'version', ...exported('version'), requiredIn: [] },
+  { key: 'name', ...exported('name'), requiredIn: ['create', 'invite'] },
+  { key: 'accountName', ...exported('account'), requiredIn: ['create'] },
+  { key: 'email', ...exported('email'), requiredIn: [] },
+  { key: 'phone', ...exported('phone'), requiredIn: [] },
+  { key: 'departments', ...exported('departments'), requiredIn: [] },
+  { key: 'positions', ...exported('positions'), requiredIn: [] },
+  { key: 'employeeId', ...exported('employeeId'), requiredIn: [] },
+  { key: 'workLocation', ...exported('workLocation'), requiredIn: [] },
+  { key: 'orgEmail', ...exported('orgEmail'), requiredIn: [] },
+  { key: 'directoryOrder', ...exported('directoryOrder'), requiredIn: [] },
 ];
+
+/** The columns a mode's template shows: update mode's id and version only where they mean something. */
+export function templateColumns(mode: ImportMode): ImportColumn[] {
+  return IMPORT_COLUMNS.filter((column) =>
+    mode === 'update' ? column.key !== 'accountName' : column.key !== 'memberId' && column.key !== 'version',
+  );
+}
 
 /** A column's header in a language. */
 export function headerOf(column: ImportColumn, locale: Locale): string {
@@ -67,30 +89,4 @@ export function mapHeader(header: readonly string[]): Map<ImportKey, number> {
     if (key && !map.has(key)) map.set(key, index);
   });
   return map;
-}
-
-/**
- * Splits a cell of several values (`Sales/East;R&D`) at `separator`, where a backslash escapes the next
- * character (`A\/B` is the one name `A/B`). Each part is trimmed; empty parts are dropped.
- */
-export function splitEscaped(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    const char = value[i] as string;
-    if (char === '\\' && i + 1 < value.length) {
-      current += char + (value[i + 1] as string);
-      i++;
-    } else if (char === separator) {
-      parts.push(current);
-      current = '';
-    } else current += char;
-  }
-  parts.push(current);
-  return parts.map((part) => part.trim()).filter((part) => part !== '');
-}
-
-/** A department path's names (`Sales/East` → Sales, East), each unescaped. */
-export function pathNames(path: string): string[] {
-  return splitEscaped(path, '/').map((name) => name.replace(/\\(.)/g, '$1'));
 }

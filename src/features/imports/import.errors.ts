@@ -86,4 +86,24 @@ export const ImportErrors = defineErrors({
     en: 'The directory order "{value}" is not a whole number from 1 to 10000.',
     zh: '通讯录排序“{value}”不是 1 到 10000 之间的整数。',
   },
+  'import.member_not_found': {
+    status: 422,
+    en: 'No member of this organization matches the row’s member ID, account or employee ID. Check them against a fresh export.',
+    zh: '组织中没有与该行成员ID、账号或工号相符的成员。请对照最新导出的文件检查。',
+  },
+  'import.match_conflict': {
+    status: 422,
+    en: 'The row’s member ID, account and employee ID name different members. Correct the one that is wrong.',
+    zh: '该行的成员ID、账号和工号指向了不同的成员。请改正其中错误的一项。',
+  },
+  'import.member_twice': {
+    status: 422,
+    en: 'An earlier row of the file already changes this member. Keep one row per member.',
+    zh: '文件中前面的行已经修改了该成员。每名成员只保留一行。',
+  },
+  'import.no_match_key': {
+    status: 422,
+    en: 'The row has no member ID, account or employee ID to find its member by. Start from an export of the members.',
+    zh: '该行没有可用于查找成员的成员ID、账号或工号。请从成员导出文件开始编辑。',
+  },
 });

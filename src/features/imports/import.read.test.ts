@@ -1,7 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { pathNames, splitEscaped } from './import.columns.js';
 import { decodeText, formatOf, readCsv, sniffDelimiter } from './import.read.js';
 
 const codeOf = (run: () => unknown) => {
@@ -60,11 +59,5 @@ describe('reading an import file', () => {
     expect(codeOf(() => readCsv(Buffer.from('Name,Account\r\n')))).toMatchObject({ code: 'import.no_rows' });
     const wide = `${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}\nx`;
     expect(codeOf(() => readCsv(Buffer.from(wide)))).toMatchObject({ code: 'import.too_many_columns' });
-  });
-
-  it('splits department cells at unescaped separators', () => {
-    expect(splitEscaped('Sales/East; R&D ;;', ';')).toEqual(['Sales/East', 'R&D']);
-    expect(pathNames('A\\/B/C')).toEqual(['A/B', 'C']);
-    expect(splitEscaped('a\\;b;c', ';')).toEqual(['a\\;b', 'c']);
   });
 });

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/database.js';
 import type { ImportOutcome, Locale, Task } from '../../db/schema.js';
 import { neutralizeCell } from '../spreadsheets/cells.js';
 import { reasonOf } from '../tasks/tasks.service.js';
-import { headerOf, IMPORT_COLUMNS } from './import.columns.js';
+import { headerOf, type ImportMode, templateColumns } from './import.columns.js';
 
 const OUTCOME_WORDS: Record<ImportOutcome | 'waiting', { en: string; zh: string }> = {
   created: { en: 'Created', zh: '已创建' },
@@ -66,8 +66,8 @@ export function resultFile(db: Executor, task: Task, locale: Locale, only: 'all'
   return Readable.from(rows()).pipe(csv);
 }
 
-/** The CSV template: the headers in the admin's language (required ones marked *) and an example row. */
-export function templateCsv(locale: Locale): Readable {
+/** The CSV template of a mode: the headers in the admin's language (required ones marked *) and an example row. */
+export function templateCsv(locale: Locale, mode: ImportMode): Readable {
   const example: Record<string, string> = {
     name: locale === 'zh-CN' ? '张三' : 'Zhang San',
     accountName: 'zhangsan',
@@ -81,7 +81,10 @@ export function templateCsv(locale: Locale): Readable {
     directoryOrder: '',
   };
   const csv = stringify({ bom: true, record_delimiter: '\r\n' });
-  csv.write(IMPORT_COLUMNS.map((column) => `${headerOf(column, locale)}${column.required ? ' *' : ''}`));
-  csv.end(IMPORT_COLUMNS.map((column) => neutralizeCell(example[column.key] ?? '')));
+  const columns = templateColumns(mode);
+  csv.write(
+    columns.map((column) => `${headerOf(column, locale)}${column.requiredIn.includes(mode) ? ' *' : ''}`),
+  );
+  csv.end(columns.map((column) => neutralizeCell(example[column.key] ?? '')));
   return csv;
 }

@@ -19,6 +19,10 @@ const manage = { access: { kind: 'org', permission: 'members.manage', scoped: tr
 const Encoding = Type.Enum(['utf8', 'utf16le', 'utf16be', 'gb18030']);
 const Delimiter = Type.Enum([',', '\t', ';']);
 const ReadChoice = { encoding: Type.Optional(Encoding), delimiter: Type.Optional(Delimiter) };
+const Mode = Type.Enum(['create', 'invite', 'update'], {
+  description:
+    'create: managed accounts with a temporary password by email or SMS; invite: invitations by email or SMS; update: edit members from an edited export',
+});
 const csvResponse = {
   200: {
     description: 'CSV, UTF-8 with a byte order mark, streamed as an attachment',
@@ -45,14 +49,16 @@ export function importRoutes(app: App, ctx: AppContext): void {
         summary:
           'The CSV import template: headers in the caller’s language (required ones marked *) and an example row',
         params: OrgParams,
+        querystring: Type.Object({ mode: Type.Optional(Mode) }, { additionalProperties: false }),
         response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
       const locale = metaOf(request).locale;
+      const mode = request.query.mode ?? 'create';
       return reply
         .headers(csvDownload(locale === 'zh-CN' ? '成员导入模板.csv' : 'member-import-template.csv'))
-        .send(templateCsv(locale));
+        .send(templateCsv(locale, mode));
     },
   );
 
@@ -65,7 +71,17 @@ export function importRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: `Upload a member file (.csv or .xlsx, multipart field "file", at most ${FILE_LIMITS.bytes / 1024 / 1024} MB) into a department; its rows are checked by a job: poll the task for the preview`,
         params: OrgParams,
-        querystring: Type.Object({ departmentId: Uuid, ...ReadChoice }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            departmentId: Uuid,
+            mode: Type.Optional(Mode),
+            overwriteStale: Type.Optional(
+              Type.Boolean({ description: 'Update mode: apply rows whose member changed since the export' }),
+            ),
+            ...ReadChoice,
+          },
+          { additionalProperties: false },
+        ),
         consumes: ['multipart/form-data'],
         response: {
           202: Type.Object({

@@ -7,6 +7,7 @@ import { enqueue } from '../../jobs/jobs.js';
 import type { OrgActor } from '../access/access.js';
 import { assertMayPlace } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
+import { invitationRefusals } from '../invitations/invitations.service.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { releaseSeats, takeSeats } from '../members/members.queries.js';
 import { TaskErrors } from '../tasks/tasks.errors.js';
@@ -18,14 +19,22 @@ import {
   departmentIndex,
   type RowVerdict,
 } from './import.check.js';
-import { IMPORT_COLUMNS, mapHeader } from './import.columns.js';
+import { IMPORT_COLUMNS, type ImportMode, mapHeader } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
 import { importChunkJob, importPrepareJob } from './import.jobs.js';
 import { type Delimiter, type Encoding, FILE_LIMITS, formatOf, readSheet } from './import.read.js';
+import { checkUpdateRow, matchMembers, type UpdateInput } from './import.update.js';
+
+/** A row's input as checked (create and invite rows, or an update's edit), or its problem. */
+type Verdict = RowVerdict | { input: UpdateInput; problem: null };
 
 /** What the admin chose for an import. */
 export interface ImportOptions {
   readonly departmentId: string;
+  /** create (the default), invite or update. */
+  readonly mode?: ImportMode;
+  /** Update mode: apply a row even when its member changed since the export (else member.stale). */
+  readonly overwriteStale?: boolean;
   readonly encoding?: Encoding;
   readonly delimiter?: Delimiter;
 }
@@ -79,7 +88,7 @@ export async function uploadImport(
       .values({
         org_id: actor.orgId,
         kind: 'import',
-        mode: 'create',
+        mode: options.mode ?? 'create',
         options: JSON.stringify(options),
         created_by: actor.accountId,
         file_name: displayFileName(file.name),
@@ -110,17 +119,27 @@ async function verdictsOf(
   task: Task,
   header: string[],
   rows: { line: number; cells: string[] }[],
-): Promise<{ line: number; cells: string[]; verdict: RowVerdict }[]> {
+): Promise<{ line: number; cells: string[]; verdict: Verdict }[]> {
   const columns = mapHeader(header);
-  const missing = IMPORT_COLUMNS.filter((column) => column.required && !columns.has(column.key));
+  const mode = (task.mode ?? 'create') as ImportMode;
+  const missing = IMPORT_COLUMNS.filter(
+    (column) => column.requiredIn.includes(mode) && !columns.has(column.key),
+  );
   if (missing.length > 0) {
     throw new AppError(ImportErrors['import.missing_columns'], { columns: missing.map((c) => c.en) });
   }
   const options = task.options as StoredOptions;
   const index = await departmentIndex(ctx.db, task.org_id, options.departmentId);
+  if (mode === 'update') return updateVerdicts(ctx, task.org_id, rows, columns, index);
   const checked = rows.map((row) => ({
     ...row,
-    verdict: checkRow(row.cells, columns, index, ctx.config.defaultPhoneRegion),
+    verdict: checkRow(
+      row.cells,
+      columns,
+      index,
+      ctx.config.defaultPhoneRegion,
+      mode === 'invite' ? 'invite' : 'create',
+    ),
   }));
   checkFileDuplicates(checked);
   const org = await ctx.db
@@ -139,8 +158,52 @@ async function verdictsOf(
     );
     for (const [i, problem] of conflicts)
       (batch[i] as (typeof batch)[number]).verdict = { input: null, problem };
+    if (mode === 'invite') await refuseInvited(ctx, org.id, batch);
   }
   return checked;
+}
+
+/** Update mode's preview: each row's edit checked and its member found, set-based, per 5,000 rows. */
+async function updateVerdicts(
+  ctx: AppContext,
+  orgId: string,
+  rows: { line: number; cells: string[] }[],
+  columns: ReturnType<typeof mapHeader>,
+  index: Awaited<ReturnType<typeof departmentIndex>>,
+): Promise<{ line: number; cells: string[]; verdict: Verdict }[]> {
+  const checked: { line: number; cells: string[]; verdict: Verdict }[] = rows.map((row) => ({
+    ...row,
+    verdict: checkUpdateRow(row.cells, columns, index),
+  }));
+  const fine = checked.filter((row) => row.verdict.input !== null);
+  for (let start = 0; start < fine.length; start += 5000) {
+    const batch = fine.slice(start, start + 5000);
+    const matches = await matchMembers(
+      ctx.db,
+      orgId,
+      batch.map((row) => row.verdict.input as UpdateInput),
+    );
+    matches.forEach((match, i) => {
+      if ('code' in match) (batch[i] as (typeof batch)[number]).verdict = { input: null, problem: match };
+    });
+  }
+  return checked;
+}
+
+/** Invite mode: rows whose address already has a row in the org get that row's refusal, with the way out. */
+async function refuseInvited(ctx: AppContext, orgId: string, rows: { verdict: RowVerdict }[]): Promise<void> {
+  const refusals = await invitationRefusals(
+    ctx.db,
+    orgId,
+    rows.flatMap((row) => (row.verdict.input?.address ? [row.verdict.input.address.address] : [])),
+  );
+  for (const row of rows) {
+    const address = row.verdict.input?.address;
+    const refusal = address && refusals.get(address.address);
+    if (!address || !refusal) continue;
+    const column = address.channel === 'sms' ? 'phone' : 'email';
+    row.verdict = { input: null, problem: { code: refusal.code, column, details: refusal.details } };
+  }
 }
 
 /**
@@ -152,7 +215,7 @@ export async function prepareImport(ctx: AppContext, taskId: string): Promise<vo
   if (task?.status !== 'preparing') return;
   const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
   const options = task.options as StoredOptions;
-  let rows: { line: number; cells: string[]; verdict: RowVerdict }[];
+  let rows: { line: number; cells: string[]; verdict: Verdict }[];
   let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header'>;
   try {
     if (!bytes) throw new AppError(TaskErrors['task.not_found']);
@@ -281,10 +344,11 @@ export async function startImport(
       .where('task_id', '=', taskId)
       .where('problem', 'is', null)
       .executeTakeFirstOrThrow();
-    const seats = Number(ready.count);
-    if (seats === 0) throw new AppError(ImportErrors['import.nothing_to_write']);
+    if (Number(ready.count) === 0) throw new AppError(ImportErrors['import.nothing_to_write']);
+    // An update moves no seat; every other row will hold one.
+    const seats = task.mode === 'update' ? 0 : Number(ready.count);
     try {
-      await takeSeats(trx, actor.orgId, seats);
+      if (seats > 0) await takeSeats(trx, actor.orgId, seats);
     } catch (error) {
       if (!(error instanceof AppError) || error.code !== MemberErrors['member.limit_reached']) throw error;
       const org = await trx

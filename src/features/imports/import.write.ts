@@ -1,24 +1,30 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.js';
-import type { DB, ImportOutcome, Task } from '../../db/schema.js';
+import type { DB, ImportOutcome, Locale, Task } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueue } from '../../jobs/jobs.js';
 import { queueMessages } from '../../notify/outbox.js';
 import { AccessErrors } from '../access/access.errors.js';
-import { loadOrgActor } from '../access/access.js';
+import { loadOrgActor, type OrgActor } from '../access/access.js';
 import { assertMayPlace, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
 import { insertAccounts } from '../accounts/accounts.queries.js';
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { recordAudits } from '../audit/audit.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
+import {
+  type InvitationAddress,
+  type InviteeOutcome,
+  inviteAddresses,
+} from '../invitations/invitations.service.js';
 import { insertMembers } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
-import { lockTreeShared } from '../members/members.locks.js';
+import { lockOrg, lockTreeShared } from '../members/members.locks.js';
 import { memberWelcomeMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
 import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
 import { importChunkJob } from './import.jobs.js';
 import { runNextImport, type StoredOptions } from './import.service.js';
+import { type UpdateInput, updateRows } from './import.update.js';
 
 /** Rows per chunk: argon2id hashing (both cores) sets the pace; a chunk commits in a few seconds. */
 export const CHUNK_ROWS = 100;
@@ -61,7 +67,7 @@ export async function runImportChunk(ctx: AppContext, taskId: string): Promise<b
   const secrets = new Map<number, { password: string; hash: string }>();
   await Promise.all(
     waiting.map(async (row) => {
-      if (!row.input) return;
+      if (!row.input || task.mode !== 'create') return;
       const password = generatePassword();
       secrets.set(row.line, { password, hash: await hashPassword(password) });
     }),
@@ -122,6 +128,19 @@ async function writeRows(
     if (!(error instanceof AppError)) throw error;
     return rows.map((row) => failed(row, { code: error.code, column: null, details: {} }));
   }
+  if (task.mode === 'update') {
+    const updates = await updateRows(
+      trx,
+      ctx,
+      actor,
+      options.overwriteStale === true,
+      rows.flatMap((row) =>
+        row.input ? [{ line: row.line, input: row.input as unknown as UpdateInput }] : [],
+      ),
+    );
+    const byLine = new Map(updates.map((one) => [one.line, one]));
+    return rows.map((row) => byLine.get(row.line) ?? failed(row, row.problem as RowProblem));
+  }
   const org = await trx
     .selectFrom('organizations')
     .select(['id', 'name', 'domain', 'locale'])
@@ -135,7 +154,7 @@ async function writeRows(
     trx,
     org,
     good.map((row) => row.input as ImportInput),
-    true,
+    task.mode === 'create',
   );
   await lockTreeShared(trx, task.org_id);
   const wanted = [...new Set(good.flatMap((row) => row.input?.departments.map((d) => d.departmentId) ?? []))];
@@ -160,6 +179,23 @@ async function writeRows(
     if (conflict) result.set(row.line, failed(row, conflict));
     return !conflict;
   });
+  const written =
+    task.mode === 'invite'
+      ? await inviteRows(trx, ctx, task, actor, good)
+      : await createRows(trx, ctx, task, org, good, secrets);
+  for (const one of written) result.set(one.line, one);
+  return rows.map((row) => result.get(row.line) as Written);
+}
+
+/** Create mode: a managed account and an active member per row, and its temporary password by email or SMS. */
+async function createRows(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  task: Task,
+  org: { name: string; domain: string; locale: Locale },
+  good: readonly Waiting[],
+  secrets: ReadonlyMap<number, { password: string; hash: string }>,
+): Promise<Written[]> {
   const inputs = good.map((row) => row.input as ImportInput);
   const accounts = await insertAccounts(
     trx,
@@ -249,11 +285,60 @@ async function writeRows(
       };
     }),
   );
-  good.forEach((row, i) => {
-    const memberId = (members[i] as (typeof members)[number]).member.id;
-    result.set(row.line, { line: row.line, outcome: 'created', problem: null, memberId });
+  return good.map((row, i) => ({
+    line: row.line,
+    outcome: 'created',
+    problem: null,
+    memberId: (members[i] as (typeof members)[number]).member.id,
+  }));
+}
+
+/**
+ * Invite mode: the invitations of the rows, through the one writer of invitations (its tokens,
+ * messages, re-invites in place and refusals), with the seats the import reserved.
+ */
+async function inviteRows(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  task: Task,
+  actor: OrgActor,
+  good: readonly Waiting[],
+): Promise<Written[]> {
+  const org = await lockOrg(trx, task.org_id);
+  const outcomes = await inviteAddresses(
+    trx,
+    ctx,
+    null,
+    { inviter: actor, org, roles: DEFAULT_MEMBER_ROLES, groupIds: [], seatsReserved: true },
+    good.map((row) => {
+      const input = row.input as ImportInput;
+      return {
+        ...(input.address as InvitationAddress),
+        name: input.name,
+        departments: input.departments,
+        columns: {
+          employee_id: input.employeeId,
+          work_location: input.workLocation,
+          org_email: input.orgEmail,
+          directory_order: input.directoryOrder ?? DEFAULT_ORDER,
+          expires_at: null,
+        },
+      };
+    }),
+  );
+  return good.map((row, i) => {
+    const outcome = outcomes[i] as InviteeOutcome;
+    if (outcome.outcome !== 'refused') {
+      return { line: row.line, outcome: 'invited', problem: null, memberId: outcome.memberId };
+    }
+    const column = row.input?.address?.channel === 'sms' ? 'phone' : 'email';
+    return {
+      line: row.line,
+      outcome: 'failed',
+      problem: { code: outcome.code, column, details: outcome.details },
+      memberId: null,
+    };
   });
-  return rows.map((row) => result.get(row.line) as Written);
 }
 
 /** The chunk's verdicts and the task's progress, in the chunk's transaction. */
@@ -264,12 +349,14 @@ async function recordOutcomes(trx: Transaction<DB>, task: Task, written: readonl
       ${written.map((w) => w.memberId)}::uuid[], ${written.map((w) => (w.problem ? JSON.stringify(w.problem) : null))}::jsonb[])
       as w(line, outcome, member_id, problem)
     where r.task_id = ${task.id} and r.line = w.line`.execute(trx);
-  const created = written.filter((w) => w.outcome === 'created').length;
-  const failed = written.length - created;
+  const count = (outcome: ImportOutcome) => written.filter((w) => w.outcome === outcome).length;
   await sql`update tasks set rows_done = rows_done + ${written.length}, heartbeat_at = now(),
       counts = counts || jsonb_build_object(
-        'created', coalesce((counts->>'created')::int, 0) + ${created}::int,
-        'failed', coalesce((counts->>'failed')::int, 0) + ${failed}::int)
+        'created', coalesce((counts->>'created')::int, 0) + ${count('created')}::int,
+        'invited', coalesce((counts->>'invited')::int, 0) + ${count('invited')}::int,
+        'updated', coalesce((counts->>'updated')::int, 0) + ${count('updated')}::int,
+        'unchanged', coalesce((counts->>'unchanged')::int, 0) + ${count('unchanged')}::int,
+        'failed', coalesce((counts->>'failed')::int, 0) + ${count('failed')}::int)
     where id = ${task.id}`.execute(trx);
 }
 

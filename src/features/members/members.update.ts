@@ -288,41 +288,57 @@ export async function updateMember(
   input: UpdateMemberBody,
 ): Promise<MemberDetails> {
   return limitAddressProbes(ctx, meta, actor, () =>
-    ctx.db.transaction().execute(async (trx) => {
-      const grantsChange = input.roles !== undefined || input.grants !== undefined;
-      const now = await actingNow(trx, actor, grantsChange ? memberId : undefined);
-      const member = await lockMemberWrite(trx, actor.orgId, memberId, {
-        org: grantsChange,
-        tree: input.departments !== undefined ? 'share' : undefined,
-        groups: input.groupIds,
-      });
-      // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
-      await assertMemberInScope(trx, now, 'members.manage', member.id);
-      assertVersion(member, input.version);
-      await assertAllowed(trx, 'edit', member);
-      const changes = new Changes();
-      const columns: Updateable<MembersTable> = {};
-      const accountChanged = await editAccountFields(ctx, trx, now, member, input, changes);
-      await editGrants(trx, now, member, input, changes, columns);
-      await editAssignments(trx, now, member, input, changes);
-      await editOrgFields(trx, now, member, input, changes, columns);
-      return saveEdit(trx, meta, actor, member, changes, columns, async () => {
-        // A new name is every org's news: the account's other memberships re-sort too.
-        await writeSearchKeys(
-          trx,
-          accountChanged && member.account_id !== null
-            ? { accountId: member.account_id }
-            : { memberIds: [member.id] },
-        );
-      });
-    }),
+    ctx.db
+      .transaction()
+      .execute(async (trx) => (await editMember(trx, ctx, meta, actor, memberId, input)).member),
   );
+}
+
+/**
+ * updateMember inside the caller's transaction (an import's chunk edits many members in one): answers
+ * the member as it is now and whether anything changed (a field sent with its current value is no change).
+ */
+export async function editMember(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  meta: RequestMeta | null,
+  actor: OrgActor,
+  memberId: string,
+  input: UpdateMemberBody,
+): Promise<{ member: MemberDetails; changed: boolean }> {
+  const grantsChange = input.roles !== undefined || input.grants !== undefined;
+  const now = await actingNow(trx, actor, grantsChange ? memberId : undefined);
+  const member = await lockMemberWrite(trx, actor.orgId, memberId, {
+    org: grantsChange,
+    tree: input.departments !== undefined ? 'share' : undefined,
+    groups: input.groupIds,
+  });
+  // Scope first: a stale version or a status refusal would tell an out-of-scope member's.
+  await assertMemberInScope(trx, now, 'members.manage', member.id);
+  assertVersion(member, input.version);
+  await assertAllowed(trx, 'edit', member);
+  const changes = new Changes();
+  const columns: Updateable<MembersTable> = {};
+  const accountChanged = await editAccountFields(ctx, trx, now, member, input, changes);
+  await editGrants(trx, now, member, input, changes, columns);
+  await editAssignments(trx, now, member, input, changes);
+  await editOrgFields(trx, now, member, input, changes, columns);
+  const details = await saveEdit(trx, meta, actor, member, changes, columns, async () => {
+    // A new name is every org's news: the account's other memberships re-sort too.
+    await writeSearchKeys(
+      trx,
+      accountChanged && member.account_id !== null
+        ? { accountId: member.account_id }
+        : { memberIds: [member.id] },
+    );
+  });
+  return { member: details, changed: !changes.empty };
 }
 
 /** Writes an edit's columns, raises the version and records what changed; nothing when nothing did. */
 async function saveEdit(
   trx: Transaction<DB>,
-  meta: RequestMeta,
+  meta: RequestMeta | null,
   actor: OrgActor,
   member: MemberRow,
   changes: Changes,

@@ -1,0 +1,217 @@
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../../context.js';
+import type { Executor } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import { refusalOf, type SchemaError, validatorCompiler } from '../../http/validation.js';
+import type { OrgActor } from '../access/access.js';
+import { listItems, pathNames, unescapeItem } from '../exports/exports.columns.js';
+import { UpdateMemberBody } from '../members/members.schemas.js';
+import { editMember } from '../members/members.update.js';
+import { restoreCell } from '../spreadsheets/cells.js';
+import type { DepartmentIndex, RowProblem } from './import.check.js';
+import type { ImportKey } from './import.columns.js';
+import { ImportErrors } from './import.errors.js';
+
+/**
+ * Update mode: rows of an edited export change existing members. A row finds its member by member id,
+ * else account, else employee ID (matches that disagree fail the row); a blank cell leaves its field
+ * as it is and CLEAR empties it; a field sent with its current value is no change, so an unchanged
+ * export re-imports as "unchanged" row by row. Each row is one edit through the member core (editMember).
+ */
+
+/** The cell that empties a field (a blank cell leaves it as it is), in either language. */
+export const CLEAR_TOKENS = ['[clear]', '[清空]'];
+
+/** What an update row asks: how to find its member, the version it was exported at, and the edit. */
+export interface UpdateInput {
+  readonly match: {
+    readonly memberId: string | null;
+    readonly account: string | null;
+    readonly employeeId: string | null;
+  };
+  readonly version: number | null;
+  readonly edit: Record<string, unknown>;
+}
+
+type Validator = { (value: unknown): boolean; errors?: SchemaError[] | null };
+const validateEdit = validatorCompiler({
+  schema: UpdateMemberBody,
+  httpPart: 'body',
+  method: 'PATCH',
+  url: '/',
+}) as Validator;
+
+const FIELD_COLUMN: Record<string, ImportKey> = {
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  departments: 'departments',
+  employeeId: 'employeeId',
+  workLocation: 'workLocation',
+  orgEmail: 'orgEmail',
+  directoryOrder: 'directoryOrder',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const foldName = (name: string) => name.normalize('NFKC').trim().toLowerCase();
+
+/** One update row's cells checked without the database: the edit's schema, department paths, the match keys. */
+export function checkUpdateRow(
+  cells: readonly string[],
+  columns: ReadonlyMap<ImportKey, number>,
+  departments: DepartmentIndex,
+): { input: UpdateInput; problem: null } | { input: null; problem: RowProblem } {
+  const fail = (code: string, column: ImportKey | null, details: Record<string, unknown> = {}) => ({
+    input: null,
+    problem: { code, column, details },
+  });
+  const raw = (key: ImportKey) => {
+    const index = columns.get(key);
+    return index === undefined ? '' : restoreCell(cells[index] ?? '').trim();
+  };
+  const memberId = raw('memberId');
+  if (memberId !== '' && !UUID.test(memberId))
+    return fail(ImportErrors['import.member_not_found'], 'memberId');
+  const match = {
+    memberId: memberId ? memberId.toLowerCase() : null,
+    account: raw('accountName').toLowerCase() || null,
+    employeeId: raw('employeeId').toLowerCase() || null,
+  };
+  if (!match.memberId && !match.account && !match.employeeId) {
+    return fail(ImportErrors['import.no_match_key'], 'memberId');
+  }
+  const version = raw('version');
+  if (version !== '' && !/^\d{1,9}$/.test(version))
+    return fail(ImportErrors['import.member_not_found'], 'version');
+  const edit: Record<string, unknown> = {};
+  const value = (key: ImportKey) => (CLEAR_TOKENS.includes(raw(key).toLowerCase()) ? null : raw(key));
+  for (const key of ['name', 'email', 'phone', 'employeeId', 'workLocation', 'orgEmail'] as const) {
+    if (raw(key) !== '') edit[key] = value(key);
+  }
+  if (raw('directoryOrder') !== '') edit.directoryOrder = Number(raw('directoryOrder'));
+  if (raw('departments') !== '') {
+    const paths = listItems(raw('departments'));
+    const positions = listItems(raw('positions')).map((position) => unescapeItem(position).trim());
+    const chosen: { departmentId: string; position: string | null }[] = [];
+    for (const [i, path] of paths.entries()) {
+      const names = pathNames(path.trim());
+      const id =
+        names.length === 0 ? departments.targetId : departments.byPath.get(names.map(foldName).join('/'));
+      if (!id) return fail(ImportErrors['import.department_not_found'], 'departments', { path });
+      chosen.push({ departmentId: id, position: positions[i] || null });
+    }
+    edit.departments = chosen;
+  }
+  if (!validateEdit({ version: 1, ...edit })) {
+    const details = refusalOf(validateEdit.errors ?? [], 'row');
+    const field = String(details.field).split('.')[0] as string;
+    return fail('request.invalid', FIELD_COLUMN[field] ?? null, details);
+  }
+  return { input: { match, version: version === '' ? null : Number(version), edit }, problem: null };
+}
+
+/**
+ * The member each row finds, set-based: by id, account or employee ID among the org's members. A row
+ * whose keys name different members, or none, or a member an earlier row of the file found, gets its
+ * problem instead.
+ */
+export async function matchMembers(
+  db: Executor,
+  orgId: string,
+  inputs: readonly UpdateInput[],
+): Promise<({ memberId: string; version: number } | RowProblem)[]> {
+  const ids = inputs.flatMap((input) => (input.match.memberId ? [input.match.memberId] : []));
+  const accounts = inputs.flatMap((input) => (input.match.account ? [input.match.account] : []));
+  const employeeIds = inputs.flatMap((input) => (input.match.employeeId ? [input.match.employeeId] : []));
+  const { rows } = await sql<{
+    id: string;
+    version: number;
+    username: string | null;
+    employee_id: string | null;
+  }>`
+    select m.id, m.version, lower(a.username) as username, lower(m.employee_id) as employee_id
+    from members m left join accounts a on a.id = m.account_id
+    where m.org_id = ${orgId} and m.status <> 'removed' and (m.id = any(${ids}::uuid[])
+      or m.account_id in (select x.id from accounts x where lower(x.username) = any(${accounts}::text[]))
+      or lower(m.employee_id) = any(${employeeIds}::text[]))`.execute(db);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byAccount = new Map(rows.flatMap((row) => (row.username ? [[row.username, row]] : [])));
+  const byEmployee = new Map(rows.flatMap((row) => (row.employee_id ? [[row.employee_id, row]] : [])));
+  const seen = new Set<string>();
+  return inputs.map((input) => {
+    const found = [
+      input.match.memberId ? (byId.get(input.match.memberId) ?? null) : undefined,
+      input.match.account ? (byAccount.get(input.match.account) ?? null) : undefined,
+      input.match.employeeId ? (byEmployee.get(input.match.employeeId) ?? null) : undefined,
+    ].filter((one) => one !== undefined);
+    const first = found[0];
+    if (!first) return { code: ImportErrors['import.member_not_found'], column: 'memberId', details: {} };
+    if (found.some((one) => one?.id !== first.id)) {
+      return { code: ImportErrors['import.match_conflict'], column: 'memberId', details: {} };
+    }
+    if (seen.has(first.id))
+      return { code: ImportErrors['import.member_twice'], column: 'memberId', details: {} };
+    seen.add(first.id);
+    return { memberId: first.id, version: first.version };
+  });
+}
+
+/**
+ * Applies a chunk's update rows, each its own edit under a savepoint of the chunk's transaction: a row
+ * refused (a stale version, a personal account's name, an address taken) undoes only itself.
+ */
+export async function updateRows(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  actor: OrgActor,
+  overwrite: boolean,
+  rows: readonly { line: number; input: UpdateInput }[],
+): Promise<
+  {
+    line: number;
+    outcome: 'updated' | 'unchanged' | 'failed';
+    problem: RowProblem | null;
+    memberId: string | null;
+  }[]
+> {
+  const matches = await matchMembers(
+    trx,
+    actor.orgId,
+    rows.map((row) => row.input),
+  );
+  const results = [];
+  for (const [i, row] of rows.entries()) {
+    const match = matches[i] as { memberId: string; version: number } | RowProblem;
+    if ('code' in match) {
+      results.push({ line: row.line, outcome: 'failed' as const, problem: match, memberId: null });
+      continue;
+    }
+    const version = overwrite || row.input.version === null ? match.version : row.input.version;
+    await sql`savepoint import_row`.execute(trx);
+    try {
+      const { changed } = await editMember(trx, ctx, null, actor, match.memberId, {
+        ...row.input.edit,
+        version,
+      } as UpdateMemberBody);
+      await sql`release savepoint import_row`.execute(trx);
+      results.push({
+        line: row.line,
+        outcome: changed ? ('updated' as const) : ('unchanged' as const),
+        problem: null,
+        memberId: match.memberId,
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await sql`rollback to savepoint import_row`.execute(trx);
+      const field = String(error.details.field ?? '');
+      results.push({
+        line: row.line,
+        outcome: 'failed' as const,
+        problem: { code: error.code, column: FIELD_COLUMN[field] ?? null, details: error.details },
+        memberId: match.memberId,
+      });
+    }
+  }
+  return results;
+}
