@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import type { Executor } from '../../db/database.js';
 import type { DB, Locale, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors, errorMessage } from '../../errors.js';
 import { messageTime } from '../../notify/layout.js';
@@ -464,10 +465,10 @@ export async function inviteAddresses(
  * members by their account's email or mobile. Whether an address has an account elsewhere changes
  * nothing here but which row is found: the same one statement runs either way.
  */
-function rowsOfAddresses(trx: Transaction<DB>, orgId: string, addresses: readonly string[]) {
+function rowsOfAddresses(db: Executor, orgId: string, addresses: readonly string[], lock = true) {
   if (addresses.length === 0) return Promise.resolve([]);
   return (
-    trx
+    db
       .selectFrom('members as m')
       .leftJoin('accounts as a', 'a.id', 'm.account_id')
       .select(['m.id', 'm.name', 'm.status', 'm.invitation_address', 'a.email', 'a.phone'])
@@ -491,9 +492,30 @@ function rowsOfAddresses(trx: Transaction<DB>, orgId: string, addresses: readonl
           ),
       )
       .orderBy('m.id')
-      .forUpdate('m')
+      .$if(lock, (query) => query.forUpdate('m'))
       .execute()
   );
+}
+
+/**
+ * Why each of these addresses cannot be invited now, read without locks (an import's preview): the
+ * same refusals inviteAddresses answers, from this org's rows only. Expired and declined rows are
+ * re-invited in place, so they are no refusal.
+ */
+export async function invitationRefusals(
+  db: Executor,
+  orgId: string,
+  addresses: readonly string[],
+): Promise<Map<string, { code: string; details: Record<string, unknown> }>> {
+  const wanted = new Set(addresses);
+  const refusals = new Map<string, { code: string; details: Record<string, unknown> }>();
+  for (const row of await rowsOfAddresses(db, orgId, addresses, false)) {
+    const address = [row.email, row.phone, row.invitation_address].find((one) => one && wanted.has(one));
+    const code = REFUSALS[row.status];
+    if (address && code)
+      refusals.set(address, { code, details: { statusName: `member_status.${row.status}` } });
+  }
+  return refusals;
 }
 
 /**
