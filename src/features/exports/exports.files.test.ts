@@ -67,4 +67,16 @@ describe('export CSV writer', () => {
       '\uFEFFName,Mobile\r\n\'=1+1,\'+8613800138000\r\n"a,b",\r\n',
     );
   });
+
+  it('stops at the next row once the reader has gone, in either format', async () => {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const out = new PassThrough();
+      out.resume();
+      const sheet = openSheet(out, format, 'utf8', ['Name'], 'Members');
+      await sheet.row(['a']);
+      out.destroy();
+      await new Promise((resolve) => setImmediate(resolve));
+      await expect(sheet.row(['b'])).rejects.toThrow();
+    }
+  });
 });

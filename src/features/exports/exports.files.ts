@@ -52,10 +52,23 @@ export function contentDisposition(orgName: string, format: ExportFormat, date: 
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-/** Waits for `stream` to take more, or for the pipeline to fail (a reader gone never drains). */
-async function drained(stream: Writable, done: Promise<void>): Promise<void> {
-  if (!stream.writableNeedDrain) return;
-  await Promise.race([once(stream, 'drain'), done]);
+/**
+ * A pipeline into the destination, watched: `check` throws once it has failed (the reader gone), so the
+ * export stops reading pages nobody will receive; `drained` waits while `stream` is full.
+ */
+function watched(done: Promise<void>) {
+  let failure: Error | undefined;
+  done.catch((error: unknown) => {
+    failure = error instanceof Error ? error : new Error(String(error));
+  });
+  return {
+    check: () => {
+      if (failure) throw failure;
+    },
+    drained: async (stream: Writable) => {
+      if (stream.writableNeedDrain) await Promise.race([once(stream, 'drain'), done]);
+    },
+  };
 }
 
 /**
@@ -70,10 +83,10 @@ function csvWriter(out: Writable, encoding: ExportEncoding, header: readonly str
     encoding === 'gb18030'
       ? pipeline(csv, iconv.encodeStream('gb18030'), out, { end: false })
       : pipeline(csv, out, { end: false });
-  // A failure before anyone waits must not go unhandled; `row` and `finish` still see it.
-  done.catch(() => {});
+  const pipe = watched(done);
   const row = async (cells: readonly string[]) => {
-    if (!csv.write(cells.map(neutralizeCell))) await drained(csv, done);
+    pipe.check();
+    if (!csv.write(cells.map(neutralizeCell))) await pipe.drained(csv);
   };
   csv.write(header.map(neutralizeCell));
   return {
@@ -95,7 +108,7 @@ const XLSX_BATCH = 500;
 function xlsxWriter(out: Writable, sheetName: string, header: readonly string[]): SheetWriter {
   const zip = new PassThrough();
   const done = pipeline(zip, out, { end: false });
-  done.catch(() => {});
+  const pipe = watched(done);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: zip,
     useStyles: true,
@@ -105,6 +118,7 @@ function xlsxWriter(out: Writable, sheetName: string, header: readonly string[])
   sheet.columns = header.map(() => ({ width: 20, style: { numFmt: TEXT_FORMAT } }));
   let written = 0;
   const row = async (cells: readonly string[]) => {
+    pipe.check();
     const added = sheet.addRow([...cells]);
     added.eachCell({ includeEmpty: true }, (cell) => {
       cell.numFmt = TEXT_FORMAT;
@@ -114,7 +128,7 @@ function xlsxWriter(out: Writable, sheetName: string, header: readonly string[])
     if (written % XLSX_BATCH === 0) {
       // Let the zip compress what was committed, then wait while the reader is behind.
       await new Promise((resolve) => setImmediate(resolve));
-      await drained(zip, done);
+      await pipe.drained(zip);
     }
   };
   const headerRow = sheet.addRow([...header]);
