@@ -296,6 +296,8 @@ export interface TasksTable {
   counts: ColumnType<unknown, string | undefined, string>;
   seats_reserved: Generated<number>;
   quota_reserved: Generated<number>;
+  requester_ip: string | null;
+  confirmed_at: Date | null;
   heartbeat_at: Date | null;
   error: ColumnType<unknown, string | null, string | null>;
   created_at: DefaultTimestamp;

@@ -304,6 +304,44 @@ describeEachBackend('member import', (backend) => {
     expect(still.task.status).toBe('ready');
   });
 
+  it('takes the free plan quota of 100 rows a day per person and address at the start, never over it', async () => {
+    const w = await world();
+    const rows = (count: number, prefix: string) =>
+      Buffer.from(
+        [
+          HEADER,
+          ...Array.from(
+            { length: count },
+            (_, i) => `Q${prefix}${i},q${prefix}${i},q${prefix}${i}@quota.test,,,,`,
+          ),
+        ].join('\n'),
+      );
+    const start = (id: string) =>
+      w.admin.send('POST', `${w.base}/imports/${id}/start`, undefined, { 'x-forwarded-for': '' });
+    const big = await w.preview('big.csv', rows(101, 'a'));
+    const refused = await start(big.task.id);
+    expect(refused.statusCode).toBe(429);
+    expect(codeOf(refused)).toBe('import.quota_exceeded');
+    expect(refused.json().error.details).toMatchObject({ limit: 100, rows: 101 });
+    const fitsBefore = refused.json().error.details.fits as number;
+    // Two confirms at once: the quota holds them both or refuses the one that does not fit.
+    const half = Math.floor(fitsBefore / 2) + 1;
+    const one = await w.preview('one.csv', rows(half, 'b'));
+    const two = await w.preview('two.csv', rows(half, 'c'));
+    const answers = await Promise.all([start(one.task.id), start(two.task.id)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 429]);
+    const taken = await h.ctx.db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.sum<string>('quota_reserved').as('sum'))
+      .where('created_by', '=', w.adminAccount.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(taken.sum)).toBe(half);
+    // Paid plans import without a quota.
+    await h.ctx.db.updateTable('organizations').set({ plan: 'paid' }).where('id', '=', w.org.id).execute();
+    const paid = await start(big.task.id);
+    expect(paid.statusCode, paid.body).toBe(200);
+  });
+
   it('writes each row once however often a chunk is delivered', async () => {
     const w = await world();
     const csv = [HEADER, ...Array.from({ length: 5 }, (_, i) => `P${i},p${i}x,p${i}@mail.test,,,,`)].join(

@@ -106,4 +106,9 @@ export const ImportErrors = defineErrors({
     en: 'The row has no member ID, account or employee ID to find its member by. Start from an export of the members.',
     zh: '该行没有可用于查找成员的成员ID、账号或工号。请从成员导出文件开始编辑。',
   },
+  'import.quota_exceeded': {
+    status: 429,
+    en: 'On the free plan, {limit} rows can be imported per person and per network address in 24 hours; {fits} more fit now and this file has {rows}. Import fewer rows, try again later, or upgrade the plan.',
+    zh: '免费版每人、每个网络地址 24 小时内最多导入 {limit} 行；现在还能导入 {fits} 行，而该文件有 {rows} 行。请减少行数、稍后再试，或升级套餐。',
+  },
 });

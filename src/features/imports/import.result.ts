@@ -4,7 +4,6 @@ import type { Executor } from '../../db/database.js';
 import type { ImportOutcome, Locale, Task } from '../../db/schema.js';
 import { neutralizeCell } from '../spreadsheets/cells.js';
 import { reasonOf } from '../tasks/tasks.service.js';
-import { headerOf, type ImportMode, templateColumns } from './import.columns.js';
 
 const OUTCOME_WORDS: Record<ImportOutcome | 'waiting', { en: string; zh: string }> = {
   created: { en: 'Created', zh: '已创建' },
@@ -64,27 +63,4 @@ export function resultFile(db: Executor, task: Task, locale: Locale, only: 'all'
     }
   }
   return Readable.from(rows()).pipe(csv);
-}
-
-/** The CSV template of a mode: the headers in the admin's language (required ones marked *) and an example row. */
-export function templateCsv(locale: Locale, mode: ImportMode): Readable {
-  const example: Record<string, string> = {
-    name: locale === 'zh-CN' ? '张三' : 'Zhang San',
-    accountName: 'zhangsan',
-    email: 'zhangsan@example.com',
-    phone: '+8613812345678',
-    departments: locale === 'zh-CN' ? '销售部/华东;研发部' : 'Sales/East;R&D',
-    positions: locale === 'zh-CN' ? '经理;顾问' : 'Manager;Advisor',
-    employeeId: 'E0001',
-    workLocation: locale === 'zh-CN' ? '上海' : 'Shanghai',
-    orgEmail: '',
-    directoryOrder: '',
-  };
-  const csv = stringify({ bom: true, record_delimiter: '\r\n' });
-  const columns = templateColumns(mode);
-  csv.write(
-    columns.map((column) => `${headerOf(column, locale)}${column.requiredIn.includes(mode) ? ' *' : ''}`),
-  );
-  csv.end(columns.map((column) => neutralizeCell(example[column.key] ?? '')));
-  return csv;
 }

@@ -11,8 +11,9 @@ import { TaskDetails, TaskParams, TaskView } from '../tasks/tasks.schemas.js';
 import { getTask } from '../tasks/tasks.service.js';
 import { ImportErrors } from './import.errors.js';
 import { FILE_LIMITS } from './import.read.js';
-import { resultFile, templateCsv } from './import.result.js';
+import { resultFile } from './import.result.js';
 import { cancelImport, rereadImport, startImport, uploadImport } from './import.service.js';
+import { importTemplate } from './import.template.js';
 
 const tags = ['imports'];
 const manage = { access: { kind: 'org', permission: 'members.manage', scoped: true } } as const;
@@ -47,18 +48,34 @@ export function importRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         summary:
-          'The CSV import template: headers in the caller’s language (required ones marked *) and an example row',
+          'The import template of a mode, CSV (the default) or XLSX: headers in the caller’s language (required ones marked *) and an example row; the XLSX adds a note on each header, text-typed columns, a drop-down of the org’s departments and a Precautions sheet (formats, limits, the plan’s quota)',
         params: OrgParams,
-        querystring: Type.Object({ mode: Type.Optional(Mode) }, { additionalProperties: false }),
-        response: { ...csvResponse, ...errorResponses(400, 401, 403, 404) },
+        querystring: Type.Object(
+          { mode: Type.Optional(Mode), format: Type.Optional(Type.Enum(['csv', 'xlsx'])) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: {
+            description: 'The template as an attachment: CSV in UTF-8 with a byte order mark, or XLSX',
+            content: {
+              'text/csv': { schema: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }) },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }),
+              },
+            },
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
-      const locale = metaOf(request).locale;
-      const mode = request.query.mode ?? 'create';
-      return reply
-        .headers(csvDownload(locale === 'zh-CN' ? '成员导入模板.csv' : 'member-import-template.csv'))
-        .send(templateCsv(locale, mode));
+      const file = await importTemplate(ctx.db, orgActorOf(request).orgId, {
+        locale: metaOf(request).locale,
+        mode: request.query.mode ?? 'create',
+        format: request.query.format ?? 'csv',
+        region: ctx.config.defaultPhoneRegion,
+      });
+      return reply.headers({ ...csvDownload(file.name), 'content-type': file.contentType }).send(file.body);
     },
   );
 

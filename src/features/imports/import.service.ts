@@ -324,14 +324,16 @@ export async function lockImport(trx: Transaction<DB>, actor: OrgActor, taskId: 
 
 /**
  * The admin confirms the preview: the seats of every row that will be written are taken now, in one
- * conditional update (over the limit, nothing starts and the error says how many fit), and the import
- * runs at once or, while another import of the org runs, waits in line.
+ * conditional update, and on the free plan as many rows of the daily import quota (over either limit,
+ * nothing starts and the error says how many fit); the import runs at once or, while another import of
+ * the org runs, waits in line. `exempt`: an operator's import from the CLI takes no quota.
  */
 export async function startImport(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
   taskId: string,
+  options: { exempt?: boolean } = {},
 ): Promise<Task> {
   return ctx.db.transaction().execute(async (trx) => {
     const task = await lockImport(trx, actor, taskId);
@@ -344,9 +346,11 @@ export async function startImport(
       .where('task_id', '=', taskId)
       .where('problem', 'is', null)
       .executeTakeFirstOrThrow();
-    if (Number(ready.count) === 0) throw new AppError(ImportErrors['import.nothing_to_write']);
+    const writing = Number(ready.count);
+    if (writing === 0) throw new AppError(ImportErrors['import.nothing_to_write']);
     // An update moves no seat; every other row will hold one.
-    const seats = task.mode === 'update' ? 0 : Number(ready.count);
+    const seats = task.mode === 'update' ? 0 : writing;
+    const quota = options.exempt ? 0 : await takeQuota(trx, actor, meta.ip, writing);
     try {
       if (seats > 0) await takeSeats(trx, actor.orgId, seats);
     } catch (error) {
@@ -363,7 +367,13 @@ export async function startImport(
     }
     await trx
       .updateTable('tasks')
-      .set({ confirmed: true, seats_reserved: seats })
+      .set({
+        confirmed: true,
+        confirmed_at: sql`now()`,
+        seats_reserved: seats,
+        quota_reserved: quota,
+        requester_ip: meta.ip,
+      })
       .where('id', '=', taskId)
       .execute();
     await recordAudit(trx, meta, {
@@ -373,11 +383,49 @@ export async function startImport(
       targetType: 'task',
       targetId: taskId,
       targetLabel: task.file_name ?? undefined,
-      after: { rows: task.rows_total, writing: seats, seatsReserved: seats },
+      after: { rows: task.rows_total, writing, seatsReserved: seats, quotaReserved: quota },
     });
     await runNextImport(trx, ctx, actor.orgId);
     return trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
   });
+}
+
+/** The free plan's import quota: rows per account and per network address in a rolling 24 hours. */
+export const FREE_IMPORT_ROWS = 100;
+
+/**
+ * Takes `rows` of the free plan's quota for the importer and its address, or refuses saying how many
+ * fit; paid plans have none. The two counters are each one advisory lock (account, then address: one
+ * order everywhere), so parallel confirms count each other's rows. Answers the rows taken.
+ */
+async function takeQuota(
+  trx: Transaction<DB>,
+  actor: OrgActor,
+  ip: string | null,
+  rows: number,
+): Promise<number> {
+  const org = await trx
+    .selectFrom('organizations')
+    .select('plan')
+    .where('id', '=', actor.orgId)
+    .executeTakeFirstOrThrow();
+  if (org.plan !== 'free') return 0;
+  await sql`select pg_advisory_xact_lock(hashtext(${`import-quota:account:${actor.accountId}`}))`.execute(
+    trx,
+  );
+  if (ip) await sql`select pg_advisory_xact_lock(hashtext(${`import-quota:ip:${ip}`}))`.execute(trx);
+  const { rows: used } = await sql<{ account: number; address: number }>`
+    select coalesce(sum(quota_reserved) filter (where created_by = ${actor.accountId}), 0)::int as account,
+      coalesce(sum(quota_reserved) filter (where requester_ip = ${ip}), 0)::int as address
+    from tasks where kind = 'import' and quota_reserved > 0 and confirmed_at > now() - interval '24 hours'`.execute(
+    trx,
+  );
+  const taken = Math.max(used[0]?.account ?? 0, used[0]?.address ?? 0);
+  const fits = Math.max(FREE_IMPORT_ROWS - taken, 0);
+  if (rows > fits) {
+    throw new AppError(ImportErrors['import.quota_exceeded'], { limit: FREE_IMPORT_ROWS, fits, rows });
+  }
+  return rows;
 }
 
 /**
@@ -413,7 +461,7 @@ export async function cancelImport(
       if (task.seats_reserved > 0) await releaseSeats(trx, actor.orgId, task.seats_reserved);
       await trx
         .updateTable('tasks')
-        .set({ status: 'cancelled', seats_reserved: 0, finished_at: sql`now()` })
+        .set({ status: 'cancelled', seats_reserved: 0, quota_reserved: 0, finished_at: sql`now()` })
         .where('id', '=', taskId)
         .execute();
     }

@@ -387,7 +387,15 @@ export async function finishImport(
     if (unused > 0) await releaseSeats(trx, task.org_id, unused);
     await trx
       .updateTable('tasks')
-      .set({ status, seats_reserved: Number(landed.count), finished_at: sql`now()`, heartbeat_at: null })
+      .set({
+        status,
+        seats_reserved: Number(landed.count),
+        // The quota keeps the rows written; failed and unreached rows are given back.
+        quota_reserved: sql<number>`least(quota_reserved, (select count(*) from import_rows r
+          where r.task_id = ${taskId} and r.outcome is not null and r.outcome <> 'failed'))::int`,
+        finished_at: sql`now()`,
+        heartbeat_at: null,
+      })
       .where('id', '=', taskId)
       .execute();
     await recordAudits(trx, null, [
