@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type * as Axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
@@ -12,6 +14,20 @@ function row(page: Page, name: string) {
   return page
     .locator('.ant-table-row')
     .filter({ has: page.getByRole('button', { name: `Details of ${name}` }) });
+}
+
+/** The critical and serious axe-core findings (WCAG 2.1 A/AA, best practices) on the page as it is now. */
+async function blockingAxe(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const results = await page.evaluate(() => {
+    const { axe } = globalThis as unknown as { axe: typeof Axe };
+    return axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+  });
+  return results.violations
+    .filter((violation) => violation.impact === 'critical' || violation.impact === 'serious')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(' | ')}`,
+    );
 }
 
 /** A full-page screenshot in test-results/, with animations finished. */
@@ -41,7 +57,12 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
   });
 
   it('selects rows, sets their primary department keeping the others, then disables them, each with a result', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    // bypassCSP: axe-core is added to the page as a script the console's policy would refuse.
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'en-US',
+      bypassCSP: true,
+    });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -60,6 +81,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
     }
     expect(await bar.getByRole('button', { name: 'Enable' }).count()).toBe(0);
     await screenshot(page, 'members-bulk-bar');
+    expect(await blockingAxe(page)).toEqual([]);
 
     // Set the primary department: Support becomes primary, Research stays.
     await bar.getByRole('button', { name: 'Edit department, position, location' }).click();

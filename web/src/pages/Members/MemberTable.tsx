@@ -2,7 +2,7 @@ import { Button, ConfigProvider, Flex, Table, Tag, Tooltip, Typography } from 'a
 import type { ColumnsType } from 'antd/es/table';
 import type { TFunction } from 'i18next';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { ReactNode, Ref } from 'react';
+import { type ReactNode, type Ref, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberSummary } from '../../api-types';
 import { useFormat } from '../../format';
@@ -27,8 +27,11 @@ export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
 /** Shown until the viewer chooses otherwise. */
 export const DEFAULT_COLUMNS: readonly OptionalColumn[] = ['position', 'roles'];
 
-/** Compact rows: a 24 px avatar or tag and 4 px above and below, 33 px a row. */
-const ROW_TOKENS = { cellPaddingBlockSM: 4 } as const;
+/**
+ * Compact rows: a 24 px avatar or tag and 4 px above and below, 33 px a row. A chosen row under the
+ * pointer takes blue #d6ebff, not antd's #bae0ff: links (5.04:1) and grey text (4.70:1) stay above 4.5:1.
+ */
+const ROW_TOKENS = { cellPaddingBlockSM: 4, rowSelectedHoverBg: '#d6ebff' } as const;
 
 /** Role tags shown before "+n": enough for the usual two or three without widening the column. */
 const SHOWN_ROLES = 2;
@@ -118,6 +121,15 @@ export function MemberTable({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
+  // antd copies the column titles into an aria-hidden row that sizes the scrolling body's columns: its
+  // copy of "Select all" must not be reachable by keyboard (axe: aria-hidden-focus). Each render, as
+  // the copy is made again with the selection.
+  const sized = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    for (const input of sized.current?.querySelectorAll('.ant-table-measure-row input') ?? []) {
+      input.setAttribute('tabindex', '-1');
+    }
+  });
 
   const optional: Record<OptionalColumn, ColumnsType<MemberSummary>[number]> = {
     position: {
@@ -241,32 +253,34 @@ export function MemberTable({
 
   return (
     <div ref={bodyRef}>
-      <ConfigProvider theme={{ components: { Table: ROW_TOKENS } }}>
-        <Table<MemberSummary>
-          rowKey="id"
-          size="small"
-          columns={columns}
-          dataSource={rows}
-          loading={loading}
-          pagination={false}
-          scroll={{ x: width, y: scrollY }}
-          locale={{ emptyText: empty }}
-          rowSelection={
-            selection
-              ? {
-                  selectedRowKeys: selection.keys,
-                  preserveSelectedRowKeys: true,
-                  fixed: 'left',
-                  columnWidth: 36,
-                  onChange: (keys, chosen) => selection.onChange(keys as string[], chosen),
-                  getCheckboxProps: (member) => ({
-                    'aria-label': t('invitations.selectRow', { name: member.name }),
-                  }),
-                }
-              : undefined
-          }
-        />
-      </ConfigProvider>
+      <div ref={sized}>
+        <ConfigProvider theme={{ components: { Table: ROW_TOKENS } }}>
+          <Table<MemberSummary>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={rows}
+            loading={loading}
+            pagination={false}
+            scroll={{ x: width, y: scrollY }}
+            locale={{ emptyText: empty }}
+            rowSelection={
+              selection
+                ? {
+                    selectedRowKeys: selection.keys,
+                    preserveSelectedRowKeys: true,
+                    fixed: 'left',
+                    columnWidth: 36,
+                    onChange: (keys, chosen) => selection.onChange(keys as string[], chosen),
+                    getCheckboxProps: (member) => ({
+                      'aria-label': t('invitations.selectRow', { name: member.name }),
+                    }),
+                  }
+                : undefined
+            }
+          />
+        </ConfigProvider>
+      </div>
     </div>
   );
 }
