@@ -5,7 +5,7 @@ import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDepartment } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { OWNER, openFromNavigation, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import { OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
 
 /** How long to wait for the console and the import's jobs (a shared machine under load). */
 const WAIT = { timeout: 20_000 } as const;
@@ -109,8 +109,11 @@ describe.skipIf(skipWithoutBrowser())('members & departments: import', () => {
     await page.getByRole('button', { name: 'Details of 张三' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Details of Han Meimei' }).waitFor(WAIT);
 
-    // The task center keeps the import; it is deleted from there.
-    await openFromNavigation(page, 'Import & Export');
+    // "Import history" opens the task center at the imports; the import is kept there, and deleted from there.
+    await page.getByRole('link', { name: 'Import history' }).click();
+    await page.getByRole('heading', { name: 'Import & Export', level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get('kind')).toBe('import');
+    await page.getByRole('navigation').getByRole('link', { name: 'Import & Export' }).waitFor();
     const task = page.locator('.ant-table-row').filter({ hasText: 'people.csv' });
     await task.getByText('Done').waitFor(WAIT);
     await task.getByText('3 created, 1 failed').waitFor();

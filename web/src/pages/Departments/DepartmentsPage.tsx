@@ -26,6 +26,7 @@ import {
   permissionScope,
   useSession,
 } from '../../session';
+import { ImportButton } from '../Imports/ImportDialog';
 import { InviteButton } from '../Invitations/InviteDialog';
 import { AddMemberButton } from '../Members/AddMemberDialog';
 import { DirectoryPanel } from '../Members/DirectoryPanel';
@@ -246,6 +247,15 @@ export function DepartmentsPage() {
               orgId={orgId}
               departments={departments}
               departmentId={selected && reach.manage.covers(selected.id) ? selected.id : undefined}
+            />
+          ) : null}
+          {manageScope && query.data ? (
+            <ImportButton
+              orgId={orgId}
+              departments={departments}
+              departmentId={
+                selected && reach.manage.covers(selected.id) ? selected.id : reach.manage.granted[0]
+              }
             />
           ) : null}
           {manageScope && summary ? (

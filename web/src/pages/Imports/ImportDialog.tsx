@@ -1,5 +1,5 @@
 import { HistoryOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Flex, Form, Modal, Steps } from 'antd';
+import { Alert, App, Button, Flex, Form, Modal, Space, Steps, Tooltip } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
@@ -19,16 +19,16 @@ const confirmed = (task: TaskView) => task.confirmed || task.startedAt !== null;
 export interface ImportButtonProps {
   orgId: string;
   departments: Department[];
-  /** The department selected in the tree: the import's target unless another is chosen. */
-  department: Department | undefined;
+  /** The department selected in the tree (when the admin may import there): the target unless another is chosen. */
+  departmentId?: string;
 }
 
 /**
- * "Import" and "Import history" on the member table. Import opens the four steps: options (mode, target
+ * "Import" and "Import history" at the top of Members & Departments. Import opens the four steps: options (mode, target
  * department, new departments, the template), the file, the preview (read by a job, polled), and the
  * import itself with its progress and result. History opens the task center's imports.
  */
-export function ImportButton({ orgId, departments, department }: ImportButtonProps) {
+export function ImportButton({ orgId, departments, departmentId }: ImportButtonProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const api = useApi();
@@ -97,7 +97,7 @@ export function ImportButton({ orgId, departments, department }: ImportButtonPro
     mode: 'create',
     passwordDelivery: 'password',
     createDepartments: false,
-    departmentId: department?.id ?? departments.find((candidate) => candidate.isRoot)?.id,
+    departmentId: departmentId ?? departments.find((candidate) => candidate.isRoot)?.id,
   };
 
   const footers = [
@@ -135,12 +135,19 @@ export function ImportButton({ orgId, departments, department }: ImportButtonPro
 
   return (
     <>
-      <Button size="small" icon={<UploadOutlined />} onClick={begin}>
-        {t('imports.button')}
-      </Button>
-      <LinkButton size="small" type="link" icon={<HistoryOutlined />} to={importHistoryPath(orgId)}>
-        {t('imports.history')}
-      </LinkButton>
+      {/* One control of two: the history is an icon, so the header's actions keep to one line at a desk. */}
+      <Space.Compact>
+        <Button icon={<UploadOutlined />} onClick={begin}>
+          {t('imports.button')}
+        </Button>
+        <Tooltip title={t('imports.history')}>
+          <LinkButton
+            icon={<HistoryOutlined />}
+            to={importHistoryPath(orgId)}
+            aria-label={t('imports.history')}
+          />
+        </Tooltip>
+      </Space.Compact>
       <Modal
         open={open}
         title={t('imports.title')}

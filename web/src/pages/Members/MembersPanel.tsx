@@ -20,7 +20,6 @@ import type { Department, MemberSummary, StatusTab } from '../../api-types';
 import { LoadError } from '../../components/LoadState';
 import { usePhoneLayout } from '../../components/use-phone-layout';
 import { useFormat } from '../../format';
-import { ImportButton } from '../Imports/ImportDialog';
 import { InviteButton } from '../Invitations/InviteDialog';
 import { type InvitationAction, useInvitationActions } from '../Invitations/use-invitation-actions';
 import { useOrganizationProfile } from '../Organizations/use-organization';
@@ -329,9 +328,6 @@ export function MembersPanel({
             filter={{ ...scope, status: tab }}
             selectedIds={chosen.keys}
           />
-          {canManage ? (
-            <ImportButton orgId={orgId} departments={departments} department={department} />
-          ) : null}
           {chooser}
         </Flex>
       </Flex>
