@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { Executor } from '../../db/database.js';
@@ -6,7 +6,13 @@ import type { Locale } from '../../db/schema.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { departmentPath } from '../exports/exports.columns.js';
 import { neutralizeCell, TEXT_FORMAT } from '../spreadsheets/cells.js';
-import { headerOf, type ImportColumn, type ImportKey, type ImportMode, templateColumns } from './import.columns.js';
+import {
+  headerOf,
+  type ImportColumn,
+  type ImportKey,
+  type ImportMode,
+  templateColumns,
+} from './import.columns.js';
 import { FILE_LIMITS } from './import.read.js';
 import { FREE_IMPORT_ROWS } from './import.service.js';
 import { CLEAR_TOKENS } from './import.update.js';
@@ -27,8 +33,11 @@ const say = (words: Words, locale: Locale) => (locale === 'zh-CN' ? words.zh : w
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const LISTS_SHEET = 'Lists';
-/** The data rows the drop-downs and checks cover: every row an import reads (the header is row 1). */
-const LAST_ROW = FILE_LIMITS.rows + 1;
+/**
+ * The last row the drop-downs and checks cover (the header is row 1): 10,000 rows, more than anyone types
+ * by hand (a paste is never validated by Excel), and little for readers that expand each range cell by cell.
+ */
+const LAST_ROW = 10_001;
 
 /** The org's departments below the root as the export writes them (`Sales/East`, `\/` in a name), parents first. */
 export async function departmentPaths(db: Executor, orgId: string): Promise<string[]> {
@@ -68,7 +77,11 @@ function exampleDepartments(paths: readonly string[]): string[] {
 }
 
 /** The example row of a mode, in the admin's language, naming the org's own departments. */
-function exampleRow(mode: ImportMode, locale: Locale, paths: readonly string[]): Partial<Record<ImportKey, string>> {
+function exampleRow(
+  mode: ImportMode,
+  locale: Locale,
+  paths: readonly string[],
+): Partial<Record<ImportKey, string>> {
   const zh = locale === 'zh-CN';
   if (mode === 'update') {
     // Find the member by employee ID, move them to another place, empty the organization email.
@@ -79,7 +92,10 @@ function exampleRow(mode: ImportMode, locale: Locale, paths: readonly string[]):
     };
   }
   const departments = exampleDepartments(paths);
-  const positions = (zh ? ['经理', '顾问'] : ['Manager', 'Advisor']).slice(0, Math.max(departments.length, 1));
+  const positions = (zh ? ['经理', '顾问'] : ['Manager', 'Advisor']).slice(
+    0,
+    Math.max(departments.length, 1),
+  );
   return {
     name: zh ? '张三' : 'Zhang San',
     accountName: mode === 'create' ? 'zhangsan' : '',
@@ -103,7 +119,10 @@ const isRequired = (column: ImportColumn, mode: ImportMode) => column.requiredIn
 function phoneWords(region: string): Words {
   const national =
     region === 'CN'
-      ? { en: 'or an 11-digit Chinese mobile number (13812345678)', zh: '或 11 位中国大陆手机号（13812345678）' }
+      ? {
+          en: 'or an 11-digit Chinese mobile number (13812345678)',
+          zh: '或 11 位中国大陆手机号（13812345678）',
+        }
       : { en: `or a national number of region ${region}`, zh: `或地区 ${region} 的本地号码` };
   return {
     en: `Mobile number with its country code: +8613812345678 or 008613812345678, ${national.en}.`,
@@ -136,6 +155,12 @@ function columnWords(key: ImportKey, mode: ImportMode, region: string): Words {
     case 'name':
       return join({ en: '1–20 characters.', zh: '1–20 个字。' }, unchanged);
     case 'accountName':
+      if (mode === 'invite') {
+        return {
+          en: 'Not read by invitations: the person joins with their own account. Leave it blank.',
+          zh: '邀请时不读取：成员用自己的账号加入。请留空。',
+        };
+      }
       return {
         en: 'The managed account’s name before @: 2–40 letters, digits, dots, dashes or underscores; the organization’s domain is added.',
         zh: '托管账号 @ 前的部分：2–40 位字母、数字、点、短横线或下划线，系统自动加上组织域名。',
@@ -171,7 +196,10 @@ function columnWords(key: ImportKey, mode: ImportMode, region: string): Words {
       };
     case 'employeeId':
       return join(
-        { en: 'Up to 40 characters, kept as text (leading zeros stay).', zh: '最多 40 个字符，按文本保存（保留前导零）。' },
+        {
+          en: 'Up to 40 characters, kept as text (leading zeros stay).',
+          zh: '最多 40 个字符，按文本保存（保留前导零）。',
+        },
         update
           ? {
               en: ' Finds the member when there is no member ID.',
@@ -183,16 +211,18 @@ function columnWords(key: ImportKey, mode: ImportMode, region: string): Words {
     case 'workLocation':
       return join({ en: 'Up to 100 characters.', zh: '最多 100 个字。' }, unchanged, clear);
     case 'orgEmail':
-      return join({ en: 'The member’s organization email address.', zh: '成员的企业邮箱地址。' }, unchanged, clear);
+      return join(
+        { en: 'The member’s organization email address.', zh: '成员的企业邮箱地址。' },
+        unchanged,
+        clear,
+      );
     case 'directoryOrder':
       return join(
         {
           en: `A whole number from 1 to ${DEFAULT_ORDER}: lower comes first in the directory.`,
           zh: `1 到 ${DEFAULT_ORDER} 的整数：数字越小在通讯录中越靠前。`,
         },
-        update
-          ? unchanged
-          : { en: ` Blank: ${DEFAULT_ORDER}.`, zh: `留空：${DEFAULT_ORDER}。` },
+        update ? unchanged : { en: ` Blank: ${DEFAULT_ORDER}.`, zh: `留空：${DEFAULT_ORDER}。` },
       );
   }
 }
@@ -320,9 +350,16 @@ const WIDTHS: Partial<Record<ImportKey, number>> = {
   phone: 20,
 };
 
+/** A range's data validation: exceljs has `dataValidations.add` on every worksheet, its typings do not. */
+function validate(sheet: ExcelJS.Worksheet, range: string, validation: ExcelJS.DataValidation): void {
+  (
+    sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }
+  ).dataValidations.add(range, validation);
+}
+
 /** A string cell typed text: its value is never read as a formula or a number. */
 function textCell(cell: ExcelJS.Cell, value: string): void {
-  cell.value = value;
+  if (value !== '') cell.value = value;
   cell.numFmt = TEXT_FORMAT;
 }
 
@@ -341,7 +378,11 @@ export async function templateXlsx(
     out.on('end', resolve);
     out.on('error', reject);
   });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   const columns = templateColumns(mode);
   const example = exampleRow(mode, locale, paths);
 
@@ -378,7 +419,7 @@ export async function templateXlsx(
   };
   const departments = letterOf('departments');
   if (departments && paths.length > 0) {
-    members.dataValidations.add(`${departments}2:${departments}${LAST_ROW}`, {
+    validate(members, `${departments}2:${departments}${LAST_ROW}`, {
       type: 'list',
       allowBlank: true,
       formulae: [`${LISTS_SHEET}!$A$1:$A$${paths.length}`],
@@ -397,7 +438,7 @@ export async function templateXlsx(
   }
   const order = letterOf('directoryOrder');
   if (order) {
-    members.dataValidations.add(`${order}2:${order}${LAST_ROW}`, {
+    validate(members, `${order}2:${order}${LAST_ROW}`, {
       type: 'whole',
       operator: 'between',
       allowBlank: true,
