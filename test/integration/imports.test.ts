@@ -287,6 +287,58 @@ describeEachBackend('member import', (backend) => {
     expect(overwritten.task.counts).toMatchObject({ updated: 1, unchanged: 1 });
   });
 
+  it('makes the departments a file names when asked, parents first, before any member row', async () => {
+    const w = await world();
+    const csv = [
+      HEADER,
+      'Dee West,deewest,dee@dept.test,,Sales/West,,',
+      'Ned Night,nednight,ned@dept.test,,Ops/Night;sales/west,,',
+    ].join('\n');
+    const { task, problems } = await w.preview('depts.csv', Buffer.from(csv), '&createDepartments=true');
+    expect(problems).toEqual([]);
+    const before = await h.ctx.db
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', w.org.id)
+      .execute();
+    const started = await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    expect(started.statusCode, started.body).toBe(200);
+    await w.drain(task.id);
+    const made = await h.ctx.db
+      .selectFrom('departments')
+      .select(['id', 'name', 'parent_id'])
+      .where('org_id', '=', w.org.id)
+      .where(
+        'id',
+        'not in',
+        before.map((d) => d.id),
+      )
+      .execute();
+    const byName = new Map(made.map((d) => [d.name, d]));
+    expect([...byName.keys()].sort()).toEqual(['Night', 'Ops', 'West']);
+    expect(byName.get('West')?.parent_id).toBe(w.sales.id);
+    expect(byName.get('Night')?.parent_id).toBe(byName.get('Ops')?.id);
+    const ned = await h.ctx.db
+      .selectFrom('member_departments as md')
+      .innerJoin('members as m', 'm.id', 'md.member_id')
+      .select(['md.department_id', 'md.is_primary'])
+      .where('m.org_id', '=', w.org.id)
+      .where('m.name', '=', 'Ned Night')
+      .orderBy('md.is_primary', 'desc')
+      .execute();
+    expect(ned).toEqual([
+      { department_id: byName.get('Night')?.id, is_primary: true },
+      { department_id: byName.get('West')?.id, is_primary: false },
+    ]);
+    const audited = await h.ctx.db
+      .selectFrom('audit_events')
+      .select('target_id')
+      .where('org_id', '=', w.org.id)
+      .where('action', '=', 'department.created')
+      .execute();
+    expect(audited.map((a) => a.target_id).sort()).toEqual(made.map((d) => d.id).sort());
+  });
+
   it('reserves the seats of the whole import at once, or refuses it saying how many fit', async () => {
     const w = await world();
     await h.ctx.db

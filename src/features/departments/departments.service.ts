@@ -192,35 +192,51 @@ export async function createDepartment(
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor);
     await lockTree(trx, actor.orgId);
-    const parent = await requireDepartment(trx, actor.orgId, input.parentId, 'parentId');
-    // The new department is strictly inside its parent: a covered parent is enough.
-    mayManage(now, parent, 'every', 'parentId');
-    const depth = depthOfPath(parent.path) + 1;
-    if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
-    await assertNameFree(trx, actor.orgId, parent.id, name);
-    const id = crypto.randomUUID();
-    const sortOrder = await nextSortOrder(trx, actor.orgId, parent.id);
-    await trx
-      .insertInto('departments')
-      .values({
-        id,
-        org_id: actor.orgId,
-        parent_id: parent.id,
-        name,
-        sort_order: sortOrder,
-        path: `${parent.path}${id}/`,
-      })
-      .execute();
-    await recordAudit(trx, meta, {
-      orgId: actor.orgId,
-      actorAccountId: actor.accountId,
-      action: 'department.created',
-      targetType: 'department',
-      targetId: id,
-      after: { name, parentId: parent.id, sortOrder },
-    });
-    return viewOf(trx, actor.orgId, id);
+    return viewOf(trx, actor.orgId, await addDepartment(trx, meta, now, input.parentId, name));
   });
+}
+
+/**
+ * A new department under `parentId`, in the caller's transaction, which holds the tree lock and the
+ * actor's standing now (createDepartment; an import creating the departments its file names).
+ * Answers its id.
+ */
+export async function addDepartment(
+  trx: Transaction<DB>,
+  meta: RequestMeta | null,
+  now: OrgActor,
+  parentId: string,
+  rawName: string,
+): Promise<string> {
+  const name = requireName(rawName);
+  const parent = await requireDepartment(trx, now.orgId, parentId, 'parentId');
+  // The new department is strictly inside its parent: a covered parent is enough.
+  mayManage(now, parent, 'every', 'parentId');
+  const depth = depthOfPath(parent.path) + 1;
+  if (depth > MAX_DEPTH) throw new AppError(DepartmentErrors['department.too_deep'], { depth });
+  await assertNameFree(trx, now.orgId, parent.id, name);
+  const id = crypto.randomUUID();
+  const sortOrder = await nextSortOrder(trx, now.orgId, parent.id);
+  await trx
+    .insertInto('departments')
+    .values({
+      id,
+      org_id: now.orgId,
+      parent_id: parent.id,
+      name,
+      sort_order: sortOrder,
+      path: `${parent.path}${id}/`,
+    })
+    .execute();
+  await recordAudit(trx, meta, {
+    orgId: now.orgId,
+    actorAccountId: now.accountId,
+    action: 'department.created',
+    targetType: 'department',
+    targetId: id,
+    after: { name, parentId: parent.id, sortOrder },
+  });
+  return id;
 }
 
 /**

@@ -50,6 +50,42 @@ export interface DepartmentIndex {
 
 const foldName = (name: string) => name.normalize('NFKC').trim().toLowerCase();
 
+/** A department the file names that does not exist yet, to be made at the start: its names below the target. */
+export interface PlannedDepartment {
+  /** Stands for the department's id in the rows until it exists (`new:<n>`). */
+  readonly placeholder: string;
+  readonly names: readonly string[];
+}
+
+/**
+ * The departments a file names below the target that do not exist (each with the missing ones above
+ * it, parents first), and the index extended with placeholders for them, so rows naming them check
+ * as ready; startImport makes them before any member row (createDepartments).
+ */
+export function planMissingDepartments(
+  cells: readonly (readonly string[])[],
+  columns: ReadonlyMap<ImportKey, number>,
+  index: DepartmentIndex,
+): { index: DepartmentIndex; planned: PlannedDepartment[] } {
+  const column = columns.get('departments');
+  const byPath = new Map(index.byPath);
+  const planned: PlannedDepartment[] = [];
+  if (column === undefined) return { index, planned };
+  for (const row of cells) {
+    for (const item of listItems(restoreCell(row[column] ?? '').trim())) {
+      const names = pathNames(item.trim()).map((name) => name.trim());
+      for (let depth = 1; depth <= names.length; depth++) {
+        const key = names.slice(0, depth).map(foldName).join('/');
+        if (byPath.has(key)) continue;
+        const placeholder = `new:${planned.length + 1}`;
+        byPath.set(key, placeholder);
+        planned.push({ placeholder, names: names.slice(0, depth) });
+      }
+    }
+  }
+  return { index: { targetId: index.targetId, byPath }, planned };
+}
+
 /** The org's departments below `targetId` by their name path relative to it, matched case-insensitively. */
 export async function departmentIndex(
   db: Executor,

@@ -19,17 +19,17 @@ export const ImportErrors = defineErrors({
   'import.invalid_encoding': {
     status: 400,
     en: 'The file is not valid {encoding} text (first bad byte at offset {offset}). Choose the encoding the file was saved in, or save it as CSV UTF-8.',
-    zh: '文件不是有效的 {encoding} 文本（第一个错误字节位于偏移 {offset}）。请选择文件保存时的编码，或将其另存为 CSV UTF-8。',
+    zh: '文件不是有效的{encoding}文本（第一个错误字节位于偏移{offset}）。请选择文件保存时的编码，或将其另存为 CSV UTF-8。',
   },
   'import.too_many_rows': {
     status: 400,
     en: 'The file has {rows} rows; one import takes at most {limit}. Split it into smaller files.',
-    zh: '文件有 {rows} 行；一次最多导入 {limit} 行。请拆分成较小的文件。',
+    zh: '文件有{rows}行；一次最多导入{limit}行。请拆分成较小的文件。',
   },
   'import.too_many_columns': {
     status: 400,
     en: 'The file has {columns} columns; imports read at most {limit}. Remove the columns you do not need.',
-    zh: '文件有 {columns} 列；导入最多读取 {limit} 列。请删除不需要的列。',
+    zh: '文件有{columns}列；导入最多读取{limit}列。请删除不需要的列。',
   },
   'import.missing_columns': {
     status: 400,
@@ -54,7 +54,7 @@ export const ImportErrors = defineErrors({
   'import.over_limit': {
     status: 409,
     en: 'The organization has room for {fits} more members; this import adds {rows}. Remove rows or raise the member limit, then start again.',
-    zh: '组织还能容纳 {fits} 名成员；本次导入将新增 {rows} 名。请删减行数或提高成员上限后重新开始。',
+    zh: '组织还能容纳{fits}名成员；本次导入将新增{rows}名。请删减行数或提高成员上限后重新开始。',
   },
   'import.department_not_found': {
     status: 422,
@@ -64,12 +64,12 @@ export const ImportErrors = defineErrors({
   'import.positions_mismatch': {
     status: 422,
     en: 'The row names {positions} positions for {departments} departments. Give one position per department, in the same order, separated by ";".',
-    zh: '该行为 {departments} 个部门填写了 {positions} 个职位。请按相同顺序为每个部门填写一个职位，用“;”分隔。',
+    zh: '该行为{departments}个部门填写了{positions}个职位。请按相同顺序为每个部门填写一个职位，用“;”分隔。',
   },
   'import.duplicate_in_file': {
     status: 422,
     en: 'Row {line} has the same {column} already. Each member appears once in a file.',
-    zh: '第 {line} 行已有相同的{column}。每名成员在文件中只能出现一次。',
+    zh: '第{line}行已有相同的{column}。每名成员在文件中只能出现一次。',
   },
   'import.number_mangled': {
     status: 422,
@@ -109,6 +109,6 @@ export const ImportErrors = defineErrors({
   'import.quota_exceeded': {
     status: 429,
     en: 'On the free plan, {limit} rows can be imported per person and per network address in 24 hours; {fits} more fit now and this file has {rows}. Import fewer rows, try again later, or upgrade the plan.',
-    zh: '免费版每人、每个网络地址 24 小时内最多导入 {limit} 行；现在还能导入 {fits} 行，而该文件有 {rows} 行。请减少行数、稍后再试，或升级套餐。',
+    zh: '免费版每人、每个网络地址 24 小时内最多导入{limit}行；现在还能导入{fits}行，而该文件有{rows}行。请减少行数、稍后再试，或升级套餐。',
   },
 });

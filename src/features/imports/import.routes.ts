@@ -92,6 +92,11 @@ export function importRoutes(app: App, ctx: AppContext): void {
           {
             departmentId: Uuid,
             mode: Type.Optional(Mode),
+            createDepartments: Type.Optional(
+              Type.Boolean({
+                description: 'Make the departments the file names that do not exist yet, below the target',
+              }),
+            ),
             overwriteStale: Type.Optional(
               Type.Boolean({ description: 'Update mode: apply rows whose member changed since the export' }),
             ),

@@ -5,8 +5,10 @@ import type { DB, Task } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { enqueue } from '../../jobs/jobs.js';
 import type { OrgActor } from '../access/access.js';
-import { assertMayPlace } from '../access/privilege.js';
+import { actingNow, assertMayPlace } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
+import { lockTree } from '../departments/departments.queries.js';
+import { addDepartment } from '../departments/departments.service.js';
 import { invitationRefusals } from '../invitations/invitations.service.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { releaseSeats, takeSeats } from '../members/members.queries.js';
@@ -17,6 +19,8 @@ import {
   checkRow,
   databaseConflicts,
   departmentIndex,
+  type PlannedDepartment,
+  planMissingDepartments,
   type RowVerdict,
 } from './import.check.js';
 import { IMPORT_COLUMNS, type ImportMode, mapHeader } from './import.columns.js';
@@ -35,6 +39,8 @@ export interface ImportOptions {
   readonly mode?: ImportMode;
   /** Update mode: apply a row even when its member changed since the export (else member.stale). */
   readonly overwriteStale?: boolean;
+  /** Make the departments the file names that do not exist yet (else such rows are refused). */
+  readonly createDepartments?: boolean;
   readonly encoding?: Encoding;
   readonly delimiter?: Delimiter;
 }
@@ -46,6 +52,10 @@ export interface StoredOptions extends ImportOptions {
   readonly delimiterFound?: Delimiter | null;
   /** The file's header row, for the result file. */
   readonly header?: string[];
+  /** createDepartments: what the preview found missing, made at the start. */
+  readonly planned?: PlannedDepartment[];
+  /** Each planned department's id once made: the rows name them by placeholder. */
+  readonly created?: Record<string, string>;
 }
 
 /** A file name as shown, never used as a path: its last segment, control characters out, 200 characters. */
@@ -119,7 +129,7 @@ async function verdictsOf(
   task: Task,
   header: string[],
   rows: { line: number; cells: string[] }[],
-): Promise<{ line: number; cells: string[]; verdict: Verdict }[]> {
+): Promise<{ rows: { line: number; cells: string[]; verdict: Verdict }[]; planned: PlannedDepartment[] }> {
   const columns = mapHeader(header);
   const mode = (task.mode ?? 'create') as ImportMode;
   const missing = IMPORT_COLUMNS.filter(
@@ -129,8 +139,16 @@ async function verdictsOf(
     throw new AppError(ImportErrors['import.missing_columns'], { columns: missing.map((c) => c.en) });
   }
   const options = task.options as StoredOptions;
-  const index = await departmentIndex(ctx.db, task.org_id, options.departmentId);
-  if (mode === 'update') return updateVerdicts(ctx, task.org_id, rows, columns, index);
+  const existing = await departmentIndex(ctx.db, task.org_id, options.departmentId);
+  if (mode === 'update')
+    return { rows: await updateVerdicts(ctx, task.org_id, rows, columns, existing), planned: [] };
+  const { index, planned } = options.createDepartments
+    ? planMissingDepartments(
+        rows.map((row) => row.cells),
+        columns,
+        existing,
+      )
+    : { index: existing, planned: [] };
   const checked = rows.map((row) => ({
     ...row,
     verdict: checkRow(
@@ -160,7 +178,7 @@ async function verdictsOf(
       (batch[i] as (typeof batch)[number]).verdict = { input: null, problem };
     if (mode === 'invite') await refuseInvited(ctx, org.id, batch);
   }
-  return checked;
+  return { rows: checked, planned };
 }
 
 /** Update mode's preview: each row's edit checked and its member found, set-based, per 5,000 rows. */
@@ -216,7 +234,7 @@ export async function prepareImport(ctx: AppContext, taskId: string): Promise<vo
   const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
   const options = task.options as StoredOptions;
   let rows: { line: number; cells: string[]; verdict: Verdict }[];
-  let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header'>;
+  let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header' | 'planned'>;
   try {
     if (!bytes) throw new AppError(TaskErrors['task.not_found']);
     const sheet = await readSheet(bytes, options);
@@ -226,7 +244,9 @@ export async function prepareImport(ctx: AppContext, taskId: string): Promise<vo
       delimiterFound: sheet.delimiter,
       header: sheet.header,
     };
-    rows = await verdictsOf(ctx, task, sheet.header, sheet.rows);
+    const verdicts = await verdictsOf(ctx, task, sheet.header, sheet.rows);
+    rows = verdicts.rows;
+    found = { ...found, planned: verdicts.planned };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     await ctx.db
@@ -365,9 +385,11 @@ export async function startImport(
         rows: seats,
       });
     }
+    const created = await makePlannedDepartments(trx, meta, actor, task);
     await trx
       .updateTable('tasks')
       .set({
+        options: JSON.stringify({ ...(task.options as StoredOptions), created }),
         confirmed: true,
         confirmed_at: sql`now()`,
         seats_reserved: seats,
@@ -388,6 +410,40 @@ export async function startImport(
     await runNextImport(trx, ctx, actor.orgId);
     return trx.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
   });
+}
+
+/**
+ * Makes the departments the preview found missing, parents first, under the tree lock, each audited as
+ * any new department — one phase before any member row is written. Answers each placeholder's id.
+ */
+async function makePlannedDepartments(
+  trx: Transaction<DB>,
+  meta: RequestMeta,
+  actor: OrgActor,
+  task: Task,
+): Promise<Record<string, string>> {
+  const options = task.options as StoredOptions;
+  const created: Record<string, string> = {};
+  if (!options.planned?.length) return created;
+  const made = new Map<string, string>();
+  const now = await actingNow(trx, actor);
+  await lockTree(trx, actor.orgId);
+  // Made meanwhile by someone else: found by name now, not made twice.
+  const index = await departmentIndex(trx, actor.orgId, options.departmentId);
+  const fold = (names: readonly string[]) =>
+    names.map((name) => name.normalize('NFKC').trim().toLowerCase()).join('/');
+  for (const planned of options.planned) {
+    const key = fold(planned.names);
+    const parentKey = fold(planned.names.slice(0, -1));
+    const parentId =
+      parentKey === '' ? options.departmentId : (index.byPath.get(parentKey) ?? made.get(parentKey));
+    const id =
+      index.byPath.get(key) ??
+      (await addDepartment(trx, meta, now, parentId as string, planned.names.at(-1) as string));
+    made.set(key, id);
+    created[planned.placeholder] = id;
+  }
+  return created;
 }
 
 /** The free plan's import quota: rows per account and per network address in a rolling 24 hours. */

@@ -149,6 +149,14 @@ async function writeRows(
   const result = new Map<number, Written>();
   for (const row of rows) if (!row.input) result.set(row.line, failed(row, row.problem as RowProblem));
   let good = rows.filter((row) => row.input !== null);
+  // Departments the import made at its start: the rows name them by placeholder.
+  const created = options.created ?? {};
+  for (const row of good) {
+    for (const department of (row.input as ImportInput).departments) {
+      (department as { departmentId: string }).departmentId =
+        created[department.departmentId] ?? department.departmentId;
+    }
+  }
   // Things changed since the preview: addresses taken anywhere now, departments deleted.
   const conflicts = await databaseConflicts(
     trx,
