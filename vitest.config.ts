@@ -3,9 +3,10 @@ import { defineConfig } from 'vitest/config';
 // Unit and integration files run side by side: they wait on PostgreSQL more than they compute, so three
 // workers keep a 2-core machine busy where vitest's default (cores − 1) ran them one at a time. The
 // browser files run after them, one at a time: two at once took more than twice as long each. Tests
-// that time requests against each other run last, alone, so other files' load cannot skew them.
+// that time requests against each other, or kill worker processes at chosen moments of an import, run
+// last, alone, so other files' load cannot skew them.
 const SIDE_BY_SIDE = 3;
-const TIMED = ['test/integration/invitations-enumeration.test.ts'];
+const TIMED = ['test/integration/invitations-enumeration.test.ts', 'test/integration/import-crash.test.ts'];
 const integration = {
   include: ['test/integration/**/*.test.ts'],
   globalSetup: ['test/support/global-setup.ts'],

@@ -58,11 +58,13 @@ export async function boot(
       transports: createTransports(config, logger, { db: database.db, secretKey }),
       secretKey,
     };
-    if (options.workers) await startWorkers(ctx, allJobs);
     if (options.http) {
       app = await buildApp(ctx);
       if (options.listen !== false) await app.listen({ host: config.host, port: config.port });
     }
+    // Jobs after the server is up: on PGlite a running import's chunks (restarted with the process) hold
+    // the one connection and the event loop, and the app's plugins would time out loading behind them.
+    if (options.workers) await startWorkers(ctx, allJobs);
     return { ctx, app, close };
   } catch (error) {
     await close().catch(() => {});
