@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { prepareImport } from '../../src/features/imports/import.service.js';
 import { runImportChunk } from '../../src/features/imports/import.write.js';
-import { createDepartment } from '../support/factories.js';
+import { client, createDepartment, outboxFor, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
@@ -337,6 +337,30 @@ describeEachBackend('member import', (backend) => {
       .where('action', '=', 'department.created')
       .execute();
     expect(audited.map((a) => a.target_id).sort()).toEqual(made.map((d) => d.id).sort());
+  });
+
+  it('sends a link to choose a password instead of a password when the admin asks', async () => {
+    const w = await world();
+    const csv = [HEADER, 'Lin Link,linlink,lin@link.test,,,,'].join('\n');
+    const { task } = await w.preview('link.csv', Buffer.from(csv), '&passwordDelivery=link');
+    await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    await w.drain(task.id);
+    const [message] = await outboxFor(h, 'lin@link.test');
+    expect(message?.body_text).toContain('/reset-password#token=');
+    expect(message?.body_text).not.toMatch(/temporary password/i);
+    expect(message?.body_text).toContain('Choose your password');
+    const token = (message?.body_text.match(/token=([\w-]+)/) ?? [])[1] as string;
+    const set = await client(h).send('POST', '/api/v1/password-resets/complete', {
+      token,
+      password: 'Lantern84harbor',
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const account = await h.ctx.db
+      .selectFrom('accounts')
+      .select('username')
+      .where('email', '=', 'lin@link.test')
+      .executeTakeFirstOrThrow();
+    await signIn(h, account.username, 'Lantern84harbor');
   });
 
   it('reserves the seats of the whole import at once, or refuses it saying how many fit', async () => {

@@ -97,6 +97,12 @@ export function importRoutes(app: App, ctx: AppContext): void {
                 description: 'Make the departments the file names that do not exist yet, below the target',
               }),
             ),
+            passwordDelivery: Type.Optional(
+              Type.Enum(['password', 'link'], {
+                description:
+                  'Create mode: a generated temporary password by email or SMS, or a 72-hour link to choose one',
+              }),
+            ),
             overwriteStale: Type.Optional(
               Type.Boolean({ description: 'Update mode: apply rows whose member changed since the export' }),
             ),

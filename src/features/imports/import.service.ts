@@ -41,6 +41,8 @@ export interface ImportOptions {
   readonly overwriteStale?: boolean;
   /** Make the departments the file names that do not exist yet (else such rows are refused). */
   readonly createDepartments?: boolean;
+  /** Create mode: a generated temporary password in the message (the default), or a 72-hour link to choose one. */
+  readonly passwordDelivery?: 'password' | 'link';
   readonly encoding?: Encoding;
   readonly delimiter?: Delimiter;
 }

@@ -21,10 +21,15 @@ import { MemberErrors } from '../members/members.errors.js';
 import { lockOrg, lockTreeShared } from '../members/members.locks.js';
 import { memberWelcomeMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
+import { issueToken } from '../tokens/tokens.js';
 import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
 import { importChunkJob } from './import.jobs.js';
+import { importSetPasswordMessage } from './import.messages.js';
 import { runNextImport, type StoredOptions } from './import.service.js';
 import { type UpdateInput, updateRows } from './import.update.js';
+
+/** The stored hash of an account without a password yet: not an argon2 hash, so no password matches it. */
+const UNUSABLE_PASSWORD = '!unset';
 
 /** Rows per chunk: argon2id hashing (both cores) sets the pace; a chunk commits in a few seconds. */
 export const CHUNK_ROWS = 100;
@@ -67,7 +72,8 @@ export async function runImportChunk(ctx: AppContext, taskId: string): Promise<b
   const secrets = new Map<number, { password: string; hash: string }>();
   await Promise.all(
     waiting.map(async (row) => {
-      if (!row.input || task.mode !== 'create') return;
+      if (!row.input || task.mode !== 'create' || (task.options as StoredOptions).passwordDelivery === 'link')
+        return;
       const password = generatePassword();
       secrets.set(row.line, { password, hash: await hashPassword(password) });
     }),
@@ -213,8 +219,9 @@ async function createRows(
       name: input.name,
       email: input.email,
       phone: input.phone,
-      passwordHash: secrets.get((good[i] as Waiting).line)?.hash as string,
-      temporaryPassword: true,
+      // A link's account has no password until the person chooses one: nothing verifies against this.
+      passwordHash: secrets.get((good[i] as Waiting).line)?.hash ?? UNUSABLE_PASSWORD,
+      temporaryPassword: secrets.has((good[i] as Waiting).line),
       locale: org.locale,
     })),
   );
@@ -239,30 +246,56 @@ async function createRows(
       },
     })),
   );
+  const link = (task.options as StoredOptions).passwordDelivery === 'link';
   const signInUrl = new URL('/sign-in', ctx.config.publicUrl).toString();
-  await queueMessages(
-    trx,
-    ctx,
-    inputs.map((input, i) => {
+  const messages = await Promise.all(
+    inputs.map(async (input, i) => {
       const { member } = members[i] as (typeof members)[number];
-      return {
+      const account = accounts[i] as (typeof accounts)[number];
+      const message = {
         dedupeKey: `member_welcome:${member.id}`,
         orgId: task.org_id,
         channel: input.email ? ('email' as const) : ('sms' as const),
         to: (input.email ?? input.phone) as string,
         locale: org.locale,
-        template: memberWelcomeMessage,
+      };
+      if (!link) {
+        return {
+          ...message,
+          template: memberWelcomeMessage,
+          vars: {
+            name: input.name,
+            orgName: org.name,
+            username: account.username,
+            password: secrets.get((good[i] as Waiting).line)?.password as string,
+            hours: TEMPORARY_PASSWORD_HOURS,
+            signInUrl,
+          },
+        };
+      }
+      const token = await issueToken(trx, {
+        purpose: 'password_reset',
+        orgId: task.org_id,
+        accountId: account.id,
+        ttlSeconds: TEMPORARY_PASSWORD_HOURS * 3600,
+        createdBy: task.created_by,
+      });
+      const url = new URL('/reset-password', ctx.config.publicUrl);
+      url.hash = `token=${token}`;
+      return {
+        ...message,
+        template: importSetPasswordMessage,
         vars: {
           name: input.name,
           orgName: org.name,
-          username: (accounts[i] as (typeof accounts)[number]).username,
-          password: secrets.get((good[i] as Waiting).line)?.password as string,
+          username: account.username,
           hours: TEMPORARY_PASSWORD_HOURS,
-          signInUrl,
+          url: url.toString(),
         },
       };
     }),
   );
+  await queueMessages(trx, ctx, messages as Parameters<typeof queueMessages>[2]);
   await recordAudits(
     trx,
     null,
@@ -288,6 +321,7 @@ async function createRows(
           orgEmail: input.orgEmail,
           directoryOrder: member.directory_order,
           passwordSentTo: input.email ? 'email' : 'sms',
+          passwordDelivery: link ? 'link' : 'password',
           importTask: task.number,
         },
       };
