@@ -9,6 +9,7 @@ import type { Task } from '../db/schema.js';
 import { holdsAnywhere, loadOrgActor, type OrgActor } from '../features/access/access.js';
 import { findAccountByLogin } from '../features/accounts/accounts.queries.js';
 import { pathNames } from '../features/exports/exports.columns.js';
+import type { ImportMode } from '../features/imports/import.columns.js';
 import { resultFile } from '../features/imports/import.result.js';
 import {
   type ImportOptions,
@@ -20,9 +21,6 @@ import { runImportChunk } from '../features/imports/import.write.js';
 import { deleteTask, getTask } from '../features/tasks/tasks.service.js';
 import { isUuid } from '../ids.js';
 import { boot, type Running } from '../main.js';
-
-/** What an import does with each row: create members, invite them, or update members found by account. */
-export type ImportMode = 'create' | 'invite' | 'update';
 
 /** Options of `roster import`, as commander parses them. */
 export interface ImportCliOptions {
@@ -111,7 +109,7 @@ function readTask(ctx: AppContext, taskId: string): Promise<Task> {
 function countsOf(task: Task): string {
   const counts = task.counts as Record<string, number>;
   const parts = ['created', 'invited', 'updated', 'unchanged', 'failed']
-    .filter((key) => counts[key] !== undefined)
+    .filter((key) => (counts[key] ?? 0) > 0)
     .map((key) => `${counts[key]} ${key}`);
   return parts.length > 0 ? parts.join(', ') : 'nothing written yet';
 }
@@ -183,8 +181,7 @@ async function importFile(
   const org = await findOrg(ctx, options.org);
   const actor = await actorOf(ctx, org, options.as);
   const departmentId = await departmentOf(ctx, org, options.department);
-  // `mode` and `createDepartments` as the console sends them.
-  const choices: ImportOptions & { mode: ImportMode; createDepartments: boolean } = {
+  const choices: ImportOptions = {
     departmentId,
     mode: options.mode,
     createDepartments: options.createDepartments ?? false,
@@ -208,12 +205,6 @@ async function importFile(
     const { task: view } = await getTask(ctx, actor, 'en', prepared.id);
     say(`roster: the file cannot be imported: ${view.error?.message ?? 'it could not be read'}`);
     return EXIT.error;
-  }
-  if (prepared.mode !== options.mode) {
-    await deleteTask(ctx, CLI_META, actor, prepared.id);
-    throw new Refusal(
-      `this Roster imports in ${prepared.mode} mode only; --mode ${options.mode} is not supported yet.`,
-    );
   }
   const problems = await showPreview(ctx, actor, prepared);
   if (options.dryRun) {
