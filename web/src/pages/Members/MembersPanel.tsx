@@ -277,6 +277,13 @@ export function MembersPanel({
           {t('members.includeSub')}
         </label>
       </Flex>
+      {/* Beside the search, not the tabs: six tabs with their counts take the tab row's width at 1280 px. */}
+      <ExportButton
+        orgId={orgId}
+        department={department}
+        filter={{ ...scope, status: tab }}
+        selectedIds={chosen.keys}
+      />
     </Flex>
   );
 
@@ -322,12 +329,6 @@ export function MembersPanel({
           <Typography.Text type="secondary" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
             {total === undefined ? '' : t('members.total', { count: total, formatted: format.number(total) })}
           </Typography.Text>
-          <ExportButton
-            orgId={orgId}
-            department={department}
-            filter={{ ...scope, status: tab }}
-            selectedIds={chosen.keys}
-          />
           {chooser}
         </Flex>
       </Flex>
