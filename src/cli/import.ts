@@ -213,7 +213,8 @@ async function importFile(
     // A dry run that finds problems fails, so a script can stop there.
     return problems > 0 ? EXIT.error : EXIT.written;
   }
-  await startImport(ctx, CLI_META, actor, prepared.id);
+  // An operator's import from the shell takes no free-plan quota (issue 12).
+  await startImport(ctx, CLI_META, actor, prepared.id, { exempt: true });
   const task = await runToTheEnd(ctx, prepared.id);
   const counts = task.counts as Record<string, number>;
   const notWritten = (counts.failed ?? 0) + (task.rows_total - task.rows_done);
