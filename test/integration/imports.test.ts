@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { prepareImport } from '../../src/features/imports/import.service.js';
 import { runImportChunk } from '../../src/features/imports/import.write.js';
-import { client, createDepartment, outboxFor, signIn } from '../support/factories.js';
+import { client, createAccount, createDepartment, outboxFor, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
@@ -361,6 +361,44 @@ describeEachBackend('member import', (backend) => {
       .where('email', '=', 'lin@link.test')
       .executeTakeFirstOrThrow();
     await signIn(h, account.username, 'Lantern84harbor');
+  });
+
+  it('counts each address taken by another account against the org’s daily cap of such answers', async () => {
+    const w = await world();
+    await createAccount(h.ctx, { email: 'elsewhere1@taken.test' });
+    await createAccount(h.ctx, { email: 'elsewhere2@taken.test' });
+    const csv = [
+      HEADER,
+      'Tak One,takone,elsewhere1@taken.test,,,,',
+      'Tak Two,taktwo,elsewhere2@taken.test,,,,',
+    ].join('\n');
+    const { task, problems } = await w.preview('taken.csv', Buffer.from(csv));
+    // The preview does not look addresses up among other accounts: nothing is disclosed before writing.
+    expect(problems).toEqual([]);
+    // One answer left today: the first row is told, the second is refused without the answer.
+    await h.ctx.db
+      .insertInto('throttles')
+      .values({ key: `address_taken:org:${w.org.id}`, hits: 29, window_started_at: new Date() })
+      .execute();
+    await w.admin.send('POST', `${w.base}/imports/${task.id}/start`);
+    await w.drain(task.id);
+    const rows = await h.ctx.db
+      .selectFrom('import_rows')
+      .select(['line', 'problem'])
+      .where('task_id', '=', task.id)
+      .orderBy('line')
+      .execute();
+    expect(rows.map((r) => (r.problem as { code: string }).code)).toEqual([
+      'member.email_taken',
+      'rate_limited',
+    ]);
+    const audited = await h.ctx.db
+      .selectFrom('audit_events')
+      .select('after')
+      .where('org_id', '=', w.org.id)
+      .where('action', '=', 'member.address_taken')
+      .execute();
+    expect(audited).toHaveLength(2);
   });
 
   it('reserves the seats of the whole import at once, or refuses it saying how many fit', async () => {

@@ -18,6 +18,7 @@ import {
 } from '../invitations/invitations.service.js';
 import { insertMembers } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
+import { answerAddressProbes } from '../members/members.fields.js';
 import { lockOrg, lockTreeShared } from '../members/members.locks.js';
 import { memberWelcomeMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
@@ -170,6 +171,7 @@ async function writeRows(
     good.map((row) => row.input as ImportInput),
     task.mode === 'create',
   );
+  await limitDisclosures(trx, task, conflicts);
   await lockTreeShared(trx, task.org_id);
   const wanted = [...new Set(good.flatMap((row) => row.input?.departments.map((d) => d.departmentId) ?? []))];
   const known = new Set(
@@ -380,6 +382,32 @@ async function inviteRows(
       problem: { code: outcome.code, column, details: outcome.details },
       memberId: null,
     };
+  });
+}
+
+/**
+ * Rows refused because another account has their address tell the admin that account exists: each such
+ * answer counts against the org's daily cap of them, as when adding one member (answerAddressProbes).
+ */
+async function limitDisclosures(
+  trx: Transaction<DB>,
+  task: Task,
+  conflicts: Map<number, RowProblem>,
+): Promise<void> {
+  const disclosing = [...conflicts].filter(
+    ([, problem]) =>
+      problem.code === MemberErrors['member.email_taken'] ||
+      problem.code === MemberErrors['member.phone_taken'],
+  );
+  if (disclosing.length === 0) return;
+  const answers = await answerAddressProbes(
+    trx,
+    { orgId: task.org_id, accountId: task.created_by },
+    disclosing.map(([, problem]) => (problem.column === 'phone' ? 'phone' : 'email')),
+  );
+  disclosing.forEach(([index, problem], i) => {
+    const answer = answers[i] as { code: string; details: Record<string, unknown> };
+    conflicts.set(index, { ...problem, code: answer.code, details: answer.details });
   });
 }
 

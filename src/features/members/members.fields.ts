@@ -8,7 +8,7 @@ import { AccountErrors } from '../accounts/accounts.errors.js';
 import { normalizeAccountName, normalizeName } from '../accounts/identifiers.js';
 import { normalizePhone } from '../accounts/phones.js';
 import { recordAudit } from '../audit/audit.js';
-import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
+import { type ThrottleRule, takeAttempt, takeAttemptWithin } from '../throttles/throttles.js';
 import type { MemberFacts } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
 
@@ -101,6 +101,38 @@ const DISCLOSING: ReadonlyMap<string, string> = new Map([
   [AccountErrors['account.email_taken'], MemberErrors['member.email_taken']],
   [AccountErrors['account.phone_taken'], MemberErrors['member.phone_taken']],
 ]);
+
+/**
+ * The answers of many rows whose address belongs to another account (an import's chunk), in the
+ * caller's transaction, by the rule of limitAddressProbes: each takes a place in the org's daily counter
+ * and is audited; past the cap a row is told rate_limited instead of whose address it is.
+ */
+export async function answerAddressProbes(
+  trx: Transaction<DB>,
+  actor: { orgId: string; accountId: string | null },
+  fields: readonly ('email' | 'phone')[],
+): Promise<{ code: string; details: Record<string, unknown> }[]> {
+  const answers = [];
+  for (const field of fields) {
+    const wait = await takeAttemptWithin(trx, [[`address_taken:org:${actor.orgId}`, ADDRESS_TAKEN_PER_ORG]]);
+    await recordAudit(trx, null, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'member.address_taken',
+      outcome: 'failure',
+      after: { field, answered: wait === 0 },
+    });
+    answers.push(
+      wait > 0
+        ? { code: CommonErrors.rate_limited, details: { retryAfterSeconds: wait } }
+        : {
+            code: MemberErrors[field === 'email' ? 'member.email_taken' : 'member.phone_taken'],
+            details: { field },
+          },
+    );
+  }
+  return answers;
+}
 
 /**
  * Runs an admin's write of a managed account's email or phone. "This address belongs to another
