@@ -43,8 +43,8 @@ export const ImportErrors = defineErrors({
   },
   'import.not_ready': {
     status: 409,
-    en: 'This import cannot start now ({status}). Wait for its check to finish, or upload the file again.',
-    zh: '该导入现在无法开始（{status}）。请等待检查完成，或重新上传文件。',
+    en: 'This import cannot start now ({taskStatus}). Wait for its check to finish, or upload the file again.',
+    zh: '该导入现在无法开始（{taskStatus}）。请等待检查完成，或重新上传文件。',
   },
   'import.nothing_to_write': {
     status: 409,

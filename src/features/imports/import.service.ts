@@ -310,7 +310,7 @@ export async function rereadImport(
   return ctx.db.transaction().execute(async (trx) => {
     const task = await lockImport(trx, actor, taskId);
     if (task.status !== 'ready' && task.status !== 'failed') {
-      throw new AppError(ImportErrors['import.not_ready'], { status: task.status });
+      throw new AppError(ImportErrors['import.not_ready'], { taskStatus: task.status });
     }
     const options = task.options as StoredOptions;
     const updated = await trx
@@ -338,6 +338,8 @@ export async function lockImport(trx: Transaction<DB>, actor: OrgActor, taskId: 
     .where('id', '=', taskId)
     .where('org_id', '=', actor.orgId)
     .where('kind', '=', 'import')
+    // As the task center shows them: an admin over departments acts on the imports it started only.
+    .$if(!actor.permissions.has('members.manage'), (query) => query.where('created_by', '=', actor.accountId))
     .forUpdate()
     .executeTakeFirst();
   if (!task) throw new AppError(TaskErrors['task.not_found']);
@@ -360,7 +362,7 @@ export async function startImport(
   return ctx.db.transaction().execute(async (trx) => {
     const task = await lockImport(trx, actor, taskId);
     if (task.status !== 'ready' || task.confirmed) {
-      throw new AppError(ImportErrors['import.not_ready'], { status: task.status });
+      throw new AppError(ImportErrors['import.not_ready'], { taskStatus: task.status });
     }
     const ready = await trx
       .selectFrom('import_rows')
