@@ -6,6 +6,11 @@ export const ImportErrors = defineErrors({
     en: 'This file is larger than imports take ({limitMb} MB). Split it into smaller files and import each.',
     zh: '文件超过了导入上限（{limitMb} MB）。请拆分成几个较小的文件分别导入。',
   },
+  'import.file_missing': {
+    status: 400,
+    en: 'No file arrived. Send the spreadsheet as multipart/form-data in the field "file".',
+    zh: '没有收到文件。请以 multipart/form-data 格式在“file”字段中发送表格文件。',
+  },
   'import.unsupported_file': {
     status: 415,
     en: 'Imports take .xlsx and .csv files. Save the sheet as Excel Workbook (.xlsx) or CSV and upload it again.',

@@ -128,8 +128,11 @@ export function importRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const actor = orgActorOf(request);
       const meta = metaOf(request);
-      const part = await request.file({ limits: { fileSize: FILE_LIMITS.bytes, files: 1 } });
-      if (!part) throw new AppError(ImportErrors['import.unsupported_file']);
+      // A body that is not a form with a file (JSON, nothing) is the caller's mistake, not a failure here.
+      const part = request.isMultipart()
+        ? await request.file({ limits: { fileSize: FILE_LIMITS.bytes, files: 1 } })
+        : undefined;
+      if (!part) throw new AppError(ImportErrors['import.file_missing']);
       let bytes: Buffer;
       try {
         bytes = await part.toBuffer();
