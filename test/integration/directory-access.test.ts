@@ -56,6 +56,20 @@ describeEachBackend('the directory a plain member reads', (backend) => {
       departmentId: department.id,
       groupId: group.json().group.id,
       roleId: 'member',
+      // An import naming the disabled member: its task, rows and files are for those who manage members.
+      taskId: (
+        await h.ctx.db
+          .insertInto('tasks')
+          .values({
+            org_id: o.org.id,
+            kind: 'import',
+            mode: 'update',
+            status: 'done',
+            file_name: 'people.csv',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
     };
     const routes = apiRoutes(h.app).filter(
       (route: RouteInfo) => route.method === 'GET' && route.url.startsWith('/api/v1/orgs/:orgId'),
