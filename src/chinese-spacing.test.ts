@@ -7,8 +7,8 @@ import {
   temporaryPasswordMessage,
 } from './features/accounts/password-reset.messages.js';
 import { memberWelcomeMessage } from './features/members/members.messages.js';
-import { problemOf } from './http/validation.messages.js';
 import type { MessageContent } from './notify/layout.js';
+import { problemOf } from './validation.messages.js';
 // Every feature declares its codes when its routes load: load them all.
 import './http/app.js';
 

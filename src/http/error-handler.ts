@@ -9,9 +9,9 @@ import { InvitationErrors } from '../features/invitations/invitations.errors.js'
 import { MemberErrors } from '../features/members/members.errors.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
 import { GroupErrors, RoleErrors } from '../features/roles/roles.errors.js';
+import { problemOf } from '../validation.messages.js';
 import { localeOf } from './request-meta.js';
 import { refusalOf } from './validation.js';
-import { problemOf } from './validation.messages.js';
 
 /** Unique violations answered by constraint name: a race the service's own check could not see. */
 const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {

@@ -3,7 +3,7 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import { defineCursor } from '../../cursor.js';
 import type { Locale, Task } from '../../db/schema.js';
 import { AppError, errorMessage } from '../../errors.js';
-import { problemOf } from '../../http/validation.messages.js';
+import { problemOf } from '../../validation.messages.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
 import type { StoredOptions } from '../imports/import.service.js';

@@ -1,4 +1,4 @@
-import { formatMessage } from '../errors.js';
+import { formatMessage } from './errors.js';
 
 /**
  * The words of a schema refusal: what each rule asks for, in English and Chinese, filled from the
