@@ -304,11 +304,13 @@ export interface TasksTable {
   started_at: Date | null;
   finished_at: Date | null;
   expires_at: DefaultTimestamp;
+  cursor: ColumnType<unknown, string | null | undefined, string | null>;
+  chunks_done: Generated<number>;
 }
 
 export interface TaskFilesTable {
   task_id: string;
-  purpose: 'upload' | 'result';
+  purpose: 'upload' | 'result' | 'rows';
   seq: number;
   data: Buffer;
 }
@@ -321,6 +323,16 @@ export interface ImportRowsTable {
   problem: Json | null;
   outcome: ImportOutcome | null;
   member_id: string | null;
+}
+
+export interface TaskMembersTable {
+  task_id: string;
+  seq: number;
+  member_id: string;
+  name: string;
+  ok: boolean;
+  code: string | null;
+  message: string | null;
 }
 
 /** The database as Kysely sees it. */
@@ -347,6 +359,7 @@ export interface DB {
   tasks: TasksTable;
   task_files: TaskFilesTable;
   import_rows: ImportRowsTable;
+  task_members: TaskMembersTable;
 }
 
 export type Task = Selectable<TasksTable>;
