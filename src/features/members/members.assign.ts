@@ -232,22 +232,23 @@ export async function checkGroups(
   return wanted;
 }
 
-/** The group memberships of members that have none yet: every member joins the same groups. */
+/**
+ * The group memberships of members that have none yet: every member joins the same groups, or, given
+ * one list per member, its own.
+ */
 export async function insertGroupLinks(
   trx: Transaction<DB>,
   orgId: string,
   memberIds: readonly string[],
-  groupIds: readonly string[],
+  groupIds: readonly string[] | readonly (readonly string[])[],
 ): Promise<void> {
-  if (memberIds.length === 0 || groupIds.length === 0) return;
-  await trx
-    .insertInto('member_groups')
-    .values(
-      memberIds.flatMap((memberId) =>
-        groupIds.map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })),
-      ),
-    )
-    .execute();
+  const perMember = Array.isArray(groupIds[0]);
+  const listOf = (i: number) => (perMember ? groupIds[i] : groupIds) as readonly string[];
+  const links = memberIds.flatMap((memberId, i) =>
+    listOf(i).map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })),
+  );
+  if (links.length === 0) return;
+  await trx.insertInto('member_groups').values(links).execute();
 }
 
 /**

@@ -200,7 +200,8 @@ export async function insertMember(trx: Transaction<DB>, input: NewMember) {
  * insertMember for many rows (an invitation of many addresses, an import's chunk), in a few statements
  * whatever their number: the seats taken at once (all or none) unless the caller reserved them already
  * (an import, at its start), the placement checked once — one shared, or each row's own — the rows with
- * their search keys, their departments, groups and grams in one insert each.
+ * their search keys, their departments, groups and grams in one insert each. Roles and groups are the
+ * shared ones, or a row's own (an import's rows name theirs; the caller has checked the roles).
  */
 export async function insertMembers(
   trx: Transaction<DB>,
@@ -209,6 +210,8 @@ export async function insertMembers(
     readonly accountId: string | null;
     readonly columns: MemberColumns;
     readonly departments?: readonly DepartmentChoice[];
+    readonly roles?: readonly string[];
+    readonly groupIds?: readonly string[];
   }[],
 ) {
   if (rows.length === 0) return [];
@@ -216,7 +219,10 @@ export async function insertMembers(
   // The lock module's order: the org row (seats), then the tree.
   if (SEATED.has(shared.status) && !shared.seatsReserved) await takeSeats(trx, shared.orgId, rows.length);
   await checkDepartments(trx, shared.orgId, uniqueDepartments(plans));
-  const groupIds = await checkGroups(trx, shared.orgId, shared.groupIds ?? []);
+  const groupLists = rows.map((row) => [
+    ...new Set((row.groupIds ?? shared.groupIds ?? []).map((id) => id.toLowerCase())),
+  ]);
+  await checkGroups(trx, shared.orgId, groupLists.flat());
   const accountIds = rows.flatMap((row) => (row.accountId ? [row.accountId] : []));
   const accounts = new Map(
     accountIds.length === 0
@@ -247,7 +253,7 @@ export async function insertMembers(
           org_id: shared.orgId,
           account_id: row.accountId,
           status: shared.status,
-          roles: [...shared.roles],
+          roles: [...(row.roles ?? shared.roles)],
           created_by: shared.createdBy,
           ...keyColumns(key),
           ...(shared.status === 'active' ? { joined_at: sql`now()` } : {}),
@@ -258,7 +264,7 @@ export async function insertMembers(
     .execute();
   const memberIds = members.map((member) => member.id);
   await insertDepartmentLinks(trx, shared.orgId, memberIds, plans);
-  await insertGroupLinks(trx, shared.orgId, memberIds, groupIds);
+  await insertGroupLinks(trx, shared.orgId, memberIds, groupLists);
   await insertGrams(
     trx,
     members.map((member, i) => ({
@@ -268,7 +274,11 @@ export async function insertMembers(
       keys: keys[i] as MemberKeys,
     })),
   );
-  return members.map((member, i) => ({ member, departments: plans[i] as AssignedDepartment[], groupIds }));
+  return members.map((member, i) => ({
+    member,
+    departments: plans[i] as AssignedDepartment[],
+    groupIds: groupLists[i] as string[],
+  }));
 }
 
 /** Every department the plans name, once: checked together. */

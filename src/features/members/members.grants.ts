@@ -116,6 +116,15 @@ export async function resolveGrants(
   return grants;
 }
 
+/**
+ * A member's grants once these roles are its org-wide ones: its grants over departments stay, but for a
+ * role it now holds org-wide.
+ */
+export function withOrgWideRoles(before: readonly Grant[], roles: readonly string[]): Grant[] {
+  const scoped = before.filter((grant) => grant.departments !== null && !roles.includes(grant.role));
+  return [...orgWideGrants(roles), ...scoped];
+}
+
 /** Whether two sets of grants say the same. */
 export function sameGrants(a: readonly Grant[], b: readonly Grant[]): boolean {
   const key = (grants: readonly Grant[]) =>

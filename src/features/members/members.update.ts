@@ -10,7 +10,6 @@ import {
   assertMemberInScope,
   assertWithinReach,
   memberScopeDepartments,
-  orgWideGrants,
 } from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
 import { assertSignInNamesFree, notifyContactChanged } from '../accounts/sign-in-names.js';
@@ -45,7 +44,14 @@ import {
   requireMemberName,
   requireMemberPhone,
 } from './members.fields.js';
-import { grantsOf, grantViews, resolveGrants, sameGrants, writeScopedGrants } from './members.grants.js';
+import {
+  grantsOf,
+  grantViews,
+  resolveGrants,
+  sameGrants,
+  withOrgWideRoles,
+  writeScopedGrants,
+} from './members.grants.js';
 import { lockAccount, lockMemberWrite } from './members.locks.js';
 import {
   assertVersion,
@@ -179,10 +185,8 @@ async function editGrants(
   let after = before;
   if (input.grants !== undefined) after = await resolveGrants(trx, actor.orgId, input.grants, keepsOwner);
   else if (input.roles !== undefined) {
-    const roles = await resolveRoles(trx, actor.orgId, input.roles, keepsOwner);
-    // Roles are the org-wide grants: the grants over departments stay, but for a role now held org-wide.
-    const scoped = before.filter((grant) => grant.departments !== null && !roles.includes(grant.role));
-    after = [...orgWideGrants(roles), ...scoped];
+    // Roles are the org-wide grants.
+    after = withOrgWideRoles(before, await resolveRoles(trx, actor.orgId, input.roles, keepsOwner));
   }
   if (sameGrants(before, after)) return;
   if (member.id === actor.memberId) throw new AppError(MemberErrors['member.self_change'], { field });
