@@ -38,6 +38,11 @@ export interface Config {
    * died): the import sweep and every worker's start then give it a new chunk job.
    */
   readonly importStallSeconds: number;
+  /**
+   * An export of more members than this runs as a task of the task center, written by chunk jobs and
+   * downloaded from there; a smaller one is streamed in the response.
+   */
+  readonly exportTaskRows: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -187,6 +192,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('IMPORT_STALL_SECONDS', 'a whole number of seconds from 1 to 86400, e.g. 300');
   }
 
+  const exportTaskRaw = env.EXPORT_TASK_ROWS ?? '10000';
+  const exportTaskRows = Number(exportTaskRaw);
+  if (!/^\d+$/.test(exportTaskRaw) || exportTaskRows < 1 || exportTaskRows > 10_000_000) {
+    throw new ConfigError('EXPORT_TASK_ROWS', 'a whole number of members from 1 to 10000000, e.g. 10000');
+  }
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -202,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     defaultPhoneRegion,
     orgCreation,
     importStallSeconds,
+    exportTaskRows,
     logLevel,
   });
 }
