@@ -13,7 +13,6 @@ import { type AssignedDepartment, planDepartments } from '../members/members.ass
 import { MemberErrors } from '../members/members.errors.js';
 import { requireAccountName, requireMemberName } from '../members/members.fields.js';
 import { CreateMemberBody } from '../members/members.schemas.js';
-import { restoreCell } from '../spreadsheets/cells.js';
 import type { ImportKey, ImportMode } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
 
@@ -72,7 +71,7 @@ export function planMissingDepartments(
   const planned: PlannedDepartment[] = [];
   if (column === undefined) return { index, planned };
   for (const row of cells) {
-    for (const item of listItems(restoreCell(row[column] ?? '').trim())) {
+    for (const item of listItems((row[column] ?? '').trim())) {
       const names = pathNames(item.trim()).map((name) => name.trim());
       for (let depth = 1; depth <= names.length; depth++) {
         const key = names.slice(0, depth).map(foldName).join('/');
@@ -159,7 +158,7 @@ export function checkRow(
 ): RowVerdict {
   const raw = (key: ImportKey) => {
     const index = columns.get(key);
-    return index === undefined ? '' : restoreCell(cells[index] ?? '').trim();
+    return index === undefined ? '' : (cells[index] ?? '').trim();
   };
   for (const key of ['phone', 'employeeId', 'accountName'] as const) {
     if (MANGLED.test(raw(key)))

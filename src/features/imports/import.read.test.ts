@@ -1,7 +1,10 @@
+import { PassThrough } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { decodeText, formatOf, readCsv, sniffDelimiter } from './import.read.js';
+import { decodeText, formatOf, readCsv, readXlsx, sniffDelimiter } from './import.read.js';
 
 const codeOf = (run: () => unknown) => {
   try {
@@ -21,6 +24,93 @@ describe('reading an import file', () => {
     expect(decodeText(le)).toEqual({ text: '姓名', encoding: 'utf16le' });
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode('姓名', 'utf16be')]);
     expect(decodeText(be)).toEqual({ text: '姓名', encoding: 'utf16be' });
+  });
+
+  it('reads Excel’s Unicode Text, UTF-16 LE or BE with its byte order mark, tab-separated', () => {
+    const text = '姓名\t账号\r\n王五\twangwu\r\n';
+    for (const [encoding, bom] of [
+      ['utf16le', [0xff, 0xfe]],
+      ['utf16be', [0xfe, 0xff]],
+    ] as const) {
+      const sheet = readCsv(Buffer.concat([Buffer.from(bom), iconv.encode(text, encoding)]));
+      expect([sheet.encoding, sheet.delimiter, sheet.header]).toEqual([encoding, '\t', ['姓名', '账号']]);
+      expect(sheet.rows).toEqual([{ line: 2, cells: ['王五', 'wangwu'] }]);
+    }
+  });
+
+  it('refuses bytes that are not text in the encoding read, naming the first one’s offset', () => {
+    const le = (text: string) => iconv.encode(text, 'utf16le');
+    const cases: [string, Buffer, { encoding: string; offset: number }][] = [
+      [
+        'UTF-8 with a byte order mark and a stray byte',
+        Buffer.concat([Buffer.from('\uFEFFName\r\nab'), Buffer.from([0xc3]), Buffer.from('x')]),
+        { encoding: 'UTF-8', offset: 11 },
+      ],
+      [
+        // Not UTF-8, so read as GB18030, where 0xFF starts nothing.
+        'neither UTF-8 nor GB18030',
+        Buffer.concat([iconv.encode('姓名\r\n王', 'gb18030'), Buffer.from([0xff])]),
+        { encoding: 'GB18030', offset: 8 },
+      ],
+      [
+        'GB18030 with a lead byte and no trail',
+        Buffer.concat([iconv.encode('姓名\r\n', 'gb18030'), Buffer.from([0x81, 0x20])]),
+        { encoding: 'GB18030', offset: 6 },
+      ],
+      [
+        'UTF-16 LE with a lone high surrogate',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), le('Name\r\n'), Buffer.from([0x00, 0xd8]), le('A')]),
+        { encoding: 'UTF-16LE', offset: 14 },
+      ],
+      [
+        'UTF-16 BE with a lone low surrogate',
+        Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0x41, 0xdc, 0x00, 0x00, 0x42])]),
+        { encoding: 'UTF-16BE', offset: 4 },
+      ],
+      [
+        'UTF-16 LE cut in the middle of a character',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), le('Name\r\nA'), Buffer.from([0x42])]),
+        { encoding: 'UTF-16LE', offset: 16 },
+      ],
+      [
+        'UTF-8 with a NUL past the first 8 KB',
+        Buffer.from(`Name\r\n${'a'.repeat(9000)}\0`),
+        { encoding: 'UTF-8', offset: 9006 },
+      ],
+      [
+        'UTF-16 LE with a NUL',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), le('Name\r\na\0')]),
+        { encoding: 'UTF-16LE', offset: 16 },
+      ],
+    ];
+    for (const [what, bytes, details] of cases) {
+      expect(
+        codeOf(() => decodeText(bytes)),
+        what,
+      ).toEqual({ code: 'import.invalid_encoding', details });
+    }
+  });
+
+  it('reads a Chinese XLSX whole, whichever inflated chunk a character straddles', async () => {
+    // Enough text that the parts inflate in many chunks, three bytes a character so some split.
+    const names = Array.from({ length: 3000 }, (_, i) => `${'张王李赵'.repeat(1 + (i % 7))}${i}`);
+    const streamed = new PassThrough();
+    const bytes = buffer(streamed);
+    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: streamed, useSharedStrings: false });
+    const inline = writer.addWorksheet('Members');
+    inline.addRow(['姓名']).commit();
+    for (const name of names) inline.addRow([name]).commit();
+    inline.commit();
+    await writer.commit();
+    // Excel keeps text in the shared strings part: the other way a reader meets it.
+    const book = new ExcelJS.Workbook();
+    const shared = book.addWorksheet('Members');
+    shared.addRow(['姓名']);
+    for (const name of names) shared.addRow([name]);
+    for (const file of [await bytes, Buffer.from(await book.xlsx.writeBuffer())]) {
+      const sheet = await readXlsx(file);
+      expect(sheet.rows.map((row) => row.cells[0])).toEqual(names);
+    }
   });
 
   it('names the offset of the first byte that is not the chosen encoding', () => {

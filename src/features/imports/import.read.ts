@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import yauzl from 'yauzl';
 import { AppError } from '../../errors.js';
+import { restoreCell } from '../spreadsheets/cells.js';
 import { ImportErrors } from './import.errors.js';
 
 /** The caps of one import file (issue 12; SECURITY.md, Files). */
@@ -41,44 +43,64 @@ export function formatOf(bytes: Buffer): 'csv' | 'xlsx' {
   return 'csv';
 }
 
-/** The offset of the first byte that is not UTF-8, or -1. */
-function firstInvalidUtf8(bytes: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  try {
-    decoder.decode(bytes);
-    return -1;
-  } catch {
-    // The error path only: find the shortest prefix that fails (a cut sequence at the end is not an error).
-    let low = 0;
-    let high = bytes.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-        low = mid + 1;
-      } catch {
-        high = mid;
-      }
+/** Each encoding's WHATWG label (TextDecoder's) and the name a message shows. */
+const ENCODINGS: Record<Encoding, { label: string; name: string }> = {
+  utf8: { label: 'utf-8', name: 'UTF-8' },
+  utf16le: { label: 'utf-16le', name: 'UTF-16LE' },
+  utf16be: { label: 'utf-16be', name: 'UTF-16BE' },
+  gb18030: { label: 'gb18030', name: 'GB18030' },
+};
+
+/** The offset of the first byte a decoder refuses, once it has refused the whole. */
+function firstRefusedByte(bytes: Buffer, decoder: () => TextDecoder): number {
+  const decodes = (end: number, stream: boolean) => {
+    try {
+      decoder().decode(bytes.subarray(0, end), { stream });
+      return true;
+    } catch {
+      return false;
     }
-    // `low` is the byte that broke a sequence: the sequence starts at most 3 bytes before it.
-    const decodes = (end: number) => {
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    let start = low;
-    while (start > 0 && low - start < 3 && !decodes(start)) start--;
-    return start;
+  };
+  // The shortest prefix that fails as a stream (a sequence cut at the end is not an error yet).
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (decodes(mid + 1, true)) low = mid + 1;
+    else high = mid;
+  }
+  // `low` is the byte that broke a sequence (or the end of a file cut mid-sequence): the sequence
+  // starts at most 3 bytes before it.
+  let start = low;
+  while (start > 0 && low - start < 3 && !decodes(start, false)) start--;
+  return start;
+}
+
+/** The offset of the first NUL character: a byte 0 in UTF-8 and GB18030, an aligned pair in UTF-16. */
+function firstNul(bytes: Buffer, encoding: Encoding): number {
+  if (encoding === 'utf8' || encoding === 'gb18030') return bytes.indexOf(0);
+  for (let i = 0; i + 1 < bytes.length; i += 2) if (bytes[i] === 0 && bytes[i + 1] === 0) return i;
+  return -1;
+}
+
+/**
+ * The bytes' text in an encoding, its byte order mark left out, or the offset of the first byte that is
+ * not that encoding. Nothing is replaced: a lone surrogate, a cut sequence or a stray byte is refused
+ * where a lenient decoder would write U+FFFD into a member's name.
+ */
+function decodeAs(bytes: Buffer, encoding: Encoding): string | number {
+  const decoder = () => new TextDecoder(ENCODINGS[encoding].label, { fatal: true });
+  try {
+    return decoder().decode(bytes);
+  } catch {
+    return firstRefusedByte(bytes, decoder);
   }
 }
 
 /**
  * The file's text and the encoding it was read in: a byte order mark decides (UTF-8, UTF-16 LE or BE);
  * else UTF-8 when the bytes are UTF-8, else GB18030 as Chinese Excel writes it. An encoding the admin
- * chose is used as it is, and bytes it cannot read are refused with their offset.
+ * chose is used as it is, and bytes the encoding cannot read are refused with their offset.
  */
 export function decodeText(bytes: Buffer, chosen?: Encoding): { text: string; encoding: Encoding } {
   const bom =
@@ -90,14 +112,19 @@ export function decodeText(bytes: Buffer, chosen?: Encoding): { text: string; en
           ? 'utf16be'
           : null;
   let encoding: Encoding = chosen ?? bom ?? 'utf8';
-  if (encoding === 'utf8') {
-    const bad = firstInvalidUtf8(bytes);
-    if (bad >= 0 && chosen === undefined && bom === null) encoding = 'gb18030';
-    else if (bad >= 0) {
-      throw new AppError(ImportErrors['import.invalid_encoding'], { encoding: 'UTF-8', offset: bad });
-    }
+  let text = decodeAs(bytes, encoding);
+  if (typeof text === 'number' && chosen === undefined && bom === null) {
+    encoding = 'gb18030';
+    text = decodeAs(bytes, encoding);
   }
-  const text = iconv.decode(bytes, encoding, { stripBOM: true });
+  // NUL decodes, but no cell may hold it (the database refuses it): it is a bad byte here too.
+  const bad = typeof text === 'number' ? text : text.includes('\0') ? firstNul(bytes, encoding) : -1;
+  if (typeof text === 'number' || bad >= 0) {
+    throw new AppError(ImportErrors['import.invalid_encoding'], {
+      encoding: ENCODINGS[encoding].name,
+      offset: bad,
+    });
+  }
   return { text, encoding };
 }
 
@@ -135,7 +162,14 @@ export function readCsv(
   const { text, encoding } = decodeText(bytes, chosen.encoding);
   const delimiter = chosen.delimiter ?? sniffDelimiter(text);
   // Blank lines stay records: a record's index is its row number in a spreadsheet (the header is row 1).
-  const records: string[][] = parse(text, { delimiter, relax_column_count: true, relax_quotes: true });
+  // Each cell loses the `'` a CSV writer put before a formula character (an XLSX cell is typed text and
+  // has none), so every row holds the values as they were, whichever the format.
+  const records: string[][] = parse(text, {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    cast: restoreCell,
+  });
   const header = (records[0] ?? []).map((cell) => cell.trim());
   const rows = records
     .map((record, index) => ({ line: index + 1, cells: record.slice(0, FILE_LIMITS.columns) }))
@@ -188,10 +222,41 @@ function cellText(cell: ExcelJS.Cell): string {
   return cell.text;
 }
 
+/** What `WholeCharacterReader` overrides of exceljs's streaming reader (4.4), which its typings leave out. */
+interface ReaderParts {
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
+}
+const readerParts = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderParts;
+
+/** Chunks of UTF-8 as text, a character split between two chunks decoded whole. */
+async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  yield decoder.end();
+}
+
+/**
+ * exceljs's streaming reader decodes each inflated chunk of a part on its own, so a character whose
+ * UTF-8 bytes straddle two chunks reads as U+FFFD (exceljs issues #2063, #2084, #2316): names in a
+ * Chinese file of some size came out broken. This one hands its XML parser text decoded across chunks:
+ * the shared strings' entry set to decode as it streams, a sheet's chunks through a StringDecoder.
+ */
+class WholeCharacterReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  _parseSharedStrings(entry: Readable) {
+    entry.setEncoding('utf8');
+    return readerParts._parseSharedStrings.call(this, entry);
+  }
+
+  _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string) {
+    return readerParts._parseWorksheet.call(this, wholeCharacters(chunks), sheetNo);
+  }
+}
+
 /** The first worksheet of an .xlsx file, read as a stream after its zip directory is checked. */
 export async function readXlsx(bytes: Buffer): Promise<ReadSheet> {
   await checkZipDirectory(bytes);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+  const reader = new WholeCharacterReader(Readable.from([bytes]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',

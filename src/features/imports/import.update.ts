@@ -8,7 +8,6 @@ import type { OrgActor } from '../access/access.js';
 import { listItems, pathNames, unescapeItem } from '../exports/exports.columns.js';
 import { UpdateMemberBody } from '../members/members.schemas.js';
 import { editMember } from '../members/members.update.js';
-import { restoreCell } from '../spreadsheets/cells.js';
 import type { DepartmentIndex, RowProblem } from './import.check.js';
 import type { ImportKey } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
@@ -68,7 +67,7 @@ export function checkUpdateRow(
   });
   const raw = (key: ImportKey) => {
     const index = columns.get(key);
-    return index === undefined ? '' : restoreCell(cells[index] ?? '').trim();
+    return index === undefined ? '' : (cells[index] ?? '').trim();
   };
   const memberId = raw('memberId');
   if (memberId !== '' && !UUID.test(memberId))

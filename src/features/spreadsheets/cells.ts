@@ -2,9 +2,10 @@
  * Spreadsheet safety, in one place for exports, result files and templates (SECURITY.md, Files): a cell
  * a spreadsheet could read as a formula — one starting with `= + - @`, TAB, CR, NUL or their full-width
  * forms — is written to CSV with a leading `'`, which Excel and LibreOffice show as text. XLSX cells
- * are typed as text instead (`TEXT_FORMAT`), so they keep their value. Import strips exactly that one
- * `'` again, so an exported `'+8613812345678` reads back as the phone number it was. A cell that already
- * starts with quotes before such a character gets one more, so every cell reads back as it was written.
+ * are typed as text instead (`TEXT_FORMAT`), so they keep their value. The import's CSV reader strips
+ * exactly that one `'` again, so an exported `'+8613812345678` reads back as the phone number it was; an
+ * XLSX cell has none to strip. A cell that already starts with quotes before such a character gets one
+ * more, so every cell reads back as it was written.
  */
 const RISKY_START = /^[=+\-@\t\r\0＝＋－＠]/;
 const QUOTED_RISKY = /^'*[=+\-@\t\r\0＝＋－＠]/;
