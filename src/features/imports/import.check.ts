@@ -13,6 +13,7 @@ import { type AssignedDepartment, planDepartments } from '../members/members.ass
 import { MemberErrors } from '../members/members.errors.js';
 import { requireAccountName, requireMemberName } from '../members/members.fields.js';
 import { CreateMemberBody } from '../members/members.schemas.js';
+import { type AssignmentIndex, readAssignments } from './import.assignments.js';
 import type { ImportKey, ImportMode } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
 
@@ -33,6 +34,9 @@ export interface ImportInput {
   readonly email: string | null;
   readonly phone: string | null;
   readonly departments: AssignedDepartment[];
+  /** Role keys and custom role ids the row names, or null: the default role (Member). */
+  readonly roles: string[] | null;
+  readonly groupIds: string[];
   readonly employeeId: string | null;
   readonly workLocation: string | null;
   readonly orgEmail: string | null;
@@ -115,8 +119,9 @@ export async function departmentIndex(
   return { targetId, byPath };
 }
 
-// The same field rules as POST /members; departments come from paths, checked here.
-const CreateRow = Type.Omit(CreateMemberBody, ['departments', 'password', 'roles', 'groupIds', 'expiresAt']);
+// The same field rules as POST /members; departments come from paths, roles and groups from names,
+// checked here.
+const CreateRow = Type.Omit(CreateMemberBody, ['departments', 'password', 'expiresAt']);
 type Validator = { (value: unknown): boolean; errors?: SchemaError[] | null };
 const compile = (schema: object) =>
   validatorCompiler({ schema, httpPart: 'body', method: 'POST', url: '/' }) as Validator;
@@ -134,6 +139,8 @@ const FIELD_COLUMN: Record<string, ImportKey> = {
   workLocation: 'workLocation',
   orgEmail: 'orgEmail',
   directoryOrder: 'directoryOrder',
+  roles: 'roles',
+  groupIds: 'groups',
 };
 
 /** A spreadsheet's scientific notation of a long number (13812345678 shown as 1.38123E+10). */
@@ -146,13 +153,15 @@ const problem = (code: string, column: ImportKey | null, details: Record<string,
 
 /**
  * One row's cells checked by the rules of `POST /members` without the database: the field schema, the
- * name and account-name rules, a mobile number in E.164 form, a contact to send the password to, and
- * department paths found below the target. The first problem found is the row's.
+ * name and account-name rules, a mobile number in E.164 form, a contact to send the password to,
+ * department paths found below the target, and roles and groups found by name. The first problem found
+ * is the row's.
  */
 export function checkRow(
   cells: readonly string[],
   columns: ReadonlyMap<ImportKey, number>,
   departments: DepartmentIndex,
+  assignments: AssignmentIndex,
   defaultRegion: string,
   mode: Exclude<ImportMode, 'update'> = 'create',
 ): RowVerdict {
@@ -174,6 +183,10 @@ export function checkRow(
     if (raw(key) !== '') body[key] = raw(key);
   }
   if (order !== '') body.directoryOrder = Number(order);
+  const assigned = readAssignments(raw('roles'), raw('groups'), assignments);
+  if ('code' in assigned) return { input: null, problem: assigned };
+  if (assigned.roles.length > 0) body.roles = assigned.roles;
+  if (assigned.groupIds.length > 0) body.groupIds = assigned.groupIds;
   const validate = VALIDATORS[mode];
   if (!validate(body)) {
     const details = refusalOf(validate.errors ?? [], 'row');
@@ -231,6 +244,8 @@ export function checkRow(
       email,
       phone,
       departments: planned,
+      roles: assigned.roles.length > 0 ? assigned.roles : null,
+      groupIds: assigned.groupIds,
       employeeId: text('employeeId'),
       workLocation: text('workLocation'),
       orgEmail: raw('orgEmail') ? normalizeEmail(raw('orgEmail')) : null,

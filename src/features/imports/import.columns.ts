@@ -13,6 +13,8 @@ export type ImportKey =
   | 'phone'
   | 'departments'
   | 'positions'
+  | 'roles'
+  | 'groups'
   | 'employeeId'
   | 'workLocation'
   | 'orgEmail'
@@ -43,6 +45,8 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: 'phone', ...exported('phone'), requiredIn: [] },
   { key: 'departments', ...exported('departments'), requiredIn: [] },
   { key: 'positions', ...exported('positions'), requiredIn: [] },
+  { key: 'roles', ...exported('roles'), requiredIn: [] },
+  { key: 'groups', ...exported('groups'), requiredIn: [] },
   { key: 'employeeId', ...exported('employeeId'), requiredIn: [] },
   { key: 'workLocation', ...exported('workLocation'), requiredIn: [] },
   { key: 'orgEmail', ...exported('orgEmail'), requiredIn: [] },

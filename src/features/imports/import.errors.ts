@@ -66,6 +66,16 @@ export const ImportErrors = defineErrors({
     en: 'No department "{path}" under the target department. Check the spelling, or choose to create missing departments.',
     zh: '目标部门下没有“{path}”部门。请检查拼写，或选择自动创建缺少的部门。',
   },
+  'import.role_not_found': {
+    status: 422,
+    en: 'The organization has no role "{name}". Use a role name from the template’s drop-down or the Roles page (case does not matter), separate several with ";", or leave the cell blank for Member.',
+    zh: '组织中没有“{name}”角色。请使用模板下拉列表或角色页面中的角色名称（不区分大小写），多个用“;”分隔，或留空即为“成员”角色。',
+  },
+  'import.group_not_found': {
+    status: 422,
+    en: 'The organization has no user group "{name}". Use a group name from the template’s drop-down or the User groups page (case does not matter), separate several with ";", or create the group first.',
+    zh: '组织中没有“{name}”用户组。请使用模板下拉列表或用户组页面中的名称（不区分大小写），多个用“;”分隔，或先创建该用户组。',
+  },
   'import.positions_mismatch': {
     status: 422,
     en: 'The row names {positions} positions for {departments} departments. Give one position per department, in the same order, separated by ";".',

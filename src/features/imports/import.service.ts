@@ -15,6 +15,12 @@ import { releaseSeats, takeSeats } from '../members/members.queries.js';
 import { TaskErrors } from '../tasks/tasks.errors.js';
 import { deleteTaskFile, loadTaskFile, storeTaskFile } from '../tasks/tasks.files.js';
 import {
+  type AssignmentIndex,
+  assignmentIndex,
+  refuseRoleChanges,
+  refuseRoleGrants,
+} from './import.assignments.js';
+import {
   checkFileDuplicates,
   checkRow,
   databaseConflicts,
@@ -142,8 +148,9 @@ async function verdictsOf(
   }
   const options = task.options as StoredOptions;
   const existing = await departmentIndex(ctx.db, task.org_id, options.departmentId);
+  const assignments = await assignmentIndex(ctx.db, task.org_id);
   if (mode === 'update')
-    return { rows: await updateVerdicts(ctx, task.org_id, rows, columns, existing), planned: [] };
+    return { rows: await updateVerdicts(ctx, task, rows, columns, existing, assignments), planned: [] };
   const { index, planned } = options.createDepartments
     ? planMissingDepartments(
         rows.map((row) => row.cells),
@@ -157,6 +164,7 @@ async function verdictsOf(
       row.cells,
       columns,
       index,
+      assignments,
       ctx.config.defaultPhoneRegion,
       mode === 'invite' ? 'invite' : 'create',
     ),
@@ -180,32 +188,35 @@ async function verdictsOf(
       (batch[i] as (typeof batch)[number]).verdict = { input: null, problem };
     if (mode === 'invite') await refuseInvited(ctx, org.id, batch);
   }
+  await refuseRoleGrants(ctx.db, task, options.departmentId, checked);
   return { rows: checked, planned };
 }
 
 /** Update mode's preview: each row's edit checked and its member found, set-based, per 5,000 rows. */
 async function updateVerdicts(
   ctx: AppContext,
-  orgId: string,
+  task: Task,
   rows: { line: number; cells: string[] }[],
   columns: ReturnType<typeof mapHeader>,
   index: Awaited<ReturnType<typeof departmentIndex>>,
+  assignments: AssignmentIndex,
 ): Promise<{ line: number; cells: string[]; verdict: Verdict }[]> {
   const checked: { line: number; cells: string[]; verdict: Verdict }[] = rows.map((row) => ({
     ...row,
-    verdict: checkUpdateRow(row.cells, columns, index),
+    verdict: checkUpdateRow(row.cells, columns, index, assignments),
   }));
   const fine = checked.filter((row) => row.verdict.input !== null);
   for (let start = 0; start < fine.length; start += 5000) {
     const batch = fine.slice(start, start + 5000);
     const matches = await matchMembers(
       ctx.db,
-      orgId,
+      task.org_id,
       batch.map((row) => row.verdict.input as UpdateInput),
     );
     matches.forEach((match, i) => {
       if ('code' in match) (batch[i] as (typeof batch)[number]).verdict = { input: null, problem: match };
     });
+    await refuseRoleChanges(ctx.db, task, batch, matches);
   }
   return checked;
 }

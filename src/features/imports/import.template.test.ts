@@ -8,6 +8,7 @@ import { checkZipDirectory, readXlsx } from './import.read.js';
 import { precautions, templateCsv, templateXlsx } from './import.template.js';
 
 const PATHS = ['Sales', 'Sales/East', 'R&D', 'A\\/B', '=HYPERLINK("x")'];
+const NAMES = { roles: ['管理员', '成员', 'Sales lead', 'A\\;B'], groups: ['Night shift', '@group'] };
 
 async function workbookOf(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
@@ -42,7 +43,7 @@ describe('import templates', () => {
   });
 
   it('writes an XLSX the import reads back: header, example, text columns, lists, checks, precautions', async () => {
-    const bytes = await templateXlsx('zh-CN', 'create', PATHS, 'free', 'CN');
+    const bytes = await templateXlsx('zh-CN', 'create', PATHS, 'free', 'CN', NAMES);
     await checkZipDirectory(bytes);
     const workbook = await workbookOf(bytes);
     expect(workbook.worksheets.map((sheet) => [sheet.name, sheet.state])).toEqual([
@@ -59,6 +60,8 @@ describe('import templates', () => {
       '手机号',
       '部门',
       '职位',
+      '角色',
+      '用户组',
       '工号',
       '工作地点',
       '企业邮箱',
@@ -69,6 +72,7 @@ describe('import templates', () => {
     // The example names the org's own departments, a second one outside the first.
     expect(members.getCell('E2').value).toBe('Sales;R&D');
     expect(members.getCell('F2').value).toBe('经理;顾问');
+    expect(members.getCell('G2').value).toBe('成员');
     for (const address of ['D2', 'D3', 'D9999', 'G150000', 'B3']) {
       expect(members.getCell(address).numFmt, address).toBe(TEXT_FORMAT);
     }
@@ -76,18 +80,31 @@ describe('import templates', () => {
       type: 'list',
       formulae: [`Lists!$A$1:$A$${PATHS.length}`],
     });
-    expect(members.getCell('J10001').dataValidation).toMatchObject({
+    // Roles and groups pick from their own columns of the list sheet; several in a cell stay possible.
+    expect(members.getCell('G10001').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: [`Lists!$B$1:$B$${NAMES.roles.length}`],
+    });
+    expect(members.getCell('H2').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: [`Lists!$C$1:$C$${NAMES.groups.length}`],
+    });
+    expect(members.getCell('G2').dataValidation.showErrorMessage).toBeFalsy();
+    expect(members.getCell('L10001').dataValidation).toMatchObject({
       type: 'whole',
       operator: 'between',
       formulae: [1, 10000],
       showErrorMessage: true,
     });
     const lists = workbook.getWorksheet('Lists') as ExcelJS.Worksheet;
-    PATHS.forEach((path, i) => {
-      const cell = lists.getCell(i + 1, 1);
-      expect(cell.type).toBe(ExcelJS.ValueType.String);
-      expect(cell.value).toBe(path);
-    });
+    for (const [column, list] of [PATHS, NAMES.roles, NAMES.groups].entries()) {
+      list.forEach((item, i) => {
+        const cell = lists.getCell(i + 1, column + 1);
+        expect(cell.type).toBe(ExcelJS.ValueType.String);
+        expect(cell.value).toBe(item);
+      });
+      expect(lists.getCell(list.length + 1, column + 1).value).toBeNull();
+    }
     const notes = textOf(workbook.getWorksheet('注意事项') as ExcelJS.Worksheet);
     expect(notes).toContain('50 MB');
     expect(notes).toContain('200,000');
@@ -106,6 +123,7 @@ describe('import templates', () => {
     expect(members.getCell('B1').note).toContain('Not read by invitations');
     expect(members.getCell('E1').value).toBe('Departments');
     expect(members.getCell('E3').dataValidation).toBeUndefined();
+    expect(members.getCell('G3').dataValidation).toBeUndefined();
     expect(members.getCell('E2').value).toBeNull();
     expect(textOf(workbook.getWorksheet('Precautions') as ExcelJS.Worksheet)).toContain('paid plan');
   });

@@ -4,7 +4,10 @@ import ExcelJS from 'exceljs';
 import type { Executor } from '../../db/database.js';
 import type { Locale } from '../../db/schema.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
-import { departmentPath } from '../exports/exports.columns.js';
+import { departmentPath, escapeItem } from '../exports/exports.columns.js';
+import { GRANTABLE_BUILT_IN } from '../members/members.assign.js';
+import { listCustomRoles } from '../roles/roles.queries.js';
+import { builtInRoleName, byName } from '../roles/roles.service.js';
 import { neutralizeCell, TEXT_FORMAT } from '../spreadsheets/cells.js';
 import {
   headerOf,
@@ -20,10 +23,11 @@ import { CLEAR_TOKENS } from './import.update.js';
 /**
  * The import templates (issue 12): a CSV of the header row and an example row, or an XLSX with the
  * header in the admin's language (required columns marked `*`), a note on each header saying its
- * format, every column typed text (so Excel keeps `008613812345678` and leading zeros), a drop-down of
- * the org's department paths from a hidden list sheet, the directory order checked as 1–10000, and a
- * Precautions sheet: required columns, formats, limits and the plan's quota. Department names are the
- * admins' text: in CSV they are neutralised, in XLSX written as string cells, never as formulas.
+ * format, every column typed text (so Excel keeps `008613812345678` and leading zeros), drop-downs of
+ * the org's department paths, roles and user groups from a hidden list sheet, the directory order
+ * checked as 1–10000, and a Precautions sheet: required columns, formats, limits and the plan's quota.
+ * Department, role and group names are the admins' text: in CSV they are neutralised, in XLSX written
+ * as string cells, never as formulas.
  */
 
 export type TemplateFormat = 'csv' | 'xlsx';
@@ -68,6 +72,32 @@ export async function departmentPaths(db: Executor, orgId: string): Promise<stri
   return paths;
 }
 
+/**
+ * The roles a template offers — the built-in ones a member can be given, by name in the admin's
+ * language, then the org's custom roles — and its user groups, each as a list cell item (`;` escaped).
+ */
+export async function assignmentNames(
+  db: Executor,
+  orgId: string,
+  locale: Locale,
+): Promise<{ roles: string[]; groups: string[] }> {
+  const [custom, groups] = await Promise.all([
+    listCustomRoles(db, orgId),
+    db.selectFrom('user_groups').select('name').where('org_id', '=', orgId).execute(),
+  ]);
+  const builtIn = [...GRANTABLE_BUILT_IN].map((key) => builtInRoleName(key, locale) ?? key);
+  return {
+    roles: [...builtIn, ...custom.sort(byName).map((role) => role.name)].map(escapeItem),
+    groups: groups.sort(byName).map((group) => escapeItem(group.name)),
+  };
+}
+
+/** The roles and user groups a template's drop-downs offer (assignmentNames). */
+export interface AssignmentNames {
+  readonly roles: readonly string[];
+  readonly groups: readonly string[];
+}
+
 /** Two departments of the org for the example (one and another outside it), or none: the chosen department. */
 function exampleDepartments(paths: readonly string[]): string[] {
   const first = paths[0];
@@ -103,6 +133,7 @@ function exampleRow(
     phone: '+8613812345678',
     departments: departments.join(';'),
     positions: positions.join(';'),
+    roles: builtInRoleName('member', locale) ?? 'member',
     employeeId: 'E0001',
     workLocation: zh ? '上海' : 'Shanghai',
     directoryOrder: '100',
@@ -194,6 +225,30 @@ function columnWords(key: ImportKey, mode: ImportMode, region: string): Words {
         en: 'One position per department, in the same order, separated by ; (Manager;Advisor); an empty item: no position there.',
         zh: '每个部门一个职位，顺序与部门一致，用 ; 分隔（经理;顾问）；某项留空：该部门无职位。',
       };
+    case 'roles':
+      return join(
+        {
+          en: 'Role names as on the Roles page (case does not matter), several separated by ; (Admin;Sales lead); a ; in a name is written \\;. Giving roles needs the permission to manage roles, and only roles within your own permissions.',
+          zh: '角色名称，与角色页面一致（不区分大小写），多个用 ; 分隔（管理员;销售主管）；名称中的 ; 写作 \\;。分配角色需要管理角色的权限，且只能分配不超出自己权限的角色。',
+        },
+        update
+          ? { en: ' Replaces the member’s roles. Blank: unchanged.', zh: '会替换成员的角色。留空：不修改。' }
+          : { en: ' Blank: Member.', zh: '留空：成员。' },
+      );
+    case 'groups':
+      return join(
+        {
+          en: 'User group names as on the User groups page (case does not matter), several separated by ;.',
+          zh: '用户组名称，与用户组页面一致（不区分大小写），多个用 ; 分隔。',
+        },
+        update
+          ? {
+              en: ' Replaces the member’s groups. Blank: unchanged.',
+              zh: '会替换成员的用户组。留空：不修改。',
+            }
+          : { en: ' Blank: none.', zh: '留空：不加入用户组。' },
+        clear,
+      );
     case 'employeeId':
       return join(
         {
@@ -298,6 +353,13 @@ export function precautions(
       },
     ],
     [
+      { en: 'Role and group lists', zh: '角色和用户组列表' },
+      {
+        en: 'The Roles and User groups drop-downs list the organization’s roles (the owner’s is never given by an import) and user groups as they were when this template was downloaded: pick one, or type several separated by ;. A name the organization does not have is refused with its row; a role or group made later is accepted by its name.',
+        zh: '“角色”和“用户组”下拉列表列出下载模板时组织的角色（导入不会授予所有者角色）和用户组：可选择一个，也可输入多个并用 ; 分隔。组织中不存在的名称会连同所在行被拒绝；之后新建的角色或用户组按名称即可识别。',
+      },
+    ],
+    [
       { en: 'Limits', zh: '限制' },
       {
         en: `One .xlsx or .csv file (UTF-8, UTF-16 or GB18030) of at most ${mb} MB, ${number(FILE_LIMITS.rows)} rows and ${FILE_LIMITS.columns} columns.`,
@@ -321,8 +383,8 @@ export function precautions(
     rows.push([
       { en: 'Blank and [clear]', zh: '留空与清空' },
       {
-        en: `A blank cell changes nothing. ${CLEAR_TOKENS[0]} (or ${CLEAR_TOKENS[1]}) empties Email, Mobile, Employee ID, Work location or Organization email.`,
-        zh: `留空的单元格不做修改。填 ${CLEAR_TOKENS[1]}（或 ${CLEAR_TOKENS[0]}）清空邮箱、手机号、工号、工作地点或企业邮箱。`,
+        en: `A blank cell changes nothing. ${CLEAR_TOKENS[0]} (or ${CLEAR_TOKENS[1]}) empties Email, Mobile, Employee ID, Work location, Organization email or User groups. Roles cannot be emptied: every member holds at least one.`,
+        zh: `留空的单元格不做修改。填 ${CLEAR_TOKENS[1]}（或 ${CLEAR_TOKENS[0]}）清空邮箱、手机号、工号、工作地点、企业邮箱或用户组。角色不能清空：每名成员至少有一个角色。`,
       },
     ]);
   }
@@ -345,6 +407,8 @@ const WIDTHS: Partial<Record<ImportKey, number>> = {
   memberId: 38,
   departments: 36,
   positions: 24,
+  roles: 24,
+  groups: 24,
   email: 28,
   orgEmail: 28,
   phone: 20,
@@ -363,13 +427,17 @@ function textCell(cell: ExcelJS.Cell, value: string): void {
   cell.numFmt = TEXT_FORMAT;
 }
 
-/** The XLSX template of a mode for an org: members, precautions and the hidden department list. */
+/**
+ * The XLSX template of a mode for an org: members, precautions and the hidden lists of its department
+ * paths and of `names`' roles and groups (none: no drop-down of them).
+ */
 export async function templateXlsx(
   locale: Locale,
   mode: ImportMode,
   paths: readonly string[],
   plan: 'free' | 'paid',
   region: string,
+  names: AssignmentNames = { roles: [], groups: [] },
 ): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -417,25 +485,48 @@ export async function templateXlsx(
     const index = columns.findIndex((column) => column.key === key);
     return index < 0 ? null : members.getColumn(index + 1).letter;
   };
-  const departments = letterOf('departments');
-  if (departments && paths.length > 0) {
-    validate(members, `${departments}2:${departments}${LAST_ROW}`, {
+  // Each drop-down is a column of the hidden list sheet. Several items in one cell are not one item of
+  // the list: they must stay possible, so a value off the list is not refused.
+  const dropDown = (key: ImportKey, list: string, items: readonly unknown[], title: Words, prompt: Words) => {
+    const letter = letterOf(key);
+    if (!letter || items.length === 0) return;
+    validate(members, `${letter}2:${letter}${LAST_ROW}`, {
       type: 'list',
       allowBlank: true,
-      formulae: [`${LISTS_SHEET}!$A$1:$A$${paths.length}`],
+      formulae: [`${LISTS_SHEET}!$${list}$1:$${list}$${items.length}`],
       showInputMessage: true,
-      promptTitle: say({ en: 'Departments', zh: '部门' }, locale),
-      prompt: say(
-        {
-          en: 'Pick a department, or type several separated by ; (the first is the primary).',
-          zh: '选择一个部门，或输入多个并用 ; 分隔（第一个为主部门）。',
-        },
-        locale,
-      ),
-      // Several departments in one cell are not one item of the list: they must stay possible.
+      promptTitle: say(title, locale),
+      prompt: say(prompt, locale),
       showErrorMessage: false,
     });
-  }
+  };
+  dropDown(
+    'departments',
+    'A',
+    paths,
+    { en: 'Departments', zh: '部门' },
+    {
+      en: 'Pick a department, or type several separated by ; (the first is the primary).',
+      zh: '选择一个部门，或输入多个并用 ; 分隔（第一个为主部门）。',
+    },
+  );
+  dropDown(
+    'roles',
+    'B',
+    names.roles,
+    { en: 'Roles', zh: '角色' },
+    { en: 'Pick a role, or type several separated by ;.', zh: '选择一个角色，或输入多个并用 ; 分隔。' },
+  );
+  dropDown(
+    'groups',
+    'C',
+    names.groups,
+    { en: 'User groups', zh: '用户组' },
+    {
+      en: 'Pick a user group, or type several separated by ;.',
+      zh: '选择一个用户组，或输入多个并用 ; 分隔。',
+    },
+  );
   const order = letterOf('directoryOrder');
   if (order) {
     validate(members, `${order}2:${order}${LAST_ROW}`, {
@@ -471,15 +562,21 @@ export async function templateXlsx(
   });
   notes.commit();
 
-  // The list an inline drop-down cannot hold (255 characters): one path a row, typed text.
-  const lists = workbook.addWorksheet(LISTS_SHEET, { state: 'veryHidden' });
-  lists.columns = [{ width: 40, style: { numFmt: TEXT_FORMAT } }];
-  paths.forEach((path, i) => {
-    const row = lists.getRow(i + 1);
-    textCell(row.getCell(1), path);
+  // The lists an inline drop-down cannot hold (255 characters): department paths in A, roles in B and
+  // groups in C, one a row, typed text.
+  const sheet = workbook.addWorksheet(LISTS_SHEET, { state: 'veryHidden' });
+  const columnsOfLists = [paths, names.roles, names.groups];
+  sheet.columns = columnsOfLists.map(() => ({ width: 40, style: { numFmt: TEXT_FORMAT } }));
+  const rows = Math.max(...columnsOfLists.map((list) => list.length));
+  for (let i = 0; i < rows; i++) {
+    const row = sheet.getRow(i + 1);
+    columnsOfLists.forEach((list, column) => {
+      const item = list[i];
+      if (item !== undefined) textCell(row.getCell(column + 1), item);
+    });
     row.commit();
-  });
-  lists.commit();
+  }
+  sheet.commit();
 
   await workbook.commit();
   await ended;
@@ -500,13 +597,18 @@ export async function importTemplate(
   options: { locale: Locale; mode: ImportMode; format: TemplateFormat; region: string },
 ): Promise<TemplateFile> {
   const { locale, mode, format, region } = options;
-  const [paths, org] = await Promise.all([
+  const [paths, assignments, org] = await Promise.all([
     departmentPaths(db, orgId),
+    assignmentNames(db, orgId, locale),
     db.selectFrom('organizations').select('plan').where('id', '=', orgId).executeTakeFirstOrThrow(),
   ]);
   const name = `${locale === 'zh-CN' ? '成员导入模板' : 'member-import-template'}.${format}`;
   if (format === 'csv') {
     return { name, contentType: 'text/csv; charset=utf-8', body: templateCsv(locale, mode, paths) };
   }
-  return { name, contentType: XLSX_TYPE, body: await templateXlsx(locale, mode, paths, org.plan, region) };
+  return {
+    name,
+    contentType: XLSX_TYPE,
+    body: await templateXlsx(locale, mode, paths, org.plan, region, assignments),
+  };
 }

@@ -8,6 +8,7 @@ import type { OrgActor } from '../access/access.js';
 import { listItems, pathNames, unescapeItem } from '../exports/exports.columns.js';
 import { UpdateMemberBody } from '../members/members.schemas.js';
 import { editMember } from '../members/members.update.js';
+import { type AssignmentIndex, readAssignments, withoutHeldAssignments } from './import.assignments.js';
 import type { DepartmentIndex, RowProblem } from './import.check.js';
 import type { ImportKey } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
@@ -50,16 +51,22 @@ const FIELD_COLUMN: Record<string, ImportKey> = {
   workLocation: 'workLocation',
   orgEmail: 'orgEmail',
   directoryOrder: 'directoryOrder',
+  roles: 'roles',
+  groupIds: 'groups',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const foldName = (name: string) => name.normalize('NFKC').trim().toLowerCase();
 
-/** One update row's cells checked without the database: the edit's schema, department paths, the match keys. */
+/**
+ * One update row's cells checked without the database: the edit's schema, department paths, roles and
+ * groups by name, the match keys.
+ */
 export function checkUpdateRow(
   cells: readonly string[],
   columns: ReadonlyMap<ImportKey, number>,
   departments: DepartmentIndex,
+  assignments: AssignmentIndex,
 ): { input: UpdateInput; problem: null } | { input: null; problem: RowProblem } {
   const fail = (code: string, column: ImportKey | null, details: Record<string, unknown> = {}) => ({
     input: null,
@@ -89,6 +96,13 @@ export function checkUpdateRow(
     if (raw(key) !== '') edit[key] = value(key);
   }
   if (raw('directoryOrder') !== '') edit.directoryOrder = Number(raw('directoryOrder'));
+  // A cell naming roles or groups replaces the member's (the write skips what it holds already); CLEAR
+  // empties its groups, and its roles too, which the edit's schema refuses: a member holds a role.
+  const names = (key: 'roles' | 'groups') => (value(key) === null ? '' : raw(key));
+  const assigned = readAssignments(names('roles'), names('groups'), assignments);
+  if ('code' in assigned) return { input: null, problem: assigned };
+  if (raw('roles') !== '') edit.roles = assigned.roles;
+  if (raw('groups') !== '') edit.groupIds = assigned.groupIds;
   if (raw('departments') !== '') {
     const paths = listItems(raw('departments'));
     const positions = listItems(raw('positions')).map((position) => unescapeItem(position).trim());
@@ -179,6 +193,14 @@ export async function updateRows(
     actor.orgId,
     rows.map((row) => row.input),
   );
+  const edits = await withoutHeldAssignments(
+    trx,
+    actor.orgId,
+    rows.map((row, i) => {
+      const match = matches[i] as { memberId: string } | RowProblem;
+      return { memberId: 'code' in match ? null : match.memberId, edit: row.input.edit };
+    }),
+  );
   const results = [];
   for (const [i, row] of rows.entries()) {
     const match = matches[i] as { memberId: string; version: number } | RowProblem;
@@ -190,7 +212,7 @@ export async function updateRows(
     await sql`savepoint import_row`.execute(trx);
     try {
       const { changed } = await editMember(trx, ctx, null, actor, match.memberId, {
-        ...row.input.edit,
+        ...edits[i],
         version,
       } as UpdateMemberBody);
       await sql`release savepoint import_row`.execute(trx);

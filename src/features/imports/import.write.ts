@@ -23,6 +23,7 @@ import { lockOrg, lockTreeShared } from '../members/members.locks.js';
 import { memberWelcomeMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
 import { issueToken } from '../tokens/tokens.js';
+import { assignmentRefusals, byAssignments } from './import.assignments.js';
 import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
 import { importChunkJob } from './import.jobs.js';
 import { importSetPasswordMessage } from './import.messages.js';
@@ -186,9 +187,17 @@ async function writeRows(
             .execute()
         ).map((d) => d.id),
   );
+  // Roles and groups as the importer may give them now, and as the org still has them.
+  const refused = await assignmentRefusals(
+    trx,
+    actor,
+    options.departmentId,
+    good.map((row) => row.input as ImportInput),
+  );
   good = good.filter((row, i) => {
     const conflict =
       conflicts.get(i) ??
+      refused.get(i) ??
       (row.input?.departments.every((d) => known.has(d.departmentId))
         ? null
         : { code: MemberErrors['member.department_not_found'], column: 'departments' as const, details: {} });
@@ -240,6 +249,8 @@ async function createRows(
     inputs.map((input, i) => ({
       accountId: (accounts[i] as (typeof accounts)[number]).id,
       departments: input.departments,
+      roles: input.roles ?? DEFAULT_MEMBER_ROLES,
+      groupIds: input.groupIds ?? [],
       columns: {
         employee_id: input.employeeId,
         work_location: input.workLocation,
@@ -301,7 +312,7 @@ async function createRows(
   await recordAudits(
     trx,
     null,
-    members.map(({ member, departments }, i) => {
+    members.map(({ member, departments, groupIds }, i) => {
       const input = inputs[i] as ImportInput;
       return {
         orgId: task.org_id,
@@ -318,6 +329,7 @@ async function createRows(
           status: member.status,
           roles: member.roles,
           departments,
+          groupIds,
           employeeId: input.employeeId,
           workLocation: input.workLocation,
           orgEmail: input.orgEmail,
@@ -349,27 +361,40 @@ async function inviteRows(
   good: readonly Waiting[],
 ): Promise<Written[]> {
   const org = await lockOrg(trx, task.org_id);
-  const outcomes = await inviteAddresses(
-    trx,
-    ctx,
-    null,
-    { inviter: actor, org, roles: DEFAULT_MEMBER_ROLES, groupIds: [], seatsReserved: true },
-    good.map((row) => {
-      const input = row.input as ImportInput;
-      return {
-        ...(input.address as InvitationAddress),
-        name: input.name,
-        departments: input.departments,
-        columns: {
-          employee_id: input.employeeId,
-          work_location: input.workLocation,
-          org_email: input.orgEmail,
-          directory_order: input.directoryOrder ?? DEFAULT_ORDER,
-          expires_at: null,
-        },
-      };
-    }),
-  );
+  const outcomes: InviteeOutcome[] = [];
+  // An invitation request gives one set of roles and groups: the rows sharing theirs go together.
+  for (const part of byAssignments(good.map((row) => row.input as ImportInput))) {
+    const answered = await inviteAddresses(
+      trx,
+      ctx,
+      null,
+      {
+        inviter: actor,
+        org,
+        roles: part.roles ?? DEFAULT_MEMBER_ROLES,
+        groupIds: part.groupIds,
+        seatsReserved: true,
+      },
+      part.indexes.map((index) => {
+        const input = (good[index] as Waiting).input as ImportInput;
+        return {
+          ...(input.address as InvitationAddress),
+          name: input.name,
+          departments: input.departments,
+          columns: {
+            employee_id: input.employeeId,
+            work_location: input.workLocation,
+            org_email: input.orgEmail,
+            directory_order: input.directoryOrder ?? DEFAULT_ORDER,
+            expires_at: null,
+          },
+        };
+      }),
+    );
+    part.indexes.forEach((index, i) => {
+      outcomes[index] = answered[i] as InviteeOutcome;
+    });
+  }
   return good.map((row, i) => {
     const outcome = outcomes[i] as InviteeOutcome;
     if (outcome.outcome !== 'refused') {

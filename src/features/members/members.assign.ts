@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
@@ -127,32 +127,34 @@ export async function checkDepartments(
 }
 
 /**
- * The department links of members that have none yet: every member gets the same planned departments,
- * or, given one plan per member, its own.
+ * The insert of the department links of members that have none yet, as one statement to run or to put
+ * in a bigger one (insertMembers): every member gets the same planned departments, or, given one plan
+ * per member, its own. Undefined when there are none.
  */
+export function departmentLinksInsert(
+  orgId: string,
+  memberIds: readonly string[],
+  planned: readonly AssignedDepartment[] | readonly (readonly AssignedDepartment[])[],
+): RawBuilder<unknown> | undefined {
+  const perMember = Array.isArray(planned[0]);
+  const planOf = (i: number) => (perMember ? planned[i] : planned) as readonly AssignedDepartment[];
+  const links = memberIds.flatMap((memberId, i) => planOf(i).map((d) => ({ memberId, ...d })));
+  if (links.length === 0) return undefined;
+  return sql`insert into member_departments (org_id, member_id, department_id, is_primary, position)
+    select ${orgId}::uuid, l.member_id, l.department_id, l.is_primary, l.position
+    from unnest(${links.map((l) => l.memberId)}::uuid[], ${links.map((l) => l.departmentId)}::uuid[],
+      ${links.map((l) => l.isPrimary)}::boolean[], ${links.map((l) => l.position)}::text[])
+      as l(member_id, department_id, is_primary, position)`;
+}
+
+/** Inserts the department links of members that have none yet (departmentLinksInsert). */
 export async function insertDepartmentLinks(
   trx: Transaction<DB>,
   orgId: string,
   memberIds: readonly string[],
   planned: readonly AssignedDepartment[] | readonly (readonly AssignedDepartment[])[],
 ): Promise<void> {
-  if (memberIds.length === 0) return;
-  const perMember = Array.isArray(planned[0]);
-  const planOf = (i: number) => (perMember ? planned[i] : planned) as readonly AssignedDepartment[];
-  await trx
-    .insertInto('member_departments')
-    .values(
-      memberIds.flatMap((memberId, i) =>
-        planOf(i).map((d) => ({
-          org_id: orgId,
-          member_id: memberId,
-          department_id: d.departmentId,
-          is_primary: d.isPrimary,
-          position: d.position,
-        })),
-      ),
-    )
-    .execute();
+  await departmentLinksInsert(orgId, memberIds, planned)?.execute(trx);
 }
 
 /**
@@ -176,7 +178,8 @@ export async function assignDepartments(
   return planned;
 }
 
-const GRANTABLE_BUILT_IN = new Set(Object.keys(BUILT_IN_ROLES).filter((role) => role !== 'owner'));
+/** The built-in roles a member can be given: all but the owner's, which moves only by a transfer. */
+export const GRANTABLE_BUILT_IN = new Set(Object.keys(BUILT_IN_ROLES).filter((role) => role !== 'owner'));
 
 /**
  * A role list checked against the org: each a built-in key or the id of one of the org's custom roles
@@ -233,22 +236,33 @@ export async function checkGroups(
 }
 
 /**
- * The group memberships of members that have none yet: every member joins the same groups, or, given
- * one list per member, its own.
+ * The insert of the group memberships of members that have none yet, as one statement to run or to put
+ * in a bigger one (insertMembers): every member joins the same groups, or, given one list per member,
+ * its own. Undefined when there are none.
  */
+export function groupLinksInsert(
+  orgId: string,
+  memberIds: readonly string[],
+  groupIds: readonly string[] | readonly (readonly string[])[],
+): RawBuilder<unknown> | undefined {
+  const perMember = Array.isArray(groupIds[0]);
+  const listOf = (i: number) => (perMember ? groupIds[i] : groupIds) as readonly string[];
+  const links = memberIds.flatMap((memberId, i) => listOf(i).map((groupId) => ({ memberId, groupId })));
+  if (links.length === 0) return undefined;
+  return sql`insert into member_groups (org_id, group_id, member_id)
+    select ${orgId}::uuid, l.group_id, l.member_id
+    from unnest(${links.map((l) => l.groupId)}::uuid[], ${links.map((l) => l.memberId)}::uuid[])
+      as l(group_id, member_id)`;
+}
+
+/** Inserts the group memberships of members that have none yet (groupLinksInsert). */
 export async function insertGroupLinks(
   trx: Transaction<DB>,
   orgId: string,
   memberIds: readonly string[],
   groupIds: readonly string[] | readonly (readonly string[])[],
 ): Promise<void> {
-  const perMember = Array.isArray(groupIds[0]);
-  const listOf = (i: number) => (perMember ? groupIds[i] : groupIds) as readonly string[];
-  const links = memberIds.flatMap((memberId, i) =>
-    listOf(i).map((groupId) => ({ org_id: orgId, group_id: groupId, member_id: memberId })),
-  );
-  if (links.length === 0) return;
-  await trx.insertInto('member_groups').values(links).execute();
+  await groupLinksInsert(orgId, memberIds, groupIds)?.execute(trx);
 }
 
 /**
