@@ -158,12 +158,16 @@ export async function queueMessages<Vars>(
           : sealBody(ctx.secretKey, 'body_html', request.dedupeKey, rendered.html),
     };
   });
-  const stored = await trx
-    .insertInto('outbox_messages')
-    .values(rows)
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning(['id', 'dedupe_key'])
-    .execute();
+  // One array per column, not a row of parameters per message: a thousand messages' seven thousand
+  // parameters cost PostgreSQL more to parse and plan than to insert.
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+  const { rows: stored } = await sql<{ id: string; dedupe_key: string }>`insert into outbox_messages
+      (dedupe_key, org_id, channel, recipient, subject, body_text, body_html)
+    select * from unnest(${column('dedupe_key')}::text[], ${column('org_id')}::uuid[],
+      ${column('channel')}::text[], ${column('recipient')}::text[], ${column('subject')}::text[],
+      ${column('body_text')}::text[], ${column('body_html')}::text[])
+    on conflict (dedupe_key) do nothing
+    returning id, dedupe_key`.execute(trx);
   await enqueueMany(
     trx,
     ctx.boss,

@@ -29,19 +29,29 @@ const LABELLED = {
 
 /**
  * The target's name as the log keeps it: given, else its row's name now (in the change's transaction, so
- * a new name is seen), else the name the event recorded (a deletion's before). Null for targets without one.
+ * a new name is seen), else the name the event recorded (a deletion's before). Null for targets without
+ * one. Answers the name known here and whether the target's row is to be read for a newer one.
  */
-function labelOf(event: AuditEvent) {
-  if (event.targetLabel !== undefined) return event.targetLabel;
+function labelOf(event: AuditEvent): { label: string | null; readRow: boolean } {
+  if (event.targetLabel !== undefined) return { label: event.targetLabel, readRow: false };
   const recorded = [event.before, event.after]
     .map((state) => (state && typeof state === 'object' ? (state as { name?: unknown }).name : undefined))
     .find((name): name is string => typeof name === 'string');
-  const table = event.targetType ? LABELLED[event.targetType as keyof typeof LABELLED] : undefined;
-  if (!table || !event.targetId || !isUuid(event.targetId)) return recorded ?? null;
-  return sql<
-    string | null
-  >`coalesce((select name from ${sql.table(table)} where id = ${event.targetId}::uuid), ${recorded ?? null}::text)`;
+  const labelled = event.targetType !== undefined && Object.hasOwn(LABELLED, event.targetType);
+  return {
+    label: recorded ?? null,
+    readRow: labelled && event.targetId !== undefined && isUuid(event.targetId),
+  };
 }
+
+/** The name of an event's target row now, by target type (`e` is the event being written). */
+const rowName = sql`case e.target_type ${sql.join(
+  Object.entries(LABELLED).map(
+    ([type, table]) =>
+      sql`when ${type} then (select name from ${sql.table(table)} where id = e.target_id::uuid)`,
+  ),
+  sql` `,
+)} end`;
 
 /** The one writer of the audit log; call it inside the change's transaction. */
 export async function recordAudit(
@@ -59,22 +69,22 @@ export async function recordAudits(
   events: readonly AuditEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  await db
-    .insertInto('audit_events')
-    .values(
-      events.map((event) => ({
-        org_id: event.orgId,
-        actor_account_id: event.actorAccountId,
-        action: event.action,
-        target_type: event.targetType ?? null,
-        target_id: event.targetId ?? null,
-        target_label: labelOf(event),
-        outcome: event.outcome ?? 'success',
-        ip: meta?.ip ?? null,
-        request_id: meta?.requestId ?? null,
-        before: event.before === undefined ? null : JSON.stringify(event.before),
-        after: event.after === undefined ? null : JSON.stringify(event.after),
-      })),
-    )
-    .execute();
+  // One array per column, not a row of parameters per event (a 1,000-address invitation's eleven
+  // thousand parameters cost more to parse and plan than to insert); the order of the events is kept.
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  const labels = events.map(labelOf);
+  await sql`insert into audit_events (org_id, actor_account_id, action, target_type, target_id, target_label,
+      outcome, ip, request_id, before, after)
+    select e.org_id, e.actor_account_id, e.action, e.target_type, e.target_id,
+      case when e.read_row then coalesce(${rowName}, e.label) else e.label end,
+      e.outcome, ${meta?.ip ?? null}::text, ${meta?.requestId ?? null}::text, e.before, e.after
+    from unnest(${events.map((event) => event.orgId)}::uuid[],
+      ${events.map((event) => event.actorAccountId)}::uuid[], ${events.map((event) => event.action)}::text[],
+      ${events.map((event) => event.targetType ?? null)}::text[],
+      ${events.map((event) => event.targetId ?? null)}::text[], ${labels.map((one) => one.label)}::text[],
+      ${labels.map((one) => one.readRow)}::boolean[], ${events.map((event) => event.outcome ?? 'success')}::text[],
+      ${events.map((event) => json(event.before))}::jsonb[], ${events.map((event) => json(event.after))}::jsonb[])
+      with ordinality as e(org_id, actor_account_id, action, target_type, target_id, label, read_row, outcome,
+        before, after, n)
+    order by e.n`.execute(db);
 }

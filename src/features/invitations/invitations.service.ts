@@ -467,6 +467,8 @@ export async function inviteAddresses(
  */
 function rowsOfAddresses(db: Executor, orgId: string, addresses: readonly string[], lock = true) {
   if (addresses.length === 0) return Promise.resolve([]);
+  // One array parameter, not one per address: a thousand of them cost more to bind than to look up.
+  const list = sql`${[...addresses]}::text[]`;
   return (
     db
       .selectFrom('members as m')
@@ -479,16 +481,14 @@ function rowsOfAddresses(db: Executor, orgId: string, addresses: readonly string
           .selectFrom('members')
           .select('id')
           .where('org_id', '=', orgId)
-          .where('invitation_address', 'in', addresses)
+          .where(sql<boolean>`invitation_address = any(${list})`)
           .union(
             eb
               .selectFrom('accounts as x')
               .innerJoin('members as owned', 'owned.account_id', 'x.id')
               .select('owned.id')
               .where('owned.org_id', '=', orgId)
-              .where((inner) =>
-                inner.or([inner('x.email', 'in', addresses), inner('x.phone', 'in', addresses)]),
-              ),
+              .where(sql<boolean>`(x.email = any(${list}) or x.phone = any(${list}))`),
           ),
       )
       .orderBy('m.id')
