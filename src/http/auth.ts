@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { AppError, CommonErrors } from '../errors.js';
-import { holdsAnywhere, loadOrgActor, type OrgActor } from '../features/access/access.js';
+import { holdsAnywhere, type OrgActor } from '../features/access/access.js';
 import type { Permission } from '../features/access/permissions.js';
 import { type Principal, resolveSession } from '../features/accounts/sessions.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
@@ -121,8 +121,10 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(ctx, request, token !== undefined);
     if (access.kind === 'public') return;
 
-    const principal = token ? await resolveSession(ctx.db, token) : undefined;
-    if (!principal) throw new AppError(CommonErrors['auth.required']);
+    const orgId = access.kind === 'org' ? ((request.params as { orgId?: string }).orgId ?? '') : undefined;
+    const session = token ? await resolveSession(ctx.db, token, orgId) : undefined;
+    if (!session) throw new AppError(CommonErrors['auth.required']);
+    const { principal } = session;
     request.principal = principal;
     if (principal.mustChangePassword && !(access.kind === 'session' && access.passwordChange)) {
       throw new AppError(CommonErrors['auth.password_change_required']);
@@ -131,8 +133,7 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
       throw new AppError(CommonErrors['auth.forbidden'], { permission: 'operator' });
     }
     if (access.kind === 'org') {
-      const orgId = (request.params as { orgId?: string }).orgId ?? '';
-      const actor = await loadOrgActor(ctx.db, principal.accountId, orgId);
+      const actor = session.orgActor;
       if (!actor) throw new AppError(OrganizationErrors['organization.not_found']);
       if (
         !(access.scoped ? holdsAnywhere(actor, access.permission) : actor.permissions.has(access.permission))

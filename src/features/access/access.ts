@@ -104,12 +104,27 @@ export async function loadCustomRoles(
     .map((row) => ({ orgId: row.org_id, id: row.id, permissions: row.permissions }));
 }
 
-interface ActorRow {
+/** A row of the database function `org_actor`: the member row's id and roles, and what they grant. */
+export interface ActorRow {
   id: string;
   name: string;
   roles: string[];
   custom: string[][];
   grants: { permissions: string[]; department: ScopeDepartment }[];
+}
+
+/** The actor an `org_actor` row describes. */
+export function actorFromRow(accountId: string, orgId: string, member: ActorRow): OrgActor {
+  const permissions = permissionsOf(member.roles, member.custom);
+  return {
+    accountId,
+    orgId,
+    memberId: member.id,
+    name: member.name,
+    roles: member.roles,
+    permissions,
+    scopes: scopesOf(permissions, member.grants),
+  };
 }
 
 /**
@@ -134,15 +149,5 @@ export async function loadOrgActor(
     : sql<ActorRow>`select * from org_actor(${orgId}, ${accountId})`
   ).execute(db);
   const member = rows[0];
-  if (!member) return undefined;
-  const permissions = permissionsOf(member.roles, member.custom);
-  return {
-    accountId,
-    orgId,
-    memberId: member.id,
-    name: member.name,
-    roles: member.roles,
-    permissions,
-    scopes: scopesOf(permissions, member.grants),
-  };
+  return member ? actorFromRow(accountId, orgId, member) : undefined;
 }

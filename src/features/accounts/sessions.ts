@@ -1,5 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { isUuid } from '../../ids.js';
+import { type ActorRow, actorFromRow, type OrgActor } from '../access/access.js';
 import { hashToken, newToken } from '../tokens/tokens.js';
 
 /** A session ends after a week without use, and a month after sign-in whatever happens. */
@@ -39,15 +41,32 @@ export async function createSession(
 /** A session's idle deadline moves at most this often: reads do not each cost a write. */
 const TOUCH_EVERY_SECONDS = 60;
 
-/** The principal for a cookie value, extending the session's idle time; undefined when it has ended. */
-export async function resolveSession(db: Kysely<DB>, token: string): Promise<Principal | undefined> {
+/**
+ * The principal for a cookie value, extending the session's idle time; undefined when it has ended.
+ * Given the org of an org route, the same statement reads the account's standing there (`org_actor`,
+ * as loadOrgActor): `orgActor` is undefined when it is no active member of it. Every request of the
+ * console asks both, so they are one round trip.
+ */
+export async function resolveSession(
+  db: Kysely<DB>,
+  token: string,
+  orgId?: string,
+): Promise<{ principal: Principal; orgActor: OrgActor | undefined } | undefined> {
   const sessionHash = hashToken(token);
+  const actorOrg = orgId !== undefined && isUuid(orgId) ? orgId : undefined;
   const row = await db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .select(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
     .select(
       sql<boolean>`sessions.last_seen_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as('stale'),
+    )
+    .select(
+      actorOrg === undefined
+        ? sql<ActorRow | null>`null`.as('actor')
+        : sql<ActorRow | null>`(select row_to_json(actor) from org_actor(${actorOrg}, accounts.id) actor)`.as(
+            'actor',
+          ),
     )
     .where('sessions.id_hash', '=', sessionHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
@@ -65,11 +84,14 @@ export async function resolveSession(db: Kysely<DB>, token: string): Promise<Pri
       .execute();
   }
   return {
-    accountId: row.id,
-    sessionHash,
-    isOperator: row.is_operator,
-    mustChangePassword: row.password_temporary,
-    locale: row.locale,
+    principal: {
+      accountId: row.id,
+      sessionHash,
+      isOperator: row.is_operator,
+      mustChangePassword: row.password_temporary,
+      locale: row.locale,
+    },
+    orgActor: actorOrg !== undefined && row.actor ? actorFromRow(row.id, actorOrg, row.actor) : undefined,
   };
 }
 
