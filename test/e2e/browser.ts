@@ -29,7 +29,11 @@ export function skipWithoutBrowser(): boolean {
   return true;
 }
 
-/** Launches headless Chromium with nothing that reaches out to the network on its own. */
+/**
+ * Launches headless Chromium with nothing that reaches out to the network on its own, as a person who asked
+ * for reduced motion: the console then opens dialogs without animating them, so a flow waits for nothing
+ * but the server (a context may emulate `reducedMotion: 'no-preference'` to see the animations).
+ */
 export async function launchBrowser(): Promise<Browser> {
   if (!browserAvailable()) {
     throw new Error(`ROSTER_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it.`);
@@ -45,6 +49,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--force-prefers-reduced-motion',
     ],
   });
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
 import { addMember, createAccount } from '../support/factories.js';
@@ -47,11 +47,19 @@ export async function setUpThroughApi(server: TestServer): Promise<void> {
   if (response.status !== 201) throw new Error(`Setup answered ${response.status}: ${await response.text()}`);
 }
 
-/** A page in a fresh browser profile at the narrowest supported width, recording uncaught errors. */
+/**
+ * A page in a fresh browser profile at the narrowest supported width, recording uncaught errors; `options`
+ * changes what the profile emulates.
+ */
 export async function openPage(
   browser: Browser,
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-US',
+    ...options,
+  });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -74,8 +82,9 @@ export async function signedInPage(
   server: TestServer,
   login: string,
   password: string,
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const opened = await openPage(browser);
+  const opened = await openPage(browser, options);
   await opened.page.goto(`${server.url}/sign-in`);
   await signIn(opened.page, login, password);
   await opened.page.waitForURL(/\/orgs\/(new|[0-9a-f-]{36}(\/departments)?)$/);

@@ -89,8 +89,26 @@ describe.skipIf(skipWithoutBrowser())('roles & groups', () => {
     await page.getByRole('tab', { name: 'Roles' }).click();
     await row(page, 'Auditors').waitFor();
     await screenshot(page, 'roles-groups');
-    await page.screenshot({ path: '/tmp/roles-groups.png', fullPage: true });
     expect(pageErrors).toEqual([]);
     await context.close();
+  });
+
+  it('animates dialogs only for a person who has not asked their system for reduced motion', async () => {
+    const motionOfDialog = async (reducedMotion: 'reduce' | 'no-preference') => {
+      const { context, page } = await signedInPage(browser, server, OWNER.username, OWNER.password, {
+        reducedMotion,
+      });
+      await page.getByRole('navigation').getByRole('link', { name: 'Roles & Groups' }).click();
+      await page.getByRole('button', { name: 'New role' }).first().click();
+      await page.getByRole('dialog', { name: 'New role' }).getByLabel('Role name').waitFor();
+      // antd's motion durations, which its zoom and fade animations take (a string: no DOM types here).
+      const duration = await page.evaluate(
+        `getComputedStyle(document.querySelector('.ant-modal')).getPropertyValue('--ant-motion-duration-mid')`,
+      );
+      await context.close();
+      return duration;
+    };
+    expect(await motionOfDialog('no-preference')).toBe('0.2s');
+    expect(await motionOfDialog('reduce')).toBe('0s');
   });
 });
