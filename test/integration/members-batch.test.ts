@@ -28,10 +28,11 @@ describeEachBackend('member bulk actions: status', (backend) => {
       members: await w.entries(rows),
       reason: 'Leave',
     });
-    expect(disabled).toMatchObject({ done: 3, refused: 0 });
-    expect(disabled.results.map((r) => [r.id, r.outcome, r.member?.status])).toEqual(
-      all.map((id) => [id, 'done', 'disabled']),
+    expect(disabled).toMatchObject({ done: 3, failed: 0 });
+    expect(disabled.results.map((r) => [r.memberId, r.ok, r.code])).toEqual(
+      all.map((id) => [id, true, null]),
     );
+    for (const id of all) expect(await w.statusOf(id)).toBe('disabled');
     const afterDisable = await w.counts();
     expect(afterDisable.seats).toBe(start.seats);
     expect(afterDisable.counts.disabled).toBe((start.counts.disabled ?? 0) + 3);
@@ -41,14 +42,14 @@ describeEachBackend('member bulk actions: status', (backend) => {
     expect(audited.every((a) => (a.after as { reason?: string }).reason === 'Leave')).toBe(true);
 
     const enabled = await w.ok('status', { action: 'enable', members: await w.entries(rows.slice(0, 1)) });
-    expect(enabled).toMatchObject({ done: 1, refused: 0 });
+    expect(enabled).toMatchObject({ done: 1, failed: 0 });
     expect(await w.statusOf(all[0] as string)).toBe('active');
     expect((await w.counts()).counts.active).toBe((start.counts.active ?? 0) - 2);
     expect(await w.audits('member.enabled', all)).toHaveLength(1);
 
     // Remove: the disabled two are removed, the active one disabled and removed in one step.
     const removed = await w.ok('status', { action: 'remove', members: await w.entries(rows) });
-    expect(removed).toMatchObject({ done: 3, refused: 0 });
+    expect(removed).toMatchObject({ done: 3, failed: 0 });
     for (const id of all) expect(await w.statusOf(id)).toBe('removed');
     const end = await w.counts();
     expect(end.seats).toBe(start.seats - 3);
@@ -74,8 +75,8 @@ describeEachBackend('member bulk actions: status', (backend) => {
         await w.entry(c),
       ],
     });
-    expect(answer).toMatchObject({ done: 2, refused: 3 });
-    expect(answer.results.map((r) => r.code ?? r.outcome)).toEqual([
+    expect(answer).toMatchObject({ done: 2, failed: 3 });
+    expect(answer.results.map((r) => r.code ?? 'done')).toEqual([
       'done',
       'member.stale',
       'member.owner_protected',
@@ -107,7 +108,7 @@ describeEachBackend('member bulk actions: status', (backend) => {
       { action: 'disable', members: [await w.entry(w.adminMember), await w.entry(w.plainMember)] },
       manager,
     );
-    expect(last.results.map((r) => r.code ?? r.outcome)).toEqual(['member.last_admin', 'done']);
+    expect(last.results.map((r) => r.code ?? 'done')).toEqual(['member.last_admin', 'done']);
     expect(await w.statusOf(w.adminMember.id)).toBe('active');
   });
 
@@ -123,7 +124,7 @@ describeEachBackend('member bulk actions: status', (backend) => {
       { action: 'disable', members: [await w.entry(inside), await w.entry(outside)] },
       scoped.api,
     );
-    expect(answer.results.map((r) => r.outcome)).toEqual(['done', 'refused']);
+    expect(answer.results.map((r) => r.ok)).toEqual([true, false]);
     expect(answer.results[1]?.code).toBe('access.out_of_scope');
     expect(await w.statusOf(outside.id)).toBe('active');
     // Placing into a department outside the scope is refused the same way, per row.
@@ -156,14 +157,14 @@ describeEachBackend('member bulk actions: status', (backend) => {
     expect(await w.statusOf(a.id)).toBe('disabled');
 
     const without = await w.ok('status', { action: 'remove', members: await w.entries([a, b]) });
-    expect(without.results.map((r) => r.code ?? r.outcome)).toEqual(['member.handover_required', 'done']);
+    expect(without.results.map((r) => r.code ?? 'done')).toEqual(['member.handover_required', 'done']);
 
     const answer = await w.ok('status', {
       action: 'remove',
       members: await w.entries([a]),
       successorId: successor.id,
     });
-    expect(answer).toMatchObject({ done: 1, refused: 0 });
+    expect(answer).toMatchObject({ done: 1, failed: 0 });
     const heads = await h.ctx.db
       .selectFrom('department_heads')
       .select('member_id')
@@ -211,12 +212,12 @@ describeEachBackend('member bulk actions: status', (backend) => {
       members: [await w.entry(stranger), await w.entry(mine)],
     });
     expect(answer.results[0]).toEqual({
-      id: stranger.id,
-      outcome: 'refused',
+      memberId: stranger.id,
+      ok: false,
       code: 'member.not_found',
       message: expect.any(String),
     });
-    expect(answer.results[1]?.outcome).toBe('done');
+    expect(answer.results[1]?.ok).toBe(true);
     const placed = await w.ok('placement', {
       action: 'set_work_location',
       members: [await w.entry(stranger)],

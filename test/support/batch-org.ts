@@ -4,19 +4,18 @@ import { addMember, client, createAccount, signIn, versionOf } from './factories
 import type { Harness } from './harness.js';
 import { type Api, memberOrg } from './member-org.js';
 
-/** A member's result as the batch routes answer it. */
+/** A member's result as the batch routes answer it (the invitations' and join requests' shape). */
 export interface BatchResult {
-  id: string;
-  outcome: 'done' | 'refused';
-  code?: string;
-  message?: string;
-  member?: { status: string; departments: { id: string; isPrimary: boolean; position: string | null }[] };
+  memberId: string;
+  ok: boolean;
+  code: string | null;
+  message: string | null;
 }
 
 interface BatchAnswer {
   results: BatchResult[];
   done: number;
-  refused: number;
+  failed: number;
 }
 
 /** An org with its owner and admin, and helpers to add members and to call the bulk bar's batch routes. */
@@ -88,5 +87,29 @@ export async function batchOrg(h: Harness) {
       .execute();
     return { row, api: client(h, await signIn(h, account.username)) };
   };
-  return { ...o, member, members, entry, entries, call, ok, statusOf, counts: org, audits, scopedAdmin };
+  /** A member's departments as they are now: [id, primary, position], sorted. */
+  const departmentsOf = async (id: string) =>
+    (
+      await db
+        .selectFrom('member_departments')
+        .select(['department_id', 'is_primary', 'position'])
+        .where('member_id', '=', id)
+        .execute()
+    )
+      .map((row) => [row.department_id, row.is_primary, row.position])
+      .sort();
+  return {
+    ...o,
+    member,
+    members,
+    entry,
+    entries,
+    call,
+    ok,
+    statusOf,
+    departmentsOf,
+    counts: org,
+    audits,
+    scopedAdmin,
+  };
 }

@@ -30,13 +30,18 @@ const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\:*?"<>|]/gu;
 /** What may not start a file name: a dot would hide it or name a folder above. */
 const LEADING = /^[.\s_]+/;
 
+/** An export's file name without the org's: `members-<yyyy-mm-dd>.<ext>` (the task center shows it). */
+export function exportFileName(format: ExportFormat, date: Date): string {
+  return `members-${date.toISOString().slice(0, 10)}.${format}`;
+}
+
 /**
  * The download's name, `<org name>-members-<yyyy-mm-dd>.<ext>`, as a Content-Disposition value: the
  * name with unsafe characters replaced for `filename*` (UTF-8, RFC 5987), and an ASCII-only
  * fallback for `filename`. The org name is the admin's text: it never breaks the header or names a path.
  */
 export function contentDisposition(orgName: string, format: ExportFormat, date: Date): string {
-  const file = `members-${date.toISOString().slice(0, 10)}.${format}`;
+  const file = exportFileName(format, date);
   const org = orgName.replace(UNSAFE, '_').trim().replace(LEADING, '');
   const asciiOrg = org
     .replace(/[^\x20-\x7e]|[%;]/g, '_')

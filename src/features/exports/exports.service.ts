@@ -1,14 +1,12 @@
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { Locale } from '../../db/schema.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
 import { directoryPage, type SortKey } from '../directory/directory.queries.js';
 import { cellsOf, columnsOf, headerRow } from './exports.columns.js';
-import { contentDisposition, contentTypeOf, openSheet } from './exports.files.js';
-import { type ExportPlan, planExport } from './exports.plan.js';
+import { contentDisposition, contentTypeOf, openSheet, type SheetWriter } from './exports.files.js';
+import type { ExportPlan } from './exports.plan.js';
 import { exportNames, exportRows } from './exports.queries.js';
-import type { ExportBody } from './exports.schemas.js';
 
 /** Members read per keyset page: one directory read and one row query each, whatever the export's size. */
 const PAGE = 1000;
@@ -43,6 +41,20 @@ async function* idPages(
   }
 }
 
+/** What writing an export's file takes of its plan (a task keeps it to write the file from its rows). */
+export type ExportFileSettings = Pick<ExportPlan, 'format' | 'encoding' | 'columns' | 'locale'>;
+
+/** An export's sheet writer into `out`, its header row in the plan's language written. */
+export function openExportSheet(out: Writable, file: ExportFileSettings): SheetWriter {
+  return openSheet(
+    out,
+    file.format,
+    file.encoding,
+    headerRow(columnsOf(file.columns), file.locale),
+    file.locale === 'zh-CN' ? '成员' : 'Members',
+  );
+}
+
 /**
  * Writes the plan's file into `out` and resolves with the number of members written. Rows are read a
  * keyset page at a time, outside any transaction, and written with back-pressure: memory holds two
@@ -57,13 +69,7 @@ export async function writeExport(
 ): Promise<number> {
   const columns = columnsOf(plan.columns);
   const names = await exportNames(ctx.db, plan.orgId);
-  const sheet = openSheet(
-    out,
-    plan.format,
-    plan.encoding,
-    headerRow(columns, plan.locale),
-    plan.locale === 'zh-CN' ? '成员' : 'Members',
-  );
+  const sheet = openExportSheet(out, plan);
   const pages = idPages(ctx, plan, options.pageSize ?? PAGE);
   const nextRows = async () => {
     const page = await pages.next();
@@ -93,7 +99,7 @@ export async function recordExport(
   ctx: AppContext,
   meta: RequestMeta | null,
   actorAccountId: string | null,
-  plan: ExportPlan,
+  plan: Pick<ExportPlan, 'orgId' | 'request'>,
   rows: number,
 ): Promise<void> {
   await ctx.db.transaction().execute((trx) =>
@@ -116,18 +122,15 @@ export interface ExportDownload {
 }
 
 /**
- * An admin's export over HTTP: planned (refusals answer before any byte), then written into the
- * returned stream as the client reads it; the audit row is written once the last row is, before the
- * stream ends. A failure midway (the client gone) ends the stream with the error and is logged.
+ * An export written over HTTP as the client reads it: the audit row is written once the last row is,
+ * before the stream ends. A failure midway (the client gone) ends the stream with the error and is logged.
  */
-export async function startExport(
+export function streamExport(
   ctx: AppContext,
   meta: RequestMeta,
   actor: OrgActor,
-  body: ExportBody,
-  locale: Locale | undefined,
-): Promise<ExportDownload> {
-  const plan = await planExport(ctx, actor, body, locale);
+  plan: ExportPlan,
+): ExportDownload {
   const stream = new PassThrough();
   void (async () => {
     try {

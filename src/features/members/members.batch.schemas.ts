@@ -1,6 +1,9 @@
 import { type Static, Type } from 'typebox';
 import { Body, Uuid } from '../../http/schemas.js';
-import { MemberSummary, ShortText } from './members.schemas.js';
+import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
+import { BatchResponse } from '../invitations/invitations.schemas.js';
+import { TaskView } from '../tasks/tasks.schemas.js';
+import { ShortText, StatusTab } from './members.schemas.js';
 
 /** The most members one batch request acts on; beyond it, "select all N matching" runs as a task. */
 export const MAX_BATCH = 500;
@@ -67,23 +70,42 @@ export const BatchPlacementBody = Body({
 });
 export type BatchPlacementBody = Static<typeof BatchPlacementBody>;
 
-export const BatchMemberResult = Type.Object(
-  {
-    id: Uuid,
-    outcome: Type.Union([Type.Literal('done'), Type.Literal('refused')]),
-    code: Type.Optional(
-      Type.String({ description: 'Why it was refused: the error code the single action answers' }),
-    ),
-    message: Type.Optional(Type.String({ description: 'What to do about it, in the language asked for' })),
-    member: Type.Optional(MemberSummary),
-  },
-  { description: 'A member done (with its row as it is now) or refused (with the code and message)' },
-);
-export type BatchMemberResult = Static<typeof BatchMemberResult>;
-
-export const BatchMemberResponse = Type.Object({
-  results: Type.Array(BatchMemberResult, { description: 'One per member, in the order sent' }),
-  done: Type.Integer(),
-  refused: Type.Integer(),
-});
+/**
+ * What a member batch answers: the invitations' and join requests' batch shape, a result per member
+ * (`memberId`, `ok`, and when refused the `code` and `message` the single action answers).
+ */
+export const BatchMemberResponse = BatchResponse;
 export type BatchMemberResponse = Static<typeof BatchMemberResponse>;
+
+/** The member table's filter as it stands: its tab, search and department, as the list reads them. */
+export const MemberFilter = Type.Object(
+  {
+    status: Type.Optional(StatusTab),
+    q: Type.Optional(Type.String({ maxLength: MAX_TERM_LENGTH })),
+    departmentId: Type.Optional(Uuid),
+    includeSubdepartments: Type.Optional(Type.Boolean({ default: true })),
+    orderSet: Type.Optional(Type.Boolean({ description: 'Only members whose directory order is set' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'Every member the member table lists with this filter (the tab count) is acted on',
+  },
+);
+export type MemberFilter = Static<typeof MemberFilter>;
+
+/** "Select all N matching" then a status action: the batch's fields, the filter in place of the members. */
+export const BatchStatusTaskBody = Body({
+  ...Type.Omit(BatchStatusBody, ['members']).properties,
+  filter: MemberFilter,
+});
+export type BatchStatusTaskBody = Static<typeof BatchStatusTaskBody>;
+
+/** "Select all N matching" then a placement action: the batch's fields, the filter in place of the members. */
+export const BatchPlacementTaskBody = Body({
+  ...Type.Omit(BatchPlacementBody, ['members']).properties,
+  filter: MemberFilter,
+});
+export type BatchPlacementTaskBody = Static<typeof BatchPlacementTaskBody>;
+
+/** A bulk change started: its task, followed in the task center. */
+export const BatchTaskResponse = Type.Object({ task: TaskView });

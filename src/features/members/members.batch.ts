@@ -1,17 +1,13 @@
 import type { AppContext, RequestMeta } from '../../context.js';
-import { AppError, errorMessage } from '../../errors.js';
+import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
+import { eachOnItsOwn } from '../invitations/invitations.service.js';
 import { disableMember, enableMember } from './lifecycle/members.lifecycle.js';
 import { disableAndRemoveMember, removeMember } from './lifecycle/members.removal.js';
 import type { AssignedDepartment, DepartmentChoice } from './members.assign.js';
-import type {
-  BatchMemberResponse,
-  BatchMemberResult,
-  BatchPlacementBody,
-  BatchStatusBody,
-} from './members.batch.schemas.js';
+import type { BatchMemberResponse, BatchPlacementBody, BatchStatusBody } from './members.batch.schemas.js';
 import { MemberErrors } from './members.errors.js';
-import { MAX_MEMBER_DEPARTMENTS, type MemberDetails } from './members.schemas.js';
+import { MAX_MEMBER_DEPARTMENTS } from './members.schemas.js';
 import { changeDepartments, updateMember } from './members.update.js';
 
 /**
@@ -87,27 +83,37 @@ export function placeMember(
 
 /**
  * Each member in its own transaction, in the order sent, as the invitations' and join requests' batch
- * routes do: one refusal (a stale version, the owner, someone out of scope) is that member's result and
- * undoes nothing of the others, and no transaction holds the org's locks across 500 members. A failure
- * that is not a refusal (the database went away) ends the request as any other would.
+ * routes do (their `eachOnItsOwn`, so all three answer one shape): one refusal (a stale version, the
+ * owner, someone out of scope) is that member's result and undoes nothing of the others, and no
+ * transaction holds the org's locks across 500 members. A failure that is not a refusal (the database
+ * went away) ends the request as any other would.
  */
-async function eachMember(
+function eachMember(
   meta: RequestMeta,
   members: readonly Member[],
-  act: (member: Member) => Promise<MemberDetails>,
+  act: (member: Member) => Promise<unknown>,
 ): Promise<BatchMemberResponse> {
-  const results: BatchMemberResult[] = [];
-  for (const member of members) {
-    try {
-      results.push({ id: member.id, outcome: 'done', member: await act(member) });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const message = errorMessage(error.code, meta.locale, error.details);
-      results.push({ id: member.id, outcome: 'refused', code: error.code, message });
-    }
+  const versions = new Map(members.map((member) => [member.id, member.version]));
+  return eachOnItsOwn(
+    meta,
+    members.map((member) => member.id),
+    (id) => act({ id, version: versions.get(id) as number }),
+  );
+}
+
+/** Refuses a status batch that no member could go through: see checkBatch; the successor not among them. */
+export function checkStatusBatch(body: BatchStatusBody): void {
+  const { action, members, successorId } = body;
+  checkBatch(
+    action,
+    members,
+    { successorId },
+    { required: [], allowed: action === 'remove' ? ['successorId'] : [] },
+  );
+  const successor = successorId?.toLowerCase();
+  if (successor && members.some((member) => member.id.toLowerCase() === successor)) {
+    throw new AppError(MemberErrors['member.batch_successor_in_batch'], { field: 'successorId' });
   }
-  const done = results.filter((result) => result.outcome === 'done').length;
-  return { results, done, refused: results.length - done };
 }
 
 /**
@@ -121,19 +127,7 @@ export async function batchStatus(
   body: BatchStatusBody,
 ): Promise<BatchMemberResponse> {
   const { action, members, successorId, reason } = body;
-  checkBatch(
-    action,
-    members,
-    { successorId },
-    {
-      required: [],
-      allowed: action === 'remove' ? ['successorId'] : [],
-    },
-  );
-  const successor = successorId?.toLowerCase();
-  if (successor && members.some((member) => member.id.toLowerCase() === successor)) {
-    throw new AppError(MemberErrors['member.batch_successor_in_batch'], { field: 'successorId' });
-  }
+  checkStatusBatch(body);
   return eachMember(meta, members, async ({ id, version }) => {
     if (action === 'disable') return disableMember(ctx, meta, actor, id, { version, why: reason });
     if (action === 'enable') return enableMember(ctx, meta, actor, id, { version, why: reason });
@@ -159,6 +153,12 @@ const PLACEMENT_FIELDS: Record<BatchPlacementBody['action'], { required: string[
   set_work_location: { required: ['workLocation'], allowed: ['workLocation'] },
 };
 
+/** Refuses a placement batch that no member could go through (see checkBatch). */
+export function checkPlacementBatch(body: BatchPlacementBody): void {
+  const { action, members, departmentId, position, workLocation } = body;
+  checkBatch(action, members, { departmentId, position, workLocation }, PLACEMENT_FIELDS[action]);
+}
+
 /** Sets the primary department, adds a department, sets a position or the work location of many members. */
 export async function batchPlacement(
   ctx: AppContext,
@@ -167,7 +167,7 @@ export async function batchPlacement(
   body: BatchPlacementBody,
 ): Promise<BatchMemberResponse> {
   const { action, members, departmentId, position, workLocation } = body;
-  checkBatch(action, members, { departmentId, position, workLocation }, PLACEMENT_FIELDS[action]);
+  checkPlacementBatch(body);
   if (action === 'set_work_location') {
     return eachMember(meta, members, ({ id, version }) =>
       updateMember(ctx, meta, actor, id, { version, workLocation: workLocation ?? null }),

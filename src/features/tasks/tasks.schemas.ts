@@ -62,6 +62,23 @@ export const TaskListQuery = Type.Object(
     kind: Type.Optional(TaskKind),
     status: Type.Optional(TaskStatus),
     mine: Type.Optional(Type.Boolean({ description: 'Only the tasks the caller started' })),
+    createdBy: Type.Optional(
+      Type.String({ format: 'uuid', maxLength: 36, description: 'Only the tasks this account started' }),
+    ),
+    from: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        maxLength: 40,
+        description: 'Only the tasks started at or after this moment',
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        maxLength: 40,
+        description: 'Only the tasks started before this moment',
+      }),
+    ),
     cursor: Type.Optional(Cursor),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
@@ -73,3 +90,9 @@ export const TaskPage = Type.Object({
   items: Type.Array(TaskView),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** Who started the tasks the caller may see: the task center's creator filter. */
+export const TaskCreators = Type.Object({
+  items: Type.Array(Type.Object({ id: Uuid, name: Type.String() }), { description: 'By name' }),
+});
+export type TaskCreators = Static<typeof TaskCreators>;

@@ -1,14 +1,14 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { defineCursor } from '../../cursor.js';
-import type { Locale, Task } from '../../db/schema.js';
+import type { DB, Locale, Task } from '../../db/schema.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { problemOf } from '../../validation.messages.js';
 import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
 import type { StoredOptions } from '../imports/import.service.js';
 import { TaskErrors } from './tasks.errors.js';
-import type { TaskListQuery, TaskView } from './tasks.schemas.js';
+import type { TaskCreators, TaskListQuery, TaskView } from './tasks.schemas.js';
 
 const TaskCursor = defineCursor('timestamp', 'uuid');
 
@@ -72,6 +72,9 @@ export async function listTasks(
   if (query.kind) select = select.where('t.kind', '=', query.kind);
   if (query.status) select = select.where('t.status', '=', query.status);
   if (query.mine) select = select.where('t.created_by', '=', actor.accountId);
+  if (query.createdBy) select = select.where('t.created_by', '=', query.createdBy.toLowerCase());
+  if (query.from) select = select.where('t.created_at', '>=', new Date(query.from));
+  if (query.to) select = select.where('t.created_at', '<', new Date(query.to));
   if (query.cursor) {
     const [at, id] = TaskCursor.decode(query.cursor);
     select = select.where(sql<boolean>`(t.created_at, t.id) < (${at}::timestamptz, ${id}::uuid)`);
@@ -89,10 +92,22 @@ export async function listTasks(
   };
 }
 
+/** The accounts that started the tasks the actor may see, by name: the task center's creator filter. */
+export async function listTaskCreators(ctx: AppContext, actor: OrgActor): Promise<TaskCreators> {
+  let query = ctx.db
+    .selectFrom('tasks as t')
+    .innerJoin('accounts as a', 'a.id', 't.created_by')
+    .select(['a.id', 'a.name'])
+    .distinct()
+    .where('t.org_id', '=', actor.orgId);
+  if (!actor.permissions.has('members.manage')) query = query.where('t.created_by', '=', actor.accountId);
+  const items = await query.orderBy('a.name').orderBy('a.id').execute();
+  return { items };
+}
+
 /** One task with the first 100 problem rows of its import. */
 export async function getTask(ctx: AppContext, actor: OrgActor, locale: Locale, taskId: string) {
-  const task = await visibleTasks(ctx, actor).where('t.id', '=', taskId).executeTakeFirst();
-  if (!task) throw new AppError(TaskErrors['task.not_found']);
+  const task = await findVisibleTask(ctx, actor, taskId);
   const rows = await ctx.db
     .selectFrom('import_rows')
     .select(['line', 'problem'])
@@ -113,6 +128,60 @@ export async function getTask(ctx: AppContext, actor: OrgActor, locale: Locale, 
   return { task: viewOf(task, locale), problems };
 }
 
+/** A task the actor may see, or task.not_found. */
+export async function findVisibleTask(
+  ctx: AppContext,
+  actor: OrgActor,
+  taskId: string,
+): Promise<Task & { creator_name: string | null }> {
+  const task = await visibleTasks(ctx, actor).where('t.id', '=', taskId).executeTakeFirst();
+  if (!task) throw new AppError(TaskErrors['task.not_found']);
+  return task;
+}
+
+/** A task the actor may see, locked for a change of its status; task.not_found otherwise. */
+async function lockVisibleTask(trx: Transaction<DB>, actor: OrgActor, taskId: string): Promise<Task> {
+  const task = await trx
+    .selectFrom('tasks')
+    .selectAll()
+    .where('id', '=', taskId)
+    .where('org_id', '=', actor.orgId)
+    .where((eb) =>
+      actor.permissions.has('members.manage') ? eb.val(true) : eb('created_by', '=', actor.accountId),
+    )
+    .forUpdate()
+    .executeTakeFirst();
+  if (!task) throw new AppError(TaskErrors['task.not_found']);
+  return task;
+}
+
+/**
+ * Asks a running bulk change or export to stop after its current chunk: what is done stays done (a
+ * bulk change's result file lists the members reached). An import stops through its own route.
+ */
+export async function cancelTask(
+  ctx: AppContext,
+  meta: RequestMeta,
+  actor: OrgActor,
+  taskId: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const task = await lockVisibleTask(trx, actor, taskId);
+    if (task.kind === 'import') throw new AppError(TaskErrors['task.import_cancel']);
+    if (task.status !== 'running' || task.cancel_requested) return;
+    await trx.updateTable('tasks').set({ cancel_requested: true }).where('id', '=', taskId).execute();
+    await recordAudit(trx, meta, {
+      orgId: actor.orgId,
+      actorAccountId: actor.accountId,
+      action: 'task.cancelled',
+      targetType: 'task',
+      targetId: taskId,
+      targetLabel: task.file_name ?? `#${task.number}`,
+      before: { number: Number(task.number), kind: task.kind, rowsDone: task.rows_done },
+    });
+  });
+}
+
 /** Deletes a finished (or never started) task with its rows and files; a running one must stop first. */
 export async function deleteTask(
   ctx: AppContext,
@@ -121,17 +190,7 @@ export async function deleteTask(
   taskId: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const task = await trx
-      .selectFrom('tasks')
-      .selectAll()
-      .where('id', '=', taskId)
-      .where('org_id', '=', actor.orgId)
-      .where((eb) =>
-        actor.permissions.has('members.manage') ? eb.val(true) : eb('created_by', '=', actor.accountId),
-      )
-      .forUpdate()
-      .executeTakeFirst();
-    if (!task) throw new AppError(TaskErrors['task.not_found']);
+    const task = await lockVisibleTask(trx, actor, taskId);
     if (
       task.status === 'running' ||
       (task.status === 'ready' && task.confirmed) ||
