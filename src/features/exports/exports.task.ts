@@ -211,7 +211,7 @@ export async function exportTaskFile(ctx: AppContext, task: Task): Promise<Expor
           .where('purpose', '=', 'rows')
           .where('seq', '=', seq)
           .executeTakeFirst();
-        for (const cells of part ? (JSON.parse(part.data.toString('utf8')) as string[][]) : []) {
+        for (const cells of part ? (JSON.parse(Buffer.from(part.data).toString('utf8')) as string[][]) : []) {
           await sheet.row(cells);
         }
       }
