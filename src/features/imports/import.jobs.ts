@@ -10,13 +10,14 @@ export const importPrepareJob = defineJob<{ taskId: string }>({
   handle: (ctx, { taskId }) => prepareImport(ctx, taskId),
 });
 
-/** One chunk of a running import; it enqueues the next in its own transaction. */
-export const importChunkJob = defineJob<{ taskId: string }>({
+/**
+ * One chunk of a running import; it enqueues the next in its own transaction, with the number of rows
+ * the next should take (none in the first chunk's job or the sweep's: CHUNK_ROWS).
+ */
+export const importChunkJob = defineJob<{ taskId: string; rows?: number }>({
   name: 'import.chunk',
   queue: { retryLimit: 10, retryDelay: 5, expireInSeconds: 120 },
-  handle: async (ctx, { taskId }) => {
-    await runImportChunk(ctx, taskId);
-  },
+  handle: (ctx, { taskId, rows }) => runImportChunk(ctx, taskId, rows),
 });
 
 /**

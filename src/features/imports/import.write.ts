@@ -33,8 +33,29 @@ import { type UpdateInput, updateRows } from './import.update.js';
 /** The stored hash of an account without a password yet: not an argon2 hash, so no password matches it. */
 const UNUSABLE_PASSWORD = '!unset';
 
-/** Rows per chunk: argon2id hashing (both cores) sets the pace; a chunk commits in a few seconds. */
+/**
+ * Rows of an import's first chunk, and of every chunk that hashes passwords: argon2id (both cores) sets
+ * their pace, a few seconds per chunk.
+ */
 export const CHUNK_ROWS = 100;
+/** The most rows a chunk takes: the member core's multi-row inserts bind every value, 65,535 at most. */
+const MAX_CHUNK_ROWS = 2000;
+
+/**
+ * How long a chunk's transaction should hold its locks: on PGlite every other query waits for it (the
+ * member list's p99 while an import runs), on PostgreSQL only writers of the same rows do.
+ */
+const CHUNK_MS = { pglite: 150, postgres: 1000 } as const;
+
+/**
+ * The rows the next chunk takes: as many as this one's transaction would have written in the time a
+ * chunk should hold it, at most twice this chunk's (a first chunk paying cold caches does not decide).
+ * Every chunk's statements are the same few whatever its rows, so bigger chunks are cheaper per row.
+ */
+export function nextChunkRows(rows: number, ms: number, backend: keyof typeof CHUNK_MS): number {
+  const fits = Math.floor((rows * CHUNK_MS[backend]) / Math.max(ms, 1));
+  return Math.min(MAX_CHUNK_ROWS, 2 * rows, Math.max(CHUNK_ROWS, fits));
+}
 
 interface Waiting {
   line: number;
@@ -56,16 +77,21 @@ interface Written {
  * all of it or none, and a replayed job finds its rows done. Passwords are made and hashed before the
  * transaction (hashing is the slow part). Answers whether the import has more to do.
  */
-export async function runImportChunk(ctx: AppContext, taskId: string): Promise<boolean> {
+export async function runImportChunk(
+  ctx: AppContext,
+  taskId: string,
+  size: number = CHUNK_ROWS,
+): Promise<boolean> {
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (task?.status !== 'running') return false;
+  const hashing = task.mode === 'create' && (task.options as StoredOptions).passwordDelivery !== 'link';
   const waiting = (await ctx.db
     .selectFrom('import_rows')
     .select(['line', 'input', 'problem'])
     .where('task_id', '=', taskId)
     .where('outcome', 'is', null)
     .orderBy('line')
-    .limit(CHUNK_ROWS)
+    .limit(hashing ? CHUNK_ROWS : Math.min(Math.max(size, 1), MAX_CHUNK_ROWS))
     .execute()) as Waiting[];
   if (task.cancel_requested || waiting.length === 0) {
     await finishImport(ctx, taskId, task.cancel_requested ? 'cancelled' : 'done');
@@ -74,13 +100,13 @@ export async function runImportChunk(ctx: AppContext, taskId: string): Promise<b
   const secrets = new Map<number, { password: string; hash: string }>();
   await Promise.all(
     waiting.map(async (row) => {
-      if (!row.input || task.mode !== 'create' || (task.options as StoredOptions).passwordDelivery === 'link')
-        return;
+      if (!row.input || !hashing) return;
       const password = generatePassword();
       secrets.set(row.line, { password, hash: await hashPassword(password) });
     }),
   );
   return ctx.db.transaction().execute(async (trx) => {
+    const began = performance.now();
     const locked = await trx
       .selectFrom('tasks')
       .selectAll()
@@ -107,7 +133,8 @@ export async function runImportChunk(ctx: AppContext, taskId: string): Promise<b
     if (rows.length === 0) return true;
     const written = await writeRows(trx, ctx, locked, rows, secrets);
     await recordOutcomes(trx, locked, written);
-    await enqueue(trx, ctx.boss, importChunkJob, { taskId });
+    const next = nextChunkRows(rows.length, performance.now() - began, ctx.database.backend);
+    await enqueue(trx, ctx.boss, importChunkJob, { taskId, rows: next });
     return true;
   });
 }
