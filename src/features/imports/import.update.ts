@@ -97,7 +97,7 @@ export function checkUpdateRow(
   const match = {
     memberId: memberId ? memberId.toLowerCase() : null,
     account: raw('accountName').toLowerCase() || null,
-    employeeId: raw('employeeId').toLowerCase() || null,
+    employeeId: raw('employeeId') || null,
   };
   if (!match.memberId && !match.account && !match.employeeId) {
     return fail(ImportErrors['import.no_match_key'], 'memberId');
@@ -151,7 +151,16 @@ export async function matchMembers(
 ): Promise<({ memberId: string; version: number } | RowProblem)[]> {
   const ids = inputs.flatMap((input) => (input.match.memberId ? [input.match.memberId] : []));
   const accounts = inputs.flatMap((input) => (input.match.account ? [input.match.account] : []));
-  const employeeIds = inputs.flatMap((input) => (input.match.employeeId ? [input.match.employeeId] : []));
+  // Employee IDs folded as the database folds them (lower(), as the member core's uniqueness does):
+  // JavaScript's toLowerCase differs for some letters (İ, a word's last Σ, scripts newer than the
+  // database's Unicode tables), and an ID holding one matched no member.
+  const typed = inputs.flatMap((input) => (input.match.employeeId ? [input.match.employeeId] : []));
+  const { rows: lowered } = await sql<{ folded: string[] }>`
+    select array(select lower(x) from unnest(${typed}::text[]) with ordinality as t(x, n) order by n) as folded`.execute(
+    db,
+  );
+  const folded = new Map(typed.map((id, i) => [id, lowered[0]?.folded[i] ?? id]));
+  const employeeIds = [...folded.values()];
   type Found = { id: string; version: number; username: string | null; employee_id: string | null };
   const find = async (where: RawBuilder<boolean>) =>
     (
@@ -185,7 +194,7 @@ export async function matchMembers(
     const found = [
       input.match.memberId ? (byId.get(input.match.memberId) ?? null) : undefined,
       input.match.account ? (byAccount.get(input.match.account) ?? null) : undefined,
-      input.match.employeeId ? (byEmployee.get(input.match.employeeId) ?? null) : undefined,
+      input.match.employeeId ? (byEmployee.get(folded.get(input.match.employeeId) ?? '') ?? null) : undefined,
     ].filter((one) => one !== undefined);
     const first = found[0];
     if (!first) return { code: ImportErrors['import.member_not_found'], column: 'memberId', details: {} };
