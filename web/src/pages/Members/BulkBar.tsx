@@ -1,7 +1,10 @@
-import { Button, ConfigProvider, Flex, Tooltip, Typography } from 'antd';
+import { App, Button, ConfigProvider, Flex, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Department, MemberBatchResponse, MemberSummary, StatusTab } from '../../api-types';
+import type { MemberFilter } from '../../../../src/features/members/members.batch.schemas.js';
+import type { Department, MemberBatchResponse, MemberSummary, StatusTab, TaskView } from '../../api-types';
+import { LinkButton } from '../../components/LinkButton';
+import { useFormat } from '../../format';
 import { type BatchOutcome, BatchResultModal } from '../Invitations/BatchResultModal';
 import type { InvitationAction } from '../Invitations/use-invitation-actions';
 import { BulkPlacementModal, type BulkStatusAction, BulkStatusModal } from './BulkModals';
@@ -35,13 +38,18 @@ const INVITATION: ReadonlySet<BulkAction> = new Set(['resend', 'revoke', 'approv
 /**
  * The member table's bulk bar, above the table while rows are selected: the count, Clear selection, and
  * the actions of the tab. Member actions open their dialog, then show a result per member; invitation
- * and join-request actions go through the invitations' own dialogs and batch routes.
+ * and join-request actions go through the invitations' own dialogs and batch routes. Once the page's rows
+ * are all chosen, "Select all N matching" (confirmed) chooses every member of the filter: a member action
+ * then runs on them as a task of the task center.
  */
 export function BulkBar({
   orgId,
   tab,
   selected,
   departments,
+  filter,
+  total,
+  selection,
   onClear,
   onInvitationAction,
   onRefusedOnly,
@@ -50,16 +58,31 @@ export function BulkBar({
   tab: StatusTab;
   selected: MemberSummary[];
   departments: Department[];
+  /** The member table's filter as it stands, and how many members it lists (its tab count). */
+  filter: MemberFilter;
+  total: number | undefined;
+  selection: { pageChosen: boolean; matching: boolean; selectMatching: () => void };
   onClear: () => void;
   onInvitationAction: (action: InvitationAction, members: MemberSummary[]) => void;
   /** After a batch: keep selected only the members it refused, to fix and try again. */
   onRefusedOnly: (ids: string[]) => void;
 }) {
   const { t } = useTranslation();
+  const format = useFormat();
+  const { modal, message } = App.useApp();
   const [placing, setPlacing] = useState<MemberSummary[] | null>(null);
   const [status, setStatus] = useState<BulkStatusAction | null>(null);
   const [outcome, setOutcome] = useState<BatchOutcome | null>(null);
-  const tooMany = selected.length > MAX_BULK;
+  const matching = selection.matching && total !== undefined;
+  const everyone = matching ? { count: total, filter } : undefined;
+  const tooMany = !matching && selected.length > MAX_BULK;
+  const actions = TAB_ACTIONS[tab].filter((action) => !matching || !INVITATION.has(action));
+  const offerAll =
+    !selection.matching &&
+    selection.pageChosen &&
+    total !== undefined &&
+    total > selected.length &&
+    TAB_ACTIONS[tab].some((action) => !INVITATION.has(action));
 
   const showResult = (action: BulkAction, answer: MemberBatchResponse) => {
     setPlacing(null);
@@ -70,14 +93,41 @@ export function BulkBar({
         action: action === 'placement' ? t('members.bulk.editPlacement') : t(`members.actions.${action}`),
       }),
       rows: answer.results.map((row) => ({
-        id: row.id,
-        name: names.get(row.id) ?? row.id,
-        ok: row.outcome === 'done',
+        id: row.memberId,
+        name: names.get(row.memberId) ?? row.memberId,
+        ok: row.ok,
         message: row.message ?? row.code ?? null,
       })),
     });
-    onRefusedOnly(answer.results.filter((row) => row.outcome === 'refused').map((row) => row.id));
+    onRefusedOnly(answer.results.filter((row) => !row.ok).map((row) => row.memberId));
   };
+
+  /** A task started over every member of the filter: where to follow it, and the selection ends. */
+  const showTask = (task: TaskView) => {
+    setPlacing(null);
+    setStatus(null);
+    onClear();
+    void message.success({
+      content: (
+        <span>
+          {t('members.bulk.queued', { number: task.number })}{' '}
+          <LinkButton type="link" size="small" to={`/orgs/${encodeURIComponent(orgId)}/tasks?kind=bulk`}>
+            {t('members.bulk.openTasks')}
+          </LinkButton>
+        </span>
+      ),
+      duration: 8,
+    });
+  };
+
+  const confirmAll = () =>
+    modal.confirm({
+      title: t('members.bulk.selectAllTitle', { count: total, formatted: format.number(total ?? 0) }),
+      content: t('members.bulk.selectAllBody'),
+      okText: t('members.bulk.selectAllOk'),
+      cancelText: t('common.cancel'),
+      onOk: selection.selectMatching,
+    });
 
   const start = (action: BulkAction) => {
     if (action === 'placement') setPlacing(selected);
@@ -86,7 +136,9 @@ export function BulkBar({
   };
 
   if (selected.length === 0 && !outcome) return null;
-  const label = t('invitations.selected', { count: selected.length });
+  const label = matching
+    ? t('members.bulk.allSelected', { count: total, formatted: format.number(total) })
+    : t('invitations.selected', { count: selected.length });
   return (
     <ConfigProvider theme={{ token: DANGER_TOKENS }}>
       {selected.length > 0 ? (
@@ -101,7 +153,12 @@ export function BulkBar({
           <Typography.Text strong aria-live="polite">
             {label}
           </Typography.Text>
-          {TAB_ACTIONS[tab].map((action) => (
+          {offerAll ? (
+            <Button size="small" type="link" onClick={confirmAll}>
+              {t('members.bulk.selectAll', { count: total, formatted: format.number(total) })}
+            </Button>
+          ) : null}
+          {actions.map((action) => (
             <Tooltip key={action} title={tooMany ? t('members.bulk.tooMany', { max: MAX_BULK }) : undefined}>
               <Button
                 size="small"
@@ -124,17 +181,21 @@ export function BulkBar({
       <BulkPlacementModal
         orgId={orgId}
         members={placing}
+        everyone={everyone}
         departments={departments}
         onClose={() => setPlacing(null)}
         onResult={(answer) => showResult('placement', answer)}
+        onTask={showTask}
       />
       <BulkStatusModal
         orgId={orgId}
         action={status}
         members={selected}
+        everyone={everyone}
         departments={departments}
         onClose={() => setStatus(null)}
         onResult={(answer) => status && showResult(status, answer)}
+        onTask={showTask}
       />
       <BatchResultModal outcome={outcome} onClose={() => setOutcome(null)} />
     </ConfigProvider>

@@ -1,12 +1,15 @@
 import { Alert, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useLayoutEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MemberFilter } from '../../../../src/features/members/members.batch.schemas.js';
 import { useApi } from '../../api';
 import {
   type Department,
   MEMBERS_MANAGE,
   type MemberBatchResponse,
   type MemberSummary,
+  type TaskDetails,
+  type TaskView,
 } from '../../api-types';
 import { useDepartmentReach } from '../../session';
 import { DepartmentSelect } from './DepartmentsInput';
@@ -29,6 +32,41 @@ const PLACEMENT_ACTIONS: readonly PlacementAction[] = [
 const entries = (members: readonly MemberSummary[]) =>
   members.map((member) => ({ id: member.id, version: member.version }));
 
+/** "Select all N matching": every member of the table's filter, acted on as a task. */
+interface Everyone {
+  count: number;
+  filter: MemberFilter;
+}
+
+type Answer = MemberBatchResponse | TaskDetails;
+
+/**
+ * Sends a batch of the chosen members, or — all matching — the same change over the filter as a task
+ * (`…/batch/<family>/task`); the answer goes to `onResult` or `onTask`.
+ */
+function useBatchSend(
+  orgId: string,
+  family: 'status' | 'placement',
+  members: readonly MemberSummary[],
+  everyone: Everyone | undefined,
+) {
+  const api = useApi();
+  return (change: Record<string, unknown>): Promise<Answer> =>
+    everyone
+      ? api.post<TaskDetails>(`${membersPath(orgId)}/batch/${family}/task`, {
+          ...change,
+          filter: everyone.filter,
+        })
+      : api.post<MemberBatchResponse>(`${membersPath(orgId)}/batch/${family}`, {
+          ...change,
+          members: entries(members),
+        });
+}
+
+const answered =
+  (onResult: (answer: MemberBatchResponse) => void, onTask: (task: TaskView) => void) => (answer: Answer) =>
+    'task' in answer ? onTask(answer.task) : onResult(answer);
+
 interface PlacementValues {
   action: PlacementAction;
   departmentId?: string;
@@ -44,20 +82,24 @@ interface PlacementValues {
 export function BulkPlacementModal({
   orgId,
   members,
+  everyone,
   departments,
   onClose,
   onResult,
+  onTask,
 }: {
   orgId: string;
   members: MemberSummary[] | null;
+  everyone?: Everyone;
   departments: Department[];
   onClose: () => void;
   onResult: (answer: MemberBatchResponse) => void;
+  onTask: (task: TaskView) => void;
 }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const send = useBatchSend(orgId, 'placement', members ?? [], everyone);
   const reach = useDepartmentReach(orgId, MEMBERS_MANAGE, departments);
-  const { form, alert, save, reset } = useMemberForm<PlacementValues, MemberBatchResponse>({
+  const { form, alert, save, reset } = useMemberForm<PlacementValues, Answer>({
     orgId,
     errors: {
       fields: ['departmentId', 'position', 'workLocation'],
@@ -66,9 +108,8 @@ export function BulkPlacementModal({
     send: (values) => {
       const withDepartment = values.action !== 'set_work_location';
       const position = optionalText(values.position) ?? null;
-      return api.post<MemberBatchResponse>(`${membersPath(orgId)}/batch/placement`, {
+      return send({
         action: values.action,
-        members: entries(members ?? []),
         ...(withDepartment && values.departmentId ? { departmentId: values.departmentId } : {}),
         ...(values.action === 'set_position' ? { position } : {}),
         ...(withDepartment && values.action !== 'set_position' && position ? { position } : {}),
@@ -77,7 +118,7 @@ export function BulkPlacementModal({
           : {}),
       });
     },
-    onSaved: onResult,
+    onSaved: answered(onResult, onTask),
   });
   const action = Form.useWatch('action', form) ?? 'set_primary_department';
 
@@ -89,7 +130,7 @@ export function BulkPlacementModal({
   return (
     <Modal
       open={members !== null}
-      title={t('members.bulk.placementTitle', { count: members?.length ?? 0 })}
+      title={t('members.bulk.placementTitle', { count: everyone?.count ?? members?.length ?? 0 })}
       width={560}
       okText={t('common.save')}
       cancelText={t('common.cancel')}
@@ -98,6 +139,7 @@ export function BulkPlacementModal({
       onCancel={onClose}
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
+      {everyone ? <TaskNote /> : null}
       <Form form={form} name="bulk-placement" layout="vertical" onFinish={(values) => save.mutate(values)}>
         <Form.Item
           name="action"
@@ -154,33 +196,36 @@ export function BulkStatusModal({
   orgId,
   action,
   members,
+  everyone,
   departments,
   onClose,
   onResult,
+  onTask,
 }: {
   orgId: string;
   action: BulkStatusAction | null;
   members: MemberSummary[];
+  everyone?: Everyone;
   departments: readonly Department[];
   onClose: () => void;
   onResult: (answer: MemberBatchResponse) => void;
+  onTask: (task: TaskView) => void;
 }) {
   const { t } = useTranslation();
-  const api = useApi();
-  const { form, alert, save, reset } = useMemberForm<StatusValues, MemberBatchResponse>({
+  const send = useBatchSend(orgId, 'status', members, everyone);
+  const { form, alert, save, reset } = useMemberForm<StatusValues, Answer>({
     orgId,
     errors: {
       fields: ['successorId', 'reason'],
       codes: { 'member.batch_successor_in_batch': 'successorId', 'member.handover_invalid': 'successorId' },
     },
     send: (values) =>
-      api.post<MemberBatchResponse>(`${membersPath(orgId)}/batch/status`, {
+      send({
         action,
-        members: entries(members),
         ...(action === 'remove' && values.successorId ? { successorId: values.successorId } : {}),
         ...(optionalText(values.reason) ? { reason: optionalText(values.reason) } : {}),
       }),
-    onSaved: onResult,
+    onSaved: answered(onResult, onTask),
   });
 
   useLayoutEffect(() => {
@@ -196,7 +241,9 @@ export function BulkStatusModal({
   return (
     <Modal
       open={action !== null}
-      title={action ? t(`members.bulk.statusTitle.${action}`, { count: members.length }) : ''}
+      title={
+        action ? t(`members.bulk.statusTitle.${action}`, { count: everyone?.count ?? members.length }) : ''
+      }
       okText={action ? t(`members.actions.${action}`) : ''}
       okButtonProps={{ danger: action !== 'enable' }}
       cancelText={t('common.cancel')}
@@ -206,6 +253,7 @@ export function BulkStatusModal({
     >
       {alert ? <Alert type="error" showIcon title={alert} style={{ marginBottom: 16 }} /> : null}
       {action ? <Typography.Paragraph>{t(`members.bulk.statusText.${action}`)}</Typography.Paragraph> : null}
+      {everyone ? <TaskNote /> : null}
       <Form form={form} name="bulk-status" layout="vertical" onFinish={(values) => save.mutate(values)}>
         {removing && headed.length > 0 ? (
           <Alert
@@ -232,4 +280,10 @@ export function BulkStatusModal({
       </Form>
     </Modal>
   );
+}
+
+/** What "all matching" changes in a dialog: the work goes to the task center, member by member. */
+function TaskNote() {
+  const { t } = useTranslation();
+  return <Alert type="info" showIcon title={t('members.bulk.taskNote')} style={{ marginBottom: 16 }} />;
 }

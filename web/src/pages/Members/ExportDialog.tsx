@@ -5,8 +5,10 @@ import { useTranslation } from 'react-i18next';
 import { DEFAULT_COLUMN_KEYS, EXPORT_COLUMNS } from '../../../../src/features/exports/exports.columns.js';
 import type { ExportBody } from '../../../../src/features/exports/exports.schemas.js';
 import { ApiError } from '../../api';
-import type { Department, StatusTab } from '../../api-types';
-import { currentLocale, i18n } from '../../i18n';
+import type { Department, StatusTab, TaskView } from '../../api-types';
+import { LinkButton } from '../../components/LinkButton';
+import { currentLocale } from '../../i18n';
+import { fetchFile, saveFile } from '../Tasks/download';
 import type { MemberScope } from './use-members';
 
 /** The most selected rows one export takes (the server's MAX_SELECTED). */
@@ -32,43 +34,20 @@ export interface ExportButtonProps {
   selectedIds?: readonly string[];
 }
 
-/** The file name the server gave (`filename*`, UTF-8), else a plain one. */
-function fileNameOf(disposition: string | null, format: string): string {
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition ?? '')?.[1];
-  return encoded ? decodeURIComponent(encoded) : `members.${format}`;
-}
-
-/** Asks the server for the file and hands it to the browser as a download; answers its name. */
-async function download(orgId: string, body: ExportBody): Promise<string> {
-  const response = await fetch(`/api/v1/orgs/${orgId}/members/export`, {
+/**
+ * Asks the server for the export: the file, handed to the browser as a download (its name answered), or —
+ * above the server's threshold — the task that writes it in the task center.
+ */
+async function requestExport(
+  orgId: string,
+  body: ExportBody,
+): Promise<{ name: string } | { task: TaskView }> {
+  const response = await fetchFile(`/orgs/${encodeURIComponent(orgId)}/members/export`, {
     method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'Accept-Language': i18n.language },
-    body: JSON.stringify(body),
+    body,
   });
-  if (!response.ok) {
-    const payload = (await response.json().catch(() => null)) as {
-      error?: { code: string; message: string; details?: Record<string, unknown> };
-    } | null;
-    const error = payload?.error;
-    throw new ApiError(
-      response.status,
-      error?.code ?? 'http.unexpected',
-      error?.message ?? i18n.t('errors.unexpected', { status: response.status }),
-      error?.details,
-    );
-  }
-  const name = fileNameOf(response.headers.get('content-disposition'), body.format);
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken the file once the click is handled.
-  window.setTimeout(() => URL.revokeObjectURL(url), 0);
-  return name;
+  if (response.status === 202) return (await response.json()) as { task: TaskView };
+  return { name: await saveFile(response, `members.${body.format}`) };
 }
 
 /**
@@ -82,6 +61,7 @@ export function ExportButton({ orgId, department, filter, selectedIds = [] }: Ex
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [queued, setQueued] = useState<TaskView | null>(null);
   const [form] = Form.useForm<ExportValues>();
   const format = Form.useWatch('format', form);
   const scope = Form.useWatch('scope', form);
@@ -98,6 +78,7 @@ export function ExportButton({ orgId, department, filter, selectedIds = [] }: Ex
   };
   const start = () => {
     setError(null);
+    setQueued(null);
     setOpen(true);
   };
 
@@ -131,9 +112,12 @@ export function ExportButton({ orgId, department, filter, selectedIds = [] }: Ex
     setBusy(true);
     setError(null);
     try {
-      const name = await download(orgId, bodyOf(values));
-      void message.success(t('members.export.done', { name }));
-      setOpen(false);
+      const answer = await requestExport(orgId, bodyOf(values));
+      if ('task' in answer) setQueued(answer.task);
+      else {
+        void message.success(t('members.export.done', { name: answer.name }));
+        setOpen(false);
+      }
     } catch (cause) {
       setError(cause instanceof ApiError ? cause.message : t('errors.network'));
     } finally {
@@ -159,15 +143,36 @@ export function ExportButton({ orgId, department, filter, selectedIds = [] }: Ex
       <Modal
         open={open}
         title={t('members.export.title')}
-        okText={t('members.export.submit')}
+        okText={queued ? t('members.close') : t('members.export.submit')}
         cancelText={t('common.cancel')}
+        cancelButtonProps={queued ? { style: { display: 'none' } } : undefined}
         confirmLoading={busy}
-        onOk={() => form.submit()}
+        onOk={() => (queued ? setOpen(false) : form.submit())}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
+        {queued ? (
+          <Alert
+            type="success"
+            showIcon
+            title={t('members.export.queued', { number: queued.number, count: queued.rowsTotal })}
+            description={t('members.export.queuedHelp')}
+            action={
+              <LinkButton size="small" to={`/orgs/${encodeURIComponent(orgId)}/tasks?kind=export`}>
+                {t('members.export.openTasks')}
+              </LinkButton>
+            }
+          />
+        ) : null}
         {/* Made anew at each opening (destroyOnHidden): the choices start from the table as it is then. */}
-        <Form form={form} layout="vertical" initialValues={initial} onFinish={submit} requiredMark={false}>
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          onFinish={submit}
+          requiredMark={false}
+          hidden={queued !== null}
+        >
           {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
           <Form.Item name="scope" label={t('members.export.scope')}>
             <Radio.Group

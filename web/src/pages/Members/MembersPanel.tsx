@@ -338,6 +338,9 @@ export function MembersPanel({
           tab={tab}
           selected={chosen.selected}
           departments={departments}
+          filter={{ ...scope, q: scope.q || undefined, orderSet: scope.orderSet || undefined, status: tab }}
+          total={total}
+          selection={chosen}
           onClear={chosen.clear}
           onInvitationAction={(action, members) =>
             invitations.act(

@@ -12,6 +12,11 @@ export interface MemberSelection {
   /** Keeps only these (the ones a batch refused). */
   keepOnly: (ids: string[]) => void;
   clear: () => void;
+  /** Every row of the page as shown is chosen: the bar then offers every member of the filter. */
+  pageChosen: boolean;
+  /** "Select all N matching" confirmed: the bar's action goes to every member of the filter, as a task. */
+  matching: boolean;
+  selectMatching: () => void;
 }
 
 /**
@@ -20,13 +25,19 @@ export interface MemberSelection {
  */
 export function useMemberSelection(rows: readonly MemberSummary[], filter: string): MemberSelection {
   const [chosen, setChosen] = useState<ReadonlyMap<string, MemberSummary>>(new Map());
+  const [matching, setMatching] = useState(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a change of the filter is what clears it
-  useEffect(() => setChosen(new Map()), [filter]);
+  useEffect(() => {
+    setChosen(new Map());
+    setMatching(false);
+  }, [filter]);
   const shown = new Map(rows.map((row) => [row.id, row]));
   return {
     keys: [...chosen.keys()],
     selected: [...chosen.values()].map((member) => shown.get(member.id) ?? member),
     select: (keys, picked) => {
+      // Any change of the rows chosen by hand ends "all matching".
+      setMatching(false);
       // Rows of other pages come back undefined when the table keeps their keys only.
       const byId = new Map(picked.filter(Boolean).map((member) => [member.id, member]));
       setChosen(
@@ -39,6 +50,12 @@ export function useMemberSelection(rows: readonly MemberSummary[], filter: strin
       );
     },
     keepOnly: (ids) => setChosen((current) => new Map([...current].filter(([id]) => ids.includes(id)))),
-    clear: () => setChosen(new Map()),
+    clear: () => {
+      setChosen(new Map());
+      setMatching(false);
+    },
+    pageChosen: rows.length > 0 && rows.every((row) => chosen.has(row.id)),
+    matching,
+    selectMatching: () => setMatching(true),
   };
 }

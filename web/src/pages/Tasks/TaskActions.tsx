@@ -2,8 +2,8 @@ import { App, Button, Flex, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, useApi } from '../../api';
 import type { TaskDetails, TaskView } from '../../api-types';
-import { ResultButton } from './TaskParts';
-import { importPath, isActive, tasksPath, useTaskChange } from './use-tasks';
+import { FileButton, ResultButton } from './TaskParts';
+import { importPath, isActive, taskPath, tasksPath, useTaskChange } from './use-tasks';
 
 /** A task's name in sentences: its file, else its number. */
 export function taskName(task: TaskView): string {
@@ -11,15 +11,19 @@ export function taskName(task: TaskView): string {
 }
 
 /**
- * A task center row's actions: the result file and the failed rows of an import, stopping a running
- * import (rows already written stay), and deleting the task once it is not at work. Each asks first
- * when it cannot be undone.
+ * A task center row's actions: the result file and the failed rows of an import, an export's file, a
+ * bulk change's result, stopping a running task (what is done stays done), and deleting the task once it
+ * is not at work. Each asks first when it cannot be undone.
  */
 export function TaskActions({ orgId, task }: { orgId: string; task: TaskView }) {
   const { t } = useTranslation();
   const api = useApi();
   const { modal, message } = App.useApp();
-  const cancel = useTaskChange(orgId, () => api.post<TaskDetails>(importPath(orgId, task.id, 'cancel')));
+  const cancel = useTaskChange(orgId, () =>
+    api.post<TaskDetails>(
+      task.kind === 'import' ? importPath(orgId, task.id, 'cancel') : taskPath(orgId, task.id, 'cancel'),
+    ),
+  );
   const remove = useTaskChange(orgId, () => api.del<undefined>(tasksPath(orgId, task.id)));
   const refused = (error: unknown) =>
     void message.error(error instanceof ApiError ? error.message : t('errors.network'));
@@ -27,16 +31,20 @@ export function TaskActions({ orgId, task }: { orgId: string; task: TaskView }) 
   const active = isActive(task);
   const written = task.confirmed || task.startedAt !== null;
   const hasResult = task.kind === 'import' && task.rowsTotal > 0 && task.status !== 'preparing';
+  const hasFile = task.kind === 'export' ? task.status === 'done' : task.kind === 'bulk' && !active;
   const failedRows = (task.counts.failed ?? 0) + (written ? 0 : (task.counts.problems ?? 0));
   const name = taskName(task);
 
+  const importing = task.kind === 'import';
   const confirmStop = () =>
     modal.confirm({
-      title: t('imports.stopTitle', { name }),
-      content: t('imports.stopBody'),
-      okText: t('imports.stop'),
+      title: importing ? t('imports.stopTitle', { name }) : t('tasks.stopTitle', { number: task.number }),
+      content: importing
+        ? t('imports.stopBody')
+        : t(`tasks.stopBody.${task.kind === 'bulk' ? 'bulk' : 'export'}`),
+      okText: importing ? t('imports.stop') : t('tasks.stop'),
       okButtonProps: { danger: true },
-      cancelText: t('imports.keepGoing'),
+      cancelText: importing ? t('imports.keepGoing') : t('tasks.keepGoing'),
       onOk: () => cancel.mutateAsync(undefined).catch(refused),
     });
   const confirmDelete = () =>
@@ -63,6 +71,7 @@ export function TaskActions({ orgId, task }: { orgId: string; task: TaskView }) 
       {hasResult ? (
         <ResultButton orgId={orgId} task={task} rows="all" type="link" size="small" icon={null} />
       ) : null}
+      {hasFile ? <FileButton orgId={orgId} task={task} type="link" size="small" icon={null} /> : null}
       {hasResult && failedRows > 0 ? (
         <ResultButton orgId={orgId} task={task} rows="failed" type="link" size="small" icon={null} />
       ) : null}
@@ -75,7 +84,7 @@ export function TaskActions({ orgId, task }: { orgId: string; task: TaskView }) 
           loading={cancel.isPending}
           onClick={confirmStop}
         >
-          {task.cancelRequested ? t('tasks.stopping') : t('imports.stop')}
+          {task.cancelRequested ? t('tasks.stopping') : importing ? t('imports.stop') : t('tasks.stop')}
         </Button>
       ) : null}
       <Tooltip title={active ? t('tasks.deleteRunning') : undefined}>

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
 import type { TaskView } from '../../api-types';
 import { saveDownload } from './download';
-import { importPath } from './use-tasks';
+import { importPath, taskPath } from './use-tasks';
 
 const STATUS_COLORS: Record<TaskView['status'], string> = {
   pending: 'default',
@@ -18,8 +18,8 @@ const STATUS_COLORS: Record<TaskView['status'], string> = {
   cancelled: 'warning',
 };
 
-/** The outcomes a finished import counts, in the order they are read out. */
-const OUTCOMES = ['created', 'invited', 'updated', 'unchanged', 'failed'] as const;
+/** The outcomes a task counts once at work (an import's, a bulk change's), in the order they are read out. */
+const OUTCOMES = ['created', 'invited', 'updated', 'unchanged', 'done', 'failed'] as const;
 
 /** A task's status as the task center names it: a confirmed import not yet running is "waiting". */
 export function statusLabel(task: Pick<TaskView, 'status' | 'confirmed'>, t: TFunction): string {
@@ -38,8 +38,13 @@ export function TaskStatusTag({ task }: { task: TaskView }) {
  * What a task's counts say, e.g. "120 created, 3 failed": once confirmed, each outcome with rows; before,
  * the preview's ready rows and problems.
  */
-export function countsText(task: Pick<TaskView, 'counts' | 'confirmed' | 'status'>, t: TFunction): string {
-  const written = task.confirmed || task.status === 'running' || task.status === 'done';
+export function countsText(
+  task: Pick<TaskView, 'kind' | 'counts' | 'confirmed' | 'status'>,
+  t: TFunction,
+): string {
+  // Only an import has a preview: an export or a bulk change is at work from its start.
+  const written =
+    task.kind !== 'import' || task.confirmed || task.status === 'running' || task.status === 'done';
   const keys = written ? OUTCOMES : (['ready', 'problems'] as const);
   return keys
     .filter((key) => (task.counts[key] ?? 0) > 0 || (!written && key === 'ready'))
@@ -93,6 +98,32 @@ export function ResultButton({
   return (
     <Button icon={<DownloadOutlined />} loading={busy} onClick={() => void save()} {...button}>
       {rows === 'all' ? t('imports.downloadResult') : t('imports.downloadFailed')}
+    </Button>
+  );
+}
+
+/** An export's file, or a bulk change's result (each member reached, done or refused and why). */
+export function FileButton({
+  orgId,
+  task,
+  ...button
+}: { orgId: string; task: TaskView } & Omit<ButtonProps, 'onClick'>) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    setBusy(true);
+    try {
+      await saveDownload(taskPath(orgId, task.id, 'file'), task.fileName ?? `task-${task.number}.csv`);
+    } catch (error) {
+      void message.error(error instanceof ApiError ? error.message : t('errors.network'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button icon={<DownloadOutlined />} loading={busy} onClick={() => void save()} {...button}>
+      {task.kind === 'export' ? t('tasks.downloadFile') : t('imports.downloadResult')}
     </Button>
   );
 }

@@ -24,21 +24,31 @@ export function refusalOf(status: number, body: string): ApiError {
 }
 
 /**
- * Fetches a file of the API (`path` under /api/v1) with the session and the console's language, and hands
- * it to the browser as a download; answers its name. A plain link would send the browser's language, not
- * the console's, and could not show a refusal.
+ * Asks the API (`path` under /api/v1) with the session and the console's language; a refusal is thrown as
+ * an ApiError. A plain link would send the browser's language, not the console's, and could not show a
+ * refusal.
  */
-export async function saveDownload(path: string, fallbackName: string): Promise<string> {
+export async function fetchFile(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}) {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
+      method: init.method ?? 'GET',
       credentials: 'same-origin',
-      headers: { 'Accept-Language': i18n.language },
+      headers: {
+        'Accept-Language': i18n.language,
+        ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch {
     throw new ApiError(0, 'network', i18n.t('errors.network'));
   }
   if (!response.ok) throw refusalOf(response.status, await response.text());
+  return response;
+}
+
+/** Hands a file answer to the browser as a download; answers its name (the server's, else `fallbackName`). */
+export async function saveFile(response: Response, fallbackName: string): Promise<string> {
   const name = fileNameOf(response.headers.get('content-disposition'), fallbackName);
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
@@ -50,4 +60,9 @@ export async function saveDownload(path: string, fallbackName: string): Promise<
   // The browser has taken the file once the click is handled.
   window.setTimeout(() => URL.revokeObjectURL(url), 0);
   return name;
+}
+
+/** Fetches a file of the API and hands it to the browser as a download; answers its name. */
+export async function saveDownload(path: string, fallbackName: string): Promise<string> {
+  return saveFile(await fetchFile(path), fallbackName);
 }

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import type { TaskCreators } from '../../../../src/features/tasks/tasks.schemas.js';
 import { useApi } from '../../api';
 import type { TaskDetails, TaskPage, TaskStatus, TaskView } from '../../api-types';
 import { departmentsKey } from '../Departments/use-departments';
@@ -59,11 +60,29 @@ export function useTask(orgId: string, taskId: string | null) {
   });
 }
 
-/** The task center's filters. */
+/** The task center's filters: kind, status, who started it, and when (`from` inclusive, `to` exclusive). */
 export interface TaskFilters {
   kind?: TaskView['kind'];
   status?: TaskStatus;
   mine?: boolean;
+  createdBy?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Who started the tasks the viewer may see: the creator filter's choices. */
+export function useTaskCreators(orgId: string, enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: [...tasksKey(orgId), 'creators'],
+    queryFn: ({ signal }) => api.get<TaskCreators>(`${tasksPath(orgId)}/creators`, undefined, signal),
+    enabled,
+  });
+}
+
+/** The address of a task's own action or file: `/orgs/:orgId/tasks/:taskId/<action>`. */
+export function taskPath(orgId: string, taskId: string, action: 'cancel' | 'file'): string {
+  return `${tasksPath(orgId, taskId)}/${action}`;
 }
 
 /** The task center's list, newest first, a page of 20 at a time ("Load more"); polled while a task works. */
