@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { isBuiltInRole, type Permission, permissionsOf } from './permissions.js';
 
@@ -111,6 +111,18 @@ export interface ActorRow {
   roles: string[];
   custom: string[][];
   grants: { permissions: string[]; department: ScopeDepartment }[];
+}
+
+/**
+ * An account's `org_actor` row in an org as one JSON value (null when it is no active member there), for
+ * a statement that reads it beside something else: the session (resolveSession), the invitation being
+ * accepted. The account is an id or a column of that statement.
+ */
+export function orgActorJson(
+  orgId: string,
+  account: string | RawBuilder<unknown>,
+): RawBuilder<ActorRow | null> {
+  return sql<ActorRow | null>`(select row_to_json(actor) from org_actor(${orgId}::uuid, ${account}::uuid) actor)`;
 }
 
 /** The actor an `org_actor` row describes. */

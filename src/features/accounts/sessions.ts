@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { isUuid } from '../../ids.js';
-import { type ActorRow, actorFromRow, type OrgActor } from '../access/access.js';
+import { type ActorRow, actorFromRow, type OrgActor, orgActorJson } from '../access/access.js';
 import { hashToken, newToken } from '../tokens/tokens.js';
 
 /** A session ends after a week without use, and a month after sign-in whatever happens. */
@@ -64,9 +64,7 @@ export async function resolveSession(
     .select(
       actorOrg === undefined
         ? sql<ActorRow | null>`null`.as('actor')
-        : sql<ActorRow | null>`(select row_to_json(actor) from org_actor(${actorOrg}, accounts.id) actor)`.as(
-            'actor',
-          ),
+        : orgActorJson(actorOrg, sql.ref('accounts.id')).as('actor'),
     )
     .where('sessions.id_hash', '=', sessionHash)
     .where('sessions.expires_at', '>', sql<Date>`now()`)

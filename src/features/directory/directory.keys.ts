@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { type SearchableFields, searchKeys } from './directory.search.js';
 
@@ -55,17 +55,23 @@ export interface KeyedMember {
 }
 
 /**
- * Inserts the grams of members that have none (new rows, or rows whose old grams were deleted). Five
- * arrays, one statement, however many grams: a row of parameters each would take dozens of round trips
- * for an invitation of a thousand addresses.
+ * The insert of the grams of members that have none (new rows, or rows whose old grams were deleted), as
+ * one statement to run or to put in a bigger one (insertMembers); undefined when there are none. Five
+ * arrays, however many grams: a row of parameters each would take dozens of round trips for an
+ * invitation of a thousand addresses.
  */
-export async function insertGrams(trx: Transaction<DB>, members: readonly KeyedMember[]): Promise<void> {
+export function gramsInsert(members: readonly KeyedMember[]): RawBuilder<unknown> | undefined {
   const grams = members.flatMap((member) => member.keys.grams.map((gram) => ({ gram, member })));
-  if (grams.length === 0) return;
-  await sql`insert into member_search_grams (org_id, gram, directory_order, sort_name, member_id)
+  if (grams.length === 0) return undefined;
+  return sql`insert into member_search_grams (org_id, gram, directory_order, sort_name, member_id)
     select * from unnest(${grams.map((g) => g.member.orgId)}::uuid[], ${grams.map((g) => g.gram)}::text[],
       ${grams.map((g) => g.member.directoryOrder)}::int[], ${grams.map((g) => g.member.keys.sortName)}::text[],
-      ${grams.map((g) => g.member.id)}::uuid[])`.execute(trx);
+      ${grams.map((g) => g.member.id)}::uuid[])`;
+}
+
+/** Inserts the grams of members that have none (gramsInsert). */
+export async function insertGrams(trx: Transaction<DB>, members: readonly KeyedMember[]): Promise<void> {
+  await gramsInsert(members)?.execute(trx);
 }
 
 /**

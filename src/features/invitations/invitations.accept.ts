@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Account, DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { loadOrgActor } from '../access/access.js';
+import { type ActorRow, actorFromRow, orgActorJson } from '../access/access.js';
 import { AccountErrors } from '../accounts/accounts.errors.js';
 import type { Me } from '../accounts/accounts.schemas.js';
 import { assertPasswordPolicy } from '../accounts/accounts.service.js';
@@ -166,7 +166,12 @@ async function acceptOnce(
     }
     const decisionFrom = invitationStep('accept', member.status);
     if (!decisionFrom.ok) throw statusRefusal(decisionFrom.code, member.status);
-    const { already, ...account } = await trx
+    // The inviter's standing now (it decides whether the person waits for approval) in the same read.
+    const {
+      already,
+      inviter: inviterRow,
+      ...account
+    } = await trx
       .selectFrom('accounts')
       .selectAll()
       .select((eb) =>
@@ -176,6 +181,11 @@ async function acceptOnce(
           .where('org_id', '=', member.org_id)
           .whereRef('account_id', '=', 'accounts.id')
           .as('already'),
+      )
+      .select(
+        (member.created_by ? orgActorJson(member.org_id, member.created_by) : sql<ActorRow | null>`null`).as(
+          'inviter',
+        ),
       )
       .where('id', '=', accountId)
       .executeTakeFirstOrThrow();
@@ -194,7 +204,10 @@ async function acceptOnce(
         fields: missing.map((field) => `join_field.${field}`),
       });
     }
-    const inviter = member.created_by ? await loadOrgActor(trx, member.created_by, member.org_id) : undefined;
+    const inviter =
+      member.created_by && inviterRow
+        ? actorFromRow(member.created_by, member.org_id, inviterRow)
+        : undefined;
     const status = joinStatus(
       member.invitation_channel ?? 'link',
       inviter?.permissions.has('approvals.manage') ?? false,

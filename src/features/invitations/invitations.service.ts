@@ -6,14 +6,13 @@ import type { DB, Locale, Member as MemberRow } from '../../db/schema.js';
 import { AppError, CommonErrors, errorMessage } from '../../errors.js';
 import { messageTime } from '../../notify/layout.js';
 import { queueMessages } from '../../notify/outbox.js';
-import type { OrgActor } from '../access/access.js';
+import type { OrgActor, ScopeDepartment } from '../access/access.js';
 import {
   actingNow,
   assertMayChangeGrants,
   assertMayPlace,
   assertMemberInScope,
   DEFAULT_MEMBER_ROLES,
-  departmentsByIds,
   orgWideGrants,
 } from '../access/privilege.js';
 import { normalizeEmail } from '../accounts/identifiers.js';
@@ -31,7 +30,7 @@ import {
   requireFutureExpiry,
   requireMemberName,
 } from '../members/members.fields.js';
-import { lockOrg } from '../members/members.locks.js';
+import { lockOrg, lockPlacement } from '../members/members.locks.js';
 import { bumpVersion, requireMemberDetails, takeSeats } from '../members/members.queries.js';
 import { type ThrottleRule, takeAttempt, takeAttemptWithin } from '../throttles/throttles.js';
 import { hashToken, issueInvitationTokens, newToken } from '../tokens/tokens.js';
@@ -175,19 +174,24 @@ async function renewedEnd(trx: Transaction<DB>): Promise<Date> {
   return invitationEnd(new Date((rows[0] as { now: Date }).now));
 }
 
-/** Checks the placement every invitation of a request shares: departments, roles the inviter may give. */
+/**
+ * Checks the placement every invitation of a request shares: departments, roles the inviter may give.
+ * Takes the tree's share lock (after the org's, lockOrg) and answers the placement's departments read
+ * under it with the roles: the rows' insert checks them without reading them again.
+ */
 async function checkPlacement(trx: Transaction<DB>, now: OrgActor, body: LinkInvitationBody | InviteBody) {
-  const placement = body.departments.map((department) => department.departmentId);
+  const ids = body.departments.map((department) => department.departmentId);
+  const placement = await lockPlacement(trx, now.orgId, ids);
   // A scoped admin invites into their departments; a member who may only invite chooses freely, and
   // an approver decides where enrollment approval is on.
-  if (now.scopes.has('members.manage')) await assertMayPlace(trx, now, placement);
+  if (now.scopes.has('members.manage')) await assertMayPlace(trx, now, ids);
   const roles = await resolveRoles(trx, now.orgId, body.roles ?? DEFAULT_MEMBER_ROLES);
-  await assertMayChangeGrants(trx, now, await departmentsByIds(trx, now.orgId, placement), {
+  await assertMayChangeGrants(trx, now, placement, {
     before: orgWideGrants(DEFAULT_MEMBER_ROLES),
     after: orgWideGrants(roles),
     field: 'roles',
   });
-  return roles;
+  return { roles, placement };
 }
 
 /** The org fields every row of a request gets. */
@@ -272,14 +276,14 @@ export async function invite(
     ]);
     if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
     const now = await actingNow(trx, actor);
-    const roles = await checkPlacement(trx, now, body);
-    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     const org = await lockOrg(trx, actor.orgId);
+    const { roles, placement } = await checkPlacement(trx, now, body);
+    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     const outcomes = await inviteAddresses(
       trx,
       ctx,
       meta,
-      { inviter: now, org, roles, groupIds: body.groupIds ?? [], seatsReserved: false },
+      { inviter: now, org, roles, groupIds: body.groupIds ?? [], seatsReserved: false, placement },
       invitees,
     );
     invitees.forEach((invitee, i) => {
@@ -333,6 +337,8 @@ export async function inviteAddresses(
     readonly roles: readonly string[];
     readonly groupIds: readonly string[];
     readonly seatsReserved: boolean;
+    /** The placement's departments as read under the tree's lock (lockPlacement), when the caller has. */
+    readonly placement?: readonly ScopeDepartment[];
   },
   invitees: readonly Invitee[],
 ): Promise<InviteeOutcome[]> {
@@ -401,6 +407,7 @@ export async function inviteAddresses(
       departments: [],
       groupIds: shared.groupIds,
       seatsReserved: shared.seatsReserved,
+      ...(shared.placement ? { placement: shared.placement } : {}),
     },
     fresh.map(({ invitee, memberId }) => ({
       accountId: null,
@@ -538,9 +545,9 @@ export async function createLinkInvitation(
   if (wait > 0) throw new AppError(CommonErrors.rate_limited, { retryAfterSeconds: wait });
   return ctx.db.transaction().execute(async (trx) => {
     const now = await actingNow(trx, actor);
-    const roles = await checkPlacement(trx, now, body);
-    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     const org = await lockOrg(trx, actor.orgId);
+    const { roles, placement } = await checkPlacement(trx, now, body);
+    await assertEmployeeIdFree(trx, actor.orgId, optionalText(body.employeeId));
     assertSeatsFree(org, 1);
     const invitationExpiresAt = invitationEnd(org.now);
     const [inserted] = await insertMembers(
@@ -552,6 +559,7 @@ export async function createLinkInvitation(
         createdBy: actor.accountId,
         departments: body.departments,
         groupIds: body.groupIds ?? [],
+        placement,
       },
       [
         {

@@ -2,9 +2,10 @@ import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
+import type { ScopeDepartment } from '../access/access.js';
 import { BUILT_IN_ROLES } from '../access/permissions.js';
 import { MemberErrors } from './members.errors.js';
-import { lockRolesShared, lockTreeShared } from './members.locks.js';
+import { lockPlacement, lockRolesShared } from './members.locks.js';
 
 /**
  * The shared checks of a member's org-owned assignments — departments, roles, user groups — used by
@@ -98,24 +99,17 @@ export async function currentDepartments(
 /**
  * Checks planned departments against the org (all in it, else member.department_not_found) under the
  * org's tree lock in share mode, so a department being deleted meanwhile either sees the members placed
- * here or is gone before it is checked.
+ * here or is gone before it is checked. Given the departments the caller read with lockPlacement
+ * already (to check its scope on them), checks against those.
  */
 export async function checkDepartments(
   trx: Transaction<DB>,
   orgId: string,
   planned: readonly AssignedDepartment[],
+  locked?: readonly Pick<ScopeDepartment, 'id'>[],
 ): Promise<void> {
-  await lockTreeShared(trx, orgId);
   const ids = planned.map((d) => d.departmentId);
-  const wellFormed = ids.filter(isUuid);
-  const found = wellFormed.length
-    ? await trx
-        .selectFrom('departments')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('id', 'in', wellFormed)
-        .execute()
-    : [];
+  const found = locked ?? (await lockPlacement(trx, orgId, ids));
   const known = new Set(found.map((row) => row.id));
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length > 0) {

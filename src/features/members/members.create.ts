@@ -1,9 +1,10 @@
+import crypto from 'node:crypto';
 import { type Insertable, sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
-import type { DB, MemberStatus, MembersTable } from '../../db/schema.js';
+import type { DB, Member as MemberRow, MemberStatus, MembersTable } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { queueMessage } from '../../notify/outbox.js';
-import type { OrgActor } from '../access/access.js';
+import type { OrgActor, ScopeDepartment } from '../access/access.js';
 import {
   actingNow,
   assertMayChangeGrants,
@@ -18,7 +19,7 @@ import { normalizeEmail } from '../accounts/identifiers.js';
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
 import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
-import { insertGrams, keyColumns, type MemberKeys, memberKeys } from '../directory/directory.keys.js';
+import { gramsInsert, keyColumns, type MemberKeys, memberKeys } from '../directory/directory.keys.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import { SEATED } from './lifecycle/members.status.js';
 import {
@@ -26,8 +27,8 @@ import {
   checkDepartments,
   checkGroups,
   type DepartmentChoice,
-  insertDepartmentLinks,
-  insertGroupLinks,
+  departmentLinksInsert,
+  groupLinksInsert,
   planDepartments,
   resolveRoles,
 } from './members.assign.js';
@@ -199,13 +200,17 @@ export async function insertMember(trx: Transaction<DB>, input: NewMember) {
 /**
  * insertMember for many rows (an invitation of many addresses, an import's chunk), in a few statements
  * whatever their number: the seats taken at once (all or none) unless the caller reserved them already
- * (an import, at its start), the placement checked once — one shared, or each row's own — the rows with
- * their search keys, their departments, groups and grams in one insert each. Roles and groups are the
+ * (an import, at its start), the placement checked once — one shared, or each row's own — and the rows
+ * with their search keys, departments, groups and grams in one statement. Roles and groups are the
  * shared ones, or a row's own (an import's rows name theirs; the caller has checked the roles).
  */
 export async function insertMembers(
   trx: Transaction<DB>,
-  shared: Omit<NewMember, 'accountId' | 'columns'> & { readonly seatsReserved?: boolean },
+  shared: Omit<NewMember, 'accountId' | 'columns'> & {
+    readonly seatsReserved?: boolean;
+    /** The placement's departments as the caller read them under the tree's lock (lockPlacement). */
+    readonly placement?: readonly ScopeDepartment[];
+  },
   rows: readonly {
     readonly accountId: string | null;
     readonly columns: MemberColumns;
@@ -218,7 +223,7 @@ export async function insertMembers(
   const plans = rows.map((row) => planDepartments(row.departments ?? shared.departments));
   // The lock module's order: the org row (seats), then the tree.
   if (SEATED.has(shared.status) && !shared.seatsReserved) await takeSeats(trx, shared.orgId, rows.length);
-  await checkDepartments(trx, shared.orgId, uniqueDepartments(plans));
+  await checkDepartments(trx, shared.orgId, uniqueDepartments(plans), shared.placement);
   const groupLists = rows.map((row) => [
     ...new Set((row.groupIds ?? shared.groupIds ?? []).map((id) => id.toLowerCase())),
   ]);
@@ -243,13 +248,19 @@ export async function insertMembers(
       employeeId: row.columns.employee_id ?? null,
     }),
   );
-  const members = await trx
+  // Ids made here, so the row, its departments, groups and grams go in one statement: the links and
+  // grams are data-modifying CTEs of the row's insert (their foreign keys are checked at its end).
+  const ids = rows.map((row) => row.columns.id ?? crypto.randomUUID());
+  const memberRows = trx
     .insertInto('members')
     .values(
       rows.map((row, i) => {
         const key = keys[i] as MemberKeys;
         return {
           ...row.columns,
+          id: ids[i] as string,
+          // Written, not left to the column's default: the grams carry the same order.
+          directory_order: row.columns.directory_order ?? DEFAULT_ORDER,
           org_id: shared.orgId,
           account_id: row.accountId,
           status: shared.status,
@@ -260,20 +271,22 @@ export async function insertMembers(
         };
       }),
     )
-    .returningAll()
-    .execute();
-  const memberIds = members.map((member) => member.id);
-  await insertDepartmentLinks(trx, shared.orgId, memberIds, plans);
-  await insertGroupLinks(trx, shared.orgId, memberIds, groupLists);
-  await insertGrams(
-    trx,
-    members.map((member, i) => ({
-      id: member.id,
-      orgId: member.org_id,
-      directoryOrder: member.directory_order,
-      keys: keys[i] as MemberKeys,
-    })),
-  );
+    .returningAll();
+  const withRows = [
+    departmentLinksInsert(shared.orgId, ids, plans),
+    groupLinksInsert(shared.orgId, ids, groupLists),
+    gramsInsert(
+      rows.map((row, i) => ({
+        id: ids[i] as string,
+        orgId: shared.orgId,
+        directoryOrder: row.columns.directory_order ?? DEFAULT_ORDER,
+        keys: keys[i] as MemberKeys,
+      })),
+    ),
+  ].filter((part) => part !== undefined);
+  const { rows: members } = await sql<MemberRow>`with ${sql.join(
+    withRows.map((part, i) => sql`${sql.id(`linked_${i}`)} as (${part})`),
+  )} ${memberRows}`.execute(trx);
   return members.map((member, i) => ({
     member,
     departments: plans[i] as AssignedDepartment[],

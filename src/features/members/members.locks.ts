@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Account, DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
+import type { ScopeDepartment } from '../access/access.js';
 import { lockTree } from '../departments/departments.queries.js';
 import { MemberErrors } from './members.errors.js';
 
@@ -93,6 +94,34 @@ export async function lockTreeShared(trx: Transaction<DB>, orgId: string): Promi
     .where('is_root', '=', true)
     .forShare()
     .execute();
+}
+
+/**
+ * The tree's share lock (LockPlan.tree `share`) and the org's departments among `ids`, in one statement:
+ * each department held FOR SHARE too, the root first as the tree's changes take it, so a department
+ * moved or deleted while this waited is read as it is now. Answers those found, as scopes compare them
+ * (ids of no department are left out): the existence check and the scope check of a placement share it.
+ */
+export async function lockPlacement(
+  trx: Transaction<DB>,
+  orgId: string,
+  ids: readonly string[],
+): Promise<ScopeDepartment[]> {
+  const wanted = new Set(ids.map((id) => id.toLowerCase()).filter(isUuid));
+  const rows = await trx
+    .selectFrom('departments')
+    .select(['id', 'name', 'path'])
+    .where('org_id', '=', orgId)
+    .where((eb) =>
+      wanted.size === 0
+        ? eb('is_root', '=', true)
+        : eb.or([eb('is_root', '=', true), eb('id', 'in', [...wanted])]),
+    )
+    .orderBy('is_root', 'desc')
+    .orderBy('id')
+    .forShare()
+    .execute();
+  return rows.filter((row) => wanted.has(row.id));
 }
 
 /**
