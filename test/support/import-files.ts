@@ -24,7 +24,7 @@ export interface TaskAnswer {
     status: string;
     rowsTotal: number;
     counts: Record<string, number>;
-    error: { code: string; details: Record<string, unknown> } | null;
+    error: { code: string; message: string } | null;
   };
   problems: { line: number; column: string | null; code: string }[];
 }
