@@ -90,3 +90,54 @@ export async function openDataSet(
     throw error;
   }
 }
+
+/**
+ * A throwaway copy of a data set (which must exist and be closed), for a bench that writes: PostgreSQL
+ * copies the database as a template, PGlite its data folder. `drop` closes and deletes the copy.
+ */
+export async function scratchCopy(
+  backend: Backend,
+  members: number,
+): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (backend === 'postgres') {
+    const { admin, url, name } = postgresUrl(members);
+    const scratch = `${name}_scratch`;
+    const quoted = (one: string) => `"${one.replaceAll('"', '""')}"`;
+    const run = async (statement: string) => {
+      const client = new pg.Client({ connectionString: admin });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await run(`drop database if exists ${quoted(scratch)} with (force)`);
+    await run(`create database ${quoted(scratch)} template ${quoted(name)}`);
+    const copy = new URL(url);
+    copy.pathname = `/${scratch}`;
+    const database = await openDatabase({ kind: 'postgres', url: copy.toString() });
+    return {
+      database,
+      drop: async () => {
+        await database.close();
+        await run(`drop database if exists ${quoted(scratch)} with (force)`);
+      },
+    };
+  }
+  const dir = `${pgliteDir(members)}-scratch`;
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The copy must not carry the original's lock folder.
+  fs.cpSync(pgliteDir(members), dir, {
+    recursive: true,
+    filter: (source) => !source.includes('.roster-lock'),
+  });
+  const database = await openPglite(dir);
+  return {
+    database,
+    drop: async () => {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchCase, benchCases } from './cases.js';
-import { type Backend, openDataSet, sizeLabel } from './databases.js';
+import { type Backend, openDataSet, scratchCopy, sizeLabel } from './databases.js';
 import { exportBench } from './exports.js';
+import { type ImportResult, importBench } from './imports.js';
 import { invitationBench } from './invitations.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
@@ -20,6 +21,8 @@ interface Result {
 }
 
 const RESULTS = path.join(import.meta.dirname, 'results.json');
+/** The data set issue 12's import cases run on (a scratch copy of it). */
+const IMPORT_SIZE = 100_000;
 const MAX_ITERATIONS = 200;
 const MIN_ITERATIONS = 10;
 /** Time allowed to each side of a read, so slow floors run fewer times. */
@@ -76,6 +79,18 @@ function width(text: string): number {
   );
 }
 
+function importTable(imports: ImportResult[]): string {
+  return [
+    '| backend | case | rows | seconds | rows/s | floor rows/s | ratio | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...imports.map(
+      (r) =>
+        `| ${r.backend} | ${r.name} | ${r.rows} | ${r.seconds} | ${r.rows_per_s} | ${r.floor_rows_per_s} | ` +
+        `${r.ratio.toFixed(3)}× | ${r.peak_rss_mb} |`,
+    ),
+  ].join('\n');
+}
+
 function table(results: Result[]): string {
   const header = ['backend', 'members', 'read', 'p50 ms', 'p99 ms', 'floor p50', 'ratio'];
   const rows = results.map((r) => [
@@ -93,13 +108,28 @@ function table(results: Result[]): string {
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-function saveResults(results: Result[]): void {
-  const previous: Result[] = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : [];
-  const key = (r: Result) => `${r.backend}|${r.members}|${r.name}`;
-  const fresh = new Set(results.map(key));
-  const sets = new Set(results.map((r) => `${r.backend}|${r.members}`));
-  const kept = previous.filter((r) => !fresh.has(key(r)) && !sets.has(`${r.backend}|${r.members}`));
-  fs.writeFileSync(RESULTS, `${JSON.stringify([...kept, ...results], null, 2)}\n`);
+/**
+ * Writes the run's entries into results.json, replacing those of the same name, backend and size. A whole
+ * run (`stale`) also drops the other entries of the data sets it measured, so reads renamed or removed
+ * go; a run of `--only` keeps them.
+ */
+function saveResults(results: Result[], imports: ImportResult[], stale: boolean): void {
+  const previous: (Result | ImportResult)[] = fs.existsSync(RESULTS)
+    ? JSON.parse(fs.readFileSync(RESULTS, 'utf8'))
+    : [];
+  const key = (r: Result | ImportResult) =>
+    'members' in r ? `${r.backend}|${r.members}|${r.name}` : `${r.backend}|import|${r.name}`;
+  const fresh = new Set([...results, ...imports].map(key));
+  const sets = new Set([
+    ...results.map((r) => `${r.backend}|${r.members}`),
+    ...imports.map((r) => `${r.backend}|import`),
+  ]);
+  const kept = previous.filter(
+    (r) =>
+      !fresh.has(key(r)) &&
+      !(stale && sets.has('members' in r ? `${r.backend}|${r.members}` : `${r.backend}|import`)),
+  );
+  fs.writeFileSync(RESULTS, `${JSON.stringify([...kept, ...results, ...imports], null, 2)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -119,6 +149,7 @@ async function main(): Promise<void> {
   const mode = values.regenerate ? 'regenerate' : values.reuse ? 'reuse' : 'auto';
   const started = performance.now();
   const results: Result[] = [];
+  const imports: ImportResult[] = [];
   for (const backend of backends) {
     for (const members of sizes) {
       const { database, fixture } = await openDataSet(backend, members, mode, log);
@@ -149,7 +180,7 @@ async function main(): Promise<void> {
           );
           results.push(result);
         }
-        if (!values.only || /invit|accept/.test(values.only)) {
+        if (!values.only || (/invit|accept/.test(values.only) && !values.only.includes('import'))) {
           for (const write of await invitationBench(roster, fixture)) {
             const result: Result = {
               backend,
@@ -185,10 +216,37 @@ async function main(): Promise<void> {
         await roster.close();
         await database.close();
       }
+      if (members === IMPORT_SIZE && (!values.only || values.only.includes('import'))) {
+        log(`importing into a copy of ${backend}, ${sizeLabel(members)} members`);
+        const scratch = await scratchCopy(backend, members);
+        try {
+          const roster = await startRoster(scratch.database);
+          try {
+            const run = await importBench(roster, scratch.database, fixture, backend, values.only);
+            imports.push(...run.imports);
+            for (const read of run.reads) {
+              results.push({
+                backend,
+                members,
+                name: read.name,
+                p50_ms: round(read.p50_ms),
+                p99_ms: round(read.p99_ms),
+                floor_p50_ms: round(read.floor_p50_ms),
+                ratio: round(read.p50_ms / read.floor_p50_ms),
+              });
+            }
+          } finally {
+            await roster.close();
+          }
+        } finally {
+          await scratch.drop();
+        }
+      }
     }
   }
   console.log(table(results));
-  if (!values.only) saveResults(results);
+  if (imports.length > 0) console.log(importTable(imports));
+  saveResults(results, imports, !values.only);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)}s; results in ${RESULTS}`);
 }
 
