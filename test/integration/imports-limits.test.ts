@@ -6,7 +6,7 @@ import { signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 import { importSteps, multipart, type TaskAnswer } from '../support/import-files.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
-import { inflatingWorkbook, manyPartsWorkbook, smallWorkbook } from '../support/zip-bombs.js';
+import { inflatingWorkbook, lyingWorkbook, manyPartsWorkbook, smallWorkbook } from '../support/zip-bombs.js';
 
 /**
  * The import's limits (issue 12, SECURITY.md Files and Enumeration): an archive that unpacks to too much
@@ -96,6 +96,21 @@ describeEachBackend('import limits', (backend) => {
     expect(inflations(spies)).toBeGreaterThan(0);
     expect(fine.task.status).toBe('ready');
     expect(fine.task.rowsTotal).toBe(1);
+  });
+
+  it('refuses an XLSX whose directory lies about a part’s size once the part unpacks past what it said', async () => {
+    const w = await world();
+    const lying = await lyingWorkbook(300);
+    expect(lying.length).toBeLessThan(1024 * 1024);
+    const uploaded = await w.steps.upload('lying.xlsx', lying);
+    expect(uploaded.statusCode, uploaded.body).toBe(202);
+    const id = (uploaded.json() as TaskAnswer).task.id;
+    // Without the budget the sheet's 300 MB of XML reached the parser, one text node of it held whole.
+    await prepareImport(h.ctx, id);
+    const { task } = await w.steps.task(id);
+    expect(task.status).toBe('failed');
+    expect(task.error?.code).toBe('import.unsafe_archive');
+    expect(task.error?.message).toContain('more than its directory says');
   });
 
   it('refuses a file over the route’s 50 MB before storing or reading it, naming that limit and not the server’s 1 MB', async () => {

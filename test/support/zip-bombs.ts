@@ -52,21 +52,26 @@ async function storedParts(zip: Buffer): Promise<Part[]> {
   return parts;
 }
 
-/** A part of `megabytes` zeros, deflated a megabyte at a time (never the whole in memory). */
-async function zeros(name: string, megabytes: number): Promise<Part> {
-  const chunk = Buffer.alloc(1024 * 1024);
+/**
+ * A part of `head` then `megabytes` of one byte (zeros unless told), deflated a megabyte at a time
+ * (never the whole in memory).
+ */
+async function filled(name: string, megabytes: number, fill = 0, head = ''): Promise<Part> {
+  const chunk = Buffer.alloc(1024 * 1024, fill);
   const deflate = zlib.createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   deflate.on('data', (data: Buffer) => out.push(data));
   const ended = new Promise((resolve) => deflate.on('end', resolve));
-  let crc = 0;
+  const start = Buffer.from(head);
+  deflate.write(start);
+  let crc = zlib.crc32(start);
   for (let i = 0; i < megabytes; i++) {
     crc = zlib.crc32(chunk, crc);
     if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve));
   }
   deflate.end();
   await ended;
-  return { name, method: 8, crc, data: Buffer.concat(out), size: megabytes * chunk.length };
+  return { name, method: 8, crc, data: Buffer.concat(out), size: start.length + megabytes * chunk.length };
 }
 
 /** A zip of these parts: local headers, data, the central directory (UTF-8 names, 1980-01-01). */
@@ -124,7 +129,20 @@ export async function smallWorkbook(): Promise<Buffer> {
 /** The workbook plus a part of `megabytes` zeros: a few kilobytes that unpack to that much. */
 export async function inflatingWorkbook(megabytes: number): Promise<Buffer> {
   const parts = await storedParts(await smallWorkbook());
-  return zipOf([...parts, await zeros('xl/media/image1.png', megabytes)]);
+  return zipOf([...parts, await filled('xl/media/image1.png', megabytes)]);
+}
+
+/**
+ * The workbook whose sheet unpacks to `megabytes` of XML while the directory, and the part's own
+ * header, still say the size it had: a bomb no look at the directory sees.
+ */
+export async function lyingWorkbook(megabytes: number): Promise<Buffer> {
+  const parts = await storedParts(await smallWorkbook());
+  const sheet = 'xl/worksheets/sheet1.xml';
+  const told = parts.find((part) => part.name === sheet) as Part;
+  const head = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+  const bomb = await filled(sheet, megabytes, 0x20, head);
+  return zipOf(parts.map((part) => (part === told ? { ...bomb, size: told.size, crc: told.crc } : part)));
 }
 
 /** The workbook plus `count` empty parts. */

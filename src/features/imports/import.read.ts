@@ -179,8 +179,11 @@ export function readCsv(
   return { format: 'csv', encoding, delimiter, header, rows };
 }
 
-/** Refuses a zip whose directory promises too much before anything is inflated (zip bombs). */
-export async function checkZipDirectory(bytes: Buffer): Promise<void> {
+/**
+ * Refuses a zip whose directory promises too much before anything is inflated (zip bombs). Answers
+ * the bytes the directory says its parts unpack to: the reader holds the zip to that.
+ */
+export async function checkZipDirectory(bytes: Buffer): Promise<number> {
   const refuse = (reason: string) => new AppError(ImportErrors['import.unsafe_archive'], { reason });
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) =>
@@ -207,6 +210,7 @@ export async function checkZipDirectory(bytes: Buffer): Promise<void> {
   if (inflated > FILE_LIMITS.zipRatio * Math.max(compressed, 1)) {
     throw refuse(`it unpacks to more than ${FILE_LIMITS.zipRatio} times its size`);
   }
+  return inflated;
 }
 
 /** A cell as the text a person typed; a number Excel stored is written out in full, never as 1.38E+10. */
@@ -229,39 +233,68 @@ interface ReaderParts {
 }
 const readerParts = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderParts;
 
-/** Chunks of UTF-8 as text, a character split between two chunks decoded whole. */
-async function* wholeCharacters(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+/**
+ * Chunks of UTF-8 as text, a character split between two chunks decoded whole; each chunk's bytes are
+ * spent from the zip's budget first.
+ */
+async function* wholeCharacters(
+  chunks: AsyncIterable<Buffer | string>,
+  spend: (bytes: number) => void,
+): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  for await (const chunk of chunks) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  for await (const chunk of chunks) {
+    spend(typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length);
+    yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  }
   yield decoder.end();
 }
 
 /**
- * exceljs's streaming reader decodes each inflated chunk of a part on its own, so a character whose
- * UTF-8 bytes straddle two chunks reads as U+FFFD (exceljs issues #2063, #2084, #2316): names in a
- * Chinese file of some size came out broken. This one hands its XML parser text decoded across chunks:
- * the shared strings' entry set to decode as it streams, a sheet's chunks through a StringDecoder.
+ * exceljs's streaming reader with two repairs. It decodes each inflated chunk of a part on its own, so
+ * a character whose UTF-8 bytes straddle two chunks read as U+FFFD (exceljs issues #2063, #2084,
+ * #2316): names in a Chinese file of some size came out broken. And it inflates a part however much
+ * its data holds, whatever the zip's directory said: a directory that lies passed the caps, and a
+ * few kilobytes became gigabytes of XML. Here the shared strings and the sheets reach the XML parser
+ * as text decoded across chunks, and the bytes they unpack to stop at what the directory promised.
  */
 class WholeCharacterReader extends ExcelJS.stream.xlsx.WorkbookReader {
+  readonly #spend: (bytes: number) => void;
+
+  constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, promised: number) {
+    super(input, options);
+    let left = promised;
+    this.#spend = (bytes) => {
+      left -= bytes;
+      if (left < 0) {
+        throw new AppError(ImportErrors['import.unsafe_archive'], {
+          reason: 'it unpacks to more than its directory says',
+        });
+      }
+    };
+  }
+
   _parseSharedStrings(entry: Readable) {
-    entry.setEncoding('utf8');
-    return readerParts._parseSharedStrings.call(this, entry);
+    return readerParts._parseSharedStrings.call(this, Readable.from(wholeCharacters(entry, this.#spend)));
   }
 
   _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string) {
-    return readerParts._parseWorksheet.call(this, wholeCharacters(chunks), sheetNo);
+    return readerParts._parseWorksheet.call(this, wholeCharacters(chunks, this.#spend), sheetNo);
   }
 }
 
 /** The first worksheet of an .xlsx file, read as a stream after its zip directory is checked. */
 export async function readXlsx(bytes: Buffer): Promise<ReadSheet> {
-  await checkZipDirectory(bytes);
-  const reader = new WholeCharacterReader(Readable.from([bytes]), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-  });
+  const promised = await checkZipDirectory(bytes);
+  const reader = new WholeCharacterReader(
+    Readable.from([bytes]),
+    {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'ignore',
+      worksheets: 'emit',
+    },
+    promised,
+  );
   let header: string[] = [];
   const rows: { line: number; cells: string[] }[] = [];
   for await (const sheet of reader) {
