@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Axe from 'axe-core';
+import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
@@ -39,6 +41,8 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
   const { server, browser } = useConsole();
   let orgId = '';
   const people = ['Bea Bulk', 'Bo Bulk', 'Bill Bulk'];
+  /** More than a page of 20: "Select all N matching" reaches the ones on the next page too. */
+  const many = Array.from({ length: 25 }, (_, i) => `Mass ${String(i + 1).padStart(2, '0')}`);
 
   beforeAll(async () => {
     const ctx = server.ctx;
@@ -49,9 +53,10 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
       const account = await createAccount(ctx, { name });
       await addMember(ctx, orgId, account.id, { departmentId: research.id });
     }
+    for (const name of many) await addMember(ctx, orgId, (await createAccount(ctx, { name })).id);
     await ctx.db
       .updateTable('organizations')
-      .set((eb) => ({ seats_used: eb('seats_used', '+', people.length) }))
+      .set((eb) => ({ seats_used: eb('seats_used', '+', people.length + many.length) }))
       .where('id', '=', orgId)
       .execute();
   });
@@ -131,6 +136,65 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
       { name: 'Bo Bulk', status: 'disabled' },
     ]);
     await screenshot(page, 'members-bulk-disabled');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('selects all members matching the filter, confirms, runs the change as a task and downloads its result', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server.url}/sign-in`);
+    await signIn(page, OWNER.username, OWNER.password);
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}\/departments$/);
+    await page.goto(`${server.url}/orgs/${orgId}/departments?tab=active&q=Mass&size=20`);
+    await row(page, 'Mass 01').waitFor(WAIT);
+
+    // The page's 20 rows chosen: the bar offers the filter's 25.
+    await page.locator('.ant-table-thead .ant-table-selection .ant-checkbox-input').first().check();
+    const bar = page.getByRole('toolbar', { name: 'Bulk actions on the selected members' });
+    await bar.getByText('20 selected').waitFor(WAIT);
+    await bar.getByRole('button', { name: 'Select all 25 matching' }).click();
+    const confirm = await settledDialog(
+      page,
+      page.getByRole('dialog', { name: 'Select all 25 members matching this filter?' }),
+    );
+    await confirm.getByRole('button', { name: 'Select all' }).click();
+    await bar.getByText('All 25 members matching this filter are selected').waitFor(WAIT);
+
+    await bar.getByRole('button', { name: 'Disable' }).click();
+    const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'Disable 25 members?' }));
+    await dialog.getByText(/as a task of the task center/).waitFor();
+    await dialog.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText(/Task #\d+ started/).waitFor(WAIT);
+    await screenshot(page, 'members-bulk-task-started');
+    await page.getByRole('link', { name: 'Open the task center' }).click();
+    await page.waitForURL(/\/tasks\?kind=bulk$/);
+
+    // The task runs in the worker; the list follows it to Done, then its result downloads.
+    const task = page.locator('.ant-table-row').filter({ hasText: 'Bulk change' }).first();
+    await task.getByText('Done', { exact: true }).waitFor({ timeout: 60_000 });
+    await task.getByText('25 done').waitFor(WAIT);
+    await screenshot(page, 'members-bulk-task-done');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      task.getByRole('button', { name: 'Download result' }).click(),
+    ]);
+    const [header, ...rows] = parse(
+      fs.readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, ''),
+    ) as string[][];
+    expect(header).toEqual(['Member', 'Member ID', 'Outcome', 'Reason']);
+    expect(rows.map((cells) => cells[0]).sort()).toEqual(many);
+    expect(rows.every((cells) => cells[2] === 'Done')).toBe(true);
+    const statuses = await server.ctx.db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .select('m.status')
+      .distinct()
+      .where('a.name', 'in', many)
+      .execute();
+    expect(statuses).toEqual([{ status: 'disabled' }]);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

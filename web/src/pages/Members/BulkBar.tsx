@@ -1,4 +1,4 @@
-import { App, Button, ConfigProvider, Flex, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, ConfigProvider, Flex, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MemberFilter } from '../../../../src/features/members/members.batch.schemas.js';
@@ -69,10 +69,11 @@ export function BulkBar({
 }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const [placing, setPlacing] = useState<MemberSummary[] | null>(null);
   const [status, setStatus] = useState<BulkStatusAction | null>(null);
   const [outcome, setOutcome] = useState<BatchOutcome | null>(null);
+  const [queued, setQueued] = useState<TaskView | null>(null);
   const matching = selection.matching && total !== undefined;
   const everyone = matching ? { count: total, filter } : undefined;
   const tooMany = !matching && selected.length > MAX_BULK;
@@ -102,22 +103,12 @@ export function BulkBar({
     onRefusedOnly(answer.results.filter((row) => !row.ok).map((row) => row.memberId));
   };
 
-  /** A task started over every member of the filter: where to follow it, and the selection ends. */
+  /** A task started over every member of the filter: the selection ends, the bar says where to follow it. */
   const showTask = (task: TaskView) => {
     setPlacing(null);
     setStatus(null);
+    setQueued(task);
     onClear();
-    void message.success({
-      content: (
-        <span>
-          {t('members.bulk.queued', { number: task.number })}{' '}
-          <LinkButton type="link" size="small" to={`/orgs/${encodeURIComponent(orgId)}/tasks?kind=bulk`}>
-            {t('members.bulk.openTasks')}
-          </LinkButton>
-        </span>
-      ),
-      duration: 8,
-    });
   };
 
   const confirmAll = () =>
@@ -135,12 +126,27 @@ export function BulkBar({
     else setStatus(action as BulkStatusAction);
   };
 
-  if (selected.length === 0 && !outcome) return null;
+  if (selected.length === 0 && !outcome && !queued) return null;
   const label = matching
     ? t('members.bulk.allSelected', { count: total, formatted: format.number(total) })
     : t('invitations.selected', { count: selected.length });
   return (
     <ConfigProvider theme={{ token: DANGER_TOKENS }}>
+      {queued ? (
+        <Alert
+          type="success"
+          showIcon
+          closable
+          onClose={() => setQueued(null)}
+          title={t('members.bulk.queued', { number: queued.number })}
+          action={
+            <LinkButton size="small" to={`/orgs/${encodeURIComponent(orgId)}/tasks?kind=bulk`}>
+              {t('members.bulk.openTasks')}
+            </LinkButton>
+          }
+          style={{ marginBottom: 8 }}
+        />
+      ) : null}
       {selected.length > 0 ? (
         <Flex
           gap={8}
