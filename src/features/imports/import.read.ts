@@ -260,7 +260,11 @@ async function* wholeCharacters(
 class WholeCharacterReader extends ExcelJS.stream.xlsx.WorkbookReader {
   readonly #spend: (bytes: number) => void;
 
-  constructor(input: Readable, options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>, promised: number) {
+  constructor(
+    input: Readable,
+    options: Partial<ExcelJS.stream.xlsx.WorkbookStreamReaderOptions>,
+    promised: number,
+  ) {
     super(input, options);
     let left = promised;
     this.#spend = (bytes) => {
