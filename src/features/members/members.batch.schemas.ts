@@ -2,7 +2,6 @@ import { type Static, Type } from 'typebox';
 import { Body, Uuid } from '../../http/schemas.js';
 import { MAX_TERM_LENGTH } from '../directory/directory.search.js';
 import { BatchResponse } from '../invitations/invitations.schemas.js';
-import { TaskView } from '../tasks/tasks.schemas.js';
 import { ShortText, StatusTab } from './members.schemas.js';
 
 /** The most members one batch request acts on; beyond it, "select all N matching" runs as a task. */
@@ -106,6 +105,3 @@ export const BatchPlacementTaskBody = Body({
   filter: MemberFilter,
 });
 export type BatchPlacementTaskBody = Static<typeof BatchPlacementTaskBody>;
-
-/** A bulk change started: its task, followed in the task center. */
-export const BatchTaskResponse = Type.Object({ task: TaskView });
