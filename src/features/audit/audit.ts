@@ -44,14 +44,22 @@ function labelOf(event: AuditEvent): { label: string | null; readRow: boolean } 
   };
 }
 
-/** The name of an event's target row now, by target type (`e` is the event being written). */
-const rowName = sql`case e.target_type ${sql.join(
-  Object.entries(LABELLED).map(
-    ([type, table]) =>
-      sql`when ${type} then (select name from ${sql.table(table)} where id = e.target_id::uuid)`,
-  ),
-  sql` `,
-)} end`;
+/**
+ * The name of an event's target row now (`e` is the event being written), for the target types of
+ * these events only: a statement planned on every call plans no lookup it does not need.
+ */
+function rowName(events: readonly AuditEvent[]) {
+  const types = [...new Set(events.map((event) => event.targetType))].filter(
+    (type): type is keyof typeof LABELLED => type !== undefined && Object.hasOwn(LABELLED, type),
+  );
+  return sql`case e.target_type ${sql.join(
+    types.map(
+      (type) =>
+        sql`when ${type} then (select name from ${sql.table(LABELLED[type])} where id = e.target_id::uuid)`,
+    ),
+    sql` `,
+  )} end`;
+}
 
 /** The one writer of the audit log; call it inside the change's transaction. */
 export async function recordAudit(
@@ -73,10 +81,15 @@ export async function recordAudits(
   // thousand parameters cost more to parse and plan than to insert); the order of the events is kept.
   const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   const labels = events.map(labelOf);
+  const reading = events.filter((_, i) => labels[i]?.readRow);
+  const label =
+    reading.length === 0
+      ? sql`e.label`
+      : sql`case when e.read_row then coalesce(${rowName(reading)}, e.label) else e.label end`;
   await sql`insert into audit_events (org_id, actor_account_id, action, target_type, target_id, target_label,
       outcome, ip, request_id, before, after)
     select e.org_id, e.actor_account_id, e.action, e.target_type, e.target_id,
-      case when e.read_row then coalesce(${rowName}, e.label) else e.label end,
+      ${label},
       e.outcome, ${meta?.ip ?? null}::text, ${meta?.requestId ?? null}::text, e.before, e.after
     from unnest(${events.map((event) => event.orgId)}::uuid[],
       ${events.map((event) => event.actorAccountId)}::uuid[], ${events.map((event) => event.action)}::text[],
