@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import type { AppContext, RequestMeta } from '../../context.js';
 import type { Locale, Task } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
 import { defineJob, enqueue } from '../../jobs/jobs.js';
 import { loadOrgActor, type OrgActor } from '../access/access.js';
-import { recordAudit } from '../audit/audit.js';
 import { countByStatus, directoryPage, type SortKey } from '../directory/directory.queries.js';
 import { claimChunk, endTask, inChunk, recordChunk } from '../tasks/tasks.chunk.js';
 import { getTask } from '../tasks/tasks.service.js';
@@ -121,17 +121,24 @@ export async function runExportChunk(ctx: AppContext, taskId: string, chunk: num
   if (task?.status !== 'running' || task.chunks_done !== chunk) return false;
   const options = task.options as ExportOptions;
   const actor = task.created_by ? await loadOrgActor(ctx.db, task.created_by, task.org_id) : undefined;
-  const cells = actor && !task.cancel_requested ? await pageCells(ctx, task, actor, options) : undefined;
+  let failure: { code: string; details: Record<string, unknown> } | undefined;
+  let cells: Awaited<ReturnType<typeof pageCells>> | undefined;
+  if (!actor) failure = { code: 'access.out_of_scope', details: {} };
+  else if (!task.cancel_requested) {
+    try {
+      cells = await pageCells(ctx, task, actor, options);
+    } catch (error) {
+      // A refusal (the department exported was deleted) ends the task with it; it would only repeat.
+      if (!(error instanceof AppError)) throw error;
+      failure = { code: error.code, details: error.details };
+    }
+  }
   return ctx.db.transaction().execute(async (trx) => {
     const claimed = await claimChunk(trx, taskId, chunk);
     if (!claimed) return false;
     if (!cells || claimed.cancel_requested) {
-      await endTask(
-        trx,
-        taskId,
-        claimed.cancel_requested ? 'cancelled' : 'failed',
-        claimed.cancel_requested ? undefined : { code: 'access.out_of_scope', details: {} },
-      );
+      if (claimed.cancel_requested) await endTask(trx, taskId, 'cancelled');
+      else await endTask(trx, taskId, 'failed', failure);
       return false;
     }
     if (cells.rows.length > 0) {

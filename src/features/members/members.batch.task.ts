@@ -126,7 +126,15 @@ export async function runBulkChunk(ctx: AppContext, taskId: string, chunk: numbe
     }
     const options = task.options as BulkOptions;
     const within = inChunk(ctx, trx);
-    const page = await nextMembers(within, actor, options.filter, task.cursor as SortKey | null);
+    let page: Page;
+    try {
+      page = await nextMembers(within, actor, options.filter, task.cursor as SortKey | null);
+    } catch (error) {
+      // A refusal of the filter itself (its department was deleted) ends the task; it would only repeat.
+      if (!(error instanceof AppError)) throw error;
+      await finishBulk(trx, task, 'failed', { code: error.code, details: error.details });
+      return false;
+    }
     const results = await act(within, actor, options, page.members);
     await trx
       .insertInto('task_members')
