@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { expireInvitations } from '../../src/features/invitations/invitations.expiry.job.js';
-import { client, createAccount, outboxFor, signIn, versionOf } from '../support/factories.js';
+import {
+  client,
+  createAccount,
+  createDepartment,
+  outboxFor,
+  signIn,
+  versionOf,
+} from '../support/factories.js';
 import { describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 import { type Api, codeOf, memberOrg } from '../support/member-org.js';
 
@@ -136,6 +143,30 @@ describeEachBackend('invitations under races and random steps', (backend) => {
   }, 240_000);
 
   if (backend === 'postgres') {
+    it('reads the placement as it is once the tree is free: a department deleted meanwhile is not found', async () => {
+      const o = await setUp();
+      const department = await createDepartment(h.ctx, o.org.id);
+      const waiting = sql<{ count: number }>`select count(*)::int as count from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`;
+      const answer = await h.ctx.db.transaction().execute(async (trx) => {
+        // A change of the tree holds its root, as the departments service does, and deletes the department.
+        await sql`select id from departments where org_id = ${o.org.id} and is_root for update`.execute(trx);
+        const invited = o.admin.send('POST', o.invitations, {
+          invitees: [{ name: 'Racer', address: `moved.${unique()}@mail.test` }],
+          departments: [{ departmentId: department.id, isPrimary: true }],
+        });
+        await expect
+          .poll(async () => (await waiting.execute(h.ctx.db)).rows[0]?.count, { timeout: 20_000 })
+          .toBeGreaterThan(0);
+        await trx.deleteFrom('departments').where('id', '=', department.id).execute();
+        // Wrapped: a promise returned as such would be awaited before the commit it waits for.
+        return { invited };
+      });
+      const response = await answer.invited;
+      expect(response.statusCode).toBe(422);
+      expect(codeOf(response)).toBe('member.department_not_found');
+    });
+
     it('gives 5 free seats to exactly 5 of 20 parallel invitations', async () => {
       const o = await setUp();
       const { seats } = await invariants(h, o.org.id);
