@@ -180,8 +180,14 @@ export function TasksPage() {
     },
   ];
 
+  // Filtered to imports alone (Import history), an empty list is empty for the usual reason: none yet.
   const filtered =
-    filters.kind || filters.status || filters.mine || filters.createdBy || filters.from || filters.to;
+    (filters.kind && filters.kind !== 'import') ||
+    filters.status ||
+    filters.mine ||
+    filters.createdBy ||
+    filters.from ||
+    filters.to;
   return (
     <>
       {header}
