@@ -22,11 +22,7 @@ export interface JobDefinition<Data extends object> {
    * job of its own queue (an import's next chunk): the worker then fetches again at once instead of
    * waiting out its polling interval, which a chain of short jobs would otherwise pay at every link.
    */
-  handle(
-    ctx: AppContext,
-    data: Data,
-    attempt: { retryCount: number; retryLimit: number },
-  ): Promise<unknown>;
+  handle(ctx: AppContext, data: Data, attempt: { retryCount: number; retryLimit: number }): Promise<unknown>;
 }
 
 /** Declares a job; the registry (jobs/registry.ts) lists every one. */
