@@ -20,6 +20,7 @@ const TARGET_TYPES: readonly TargetType[] = [
   'join',
   'delivery',
   'import',
+  'bulk',
   'task',
 ];
 
