@@ -5,25 +5,8 @@ import { prepareImport } from '../../src/features/imports/import.service.js';
 import { runImportChunk } from '../../src/features/imports/import.write.js';
 import { addMember, client, createAccount, createDepartment, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
+import { multipart, type TaskAnswer } from '../support/import-files.js';
 import { type Api, memberOrg } from '../support/member-org.js';
-
-/** A multipart request body holding one file, as a browser's form sends it. */
-function multipart(name: string, bytes: Buffer) {
-  const boundary = '----roster-roles-boundary';
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-interface TaskAnswer {
-  task: { id: string; status: string; rowsTotal: number; counts: Record<string, number> };
-  problems: { line: number; column: string | null; code: string; message: string }[];
-}
 
 const ALL = Object.keys(PERMISSIONS) as Permission[];
 

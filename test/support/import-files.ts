@@ -26,7 +26,7 @@ export interface TaskAnswer {
     counts: Record<string, number>;
     error: { code: string; message: string } | null;
   };
-  problems: { line: number; column: string | null; code: string }[];
+  problems: { line: number; column: string | null; code: string; message: string }[];
 }
 
 /**
