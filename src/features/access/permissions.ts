@@ -25,6 +25,18 @@ export const PERMISSIONS = {
   'imports.run': { en: 'Import members in bulk', zh: '批量导入成员' },
   'exports.run': { en: 'Export members', zh: '导出成员' },
   'audit.read': { en: 'Read the audit log', zh: '查看审计日志' },
+  'tokens.manage': {
+    en: 'Create and revoke API tokens for programs',
+    zh: '为程序创建和吊销 API 令牌',
+  },
+  'webhooks.manage': {
+    en: 'Register webhooks and read their deliveries',
+    zh: '注册 Webhook 并查看其投递记录',
+  },
+  'scim.provision': {
+    en: 'Provision members and user groups over SCIM (for identity providers)',
+    zh: '通过 SCIM 同步成员和用户组（供身份提供商使用）',
+  },
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
