@@ -26,4 +26,6 @@ export interface RequestMeta {
   readonly requestId: string | null;
   readonly userAgent: string | null;
   readonly locale: 'en' | 'zh-CN';
+  /** The API token the request came with, if any: every audit row the request writes names it. */
+  readonly tokenId?: string | null;
 }

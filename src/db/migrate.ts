@@ -12,6 +12,7 @@ import * as m0010 from './migrations/0010-mail-settings.js';
 import * as m0011 from './migrations/0011-acting-actor.js';
 import * as m0012 from './migrations/0012-tasks.js';
 import * as m0013 from './migrations/0013-task-chunks.js';
+import * as m0014 from './migrations/0014-api-tokens.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011-acting-actor': m0011,
   '0012-tasks': m0012,
   '0013-task-chunks': m0013,
+  '0014-api-tokens': m0014,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -232,6 +232,28 @@ export interface AuditEventsTable {
   before: unknown;
   after: unknown;
   created_at: CreatedAt;
+  /** The API token the actor acted through, when the request used one. */
+  actor_token_id: ColumnType<string | null, string | null | undefined, never>;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  permissions: string[];
+  /** SHA-256 of the raw token; the raw token is never stored. */
+  hash: string;
+  /** The raw token's first characters, not secret. */
+  prefix: string;
+  /** Whose access the token acts with: the creator, or a removed creator's successor. */
+  account_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  last_used_ip: string | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'kept' | 'failed';
@@ -360,6 +382,7 @@ export interface DB {
   task_files: TaskFilesTable;
   import_rows: ImportRowsTable;
   task_members: TaskMembersTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Task = Selectable<TasksTable>;

@@ -14,6 +14,7 @@ import type { AppContext } from '../context.js';
 import { accessRoutes } from '../features/access/access.routes.js';
 import { accountRoutes } from '../features/accounts/accounts.routes.js';
 import { passwordResetRoutes } from '../features/accounts/password-reset.routes.js';
+import { apiTokenRoutes } from '../features/api-tokens/api-tokens.routes.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { departmentRoutes } from '../features/departments/departments.routes.js';
 import { exportRoutes } from '../features/exports/exports.routes.js';
@@ -112,9 +113,23 @@ export async function buildApp(ctx: AppContext): Promise<App> {
         version: '1',
         description:
           'Organization directory and member management. Errors are `{ error: { code, message, details } }`; ' +
-          'branch on `code`. Sessions are cookies; state-changing requests must come from the console’s origin.',
+          'branch on `code`. Sessions are cookies; state-changing requests must come from the console’s origin. ' +
+          'Programs call the organization routes with an API token (Settings → API tokens): ' +
+          '`Authorization: Bearer roster_…`, limited to the token’s permissions and its organization.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'roster_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'roster_session' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'An API token (`roster_…`) acting for its creator in its organization, limited to its permissions; ' +
+              'organization routes only. Unknown, revoked or expired: 401 `auth.token_invalid`; too many requests: ' +
+              '429 `auth.token_rate_limited` with Retry-After.',
+          },
+        },
+      },
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
@@ -134,6 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);
   auditRoutes(app, ctx);
+  apiTokenRoutes(app, ctx);
   accessRoutes(app);
   operationRoutes(app, ctx);
   deliverySettingsRoutes(app, ctx);

@@ -4,7 +4,11 @@ import { AppError, CommonErrors } from '../errors.js';
 import { holdsAnywhere, type OrgActor } from '../features/access/access.js';
 import type { Permission } from '../features/access/permissions.js';
 import { type Principal, resolveSession } from '../features/accounts/sessions.js';
+import { ApiTokenErrors } from '../features/api-tokens/api-tokens.errors.js';
+import { actorOfApiToken } from '../features/api-tokens/api-tokens.service.js';
 import { OrganizationErrors } from '../features/organizations/organizations.errors.js';
+import { metaOf } from './request-meta.js';
+import { ErrorResponse } from './schemas.js';
 
 /**
  * Who may call a route, declared on every route (`config.access`) and checked here only:
@@ -14,6 +18,12 @@ import { OrganizationErrors } from '../features/organizations/organizations.erro
  * - org: an active member of the `:orgId` in the path holding `permission` org-wide; anyone else gets
  *   404. A route that applies the privilege rule's scope itself (`scoped`) also lets in a holder of the
  *   permission over departments only; the rule then decides what of the org it may see and change.
+ *
+ * Org routes also take an API token (`Authorization: Bearer roster_…`, src/features/api-tokens/): it
+ * acts for its member in its own org only (another org's path is a 404, as for a session), limited to
+ * its permissions; being no cookie, it needs no Origin check. Session and operator routes refuse it
+ * (`auth.token_not_accepted`): they are a person's own. A token that is not live is a 401
+ * `auth.token_invalid` with `WWW-Authenticate: Bearer`.
  */
 export type RouteAccess =
   | { kind: 'public' }
@@ -43,6 +53,27 @@ function scopedRouteNote(permission: Permission): string {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The token of an `Authorization: Bearer …` header, if the request has one. */
+function bearerOf(request: FastifyRequest): string | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** The actor of a request made with an API token, for an org route: refused as `auth.token_invalid`. */
+async function tokenActor(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+): Promise<OrgActor> {
+  const actor = await actorOfApiToken(ctx, token, metaOf(request));
+  if (!actor) {
+    reply.header('www-authenticate', 'Bearer error="invalid_token"');
+    throw new AppError(ApiTokenErrors['auth.token_invalid']);
+  }
+  return actor;
+}
 
 /** The session cookie: `__Host-` prefixed and Secure behind TLS. */
 function sessionCookieName(ctx: AppContext): string {
@@ -104,6 +135,14 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     if (route.url.startsWith('/api/v1') && !access) {
       throw new Error(`Route ${route.method} ${route.url} does not declare config.access`);
     }
+    // An org route also takes an API token, which has a rate of its own.
+    if (access?.kind === 'org' && route.schema) {
+      route.schema = {
+        ...route.schema,
+        security: [{ session: [] }, { bearerAuth: [] }],
+        response: { ...(route.schema.response as object | undefined), 429: ErrorResponse },
+      };
+    }
     // The OpenAPI entry of a scope-aware route says what a holder over departments gets.
     if (access?.kind === 'org' && access.scoped && route.schema) {
       const note = scopedRouteNote(access.permission);
@@ -114,14 +153,29 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
     const token = request.cookies[sessionCookieName(ctx)];
-    if (!SAFE_METHODS.has(request.method)) assertSameOrigin(ctx, request, token !== undefined);
+    const bearer = access.kind === 'public' ? undefined : bearerOf(request);
+    // A browser sends no Authorization header across sites on its own: only a cookie needs the check.
+    const bearerOnly = bearer !== undefined && token === undefined;
+    if (!SAFE_METHODS.has(request.method) && !bearerOnly) assertSameOrigin(ctx, request, token !== undefined);
     if (access.kind === 'public') return;
+    if (bearer !== undefined && access.kind !== 'org') {
+      throw new AppError(ApiTokenErrors['auth.token_not_accepted']);
+    }
 
     const orgId = access.kind === 'org' ? ((request.params as { orgId?: string }).orgId ?? '') : undefined;
+    if (access.kind === 'org' && bearer !== undefined) {
+      const actor = await tokenActor(ctx, request, reply, bearer);
+      if (actor.orgId !== orgId?.toLowerCase()) {
+        throw new AppError(OrganizationErrors['organization.not_found']);
+      }
+      assertHolds(actor, access);
+      request.orgActor = actor;
+      return;
+    }
     const session = token ? await resolveSession(ctx.db, token, orgId) : undefined;
     if (!session) throw new AppError(CommonErrors['auth.required']);
     const { principal } = session;
@@ -135,12 +189,15 @@ export function registerAccessControl(app: FastifyInstance, ctx: AppContext): vo
     if (access.kind === 'org') {
       const actor = session.orgActor;
       if (!actor) throw new AppError(OrganizationErrors['organization.not_found']);
-      if (
-        !(access.scoped ? holdsAnywhere(actor, access.permission) : actor.permissions.has(access.permission))
-      ) {
-        throw new AppError(CommonErrors['auth.forbidden'], { permission: access.permission });
-      }
+      assertHolds(actor, access);
       request.orgActor = actor;
     }
   });
+}
+
+/** Refuses an org route's actor that does not hold its permission (anywhere, on a scope-aware route). */
+function assertHolds(actor: OrgActor, access: Extract<RouteAccess, { kind: 'org' }>): void {
+  if (!(access.scoped ? holdsAnywhere(actor, access.permission) : actor.permissions.has(access.permission))) {
+    throw new AppError(CommonErrors['auth.forbidden'], { permission: access.permission });
+  }
 }

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
+import { ApiTokenErrors } from '../features/api-tokens/api-tokens.errors.js';
 import { DepartmentErrors } from '../features/departments/departments.errors.js';
 import { InvitationErrors } from '../features/invitations/invitations.errors.js';
 import { MemberErrors } from '../features/members/members.errors.js';
@@ -24,6 +25,7 @@ const CONSTRAINT_ERRORS: Record<string, { code: string; field: string }> = {
   members_open_invitation_key: { code: InvitationErrors['invitation.already_invited'], field: 'invitees' },
   org_roles_name_key: { code: RoleErrors['role.name_taken'], field: 'name' },
   user_groups_name_key: { code: GroupErrors['group.name_taken'], field: 'name' },
+  api_tokens_live_name_key: { code: ApiTokenErrors['api_token.name_taken'], field: 'name' },
 };
 
 /**
@@ -106,7 +108,10 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
       },
     });
   }
-  if (appError.code === CommonErrors.rate_limited) {
+  if (
+    appError.code === CommonErrors.rate_limited ||
+    appError.code === ApiTokenErrors['auth.token_rate_limited']
+  ) {
     reply.header('retry-after', String(appError.details.retryAfterSeconds ?? 60));
   }
   return reply.status(appError.status).send({

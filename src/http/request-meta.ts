@@ -15,5 +15,6 @@ export function metaOf(request: FastifyRequest): RequestMeta {
     requestId: request.id,
     userAgent: request.headers['user-agent'] ?? null,
     locale: localeOf(request),
+    tokenId: request.orgActor?.token?.id ?? null,
   };
 }

@@ -33,6 +33,28 @@ const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> =
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id,
+  tokenId: async (ctx, org) =>
+    (
+      await ctx.db
+        .insertInto('api_tokens')
+        .values({
+          org_id: org.id,
+          name: `Token ${crypto.randomUUID()}`,
+          permissions: ['members.read'],
+          hash: crypto.randomUUID(),
+          prefix: 'roster_tenant',
+          account_id: (
+            await ctx.db
+              .selectFrom('members')
+              .select('account_id')
+              .where('org_id', '=', org.id)
+              .where('roles', '@>', ['owner'])
+              .executeTakeFirstOrThrow()
+          ).account_id as string,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
   // An import whose preview is ready, with one row: every task route can act on it.
   taskId: async (ctx, org) => {
     const task = await ctx.db
@@ -90,6 +112,9 @@ const KNOWN_ORG_ROUTES = [
   'GET /api/v1/orgs/:orgId/groups/:groupId/members',
   'POST /api/v1/orgs/:orgId/groups/:groupId/members',
   'DELETE /api/v1/orgs/:orgId/groups/:groupId/members/:memberId',
+  'GET /api/v1/orgs/:orgId/api-tokens',
+  'POST /api/v1/orgs/:orgId/api-tokens',
+  'DELETE /api/v1/orgs/:orgId/api-tokens/:tokenId',
 ];
 
 const NOT_ACTIVE: MemberStatus[] = [

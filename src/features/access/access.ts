@@ -25,6 +25,22 @@ export interface OrgActor {
    * cover — the granted departments themselves, never their subtrees, so loading an actor stays small.
    */
   readonly scopes: ReadonlyMap<Permission, readonly ScopeDepartment[]>;
+  /**
+   * The API token the request came with, if any: the actor is then the member the token acts for, and
+   * `permissions` and `scopes` hold only what the token was given as well (see `actorFromRow`).
+   */
+  readonly token?: ActorToken;
+}
+
+/**
+ * An API token an actor acts through (`src/features/api-tokens/`): it acts for a member of its org
+ * (its creator, or a removed creator's successor) with that member's access, limited to the permissions
+ * it was given.
+ */
+export interface ActorToken {
+  readonly id: string;
+  readonly name: string;
+  readonly permissions: readonly Permission[];
 }
 
 /** Whether the actor holds a permission anywhere: org-wide, or over some departments. */
@@ -125,10 +141,19 @@ export function orgActorJson(
   return sql<ActorRow | null>`(select row_to_json(actor) from org_actor(${orgId}::uuid, ${account}::uuid) actor)`;
 }
 
-/** The actor an `org_actor` row describes. */
-export function actorFromRow(accountId: string, orgId: string, member: ActorRow): OrgActor {
+/**
+ * The actor an `org_actor` row describes; through an API token, only what the member holds *and* the
+ * token was given — the one place a token's limit is applied, so every read of the actor (the request's,
+ * and actingNow's inside a write) is limited alike.
+ */
+export function actorFromRow(
+  accountId: string,
+  orgId: string,
+  member: ActorRow,
+  token?: ActorToken,
+): OrgActor {
   const permissions = permissionsOf(member.roles, member.custom);
-  return {
+  const actor = {
     accountId,
     orgId,
     memberId: member.id,
@@ -136,6 +161,14 @@ export function actorFromRow(accountId: string, orgId: string, member: ActorRow)
     roles: member.roles,
     permissions,
     scopes: scopesOf(permissions, member.grants),
+  };
+  if (!token) return actor;
+  const allowed = new Set(token.permissions);
+  return {
+    ...actor,
+    permissions: new Set([...permissions].filter((permission) => allowed.has(permission))),
+    scopes: new Map([...actor.scopes].filter(([permission]) => allowed.has(permission))),
+    token,
   };
 }
 
@@ -147,13 +180,15 @@ export function actorFromRow(accountId: string, orgId: string, member: ActorRow)
  * current paths (a department moved a moment ago is read where it is now).
  *
  * `holding` makes it the first step of a write (actingNow): the grants of those members are held first
- * (see members.locks.ts) and the actor read after, still in one statement (`acting_org_actor`).
+ * (see members.locks.ts) and the actor read after, still in one statement (`acting_org_actor`). With an
+ * API `token`, the actor is limited to the token's permissions (actorFromRow).
  */
 export async function loadOrgActor(
   db: Kysely<DB> | Transaction<DB>,
   accountId: string,
   orgId: string,
   holding?: { readonly held: string; readonly changed?: string | undefined },
+  token?: ActorToken,
 ): Promise<OrgActor | undefined> {
   if (!UUID.test(orgId)) return undefined;
   const { rows } = await (holding
@@ -161,5 +196,5 @@ export async function loadOrgActor(
     : sql<ActorRow>`select * from org_actor(${orgId}, ${accountId})`
   ).execute(db);
   const member = rows[0];
-  return member ? actorFromRow(accountId, orgId, member) : undefined;
+  return member ? actorFromRow(accountId, orgId, member, token) : undefined;
 }

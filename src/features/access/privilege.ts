@@ -188,17 +188,21 @@ export async function assertMemberInScope(
  * The first step of every write by an actor: holds the actor's grants until commit (a change of them
  * waits for this write, see members.locks.ts) — and those of the member whose grants it changes, if any,
  * exclusively — and answers the actor as its grants stand now, with the departments where they are
- * now, so a scope changed or a department moved a moment ago counts.
+ * now, so a scope changed or a department moved a moment ago counts. An actor acting through an API
+ * token stays limited to the token's permissions.
  */
 export async function actingNow(
   trx: Transaction<DB>,
   actor: OrgActor,
   grantsChangedOf?: string,
 ): Promise<OrgActor> {
-  const now = await loadOrgActor(trx, actor.accountId, actor.orgId, {
-    held: actor.memberId,
-    changed: grantsChangedOf,
-  });
+  const now = await loadOrgActor(
+    trx,
+    actor.accountId,
+    actor.orgId,
+    { held: actor.memberId, changed: grantsChangedOf },
+    actor.token,
+  );
   if (!now) throw new AppError(OrganizationErrors['organization.not_found']);
   return now;
 }

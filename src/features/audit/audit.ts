@@ -87,10 +87,11 @@ export async function recordAudits(
       ? sql`e.label`
       : sql`case when e.read_row then coalesce(${rowName(reading)}, e.label) else e.label end`;
   await sql`insert into audit_events (org_id, actor_account_id, action, target_type, target_id, target_label,
-      outcome, ip, request_id, before, after)
+      outcome, ip, request_id, before, after, actor_token_id)
     select e.org_id, e.actor_account_id, e.action, e.target_type, e.target_id,
       ${label},
-      e.outcome, ${meta?.ip ?? null}::text, ${meta?.requestId ?? null}::text, e.before, e.after
+      e.outcome, ${meta?.ip ?? null}::text, ${meta?.requestId ?? null}::text, e.before, e.after,
+      ${meta?.tokenId ?? null}::uuid
     from unnest(${events.map((event) => event.orgId)}::uuid[],
       ${events.map((event) => event.actorAccountId)}::uuid[], ${events.map((event) => event.action)}::text[],
       ${events.map((event) => event.targetType ?? null)}::text[],

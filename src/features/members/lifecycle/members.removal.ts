@@ -3,6 +3,7 @@ import type { AppContext, RequestMeta } from '../../../context.js';
 import type { DB, Member as MemberRow } from '../../../db/schema.js';
 import { AppError } from '../../../errors.js';
 import type { OrgActor } from '../../access/access.js';
+import { handOverTokens } from '../../api-tokens/api-tokens.queries.js';
 import { MemberErrors } from '../members.errors.js';
 import { databaseNow, hasExpired } from '../members.fields.js';
 import { lockActiveMemberShared } from '../members.locks.js';
@@ -20,12 +21,15 @@ export interface HandOverResult {
   readonly departmentsHeaded: number;
   /** Invitations and requests the member had sent that nobody answered yet: the successor's now. */
   readonly invitationsSent: number;
+  /** API tokens that acted for the member: they act for the successor now, within its access. */
+  readonly apiTokens: number;
 }
 
 /**
  * Moves the org-owned responsibilities of one member to another: the departments it heads (where the
- * successor heads one already, the row just goes) and the invitations it sent that nobody has answered
- * (their inviter — whose standing decides approval at acceptance — becomes the successor).
+ * successor heads one already, the row just goes), the invitations it sent that nobody has answered
+ * (their inviter — whose standing decides approval at acceptance — becomes the successor), and the API
+ * tokens acting for it (they act for the successor, bounded by the successor's own permissions).
  */
 export async function handOver(
   trx: Transaction<DB>,
@@ -62,6 +66,7 @@ export async function handOver(
   return {
     departmentsHeaded: Number(removed.numDeletedRows),
     invitationsSent: Number(invitations.numUpdatedRows),
+    apiTokens: await handOverTokens(trx, orgId, fromMemberId, toMemberId),
   };
 }
 
