@@ -43,6 +43,11 @@ export interface Config {
    * downloaded from there; a smaller one is streamed in the response.
    */
   readonly exportTaskRows: number;
+  /**
+   * `WEBHOOK_ALLOW_PRIVATE=1`: webhooks may go to private, loopback and link-local addresses (on-premise
+   * receivers, tests); otherwise such addresses are refused at every delivery.
+   */
+  readonly webhookAllowPrivate: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -198,6 +203,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('EXPORT_TASK_ROWS', 'a whole number of members from 1 to 10000000, e.g. 10000');
   }
 
+  const allowPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE ?? '0';
+  if (allowPrivateRaw !== '0' && allowPrivateRaw !== '1') {
+    throw new ConfigError('WEBHOOK_ALLOW_PRIVATE', '1 (allow private receivers) or 0 (refuse them, the default)');
+  }
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -214,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     orgCreation,
     importStallSeconds,
     exportTaskRows,
+    webhookAllowPrivate: allowPrivateRaw === '1',
     logLevel,
   });
 }

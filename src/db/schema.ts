@@ -358,6 +358,55 @@ export interface TaskMembersTable {
 }
 
 /** The database as Kysely sees it. */
+/** An org's webhook endpoint (0016-webhooks); its secrets are sealed. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  org_id: string;
+  url: string;
+  description: Generated<string>;
+  /** The event types it wants; empty: every type. */
+  events: Generated<string[]>;
+  enabled: Generated<boolean>;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Timestamp | null;
+  failing_since: Timestamp | null;
+  disabled_reason: 'manual' | 'failing' | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: DefaultTimestamp;
+}
+
+/** One change an org's endpoints hear about, recorded in the change's transaction. */
+export interface WebhookEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  type: string;
+  resource_type: string;
+  resource_id: string | null;
+  snapshot: unknown;
+  /** The JSON body, rendered once at the first dispatch. */
+  payload: string | null;
+  /** A test ping's one endpoint; null: every subscribed endpoint. */
+  endpoint_id: string | null;
+  created_at: CreatedAt;
+  dispatched_at: Timestamp | null;
+}
+
+/** One attempt to deliver an event to an endpoint. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  event_id: string;
+  endpoint_id: string;
+  attempt: number;
+  succeeded: boolean;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_body: string | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   sessions: SessionsTable;
@@ -383,6 +432,9 @@ export interface DB {
   import_rows: ImportRowsTable;
   task_members: TaskMembersTable;
   api_tokens: ApiTokensTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type Task = Selectable<TasksTable>;

@@ -30,6 +30,7 @@ import { organizationRoutes } from '../features/organizations/organizations.rout
 import { roleRoutes } from '../features/roles/roles.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
 import { taskRoutes } from '../features/tasks/tasks.routes.js';
+import { webhookRoutes } from '../features/webhooks/webhooks.routes.js';
 import { registerAccessControl } from './auth.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from './error-handler.js';
 import { ErrorResponse } from './schemas.js';
@@ -148,6 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   taskRoutes(app, ctx);
   roleRoutes(app, ctx);
   groupRoutes(app, ctx);
+  webhookRoutes(app, ctx);
   auditRoutes(app, ctx);
   apiTokenRoutes(app, ctx);
   accessRoutes(app);

@@ -6,6 +6,7 @@ import { memberExpiryJob } from '../features/members/lifecycle/members.expiry.jo
 import { bulkChunkJob } from '../features/members/members.batch.task.js';
 import { sweepJob } from '../features/system/maintenance.job.js';
 import { taskSweepJob } from '../features/tasks/tasks.jobs.js';
+import { deliverJob, dispatchJob } from '../features/webhooks/webhooks.jobs.js';
 import { deliverMessageJob } from '../notify/outbox.js';
 import type { JobDefinition } from './jobs.js';
 
@@ -22,4 +23,6 @@ export const allJobs: readonly JobDefinition<never>[] = [
   bulkChunkJob as JobDefinition<never>,
   exportChunkJob as JobDefinition<never>,
   taskSweepJob as JobDefinition<never>,
+  dispatchJob as JobDefinition<never>,
+  deliverJob as JobDefinition<never>,
 ];

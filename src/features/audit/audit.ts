@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { RequestMeta } from '../../context.js';
 import type { DB } from '../../db/schema.js';
 import { isUuid } from '../../ids.js';
+import { recordWebhookEvents } from '../webhooks/webhooks.events.js';
 
 /** One admin action or security event. Never put a password, token or hash in before/after. */
 export interface AuditEvent {
@@ -101,4 +102,6 @@ export async function recordAudits(
       with ordinality as e(org_id, actor_account_id, action, target_type, target_id, label, read_row, outcome,
         before, after, n)
     order by e.n`.execute(db);
+  // The webhook events among them, in the same transaction: recorded with the change or not at all.
+  await recordWebhookEvents(db, events);
 }

@@ -1,0 +1,161 @@
+import dns from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+/** Each attempt's whole budget: connecting, sending and reading the answer. */
+export const ATTEMPT_TIMEOUT_MS = 10_000;
+/** How much of a receiver's answer the log keeps. */
+export const RESPONSE_BODY_CAP = 1024;
+
+/** Cloud metadata services: refused even where private receivers are allowed. */
+const METADATA = ['169.254.169.254', 'fd00:ec2::254'].map((address) => ipaddr.parse(address).toString());
+
+/**
+ * Why an address may not be a webhook's target, or null when it may. Only global unicast addresses
+ * pass (ipaddr.js's ranges: private, loopback, link-local, CGNAT, unique-local, multicast, reserved …
+ * are refused), an IPv4-mapped IPv6 address judged as its IPv4 one; with `allowPrivate` every address
+ * but the metadata services'.
+ */
+export function refusedAddress(address: string, allowPrivate: boolean): string | null {
+  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+  const parsed = ipaddr.process(address);
+  if (METADATA.includes(parsed.toString())) return `${address} is a cloud metadata address`;
+  if (allowPrivate) return null;
+  const range = parsed.range();
+  return range === 'unicast' ? null : `${address} is a ${range} address, not a public one`;
+}
+
+/** The result of one attempt, as the delivery log keeps it. */
+export interface AttemptResult {
+  readonly ok: boolean;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly error: string | null;
+  readonly responseBody: string | null;
+}
+
+class Refused extends Error {}
+
+/**
+ * The addresses a host resolves to now, all checked: one refused address refuses the host (a name that
+ * resolves to a public and a private address could be answered either way at connect time).
+ */
+async function checkedAddress(
+  host: string,
+  allowPrivate: boolean,
+): Promise<{ address: string; family: number }> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  const addresses = ipaddr.isValid(bare)
+    ? [{ address: bare, family: ipaddr.parse(bare).kind() === 'ipv6' ? 6 : 4 }]
+    : await dns.lookup(bare, { all: true, verbatim: true });
+  if (addresses.length === 0) throw new Refused(`${host} does not resolve`);
+  for (const one of addresses) {
+    const refusal = refusedAddress(one.address, allowPrivate);
+    if (refusal) throw new Refused(`${host} resolves to ${refusal}`);
+  }
+  return addresses[0] as { address: string; family: number };
+}
+
+/**
+ * POSTs a signed body once: the host resolved and checked now, the connection made to that checked
+ * address (a lookup that answers it, so a second resolution cannot swap it: DNS rebinding), redirects
+ * never followed (a 3xx is a failed attempt that says where it pointed), the answer read up to 1 KB,
+ * all within 10 seconds. Never throws: every failure is a result.
+ */
+export async function postWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: { allowPrivate: boolean; timeoutMs?: number },
+): Promise<AttemptResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const failed = (error: string, statusCode: number | null = null, responseBody: string | null = null) => ({
+    ok: false,
+    statusCode,
+    latencyMs: elapsed(),
+    error,
+    responseBody,
+  });
+  const target = new URL(url);
+  if (target.protocol !== 'https:' && target.protocol !== 'http:')
+    return failed('Only http and https are sent to');
+  const signal = AbortSignal.timeout(options.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
+  try {
+    const pinned = await checkedAddress(target.hostname, options.allowPrivate);
+    const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+      if ((lookupOptions as { all?: boolean }).all) {
+        (callback as (err: null, addresses: { address: string; family: number }[]) => void)(null, [pinned]);
+      } else {
+        callback(null, pinned.address, pinned.family);
+      }
+    };
+    const transport = target.protocol === 'https:' ? https : http;
+    const answer = await new Promise<{ status: number; location: string | null; text: string }>(
+      (resolve, reject) => {
+        const request = transport.request(
+          target,
+          {
+            method: 'POST',
+            lookup,
+            signal,
+            agent: false,
+            headers: {
+              ...headers,
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(body)),
+              'user-agent': 'Roster-Webhooks/1',
+            },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            let size = 0;
+            const finish = () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                location: typeof response.headers.location === 'string' ? response.headers.location : null,
+                text: Buffer.concat(chunks).subarray(0, RESPONSE_BODY_CAP).toString('utf8'),
+              });
+            response.on('data', (chunk: Buffer) => {
+              chunks.push(chunk);
+              size += chunk.length;
+              // The cap is all the log keeps: the rest is not read, however much the receiver sends.
+              if (size >= RESPONSE_BODY_CAP) {
+                response.destroy();
+                finish();
+              }
+            });
+            response.on('end', finish);
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      },
+    );
+    if (answer.status >= 200 && answer.status < 300) {
+      return {
+        ok: true,
+        statusCode: answer.status,
+        latencyMs: elapsed(),
+        error: null,
+        responseBody: answer.text,
+      };
+    }
+    if (answer.status >= 300 && answer.status < 400) {
+      return failed(
+        `Redirect (${answer.status}) to ${answer.location ?? 'nowhere'} not followed: register the final address`,
+        answer.status,
+        answer.text,
+      );
+    }
+    return failed(`The receiver answered ${answer.status}`, answer.status, answer.text);
+  } catch (error) {
+    if (error instanceof Refused) return failed(`Refused: ${error.message}`);
+    if (signal.aborted)
+      return failed(`No answer within ${(options.timeoutMs ?? ATTEMPT_TIMEOUT_MS) / 1000} s`);
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+}
