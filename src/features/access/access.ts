@@ -163,7 +163,8 @@ export function actorFromRow(
     scopes: scopesOf(permissions, member.grants),
   };
   if (!token) return actor;
-  const allowed = new Set(token.permissions);
+  // Read as a role's list is: a token that sees every member's details sees the directory too.
+  const allowed = permissionsOf([], [token.permissions]);
   return {
     ...actor,
     permissions: new Set([...permissions].filter((permission) => allowed.has(permission))),

@@ -21,6 +21,10 @@ const AuditEventView = Type.Object({
   id: Type.String(),
   action: Type.String(),
   actor: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
+  actorToken: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()], {
+    description:
+      'The API token the actor acted through (the actor is the member the token acts for); null for none',
+  }),
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
   targetLabel: Type.Union([

@@ -68,11 +68,14 @@ export async function listAuditEvents(
   let q = ctx.db
     .selectFrom('audit_events')
     .leftJoin('accounts', 'accounts.id', 'audit_events.actor_account_id')
+    .leftJoin('api_tokens', 'api_tokens.id', 'audit_events.actor_token_id')
     .select([
       'audit_events.id',
       'audit_events.action',
       'audit_events.actor_account_id',
       'accounts.name as actor_name',
+      'audit_events.actor_token_id',
+      'api_tokens.name as actor_token_name',
       'audit_events.target_type',
       'audit_events.target_id',
       'audit_events.target_label',
@@ -116,6 +119,10 @@ export async function listAuditEvents(
       action: row.action,
       actor:
         row.actor_account_id && row.actor_name ? { id: row.actor_account_id, name: row.actor_name } : null,
+      actorToken:
+        row.actor_token_id && row.actor_token_name
+          ? { id: row.actor_token_id, name: row.actor_token_name }
+          : null,
       targetType: row.target_type,
       targetId: row.target_id,
       targetLabel: row.target_label,
