@@ -60,20 +60,27 @@ export interface PlannedDepartment {
   readonly names: readonly string[];
 }
 
+/** The departments found below the target, and those the file names that do not exist yet. */
+export interface DepartmentPlan {
+  readonly index: DepartmentIndex;
+  readonly planned: PlannedDepartment[];
+}
+
 /**
- * The departments a file names below the target that do not exist (each with the missing ones above
- * it, parents first), and the index extended with placeholders for them, so rows naming them check
- * as ready; startImport makes them before any member row (createDepartments).
+ * The plan extended with the departments these rows name below the target that do not exist (each with
+ * the missing ones above it, parents first), and the index with placeholders for them, so rows naming
+ * them check as ready; startImport makes them before any member row (createDepartments). Called batch
+ * by batch, a department is planned once.
  */
 export function planMissingDepartments(
   cells: readonly (readonly string[])[],
   columns: ReadonlyMap<ImportKey, number>,
-  index: DepartmentIndex,
-): { index: DepartmentIndex; planned: PlannedDepartment[] } {
+  plan: DepartmentPlan,
+): DepartmentPlan {
   const column = columns.get('departments');
-  const byPath = new Map(index.byPath);
-  const planned: PlannedDepartment[] = [];
-  if (column === undefined) return { index, planned };
+  if (column === undefined) return plan;
+  const byPath = new Map(plan.index.byPath);
+  const planned = [...plan.planned];
   for (const row of cells) {
     for (const item of listItems((row[column] ?? '').trim())) {
       const names = pathNames(item.trim()).map((name) => name.trim());
@@ -86,7 +93,7 @@ export function planMissingDepartments(
       }
     }
   }
-  return { index: { targetId: index.targetId, byPath }, planned };
+  return { index: { targetId: plan.index.targetId, byPath }, planned };
 }
 
 /** The org's departments below `targetId` by their name path relative to it, matched case-insensitively. */
@@ -263,9 +270,17 @@ const UNIQUE_KEYS = [
   ['employeeId', (input: ImportInput) => input.employeeId?.toLowerCase() ?? null],
 ] as const;
 
-/** Refuses a row repeating an earlier row's account, email, mobile or employee ID ("same email as row 12"). */
-export function checkFileDuplicates(rows: { line: number; verdict: RowVerdict }[]): void {
-  const seen = new Map<string, number>();
+/** The first row of the file holding each account, email, mobile and employee ID, by `column:value`. */
+export type SeenKeys = Map<string, number>;
+
+/**
+ * Refuses a row repeating an earlier row's account, email, mobile or employee ID ("same email as row
+ * 12"); `seen` carries the rows of earlier batches.
+ */
+export function checkFileDuplicates(
+  rows: { line: number; verdict: RowVerdict }[],
+  seen: SeenKeys = new Map(),
+): void {
   for (const row of rows) {
     const input = row.verdict.input;
     if (!input) continue;

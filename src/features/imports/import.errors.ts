@@ -26,6 +26,11 @@ export const ImportErrors = defineErrors({
     en: 'The file is not valid {encoding} text (first bad byte at offset {offset}). Choose the encoding the file was saved in, or save it as CSV UTF-8.',
     zh: '文件不是有效的{encoding}文本（第一个错误字节位于偏移{offset}）。请选择文件保存时的编码，或将其另存为 CSV UTF-8。',
   },
+  'import.unreadable_csv': {
+    status: 400,
+    en: 'The file cannot be read as CSV from row {line} on ({reason}); most often a quote opens a cell there and never closes. Fix that row, or save the sheet as CSV again from your spreadsheet program.',
+    zh: '文件从第{line}行起无法按 CSV 读取（{reason}），通常是该行单元格中的引号没有闭合。请修正该行，或用表格软件重新另存为 CSV。',
+  },
   'import.too_many_rows': {
     status: 400,
     en: 'The file has {rows} rows; one import takes at most {limit}. Split it into smaller files.',

@@ -3,17 +3,28 @@ import { buffer } from 'node:stream/consumers';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { readAll } from '../../../test/support/import-sheets.js';
 import { AppError } from '../../errors.js';
-import { decodeText, formatOf, readCsv, readXlsx, sniffDelimiter } from './import.read.js';
+import { decodeText, FILE_LIMITS, formatOf, openCsv, openXlsx, sniffDelimiter } from './import.read.js';
+
+const answer = (error: unknown) =>
+  error instanceof AppError ? { code: error.code, details: error.details } : String(error);
 
 const codeOf = (run: () => unknown) => {
   try {
     run();
     return null;
   } catch (error) {
-    return error instanceof AppError ? { code: error.code, details: error.details } : String(error);
+    return answer(error);
   }
 };
+
+/** The error reading a whole CSV ends in, or null. */
+const readingCodeOf = (bytes: Buffer) =>
+  readAll(openCsv(bytes)).then(
+    () => null,
+    (error: unknown) => answer(error),
+  );
 
 describe('reading an import file', () => {
   it('finds the encoding: a byte order mark, else UTF-8, else GB18030', () => {
@@ -26,13 +37,13 @@ describe('reading an import file', () => {
     expect(decodeText(be)).toEqual({ text: '姓名', encoding: 'utf16be' });
   });
 
-  it('reads Excel’s Unicode Text, UTF-16 LE or BE with its byte order mark, tab-separated', () => {
+  it('reads Excel’s Unicode Text, UTF-16 LE or BE with its byte order mark, tab-separated', async () => {
     const text = '姓名\t账号\r\n王五\twangwu\r\n';
     for (const [encoding, bom] of [
       ['utf16le', [0xff, 0xfe]],
       ['utf16be', [0xfe, 0xff]],
     ] as const) {
-      const sheet = readCsv(Buffer.concat([Buffer.from(bom), iconv.encode(text, encoding)]));
+      const sheet = await readAll(openCsv(Buffer.concat([Buffer.from(bom), iconv.encode(text, encoding)])));
       expect([sheet.encoding, sheet.delimiter, sheet.header]).toEqual([encoding, '\t', ['姓名', '账号']]);
       expect(sheet.rows).toEqual([{ line: 2, cells: ['王五', 'wangwu'] }]);
     }
@@ -111,7 +122,7 @@ describe('reading an import file', () => {
     shared.addRow(['姓名']);
     for (const name of names) shared.addRow([name]);
     for (const file of [await bytes, Buffer.from(await book.xlsx.writeBuffer())]) {
-      const sheet = await readXlsx(file);
+      const sheet = await readAll(openXlsx(file));
       expect(sheet.rows.map((row) => row.cells[0])).toEqual(names);
     }
   });
@@ -139,8 +150,8 @@ describe('reading an import file', () => {
     });
   });
 
-  it('numbers rows as a spreadsheet does, blank rows left out', () => {
-    const sheet = readCsv(Buffer.from('Name,Account\r\nA,a\r\n\r\n"B\nb",b\r\nC,c'));
+  it('numbers rows as a spreadsheet does, blank rows left out', async () => {
+    const sheet = await readAll(openCsv(Buffer.from('Name,Account\r\nA,a\r\n\r\n"B\nb",b\r\nC,c')));
     expect(sheet.rows.map((row) => [row.line, row.cells[0]])).toEqual([
       [2, 'A'],
       [4, 'B\nb'],
@@ -148,9 +159,39 @@ describe('reading an import file', () => {
     ]);
   });
 
-  it('refuses a file without rows, or too wide', () => {
-    expect(codeOf(() => readCsv(Buffer.from('Name,Account\r\n')))).toMatchObject({ code: 'import.no_rows' });
+  it('refuses a file without rows, or too wide', async () => {
+    expect(await readingCodeOf(Buffer.from('Name,Account\r\n'))).toMatchObject({ code: 'import.no_rows' });
     const wide = `${Array.from({ length: 101 }, (_, i) => `c${i}`).join(',')}\nx`;
-    expect(codeOf(() => readCsv(Buffer.from(wide)))).toMatchObject({ code: 'import.too_many_columns' });
+    expect(await readingCodeOf(Buffer.from(wide))).toMatchObject({ code: 'import.too_many_columns' });
+  });
+
+  it('hands the rows over in batches, and counts a file over the cap to its end', async () => {
+    const rows = (count: number) =>
+      Buffer.from(`Name\n${Array.from({ length: count }, (_, i) => `p${i}`).join('\n')}`);
+    const { batches } = await openCsv(rows(2500));
+    const sizes: number[] = [];
+    for await (const batch of batches(1000)) sizes.push(batch.length);
+    expect(sizes).toEqual([1000, 1000, 500]);
+    expect(await readingCodeOf(rows(FILE_LIMITS.rows + 7))).toEqual({
+      code: 'import.too_many_rows',
+      details: { rows: FILE_LIMITS.rows + 7, limit: FILE_LIMITS.rows },
+    });
+  });
+
+  it('names the row where a quote opened and never closed', async () => {
+    expect(await readingCodeOf(Buffer.from('Name,Email\na,a@x.test\n"b,b@x.test\nc,c@x.test'))).toMatchObject(
+      {
+        code: 'import.unreadable_csv',
+        details: { line: 3 },
+      },
+    );
+  });
+
+  it('reads a character whose two halves fall on either side of a slice of the text whole', async () => {
+    for (const pad of [256 * 1024 - 7, 256 * 1024 - 6]) {
+      const name = `${'a'.repeat(pad)}𠮷`;
+      const sheet = await readAll(openCsv(Buffer.from(`Name\n${name}\n`)));
+      expect(sheet.rows[0]?.cells[0]).toBe(name);
+    }
   });
 });

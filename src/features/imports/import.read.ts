@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { AppError } from '../../errors.js';
@@ -21,13 +21,27 @@ export const FILE_LIMITS = {
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be' | 'gb18030';
 export type Delimiter = ',' | '\t' | ';';
 
-/** A file read into rows: the header, the data rows with their line numbers, and how it was read. */
-export interface ReadSheet {
+/** A data row of a file: its number as a spreadsheet shows it (the header is row 1) and its cells. */
+export interface SheetRow {
+  readonly line: number;
+  readonly cells: string[];
+}
+
+/**
+ * A file opened for reading: how it was read, its header, and its data rows still to come — read as they
+ * are asked for, so a 100k-row file is never held as rows all at once.
+ */
+export interface ImportFile {
   readonly format: 'csv' | 'xlsx';
   readonly encoding: Encoding | null;
   readonly delimiter: Delimiter | null;
   readonly header: string[];
-  readonly rows: { line: number; cells: string[] }[];
+  /**
+   * The data rows in batches of up to `size`, blank ones left out. The row cap is checked as they come
+   * (counting on to the end, so the error says how many rows the file has), and a file without rows is
+   * refused once it ends. Read once.
+   */
+  batches(size: number): AsyncGenerator<SheetRow[]>;
 }
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
@@ -141,42 +155,123 @@ export function sniffDelimiter(text: string): Delimiter {
   return best && best[1] > 0 ? best[0] : ',';
 }
 
-function checkShape(header: readonly string[], rowCount: number): void {
-  if (header.length > FILE_LIMITS.columns) {
+/**
+ * An ImportFile over a file's rows, the header first, as they come in groups: the column cap is checked
+ * on the header, the row cap and "no rows" as the rows come.
+ */
+async function importFile(
+  how: Pick<ImportFile, 'format' | 'encoding' | 'delimiter'>,
+  groups: AsyncGenerator<SheetRow[]>,
+): Promise<ImportFile> {
+  let waiting: SheetRow[] = [];
+  let header: string[] | undefined;
+  while (header === undefined) {
+    const next = await groups.next();
+    if (next.done) break;
+    waiting = next.value;
+    header = waiting.shift()?.cells.map((cell) => cell.trim());
+  }
+  if ((header ?? []).length > FILE_LIMITS.columns) {
+    await groups.return(undefined);
     throw new AppError(ImportErrors['import.too_many_columns'], {
-      columns: header.length,
+      columns: header?.length,
       limit: FILE_LIMITS.columns,
     });
   }
-  if (rowCount > FILE_LIMITS.rows) {
-    throw new AppError(ImportErrors['import.too_many_rows'], { rows: rowCount, limit: FILE_LIMITS.rows });
+  async function* batches(size: number): AsyncGenerator<SheetRow[]> {
+    let batch: SheetRow[] = [];
+    let count = 0;
+    const take = function* (group: readonly SheetRow[]) {
+      for (const row of group) {
+        if (!row.cells.some((cell) => cell.trim() !== '')) continue;
+        count++;
+        if (count > FILE_LIMITS.rows) continue;
+        batch.push({ line: row.line, cells: row.cells.slice(0, FILE_LIMITS.columns) });
+        if (batch.length === size) {
+          yield batch;
+          batch = [];
+        }
+      }
+    };
+    yield* take(waiting);
+    waiting = [];
+    for await (const group of groups) yield* take(group);
+    if (count > FILE_LIMITS.rows) {
+      throw new AppError(ImportErrors['import.too_many_rows'], { rows: count, limit: FILE_LIMITS.rows });
+    }
+    if (count === 0) throw new AppError(ImportErrors['import.no_rows']);
+    if (batch.length > 0) yield batch;
   }
-  if (rowCount === 0) throw new AppError(ImportErrors['import.no_rows']);
+  return { ...how, header: header ?? [], batches };
 }
 
-/** A CSV file's rows, blank ones left out. */
-export function readCsv(
-  bytes: Buffer,
-  chosen: { encoding?: Encoding; delimiter?: Delimiter } = {},
-): ReadSheet {
-  const { text, encoding } = decodeText(bytes, chosen.encoding);
-  const delimiter = chosen.delimiter ?? sniffDelimiter(text);
-  // Blank lines stay records: a record's index is its row number in a spreadsheet (the header is row 1).
+/**
+ * The text in slices, so the parser's rows are taken a slice at a time; a slice never ends inside a
+ * character (a surrogate pair cut in two would be encoded as U+FFFD).
+ */
+function* slices(text: string): Generator<string> {
+  const size = 256 * 1024;
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/**
+ * The CSV's records in groups, a group per slice of the text: the stream parser's rows are drained as
+ * each slice is written (one promise per row would cost more than the parsing). Blank lines stay records:
+ * a record's number is its row number in a spreadsheet.
+ */
+async function* csvRecords(text: string, delimiter: Delimiter): AsyncGenerator<SheetRow[]> {
   // Each cell loses the `'` a CSV writer put before a formula character (an XLSX cell is typed text and
   // has none), so every row holds the values as they were, whichever the format.
-  const records: string[][] = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    cast: restoreCell,
+  // (Here rather than as the parser's `cast`, which builds a context object for every cell.)
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true });
+  let failure: unknown;
+  parser.on('error', (error) => {
+    failure = error;
   });
-  const header = (records[0] ?? []).map((cell) => cell.trim());
-  const rows = records
-    .map((record, index) => ({ line: index + 1, cells: record.slice(0, FILE_LIMITS.columns) }))
-    .slice(1)
-    .filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
-  checkShape(header, rows.length);
-  return { format: 'csv', encoding, delimiter, header, rows };
+  let line = 0;
+  const drain = () => {
+    const group: SheetRow[] = [];
+    for (let cells = parser.read(); cells !== null; cells = parser.read()) {
+      group.push({ line: ++line, cells: (cells as string[]).map(restoreCell) });
+    }
+    return group;
+  };
+  try {
+    for (const slice of slices(text)) {
+      parser.write(slice);
+      const group = drain();
+      if (failure) throw failure;
+      if (group.length > 0) yield group;
+    }
+    parser.end();
+    const tail: SheetRow[] = [];
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      tail.push({ line: ++line, cells: cells.map(restoreCell) });
+    }
+    if (failure) throw failure;
+    if (tail.length > 0) yield tail;
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw new AppError(ImportErrors['import.unreadable_csv'], { line: line + 1, reason: error.code });
+  } finally {
+    parser.destroy();
+  }
+}
+
+/** A CSV file opened for reading. */
+export async function openCsv(
+  bytes: Buffer,
+  chosen: { encoding?: Encoding; delimiter?: Delimiter } = {},
+): Promise<ImportFile> {
+  const { text, encoding } = decodeText(bytes, chosen.encoding);
+  const delimiter = chosen.delimiter ?? sniffDelimiter(text);
+  return importFile({ format: 'csv', encoding, delimiter }, csvRecords(text, delimiter));
 }
 
 /**
@@ -287,7 +382,7 @@ class WholeCharacterReader extends ExcelJS.stream.xlsx.WorkbookReader {
 }
 
 /** The first worksheet of an .xlsx file, read as a stream after its zip directory is checked. */
-export async function readXlsx(bytes: Buffer): Promise<ReadSheet> {
+export async function openXlsx(bytes: Buffer): Promise<ImportFile> {
   const promised = await checkZipDirectory(bytes);
   const reader = new WholeCharacterReader(
     Readable.from([bytes]),
@@ -299,29 +394,27 @@ export async function readXlsx(bytes: Buffer): Promise<ReadSheet> {
     },
     promised,
   );
-  let header: string[] = [];
-  const rows: { line: number; cells: string[] }[] = [];
-  for await (const sheet of reader) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const width = Math.min(row.cellCount, FILE_LIMITS.columns + 1);
-      const cells = Array.from({ length: width }, (_, i) => cellText(row.getCell(i + 1)));
-      if (header.length === 0 && rows.length === 0) header = cells.map((cell) => cell.trim());
-      else if (cells.some((cell) => cell.trim() !== '')) rows.push({ line: row.number, cells });
-      if (rows.length > FILE_LIMITS.rows) break;
+  async function* records(): AsyncGenerator<SheetRow[]> {
+    for await (const sheet of reader) {
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const width = Math.min(row.cellCount, FILE_LIMITS.columns + 1);
+        yield [
+          { line: row.number, cells: Array.from({ length: width }, (_, i) => cellText(row.getCell(i + 1))) },
+        ];
+      }
+      break;
     }
-    break;
   }
-  checkShape(header, rows.length);
-  return { format: 'xlsx', encoding: null, delimiter: null, header, rows };
+  return importFile({ format: 'xlsx', encoding: null, delimiter: null }, records());
 }
 
-/** Reads an uploaded file of either kind. */
-export async function readSheet(
+/** Opens an uploaded file of either kind for reading. */
+export async function openImportFile(
   bytes: Buffer,
   chosen: { encoding?: Encoding; delimiter?: Delimiter } = {},
-): Promise<ReadSheet> {
+): Promise<ImportFile> {
   if (bytes.length > FILE_LIMITS.bytes) {
     throw new AppError(ImportErrors['import.file_too_large'], { limitMb: FILE_LIMITS.bytes / 1024 / 1024 });
   }
-  return formatOf(bytes) === 'xlsx' ? readXlsx(bytes) : readCsv(bytes, chosen);
+  return formatOf(bytes) === 'xlsx' ? openXlsx(bytes) : openCsv(bytes, chosen);
 }

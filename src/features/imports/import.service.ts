@@ -23,16 +23,26 @@ import {
 import {
   checkFileDuplicates,
   checkRow,
+  type DepartmentIndex,
+  type DepartmentPlan,
   databaseConflicts,
   departmentIndex,
   type PlannedDepartment,
   planMissingDepartments,
   type RowVerdict,
+  type SeenKeys,
 } from './import.check.js';
 import { IMPORT_COLUMNS, type ImportMode, mapHeader } from './import.columns.js';
 import { ImportErrors } from './import.errors.js';
 import { importChunkJob, importPrepareJob } from './import.jobs.js';
-import { type Delimiter, type Encoding, FILE_LIMITS, formatOf, readSheet } from './import.read.js';
+import {
+  type Delimiter,
+  type Encoding,
+  FILE_LIMITS,
+  formatOf,
+  openImportFile,
+  type SheetRow,
+} from './import.read.js';
 import { checkUpdateRow, matchMembers, type UpdateInput } from './import.update.js';
 
 /** A row's input as checked (create and invite rows, or an update's edit), or its problem. */
@@ -131,13 +141,19 @@ export async function uploadImport(
   });
 }
 
-/** Checks every row read from a file: the field rules, the rest of the file, then the database, set-based. */
-async function verdictsOf(
+/** A batch of rows, each with its verdict. */
+type CheckedRows = { line: number; cells: string[]; verdict: Verdict }[];
+
+/**
+ * The checker of a file's rows, batch by batch in file order: the field rules, the rows before them in
+ * the file (duplicates; departments planned once), then the database, set-based. `planned()` answers the
+ * departments createDepartments makes at the start, once every batch is checked.
+ */
+async function rowChecker(
   ctx: AppContext,
   task: Task,
   header: string[],
-  rows: { line: number; cells: string[] }[],
-): Promise<{ rows: { line: number; cells: string[]; verdict: Verdict }[]; planned: PlannedDepartment[] }> {
+): Promise<{ check(rows: readonly SheetRow[]): Promise<CheckedRows>; planned(): PlannedDepartment[] }> {
   const columns = mapHeader(header);
   const mode = (task.mode ?? 'create') as ImportMode;
   const missing = IMPORT_COLUMNS.filter(
@@ -147,77 +163,82 @@ async function verdictsOf(
     throw new AppError(ImportErrors['import.missing_columns'], { columns: missing.map((c) => c.en) });
   }
   const options = task.options as StoredOptions;
-  const existing = await departmentIndex(ctx.db, task.org_id, options.departmentId);
   const assignments = await assignmentIndex(ctx.db, task.org_id);
-  if (mode === 'update')
-    return { rows: await updateVerdicts(ctx, task, rows, columns, existing, assignments), planned: [] };
-  const { index, planned } = options.createDepartments
-    ? planMissingDepartments(
-        rows.map((row) => row.cells),
-        columns,
-        existing,
-      )
-    : { index: existing, planned: [] };
-  const checked = rows.map((row) => ({
-    ...row,
-    verdict: checkRow(
-      row.cells,
-      columns,
-      index,
-      assignments,
-      ctx.config.defaultPhoneRegion,
-      mode === 'invite' ? 'invite' : 'create',
-    ),
-  }));
-  checkFileDuplicates(checked);
+  let departments: DepartmentPlan = {
+    index: await departmentIndex(ctx.db, task.org_id, options.departmentId),
+    planned: [],
+  };
+  if (mode === 'update') {
+    return {
+      check: (rows) => updateVerdicts(ctx, task, rows, columns, departments.index, assignments),
+      planned: () => [],
+    };
+  }
   const org = await ctx.db
     .selectFrom('organizations')
     .select(['id', 'domain'])
     .where('id', '=', task.org_id)
     .executeTakeFirstOrThrow();
-  const fine = checked.filter((row) => row.verdict.input !== null);
-  for (let start = 0; start < fine.length; start += 5000) {
-    const batch = fine.slice(start, start + 5000);
+  const seen: SeenKeys = new Map();
+  const check = async (rows: readonly SheetRow[]) => {
+    if (options.createDepartments) {
+      departments = planMissingDepartments(
+        rows.map((row) => row.cells),
+        columns,
+        departments,
+      );
+    }
+    const checked: { line: number; cells: string[]; verdict: RowVerdict }[] = rows.map((row) => ({
+      ...row,
+      verdict: checkRow(
+        row.cells,
+        columns,
+        departments.index,
+        assignments,
+        ctx.config.defaultPhoneRegion,
+        mode === 'invite' ? 'invite' : 'create',
+      ),
+    }));
+    checkFileDuplicates(checked, seen);
+    const fine = checked.filter((row) => row.verdict.input !== null);
     const conflicts = await databaseConflicts(
       ctx.db,
       org,
-      batch.map((row) => row.verdict.input as NonNullable<RowVerdict['input']>),
+      fine.map((row) => row.verdict.input as NonNullable<RowVerdict['input']>),
       false,
     );
     for (const [i, problem] of conflicts)
-      (batch[i] as (typeof batch)[number]).verdict = { input: null, problem };
-    if (mode === 'invite') await refuseInvited(ctx, org.id, batch);
-  }
-  await refuseRoleGrants(ctx.db, task, options.departmentId, checked);
-  return { rows: checked, planned };
+      (fine[i] as (typeof fine)[number]).verdict = { input: null, problem };
+    if (mode === 'invite') await refuseInvited(ctx, org.id, fine);
+    await refuseRoleGrants(ctx.db, task, options.departmentId, checked);
+    return checked;
+  };
+  return { check, planned: () => departments.planned };
 }
 
-/** Update mode's preview: each row's edit checked and its member found, set-based, per 5,000 rows. */
+/** Update mode's preview of a batch: each row's edit checked and its member found, set-based. */
 async function updateVerdicts(
   ctx: AppContext,
   task: Task,
-  rows: { line: number; cells: string[] }[],
+  rows: readonly SheetRow[],
   columns: ReturnType<typeof mapHeader>,
-  index: Awaited<ReturnType<typeof departmentIndex>>,
+  index: DepartmentIndex,
   assignments: AssignmentIndex,
-): Promise<{ line: number; cells: string[]; verdict: Verdict }[]> {
-  const checked: { line: number; cells: string[]; verdict: Verdict }[] = rows.map((row) => ({
+): Promise<CheckedRows> {
+  const checked: CheckedRows = rows.map((row) => ({
     ...row,
     verdict: checkUpdateRow(row.cells, columns, index, assignments),
   }));
   const fine = checked.filter((row) => row.verdict.input !== null);
-  for (let start = 0; start < fine.length; start += 5000) {
-    const batch = fine.slice(start, start + 5000);
-    const matches = await matchMembers(
-      ctx.db,
-      task.org_id,
-      batch.map((row) => row.verdict.input as UpdateInput),
-    );
-    matches.forEach((match, i) => {
-      if ('code' in match) (batch[i] as (typeof batch)[number]).verdict = { input: null, problem: match };
-    });
-    await refuseRoleChanges(ctx.db, task, batch, matches);
-  }
+  const matches = await matchMembers(
+    ctx.db,
+    task.org_id,
+    fine.map((row) => row.verdict.input as UpdateInput),
+  );
+  matches.forEach((match, i) => {
+    if ('code' in match) (fine[i] as (typeof fine)[number]).verdict = { input: null, problem: match };
+  });
+  await refuseRoleChanges(ctx.db, task, fine, matches);
   return checked;
 }
 
@@ -237,73 +258,104 @@ async function refuseInvited(ctx: AppContext, orgId: string, rows: { verdict: Ro
   }
 }
 
+/** Rows read, checked and recorded per batch: memory holds one batch, not the file. */
+const PREPARE_BATCH = 5000;
+
 /**
- * The preview: reads the stored upload and records every row with its verdict; the task becomes ready
- * (or failed, with the reason, when the file cannot be read at all). Safe to run again: it starts over.
+ * The preview: reads the stored upload and records every row with its verdict, batch by batch; the task
+ * becomes ready (or failed, with the reason, when the file cannot be read). Safe to run again, even
+ * beside a run still going: each run starts over, a batch is written only while the task is preparing,
+ * a row already written is left as it is, and only a run that finds every row of the file written
+ * makes the task ready.
  */
 export async function prepareImport(ctx: AppContext, taskId: string): Promise<void> {
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (task?.status !== 'preparing') return;
-  const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
   const options = task.options as StoredOptions;
-  let rows: { line: number; cells: string[]; verdict: Verdict }[];
-  let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header' | 'planned'>;
-  try {
-    if (!bytes) throw new AppError(TaskErrors['task.not_found']);
-    const sheet = await readSheet(bytes, options);
-    found = {
-      format: sheet.format,
-      encodingFound: sheet.encoding,
-      delimiterFound: sheet.delimiter,
-      header: sheet.header,
-    };
-    const verdicts = await verdictsOf(ctx, task, sheet.header, sheet.rows);
-    rows = verdicts.rows;
-    found = { ...found, planned: verdicts.planned };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    await ctx.db
-      .updateTable('tasks')
-      .set({
-        status: 'failed',
-        error: JSON.stringify({ code: error.code, details: error.details }),
-        finished_at: sql`now()`,
-      })
-      .where('id', '=', taskId)
-      .where('status', '=', 'preparing')
-      .execute();
-    return;
-  }
-  await ctx.db.transaction().execute(async (trx) => {
-    const locked = await trx
+  const preparing = (trx: Transaction<DB>) =>
+    trx
       .selectFrom('tasks')
       .select('status')
       .where('id', '=', taskId)
       .forUpdate()
-      .executeTakeFirst();
-    if (locked?.status !== 'preparing') return;
-    await trx.deleteFrom('import_rows').where('task_id', '=', taskId).execute();
-    for (let start = 0; start < rows.length; start += 2000) {
-      await trx
-        .insertInto('import_rows')
-        .values(
-          rows.slice(start, start + 2000).map((row) => ({
-            task_id: taskId,
-            line: row.line,
-            cells: row.cells,
-            input: row.verdict.input ? JSON.stringify(row.verdict.input) : null,
-            problem: row.verdict.problem ? JSON.stringify(row.verdict.problem) : null,
-          })),
-        )
-        .execute();
+      .executeTakeFirst()
+      .then((locked) => locked?.status === 'preparing');
+  if (
+    !(await ctx.db.transaction().execute(async (trx) => {
+      if (!(await preparing(trx))) return false;
+      await trx.deleteFrom('import_rows').where('task_id', '=', taskId).execute();
+      return true;
+    }))
+  )
+    return;
+  let found: Pick<StoredOptions, 'format' | 'encodingFound' | 'delimiterFound' | 'header' | 'planned'>;
+  let total = 0;
+  try {
+    const bytes = await loadTaskFile(ctx.db, taskId, 'upload');
+    if (!bytes) throw new AppError(TaskErrors['task.not_found']);
+    const file = await openImportFile(bytes, options);
+    const checker = await rowChecker(ctx, task, file.header);
+    for await (const batch of file.batches(PREPARE_BATCH)) {
+      const rows = await checker.check(batch);
+      total += rows.length;
+      const written = await ctx.db.transaction().execute(async (trx) => {
+        if (!(await preparing(trx))) return false;
+        await trx
+          .insertInto('import_rows')
+          .values(
+            rows.map((row) => ({
+              task_id: taskId,
+              line: row.line,
+              cells: row.cells,
+              input: row.verdict.input ? JSON.stringify(row.verdict.input) : null,
+              problem: row.verdict.problem ? JSON.stringify(row.verdict.problem) : null,
+            })),
+          )
+          .onConflict((conflict) => conflict.columns(['task_id', 'line']).doNothing())
+          .execute();
+        return true;
+      });
+      if (!written) return;
     }
-    const failed = rows.filter((row) => row.verdict.problem).length;
+    found = {
+      format: file.format,
+      encodingFound: file.encoding,
+      delimiterFound: file.delimiter,
+      header: file.header,
+      planned: checker.planned(),
+    };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await ctx.db.transaction().execute(async (trx) => {
+      if (!(await preparing(trx))) return;
+      await trx.deleteFrom('import_rows').where('task_id', '=', taskId).execute();
+      await trx
+        .updateTable('tasks')
+        .set({
+          status: 'failed',
+          error: JSON.stringify({ code: error.code, details: error.details }),
+          finished_at: sql`now()`,
+        })
+        .where('id', '=', taskId)
+        .execute();
+    });
+    return;
+  }
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await preparing(trx))) return;
+    const { rows, problems } = await trx
+      .selectFrom('import_rows')
+      .select(({ fn }) => [fn.countAll<string>().as('rows'), fn.count<string>('problem').as('problems')])
+      .where('task_id', '=', taskId)
+      .executeTakeFirstOrThrow();
+    // A run beside this one started over after this one wrote some batches: that run finishes the task.
+    if (Number(rows) !== total) return;
     await trx
       .updateTable('tasks')
       .set({
         status: 'ready',
-        rows_total: rows.length,
-        counts: JSON.stringify({ ready: rows.length - failed, problems: failed }),
+        rows_total: total,
+        counts: JSON.stringify({ ready: total - Number(problems), problems: Number(problems) }),
         options: JSON.stringify({ ...options, ...found }),
       })
       .where('id', '=', taskId)

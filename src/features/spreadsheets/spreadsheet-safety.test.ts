@@ -10,9 +10,10 @@ import {
   hostileMessage,
   startsRisky,
 } from '../../../test/support/hostile-cells.js';
+import { readAll } from '../../../test/support/import-sheets.js';
 import { isStorableText } from '../../storable.js';
 import { openSheet } from '../exports/exports.files.js';
-import { readSheet } from '../imports/import.read.js';
+import { openImportFile } from '../imports/import.read.js';
 import { templateCsv, templateXlsx } from '../imports/import.template.js';
 import { TEXT_FORMAT } from './cells.js';
 
@@ -51,7 +52,7 @@ async function exported(
 
 /** Every cell of the file as the import reads it, in order, the header left out. */
 async function imported(bytes: Buffer): Promise<string[]> {
-  const sheet = await readSheet(bytes);
+  const sheet = await readAll(openImportFile(bytes));
   expect(sheet.header).toEqual(header);
   return sheet.rows.flatMap((row) => row.cells);
 }
@@ -134,8 +135,8 @@ describe('spreadsheet safety over 20,000 generated hostile cells', { timeout: 60
     const members = workbook.worksheets[0] as ExcelJS.Worksheet;
     textCells(members, members.columnCount, 'XLSX template');
     // The example row names the org's first department as it is, in either format.
-    const fromCsv = await readSheet(Buffer.from(`\uFEFF${csv}`));
-    const fromXlsx = await readSheet(xlsx);
+    const fromCsv = await readAll(openImportFile(Buffer.from(`\uFEFF${csv}`)));
+    const fromXlsx = await readAll(openImportFile(xlsx));
     const departments = fromCsv.header.indexOf('Departments');
     expect(fromCsv.rows[0]?.cells[departments]).toBe(fromXlsx.rows[0]?.cells[departments]);
   });
