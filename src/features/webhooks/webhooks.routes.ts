@@ -11,6 +11,7 @@ import {
   DeliveryParams,
   DeliveryResponse,
   EventCatalogue,
+  RedeliveryQueued,
   UpdateWebhookBody,
   WebhookList,
   WebhookParams,
@@ -173,12 +174,17 @@ export function webhookRoutes(app: App, ctx: AppContext): void {
         tags,
         summary: "Queue one more attempt of a delivery's event to this endpoint",
         params: DeliveryParams,
-        response: { 202: Type.Null(), ...errorResponses(400, 401, 403, 404) },
+        response: { 202: RedeliveryQueued, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      await redeliver(ctx, orgActorOf(request), request.params.webhookId, request.params.deliveryId);
-      return reply.status(202).send(null);
+      const queued = await redeliver(
+        ctx,
+        orgActorOf(request),
+        request.params.webhookId,
+        request.params.deliveryId,
+      );
+      return reply.status(202).send(queued);
     },
   );
 }

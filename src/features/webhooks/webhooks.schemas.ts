@@ -86,3 +86,7 @@ export const DeliveryResponse = Type.Object({ delivery: DeliveryView });
 export const EventCatalogue = Type.Object({
   groups: Type.Array(Type.Object({ name: Type.String(), types: Type.Array(Type.String()) })),
 });
+export const RedeliveryQueued = Type.Object({
+  eventId: Uuid,
+  queuedAt: Timestamp,
+});

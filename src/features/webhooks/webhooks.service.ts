@@ -368,13 +368,16 @@ export async function pingEndpoint(ctx: AppContext, actor: OrgActor, id: string)
   return deliveryView(row);
 }
 
-/** Queues one more attempt of a logged delivery's event to this endpoint (even a disabled one). */
+/**
+ * Queues one more attempt of a logged delivery's event to this endpoint (even a disabled one); answers
+ * the event and when it was queued: the attempt logged after that time is this redelivery.
+ */
 export async function redeliver(
   ctx: AppContext,
   actor: OrgActor,
   webhookId: string,
   deliveryId: string,
-): Promise<void> {
+): Promise<{ eventId: string; queuedAt: string }> {
   await requireEndpoint(ctx, actor.orgId, webhookId);
   const delivery = await ctx.db
     .selectFrom('webhook_deliveries')
@@ -383,14 +386,14 @@ export async function redeliver(
     .where('id', '=', deliveryId)
     .executeTakeFirst();
   if (!delivery) throw new AppError(WebhookErrors['webhook.delivery_not_found']);
-  await ctx.db.transaction().execute(async (trx) => {
-    const { now } = await sql<{ now: Date }>`select now() as now`
-      .execute(trx)
-      .then((r) => r.rows[0] as { now: Date });
+  return ctx.db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ now: Date }>`select now() as now`.execute(trx);
+    const queuedAt = (rows[0] as { now: Date }).now.toISOString();
     await enqueue(trx, ctx.boss, deliverJob, {
       eventId: delivery.event_id,
       endpointId: webhookId,
-      since: now.toISOString(),
+      since: queuedAt,
     });
+    return { eventId: delivery.event_id, queuedAt };
   });
 }

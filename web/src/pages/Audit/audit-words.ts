@@ -16,12 +16,14 @@ const TARGET_TYPES: readonly TargetType[] = [
   'role',
   'organization',
   'account',
+  'api_token',
   'invitation',
   'join',
   'delivery',
   'import',
   'bulk',
   'task',
+  'webhook',
 ];
 
 /** Every event the log may hold, by the type of its target, as the filter offers them. */
