@@ -13,6 +13,7 @@ import * as m0011 from './migrations/0011-acting-actor.js';
 import * as m0012 from './migrations/0012-tasks.js';
 import * as m0013 from './migrations/0013-task-chunks.js';
 import * as m0014 from './migrations/0014-api-tokens.js';
+import * as m0015 from './migrations/0015-scim.js';
 import * as m0016 from './migrations/0016-webhooks.js';
 import type { DB } from './schema.js';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0012-tasks': m0012,
   '0013-task-chunks': m0013,
   '0014-api-tokens': m0014,
+  '0015-scim': m0015,
   '0016-webhooks': m0016,
 };
 

@@ -357,6 +357,32 @@ export interface TaskMembersTable {
   message: string | null;
 }
 
+/** An org's SCIM provisioning choices (0015-scim); no row: the defaults. */
+export interface ScimSettingsTable {
+  org_id: string;
+  create_departments: Generated<boolean>;
+  send_password_link: Generated<boolean>;
+  updated_at: DefaultTimestamp;
+}
+
+/** What an identity provider sent about a member that the member core does not keep. */
+export interface ScimUsersTable {
+  member_id: string;
+  org_id: string;
+  external_id: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  manager_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** The identity provider's id of a user group it provisioned. */
+export interface ScimGroupsTable {
+  group_id: string;
+  org_id: string;
+  external_id: string | null;
+}
+
 /** The database as Kysely sees it. */
 /** An org's webhook endpoint (0016-webhooks); its secrets are sealed. */
 export interface WebhookEndpointsTable {
@@ -435,6 +461,9 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  scim_settings: ScimSettingsTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
 }
 
 export type Task = Selectable<TasksTable>;

@@ -28,6 +28,7 @@ import { deliverySettingsRoutes } from '../features/operators/delivery-settings.
 import { operationRoutes } from '../features/operators/operators.routes.js';
 import { organizationRoutes } from '../features/organizations/organizations.routes.js';
 import { roleRoutes } from '../features/roles/roles.routes.js';
+import { scimRoutes } from '../features/scim/scim.routes.js';
 import { systemRoutes } from '../features/system/system.routes.js';
 import { taskRoutes } from '../features/tasks/tasks.routes.js';
 import { webhookRoutes } from '../features/webhooks/webhooks.routes.js';
@@ -155,6 +156,7 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   accessRoutes(app);
   operationRoutes(app, ctx);
   deliverySettingsRoutes(app, ctx);
+  scimRoutes(app, ctx);
 
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async () =>
     app.swagger(),

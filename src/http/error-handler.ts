@@ -56,7 +56,8 @@ interface DatabaseError {
   constraint?: string;
 }
 
-function toAppError(error: unknown): AppError | null {
+/** What a thrown error means as an AppError (constraint names, schema and body refusals), or null for a 500. */
+export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   const dbError = error as DatabaseError;
   if (dbError?.code === '23505' && dbError.constraint && CONSTRAINT_ERRORS[dbError.constraint]) {

@@ -16,22 +16,18 @@ import {
   type InviteeOutcome,
   inviteAddresses,
 } from '../invitations/invitations.service.js';
-import { insertMembers } from '../members/members.create.js';
+import { insertMembers, UNUSABLE_PASSWORD } from '../members/members.create.js';
 import { MemberErrors } from '../members/members.errors.js';
 import { answerAddressProbes } from '../members/members.fields.js';
 import { lockOrg, lockTreeShared } from '../members/members.locks.js';
-import { memberWelcomeMessage } from '../members/members.messages.js';
+import { memberWelcomeMessage, setPasswordMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
 import { issueToken } from '../tokens/tokens.js';
 import { assignmentRefusals, byAssignments } from './import.assignments.js';
 import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
 import { importChunkJob } from './import.jobs.js';
-import { importSetPasswordMessage } from './import.messages.js';
 import { runNextImport, type StoredOptions } from './import.service.js';
 import { type UpdateInput, updateRows } from './import.update.js';
-
-/** The stored hash of an account without a password yet: not an argon2 hash, so no password matches it. */
-const UNUSABLE_PASSWORD = '!unset';
 
 /**
  * Rows of an import's first chunk, and of every chunk that hashes passwords: argon2id (both cores) sets
@@ -324,7 +320,7 @@ async function createRows(
       url.hash = `token=${token}`;
       return {
         ...message,
-        template: importSetPasswordMessage,
+        template: setPasswordMessage,
         vars: {
           name: input.name,
           orgName: org.name,

@@ -21,6 +21,7 @@ import { assertSignInNamesFree } from '../accounts/sign-in-names.js';
 import { recordAudit } from '../audit/audit.js';
 import { gramsInsert, keyColumns, type MemberKeys, memberKeys } from '../directory/directory.keys.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
+import { issueToken } from '../tokens/tokens.js';
 import { SEATED } from './lifecycle/members.status.js';
 import {
   type AssignedDepartment,
@@ -42,9 +43,24 @@ import {
   requireMemberName,
   requireMemberPhone,
 } from './members.fields.js';
-import { memberWelcomeMessage } from './members.messages.js';
+import { memberWelcomeMessage, setPasswordMessage } from './members.messages.js';
 import { requireMemberDetails, takeSeats } from './members.queries.js';
 import type { CreateMemberBody, MemberDetails } from './members.schemas.js';
+
+/** How a new member's first password reaches them, and what else its creator writes with it (SCIM). */
+export interface CreateMemberOptions {
+  /**
+   * `password` (the default): a generated temporary password is sent, or the typed one handed over;
+   * `link`: a 72-hour link to choose one is sent; `none`: no password and no message (an identity
+   * provider's account whose org turned the link off).
+   */
+  readonly passwordDelivery?: 'password' | 'link' | 'none';
+  /** Runs in the member's transaction after its row is written. */
+  readonly within?: (trx: Transaction<DB>, memberId: string) => Promise<void>;
+}
+
+/** A password no hash verifies against: the account has none until the person chooses one. */
+export const UNUSABLE_PASSWORD = '!unset';
 
 /**
  * Seed 003's "Add Member": creates a managed account (`<accountName>@<org domain>`) with a temporary
@@ -56,7 +72,9 @@ export async function createMember(
   meta: RequestMeta,
   actor: OrgActor,
   input: CreateMemberBody,
+  options: CreateMemberOptions = {},
 ): Promise<{ member: MemberDetails; passwordSentTo: 'email' | 'sms' | null }> {
+  const delivery = options.passwordDelivery ?? 'password';
   const name = requireMemberName(input.name);
   const accountName = requireAccountName(input.accountName);
   const email = input.email ? normalizeEmail(input.email) : null;
@@ -73,7 +91,7 @@ export async function createMember(
   const username = `${accountName}@${org.domain}`;
   const password = input.password ?? generatePassword();
   if (input.password !== undefined) assertPasswordPolicy(password, [name, accountName, org.name, email]);
-  const passwordHash = await hashPassword(password);
+  const passwordHash = delivery === 'password' ? await hashPassword(password) : UNUSABLE_PASSWORD;
 
   return limitAddressProbes(ctx, meta, actor, () =>
     ctx.db.transaction().execute(async (trx) => {
@@ -96,7 +114,7 @@ export async function createMember(
         phone,
         passwordHash,
         // Set by an admin, not chosen by the person: changed at the first sign-in [ASVS 6.4.1].
-        temporaryPassword: true,
+        temporaryPassword: delivery === 'password',
         // The person has not chosen a language yet: their messages start in the org's.
         locale: org.locale,
       });
@@ -117,8 +135,29 @@ export async function createMember(
         },
       });
 
-      const passwordSentTo = input.password !== undefined ? null : email ? 'email' : 'sms';
-      if (passwordSentTo) {
+      await options.within?.(trx, member.id);
+      const passwordSentTo =
+        input.password !== undefined || delivery === 'none' ? null : email ? 'email' : 'sms';
+      if (passwordSentTo && delivery === 'link') {
+        const token = await issueToken(trx, {
+          purpose: 'password_reset',
+          orgId: actor.orgId,
+          accountId: account.id,
+          ttlSeconds: TEMPORARY_PASSWORD_HOURS * 3600,
+          createdBy: actor.accountId,
+        });
+        const url = new URL('/reset-password', ctx.config.publicUrl);
+        url.hash = `token=${token}`;
+        await queueMessage(trx, ctx, {
+          dedupeKey: `member_welcome:${member.id}`,
+          orgId: actor.orgId,
+          channel: passwordSentTo,
+          to: (email ?? phone) as string,
+          locale: account.locale,
+          template: setPasswordMessage,
+          vars: { name, orgName: org.name, username, hours: TEMPORARY_PASSWORD_HOURS, url: url.toString() },
+        });
+      } else if (passwordSentTo) {
         await queueMessage(trx, ctx, {
           dedupeKey: `member_welcome:${member.id}`,
           orgId: actor.orgId,
@@ -158,6 +197,7 @@ export async function createMember(
           directoryOrder: member.directory_order,
           expiresAt: member.expires_at?.toISOString() ?? null,
           passwordSentTo,
+          ...(delivery === 'password' ? {} : { passwordDelivery: delivery }),
         },
       });
       return { member: await requireMemberDetails(trx, actor.orgId, member.id), passwordSentTo };

@@ -1,0 +1,124 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { FilterAttribute, FilterAttributes } from './scim.filter.js';
+import type { ScimUserRow } from './scim.users.map.js';
+
+/** The member statuses SCIM shows as Users: joined, active or not. The rest never joined, or were removed. */
+export const SCIM_STATUSES = ['active', 'disabled'] as const;
+
+const attr = (kind: FilterAttribute['kind'], column: RawBuilder<unknown>): FilterAttribute => ({
+  kind,
+  column,
+});
+
+/** Filterable User attributes (RFC 7643 §4.1, the enterprise extension by its URN) → their SQL. */
+export const USER_FILTER_ATTRIBUTES: FilterAttributes = new Map<string, FilterAttribute>([
+  ['id', attr('ce', sql`m.id::text`)],
+  // Stored lower-case: compared as is, so the unique index on username answers `userName eq`.
+  ['username', attr('lower', sql`a.username`)],
+  ['externalid', attr('ce', sql`s.external_id`)],
+  ['displayname', attr('ci', sql`a.name`)],
+  ['name.formatted', attr('ci', sql`a.name`)],
+  ['name.givenname', attr('ci', sql`s.given_name`)],
+  ['name.familyname', attr('ci', sql`s.family_name`)],
+  ['active', attr('boolean', sql`(m.status = 'active')`)],
+  ['emails.value', attr('lower', sql`a.email`)],
+  ['emails.type', attr('ci', sql`case when a.email is null then null else 'work' end`)],
+  ['emails.primary', attr('boolean', sql`(a.email is not null)`)],
+  ['phonenumbers.value', attr('ce', sql`a.phone`)],
+  ['phonenumbers.type', attr('ci', sql`case when a.phone is null then null else 'mobile' end`)],
+  ['title', attr('ci', sql`pd.position`)],
+  ['meta.created', attr('date', sql`m.created_at`)],
+  ['meta.lastmodified', attr('date', sql`m.updated_at`)],
+  [
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:employeenumber',
+    attr('ci', sql`m.employee_id`),
+  ],
+  ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:manager.value', attr('ce', sql`s.manager_id`)],
+]);
+
+/** The rows a page of Users reads: the member, its account, what SCIM keeps of it, its primary department. */
+function userSelect(db: Executor, orgId: string) {
+  return db
+    .selectFrom('members as m')
+    .innerJoin('accounts as a', 'a.id', 'm.account_id')
+    .leftJoin('scim_users as s', 's.member_id', 'm.id')
+    .leftJoin('member_departments as pd', (join) =>
+      join.onRef('pd.member_id', '=', 'm.id').on('pd.is_primary', '=', true),
+    )
+    .leftJoin('departments as d', 'd.id', 'pd.department_id')
+    .where('m.org_id', '=', orgId)
+    .where('m.status', 'in', [...SCIM_STATUSES]);
+}
+
+/** A page of Users matching the filter, in the directory's order (its index serves the order). */
+export async function userRows(
+  db: Executor,
+  orgId: string,
+  where: RawBuilder<boolean> | undefined,
+  page: { offset: number; limit: number },
+): Promise<ScimUserRow[]> {
+  if (page.limit === 0) return [];
+  let query = userSelect(db, orgId);
+  if (where) query = query.where(where);
+  const rows = await query
+    .select([
+      'm.id',
+      'a.username',
+      'a.name',
+      'a.email',
+      'a.phone',
+      'm.status',
+      'm.version',
+      'm.created_at as createdAt',
+      'm.updated_at as updatedAt',
+      'm.employee_id as employeeId',
+      's.external_id as externalId',
+      's.given_name as givenName',
+      's.family_name as familyName',
+      's.manager_id as managerId',
+      'pd.position as title',
+      // The primary department's names from below the root down to it, by the ids of its path.
+      sql<string | null>`(select string_agg(x.name, '/' order by p.n)
+        from unnest(string_to_array(rtrim(d.path, '/'), '/')) with ordinality as p(id, n)
+        join departments x on x.id = p.id::uuid and not x.is_root)`.as('department'),
+    ])
+    .orderBy('m.directory_order')
+    .orderBy('m.sort_name')
+    .orderBy('m.id')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute();
+  return rows;
+}
+
+/** One User by id, or undefined when the org has no such (visible) member. */
+export async function userRow(db: Executor, orgId: string, id: string): Promise<ScimUserRow | undefined> {
+  const [row] = await userRows(db, orgId, sql<boolean>`m.id::text = ${id}`, { offset: 0, limit: 1 });
+  return row;
+}
+
+/**
+ * How many Users match: unfiltered, the counts the directory's triggers keep (no count over the org's
+ * rows); filtered, the matching rows.
+ */
+export async function countUsers(
+  db: Executor,
+  orgId: string,
+  where: RawBuilder<boolean> | undefined,
+): Promise<number> {
+  if (!where) {
+    const row = await db
+      .selectFrom('member_status_counts')
+      .select(sql<number>`coalesce(sum(count), 0)::int`.as('total'))
+      .where('org_id', '=', orgId)
+      .where('status', 'in', [...SCIM_STATUSES])
+      .executeTakeFirst();
+    return row?.total ?? 0;
+  }
+  const row = await userSelect(db, orgId)
+    .where(where)
+    .select(sql<number>`count(*)::int`.as('total'))
+    .executeTakeFirstOrThrow();
+  return row.total;
+}
