@@ -4,6 +4,10 @@
  */
 import type { Static } from 'typebox';
 import type { Me as ServerMe } from '../../src/features/accounts/accounts.schemas.js';
+import type {
+  ApiTokenList as ServerApiTokenList,
+  CreatedApiToken as ServerCreatedApiToken,
+} from '../../src/features/api-tokens/api-tokens.schemas.js';
 import type { AuditPage as ServerAuditPage } from '../../src/features/audit/audit.schemas.js';
 import type {
   Department as ServerDepartment,
@@ -210,6 +214,15 @@ export const ROLES_MANAGE = 'roles.manage';
 
 /** GET /roles/:roleId/grants: who holds a custom role, and over what. */
 export type RoleHolder = Static<typeof ServerRoleHolders>['items'][number];
+
+/** An API token as Settings → API tokens lists it: never the raw token. */
+export type ApiTokenList = Static<typeof ServerApiTokenList>;
+export type ApiTokenView = ApiTokenList['items'][number];
+/** A token just created: the raw token, shown this once. */
+export type CreatedApiToken = Static<typeof ServerCreatedApiToken>;
+
+/** The permission that lets someone create, list and revoke API tokens. */
+export const TOKENS_MANAGE = 'tokens.manage';
 
 /** The refusal of an action on a member or department outside the actor's departments. */
 export const OUT_OF_SCOPE = 'access.out_of_scope';

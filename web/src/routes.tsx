@@ -24,6 +24,7 @@ const ChangePasswordPage = page(() => import('./pages/Accounts/ChangePasswordPag
 const ProfilePage = page(() => import('./pages/Accounts/ProfilePage'), 'ProfilePage');
 const OverviewPage = page(() => import('./pages/Organizations/OverviewPage'), 'OverviewPage');
 const SettingsPage = page(() => import('./pages/Organizations/SettingsPage'), 'SettingsPage');
+const ApiTokensPage = page(() => import('./pages/ApiTokens/ApiTokensPage'), 'ApiTokensPage');
 const NewOrganizationPage = page(
   () => import('./pages/Organizations/NewOrganizationPage'),
   'NewOrganizationPage',
@@ -67,6 +68,7 @@ export function AppRoutes() {
             <Route path="/orgs/:orgId/audit" element={<AuditLogPage />} />
             <Route path="/orgs/:orgId/tasks" element={<TasksPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
+            <Route path="/orgs/:orgId/settings/api-tokens" element={<ApiTokensPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="/operations" element={<OperationsPage />} />
             <Route path="/operations/delivery" element={<DeliveryPage />} />

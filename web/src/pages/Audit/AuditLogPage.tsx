@@ -110,13 +110,15 @@ export function AuditLogPage() {
       dataIndex: 'actor',
       width: 150,
       ellipsis: true,
-      render: (actor: AuditEvent['actor']) =>
+      render: (actor: AuditEvent['actor'], event) =>
         actor ? (
           <Typography.Link
             onClick={() => setFilters((now) => ({ ...now, actor }))}
             title={t('audit.filterByActor', { name: actor.name })}
           >
-            {actor.name}
+            {event.actorToken
+              ? t('audit.byToken', { token: event.actorToken.name, name: actor.name })
+              : actor.name}
           </Typography.Link>
         ) : (
           <Typography.Text type="secondary">{t('audit.system')}</Typography.Text>

@@ -1,8 +1,15 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Card, Form, Input, Select } from 'antd';
+import { App, Card, Form, Input, Select, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import { ApiError, useApi } from '../../api';
-import { type Locale, ORG_MANAGE, type Organization, type OrganizationResponse } from '../../api-types';
+import {
+  type Locale,
+  ORG_MANAGE,
+  type Organization,
+  type OrganizationResponse,
+  TOKENS_MANAGE,
+} from '../../api-types';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
 import { PageHeader } from '../../components/PageHeader';
@@ -94,6 +101,14 @@ export function SettingsPage() {
       </Card>
       <MessageLanguage org={org} editable={hasPermission(summary, ORG_MANAGE)} />
       <JoinRulesCard orgId={org.id} editable={hasPermission(summary, ORG_MANAGE)} />
+      {hasPermission(summary, TOKENS_MANAGE) ? (
+        <Card title={t('settings.apiTokensSection')} style={{ maxWidth: 720, marginTop: 16 }}>
+          <Typography.Paragraph>{t('settings.apiTokensHelp')}</Typography.Paragraph>
+          <Link to={`/orgs/${encodeURIComponent(org.id)}/settings/api-tokens`}>
+            {t('settings.apiTokensLink')}
+          </Link>
+        </Card>
+      ) : null}
     </>
   );
 }
