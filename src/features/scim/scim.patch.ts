@@ -32,6 +32,15 @@ export function normalizeOperations(body: PatchBody): ScimPatchOperation[] {
     const path = typeof raw.path === 'string' && raw.path.trim() ? raw.path.trim() : undefined;
     if (op === 'remove') {
       if (!path) throw new AppError(ScimErrors['scim.invalid_patch'], { reason: 'remove needs a path' });
+      // Entra's member removal names the values to remove (`[{ "$ref": null, "value": id }]`): each is
+      // the value path that selects it, whatever else the stored item holds (display, type).
+      if (Array.isArray(raw.value) && !path.includes('[')) {
+        for (const item of raw.value as { value?: unknown }[]) {
+          if (typeof item?.value !== 'string') throw refuse(`remove from ${path} names each value to remove`);
+          operations.push({ op, path: `${path}[value eq ${JSON.stringify(item.value)}]` });
+        }
+        continue;
+      }
       operations.push(
         raw.value === undefined ? { op, path } : ({ op, path, value: raw.value } as ScimPatchOperation),
       );
