@@ -85,6 +85,8 @@ describe('loadConfig', () => {
     ['DEFAULT_PHONE_REGION', { DEFAULT_PHONE_REGION: 'XX' }],
     ['ORG_CREATION', { ORG_CREATION: 'everyone' }],
     ['ORG_CREATION', { ORG_CREATION: 'Operators' }],
+    ['API_TOKEN_RATE_PER_MINUTE', { API_TOKEN_RATE_PER_MINUTE: '0' }],
+    ['API_TOKEN_RATE_PER_MINUTE', { API_TOKEN_RATE_PER_MINUTE: '1e3' }],
     ['TRUST_PROXY', { TRUST_PROXY: 'cafe' }],
     ['TRUST_PROXY', { TRUST_PROXY: '999.999.1' }],
     ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],

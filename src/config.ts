@@ -48,6 +48,8 @@ export interface Config {
    * receivers, tests); otherwise such addresses are refused at every delivery.
    */
   readonly webhookAllowPrivate: boolean;
+  /** Requests each API token may make per minute (`API_TOKEN_RATE_PER_MINUTE`), counted in the database. */
+  readonly apiTokenRatePerMinute: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -208,6 +210,15 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('WEBHOOK_ALLOW_PRIVATE', '1 (allow private receivers) or 0 (refuse them, the default)');
   }
 
+  const tokenRateRaw = env.API_TOKEN_RATE_PER_MINUTE ?? '1200';
+  const apiTokenRatePerMinute = Number(tokenRateRaw);
+  if (!/^\d+$/.test(tokenRateRaw) || apiTokenRatePerMinute < 1 || apiTokenRatePerMinute > 1_000_000) {
+    throw new ConfigError(
+      'API_TOKEN_RATE_PER_MINUTE',
+      'a whole number of requests from 1 to 1000000, e.g. 1200',
+    );
+  }
+
   return Object.freeze({
     env: nodeEnv,
     host,
@@ -225,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
     importStallSeconds,
     exportTaskRows,
     webhookAllowPrivate: allowPrivateRaw === '1',
+    apiTokenRatePerMinute,
     logLevel,
   });
 }

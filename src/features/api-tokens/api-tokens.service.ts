@@ -31,7 +31,8 @@ import type { ApiTokenView, CreateApiTokenBody } from './api-tokens.schemas.js';
  * - The raw token is `roster_` + 32 random bytes (base64url): the prefix lets secret scanners know it.
  *   It is answered once at creation; only its SHA-256 hash and its first characters are stored, and it
  *   never reaches a log or an audit row.
- * - Each token may make `TOKEN_RATE` requests; the use is written at most once a minute.
+ * - Each token may make `API_TOKEN_RATE_PER_MINUTE` requests a minute (1,200 unless configured), counted
+ *   in the database so the limit holds across servers; its use is written at most once a minute.
  * - Audit rows written by a token's request name it (`actor_token_id`, from RequestMeta.tokenId).
  */
 
@@ -40,9 +41,6 @@ export const API_TOKEN_PREFIX = 'roster_';
 
 /** Characters of the raw token kept and shown to tell tokens apart: the prefix and five of the secret. */
 const SHOWN_CHARACTERS = API_TOKEN_PREFIX.length + 5;
-
-/** Requests a token may make, counted in the database so the limit holds across servers. */
-const TOKEN_RATE: ThrottleRule = { limit: 1200, windowSeconds: 60 };
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -61,7 +59,8 @@ export async function actorOfApiToken(
   if (!raw.startsWith(API_TOKEN_PREFIX) || raw.length > 200) return undefined;
   const row = await findLiveToken(ctx.db, hashToken(raw));
   if (!row?.actor) return undefined;
-  const wait = await takeAttempt(ctx.db, [[`api-token:${row.id}`, TOKEN_RATE]]);
+  const rate: ThrottleRule = { limit: ctx.config.apiTokenRatePerMinute, windowSeconds: 60 };
+  const wait = await takeAttempt(ctx.db, [[`api-token:${row.id}`, rate]]);
   if (wait > 0) throw new AppError(ApiTokenErrors['auth.token_rate_limited'], { retryAfterSeconds: wait });
   if (row.stale) await touchToken(ctx.db, row.id, meta.ip);
   return actorFromRow(row.account_id, row.org_id, row.actor, {
