@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -285,8 +286,12 @@ export async function importBench(
     const idle: number[] = [];
     for (let i = 0; i < 30; i++) idle.push(await listOnce());
     const busy: number[] = [];
+    // How long the event loop the server shares with the import jobs was held: a read waits that long
+    // whatever the database does.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const readWhileRunning = () => {
       let reading = true;
+      loopDelay.enable();
       const loop = (async () => {
         while (reading) {
           busy.push(await listOnce());
@@ -295,6 +300,7 @@ export async function importBench(
       })();
       return async () => {
         reading = false;
+        loopDelay.disable();
         await loop;
       };
     };
@@ -311,7 +317,8 @@ export async function importBench(
     });
     log(
       `  member list while importing: p50 ${p(busy, 0.5).toFixed(1)} ms, p99 ${p(busy, 0.99).toFixed(1)} ms ` +
-        `(${busy.length} reads; idle p50 ${p(idle, 0.5).toFixed(1)} ms)`,
+        `(${busy.length} reads; idle p50 ${p(idle, 0.5).toFixed(1)} ms); event loop held p99 ` +
+        `${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`,
     );
   }
   if (wanted('import invite XLSX')) {
