@@ -480,6 +480,35 @@ describeEachBackend('member import', (backend) => {
     expect(messages).toHaveLength(5);
   });
 
+  it('previews a file of several batches once, two runs side by side, duplicates found across batches', async () => {
+    const w = await world();
+    const people = Array.from({ length: 5002 }, (_, i) => `P${i},p${i}x,p${i}@mail.test,,,,`);
+    const csv = [HEADER, ...people, 'Again,again,p1@mail.test,,,,'].join('\n');
+    const { body, contentType } = multipart('many.csv', Buffer.from(csv));
+    const uploaded = await w.admin.send('POST', `${w.base}/imports?departmentId=${w.root.id}`, body, {
+      'content-type': contentType,
+    });
+    const id = (uploaded.json() as TaskAnswer).task.id;
+    await Promise.all([prepareImport(h.ctx, id), prepareImport(h.ctx, id)]);
+    const task = await h.ctx.db
+      .selectFrom('tasks')
+      .select(['status', 'rows_total', 'counts'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(task).toMatchObject({ status: 'ready', rows_total: 5003, counts: { ready: 5002, problems: 1 } });
+    const rows = await h.ctx.db
+      .selectFrom('import_rows')
+      .select(['line', 'problem'])
+      .where('task_id', '=', id)
+      .orderBy('line')
+      .execute();
+    expect(rows.map((row) => row.line)).toEqual(Array.from({ length: 5003 }, (_, i) => i + 2));
+    expect(rows.at(-1)?.problem).toMatchObject({
+      code: 'import.duplicate_in_file',
+      details: { line: 3, column: 'email' },
+    });
+  });
+
   it('reads GB18030 and UTF-16 files, and says where bytes are not the chosen encoding', async () => {
     const w = await world();
     const gb = iconv.encode(
