@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
 // that time requests against each other, or kill worker processes at chosen moments of an import, run
 // last, alone, so other files' load cannot skew them.
 const SIDE_BY_SIDE = 3;
-const TIMED = ['test/integration/invitations-enumeration.test.ts', 'test/integration/import-crash.test.ts'];
+const TIMED = [
+  'test/integration/invitations-enumeration.test.ts',
+  'test/integration/import-crash.test.ts',
+  'test/integration/webhooks-crash.test.ts',
+];
 const integration = {
   include: ['test/integration/**/*.test.ts'],
   globalSetup: ['test/support/global-setup.ts'],

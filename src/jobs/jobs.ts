@@ -18,6 +18,11 @@ export interface JobDefinition<Data extends object> {
    */
   readonly afterWorkerStart?: (config: Config) => number;
   /**
+   * How many of this queue's jobs one worker process runs at once (default 1): for jobs that mostly wait
+   * on something outside (a webhook receiver), so one slow job does not hold up the rest of the queue.
+   */
+  readonly workers?: number;
+  /**
    * Runs at least once per job: it must be safe to run again. Answers true when it queued a follow-up
    * job of its own queue (an import's next chunk): the worker then fetches again at once instead of
    * waiting out its polling interval, which a chain of short jobs would otherwise pay at every link.
@@ -56,18 +61,20 @@ export async function startWorkers(
   definitions: readonly JobDefinition<never>[],
 ): Promise<void> {
   for (const job of definitions) {
-    const worker: string = await ctx.boss.work<object>(
-      job.name,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
-      async ([item]) => {
-        if (!item) return;
-        const again = await (job as unknown as JobDefinition<object>).handle(ctx, item.data, {
-          retryCount: item.retryCount,
-          retryLimit: item.retryLimit,
-        });
-        if (again === true) ctx.boss.notifyWorker(worker);
-      },
-    );
+    for (let n = 0; n < (job.workers ?? 1); n++) {
+      const worker: string = await ctx.boss.work<object>(
+        job.name,
+        { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
+        async ([item]) => {
+          if (!item) return;
+          const again = await (job as unknown as JobDefinition<object>).handle(ctx, item.data, {
+            retryCount: item.retryCount,
+            retryLimit: item.retryLimit,
+          });
+          if (again === true) ctx.boss.notifyWorker(worker);
+        },
+      );
+    }
     if (job.afterWorkerStart) {
       await ctx.boss.send(job.name, {}, { ...job.queue, startAfter: job.afterWorkerStart(ctx.config) });
     }

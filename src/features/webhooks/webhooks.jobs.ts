@@ -247,11 +247,16 @@ async function notifyAdmins(
 export const deliverJob = defineJob<{ eventId: string; endpointId: string; since?: string }>({
   name: 'webhooks.deliver',
   queue: { retryLimit: 12, retryDelay: 15, expireInSeconds: 60 },
+  // Each attempt mostly waits on its receiver: eight at once per worker process, so one slow receiver
+  // does not hold up every other endpoint's deliveries.
+  workers: 8,
   async handle(ctx, { eventId, endpointId, since }) {
     const result = await attemptDelivery(ctx, eventId, endpointId, { since: since ?? null });
     if (result && !result.ok && !result.disabled && since === undefined) {
       throw new Error(`Webhook delivery failed: ${result.error}`);
     }
+    // A fan-out leaves many deliveries waiting: fetch the next at once rather than after the poll interval.
+    return true;
   },
 });
 
@@ -294,5 +299,7 @@ export const dispatchJob = defineJob<{ eventId: string }>({
         endpoints.map((endpoint) => ({ eventId, endpointId: endpoint.id })),
       );
     });
+    // Events come in bursts (an import, a bulk change): fetch the next at once.
+    return true;
   },
 });
