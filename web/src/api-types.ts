@@ -74,6 +74,13 @@ import type {
   TaskPage as ServerTaskPage,
   TaskView as ServerTaskView,
 } from '../../src/features/tasks/tasks.schemas.js';
+import type {
+  DeliveryList as ServerWebhookDeliveryList,
+  DeliveryResponse as ServerWebhookDeliveryResponse,
+  EventCatalogue as ServerWebhookEventCatalogue,
+  WebhookList as ServerWebhookList,
+  WebhookWithSecret as ServerWebhookWithSecret,
+} from '../../src/features/webhooks/webhooks.schemas.js';
 
 /** The signed-in account (`Me` in the API). */
 export type Me = ServerMe;
@@ -295,3 +302,19 @@ export type TaskStatus = TaskView['status'];
 export type TaskDetails = Static<typeof ServerTaskDetails>;
 
 export type TaskPage = Static<typeof ServerTaskPage>;
+
+/** Settings → Webhooks: the endpoints, each with its last delivery. */
+export type WebhookList = Static<typeof ServerWebhookList>;
+export type WebhookView = WebhookList['items'][number];
+/** A webhook just registered or rotated: its signing secret, shown this once. */
+export type WebhookWithSecret = Static<typeof ServerWebhookWithSecret>;
+/** One webhook's delivery log, newest first. */
+export type WebhookDeliveryList = Static<typeof ServerWebhookDeliveryList>;
+export type WebhookDelivery = WebhookDeliveryList['items'][number];
+/** A test ping's logged attempt. */
+export type WebhookDeliveryResponse = Static<typeof ServerWebhookDeliveryResponse>;
+/** The event types a webhook can subscribe to, by group. */
+export type WebhookEventCatalogue = Static<typeof ServerWebhookEventCatalogue>;
+
+/** The permission that lets someone register webhooks and read their deliveries. */
+export const WEBHOOKS_MANAGE = 'webhooks.manage';

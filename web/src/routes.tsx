@@ -25,6 +25,7 @@ const ProfilePage = page(() => import('./pages/Accounts/ProfilePage'), 'ProfileP
 const OverviewPage = page(() => import('./pages/Organizations/OverviewPage'), 'OverviewPage');
 const SettingsPage = page(() => import('./pages/Organizations/SettingsPage'), 'SettingsPage');
 const ApiTokensPage = page(() => import('./pages/ApiTokens/ApiTokensPage'), 'ApiTokensPage');
+const WebhooksPage = page(() => import('./pages/Webhooks/WebhooksPage'), 'WebhooksPage');
 const NewOrganizationPage = page(
   () => import('./pages/Organizations/NewOrganizationPage'),
   'NewOrganizationPage',
@@ -69,6 +70,7 @@ export function AppRoutes() {
             <Route path="/orgs/:orgId/tasks" element={<TasksPage />} />
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/orgs/:orgId/settings/api-tokens" element={<ApiTokensPage />} />
+            <Route path="/orgs/:orgId/settings/webhooks" element={<WebhooksPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="/operations" element={<OperationsPage />} />
             <Route path="/operations/delivery" element={<DeliveryPage />} />

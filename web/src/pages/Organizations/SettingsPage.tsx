@@ -9,6 +9,7 @@ import {
   type Organization,
   type OrganizationResponse,
   TOKENS_MANAGE,
+  WEBHOOKS_MANAGE,
 } from '../../api-types';
 import { LoadError, PageSpinner } from '../../components/LoadState';
 import { NotFound } from '../../components/NotFound';
@@ -106,6 +107,14 @@ export function SettingsPage() {
           <Typography.Paragraph>{t('settings.apiTokensHelp')}</Typography.Paragraph>
           <Link to={`/orgs/${encodeURIComponent(org.id)}/settings/api-tokens`}>
             {t('settings.apiTokensLink')}
+          </Link>
+        </Card>
+      ) : null}
+      {hasPermission(summary, WEBHOOKS_MANAGE) ? (
+        <Card title={t('settings.webhooksSection')} style={{ maxWidth: 720, marginTop: 16 }}>
+          <Typography.Paragraph>{t('settings.webhooksHelp')}</Typography.Paragraph>
+          <Link to={`/orgs/${encodeURIComponent(org.id)}/settings/webhooks`}>
+            {t('settings.webhooksLink')}
           </Link>
         </Card>
       ) : null}
