@@ -10,6 +10,7 @@ const TIMED = [
   'test/integration/invitations-enumeration.test.ts',
   'test/integration/import-crash.test.ts',
   'test/integration/webhooks-crash.test.ts',
+  'test/integration/scim-scale.test.ts',
 ];
 const integration = {
   include: ['test/integration/**/*.test.ts'],

@@ -286,6 +286,8 @@ describeEachBackend('SCIM users', (backend) => {
     expect(foreign.json()).toMatchObject({ status: '400', scimType: 'invalidValue' });
     const id = first.json().id;
     const etag = first.json().meta.version;
+    expect(first.headers.etag).toBe(etag);
+    expect((await scim.get(`/Users/${id}`)).headers.etag).toBe(etag);
     const ok = await scim.send(
       'PATCH',
       `/Users/${id}`,

@@ -125,6 +125,12 @@ export function scimRoutes(app: App, ctx: AppContext): void {
         }
         request.orgActor = actor;
       });
+      // A resource's version is its ETag header too (RFC 7644 §3.14).
+      scim.addHook('preSerialization', async (_request, reply, payload) => {
+        const version = (payload as { meta?: { version?: unknown } } | null)?.meta?.version;
+        if (typeof version === 'string') reply.header('etag', version);
+        return payload;
+      });
       scim.addHook('onSend', async (_request, reply, payload) => {
         if (String(reply.getHeader('content-type') ?? '').startsWith('application/json'))
           reply.type(SCIM_JSON);
