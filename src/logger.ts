@@ -19,7 +19,15 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
     level: config.logLevel,
     serializers: { req: serializeRequest, err: pino.stdSerializers.err },
     redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.token'],
+      // @fastify/multipart logs the request's headers with its busboy options (trace level).
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'busboyOptions.headers.cookie',
+        'busboyOptions.headers.authorization',
+        '*.password',
+        '*.token',
+      ],
       remove: true,
     },
   });

@@ -308,6 +308,8 @@ export interface TasksTable {
   mode: string | null;
   options: ColumnType<unknown, string | undefined, string>;
   created_by: string | null;
+  /** The API token the task was started with: its jobs act within it. */
+  actor_token_id: ColumnType<string | null, string | null | undefined, never>;
   file_name: string | null;
   file_digest: string | null;
   status: Generated<TaskStatus>;

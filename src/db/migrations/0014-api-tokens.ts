@@ -3,7 +3,8 @@ import { type Kysely, sql } from 'kysely';
 /**
  * API tokens: programs call the org routes with `Authorization: Bearer roster_…`. A token acts for a
  * member (its creator, or the successor it was handed over to) within the permissions it was given;
- * only its SHA-256 hash is kept. Audit rows written by a token's request name it.
+ * only its SHA-256 hash is kept. Audit rows written by a token's request name it, and a task started with
+ * one (an import, an export, a bulk change) keeps acting within it.
  */
 const up_statements = [
   sql`create table api_tokens (
@@ -40,6 +41,8 @@ const up_statements = [
   sql`create index api_tokens_account_idx on api_tokens (org_id, account_id)`,
   sql`alter table audit_events add column actor_token_id uuid references api_tokens (id) on delete set null`,
   sql`comment on column audit_events.actor_token_id is 'The API token the actor acted through, when the request used one'`,
+  sql`alter table tasks add column actor_token_id uuid references api_tokens (id) on delete cascade`,
+  sql`comment on column tasks.actor_token_id is 'The API token the task was started with: its chunk jobs act within the token''s permissions, and stop when it does'`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -47,6 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql`alter table tasks drop column actor_token_id`.execute(db);
   await sql`alter table audit_events drop column actor_token_id`.execute(db);
   await sql`drop table api_tokens`.execute(db);
 }

@@ -8,11 +8,12 @@ type Executor = Kysely<DB> | Transaction<DB>;
 const TOUCH_EVERY_SECONDS = 60;
 
 /**
- * A live token by its hash, with the `org_actor` row of the member it acts for, in one statement:
- * undefined when no token has the hash, or it is revoked or expired, or its account is disabled. `actor`
- * is null when the account is no active member of the token's org (disabled, removed, expired there).
+ * A live token by its hash (a request's) or its id (a task's), with the `org_actor` row of the member it
+ * acts for, in one statement: undefined when there is no such token, or it is revoked or expired, or its
+ * account is disabled. `actor` is null when the account is no active member of the token's org
+ * (disabled, removed, expired there).
  */
-export function findLiveToken(db: Executor, hash: string) {
+export function findLiveToken(db: Executor, by: { readonly hash: string } | { readonly id: string }) {
   return db
     .selectFrom('api_tokens as t')
     .innerJoin('accounts as a', 'a.id', 't.account_id')
@@ -27,7 +28,8 @@ export function findLiveToken(db: Executor, hash: string) {
         'actor',
       ),
     )
-    .where('t.hash', '=', hash)
+    .$if('hash' in by, (q) => q.where('t.hash', '=', (by as { hash: string }).hash))
+    .$if('id' in by, (q) => q.where('t.id', '=', (by as { id: string }).id))
     .where('t.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
     .where('a.disabled_at', 'is', null)

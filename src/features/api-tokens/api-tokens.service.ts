@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
+import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { normalizeDisplayName } from '../../text.js';
-import { actorFromRow, type OrgActor } from '../access/access.js';
+import { type ActorToken, actorFromRow, loadOrgActor, type OrgActor } from '../access/access.js';
 import { isPermission, type Permission } from '../access/permissions.js';
 import { actingNow, missingPermissions } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
@@ -57,17 +58,37 @@ export async function actorOfApiToken(
   meta: RequestMeta,
 ): Promise<OrgActor | undefined> {
   if (!raw.startsWith(API_TOKEN_PREFIX) || raw.length > 200) return undefined;
-  const row = await findLiveToken(ctx.db, hashToken(raw));
+  const row = await findLiveToken(ctx.db, { hash: hashToken(raw) });
   if (!row?.actor) return undefined;
   const rate: ThrottleRule = { limit: ctx.config.apiTokenRatePerMinute, windowSeconds: 60 };
   const wait = await takeAttempt(ctx.db, [[`api-token:${row.id}`, rate]]);
   if (wait > 0) throw new AppError(ApiTokenErrors['auth.token_rate_limited'], { retryAfterSeconds: wait });
   if (row.stale) await touchToken(ctx.db, row.id, meta.ip);
-  return actorFromRow(row.account_id, row.org_id, row.actor, {
-    id: row.id,
-    name: row.name,
-    permissions: row.permissions.filter(isPermission),
-  });
+  return actorFromRow(row.account_id, row.org_id, row.actor, tokenOf(row));
+}
+
+function tokenOf(row: { id: string; name: string; permissions: string[] }): ActorToken {
+  return { id: row.id, name: row.name, permissions: row.permissions.filter(isPermission) };
+}
+
+/**
+ * The actor a task's jobs act as, read again for each chunk (an import, an export, a bulk change): its
+ * starter as it stands now, or undefined when it no longer acts in the org. A task started with an API
+ * token acts for the token's member within the token's permissions, and stops with the token.
+ */
+export async function actorOfTask(
+  db: Kysely<DB> | Transaction<DB>,
+  task: {
+    readonly org_id: string;
+    readonly created_by: string | null;
+    readonly actor_token_id: string | null;
+  },
+): Promise<OrgActor | undefined> {
+  if (task.actor_token_id === null) {
+    return task.created_by ? loadOrgActor(db, task.created_by, task.org_id) : undefined;
+  }
+  const row = await findLiveToken(db, { id: task.actor_token_id });
+  return row?.actor ? actorFromRow(row.account_id, row.org_id, row.actor, tokenOf(row)) : undefined;
 }
 
 function viewOf(row: TokenRow): ApiTokenView {

@@ -3,7 +3,8 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { Locale, Task } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { defineJob, enqueue } from '../../jobs/jobs.js';
-import { loadOrgActor, type OrgActor } from '../access/access.js';
+import type { OrgActor } from '../access/access.js';
+import { actorOfTask } from '../api-tokens/api-tokens.service.js';
 import { countByStatus, directoryPage, type SortKey } from '../directory/directory.queries.js';
 import { claimChunk, endTask, inChunk, recordChunk } from '../tasks/tasks.chunk.js';
 import { getTask } from '../tasks/tasks.service.js';
@@ -95,6 +96,7 @@ export async function requestExport(
         mode: plan.format,
         options: JSON.stringify(options),
         created_by: actor.accountId,
+        actor_token_id: actor.token?.id ?? null,
         file_name: exportFileName(plan.format, new Date()),
         status: 'running',
         rows_total: size,
@@ -120,7 +122,7 @@ export async function runExportChunk(ctx: AppContext, taskId: string, chunk: num
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (task?.status !== 'running' || task.chunks_done !== chunk) return false;
   const options = task.options as ExportOptions;
-  const actor = task.created_by ? await loadOrgActor(ctx.db, task.created_by, task.org_id) : undefined;
+  const actor = await actorOfTask(ctx.db, task);
   let failure: { code: string; details: Record<string, unknown> } | undefined;
   let cells: Awaited<ReturnType<typeof pageCells>> | undefined;
   if (!actor) failure = { code: 'access.out_of_scope', details: {} };

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../ids.js';
-import { loadOrgActor, type OrgActor, type ScopeDepartment } from '../access/access.js';
+import type { OrgActor, ScopeDepartment } from '../access/access.js';
 import { BUILT_IN_ROLES } from '../access/permissions.js';
 import {
   assertMayChangeGrants,
@@ -12,6 +12,7 @@ import {
   type Grant,
   orgWideGrants,
 } from '../access/privilege.js';
+import { actorOfTask } from '../api-tokens/api-tokens.service.js';
 import { listItems, unescapeItem } from '../exports/exports.columns.js';
 import { resolveRoles } from '../members/members.assign.js';
 import { MemberErrors } from '../members/members.errors.js';
@@ -234,15 +235,18 @@ export async function assignmentRefusals(
   return refusals;
 }
 
+/** Who started an import: an account, and the API token it was started with, if any. */
+type TaskStarter = { created_by: string | null; org_id: string; actor_token_id: string | null };
+
 /** The importer as it stands now, or undefined when it no longer acts in the org (every write refuses then). */
-function importerOf(db: Executor, task: { created_by: string | null; org_id: string }) {
-  return task.created_by ? loadOrgActor(db, task.created_by, task.org_id) : Promise.resolve(undefined);
+function importerOf(db: Executor, task: TaskStarter) {
+  return actorOfTask(db, task);
 }
 
 /** The preview's check of the roles new members are given, for the importer: refused rows get the problem. */
 export async function refuseRoleGrants(
   db: Kysely<DB>,
-  task: { created_by: string | null; org_id: string },
+  task: TaskStarter,
   targetId: string,
   rows: { verdict: RowVerdict }[],
 ): Promise<void> {
@@ -299,7 +303,7 @@ const grantsKey = (grants: readonly Grant[]) =>
  */
 export async function refuseRoleChanges(
   db: Kysely<DB>,
-  task: { created_by: string | null; org_id: string },
+  task: TaskStarter,
   rows: { verdict: RowVerdict | { input: UpdateInput; problem: null } }[],
   matches: readonly ({ memberId: string } | RowProblem)[],
 ): Promise<void> {

@@ -119,6 +119,7 @@ export async function uploadImport(
         mode: options.mode ?? 'create',
         options: JSON.stringify(options),
         created_by: actor.accountId,
+        actor_token_id: actor.token?.id ?? null,
         file_name: displayFileName(file.name),
         file_digest: digest,
         status: 'preparing',

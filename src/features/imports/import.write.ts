@@ -5,10 +5,11 @@ import { AppError } from '../../errors.js';
 import { enqueue } from '../../jobs/jobs.js';
 import { queueMessages } from '../../notify/outbox.js';
 import { AccessErrors } from '../access/access.errors.js';
-import { loadOrgActor, type OrgActor } from '../access/access.js';
+import type { OrgActor } from '../access/access.js';
 import { assertMayPlace, DEFAULT_MEMBER_ROLES } from '../access/privilege.js';
 import { insertAccounts } from '../accounts/accounts.queries.js';
 import { generatePassword, hashPassword, TEMPORARY_PASSWORD_HOURS } from '../accounts/passwords.js';
+import { actorOfTask } from '../api-tokens/api-tokens.service.js';
 import { recordAudits } from '../audit/audit.js';
 import { DEFAULT_ORDER } from '../directory/directory.queries.js';
 import {
@@ -151,7 +152,7 @@ async function writeRows(
   });
   const options = task.options as StoredOptions;
   // The importer's standing now: an admin who lost the right meanwhile writes nothing more.
-  const actor = task.created_by ? await loadOrgActor(trx, task.created_by, task.org_id) : undefined;
+  const actor = await actorOfTask(trx, task);
   try {
     if (!actor) throw new AppError(AccessErrors['access.out_of_scope']);
     await assertMayPlace(trx, actor, [options.departmentId]);

@@ -4,7 +4,8 @@ import type { AppContext, RequestMeta } from '../../context.js';
 import type { DB, Locale, Task } from '../../db/schema.js';
 import { AppError, errorMessage } from '../../errors.js';
 import { defineJob, enqueue } from '../../jobs/jobs.js';
-import { loadOrgActor, type OrgActor } from '../access/access.js';
+import type { OrgActor } from '../access/access.js';
+import { actorOfTask } from '../api-tokens/api-tokens.service.js';
 import { recordAudit } from '../audit/audit.js';
 import { directoryPage, type SortKey } from '../directory/directory.queries.js';
 import { planSearch } from '../directory/directory.search.js';
@@ -83,6 +84,7 @@ export async function startBulkTask(
         mode: change.action,
         options: JSON.stringify(options),
         created_by: actor.accountId,
+        actor_token_id: actor.token?.id ?? null,
         status: 'running',
         rows_total: total,
         requester_ip: meta.ip,
@@ -119,7 +121,7 @@ export async function runBulkChunk(ctx: AppContext, taskId: string, chunk: numbe
       return false;
     }
     // The admin's standing now: one whose grants shrank reaches fewer members from this chunk on.
-    const actor = task.created_by ? await loadOrgActor(trx, task.created_by, task.org_id) : undefined;
+    const actor = await actorOfTask(trx, task);
     if (!actor) {
       await finishBulk(trx, task, 'failed', { code: 'access.out_of_scope', details: {} });
       return false;
