@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { createApiToken } from '../support/api-tokens.js';
-import { createAccount, outboxFor } from '../support/factories.js';
+import { client, outboxFor } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
 import { ENTERPRISE, patchOp, scimClient, scimOrg } from '../support/scim.js';
 
@@ -86,7 +86,7 @@ describeEachBackend('SCIM users', (backend) => {
   });
 
   it('runs Microsoft Entra’s provisioning cycle: match by filter, create, patch, deactivate, delete', async () => {
-    const { org, scim } = await scimOrg(h);
+    const { org, scim, cookie } = await scimOrg(h);
     // 1. Entra checks whether the user exists by its matching attribute.
     const query = `/Users?filter=${encodeURIComponent(`userName eq "Sandy.Nia@${org.domain}"`)}`;
     const before = await scim.get(query);
@@ -165,6 +165,24 @@ describeEachBackend('SCIM users', (backend) => {
       .where('md.member_id', '=', user.id)
       .execute();
     expect(departments).toEqual([{ name: 'Backend', position: 'Engineer', is_primary: true }]);
+    // The manager and externalId are kept and shown in the member's details; a manager that is a User
+    // of the org is named.
+    const owner = client(h, cookie);
+    const details = await owner.get(`/api/v1/orgs/${org.id}/members/${user.id}`);
+    expect(details.json().member.provisioned).toEqual({
+      externalId: 'ext-Sandy.Nia',
+      manager: { id: 'manager-42', name: null },
+    });
+    const ownerId = (await scim.get(`/Users?filter=${encodeURIComponent('userName sw "user"')}`)).json()
+      .Resources[0].id;
+    await scim.send(
+      'PATCH',
+      `/Users/${user.id}`,
+      patchOp([{ op: 'Replace', path: `${ENTERPRISE}:manager`, value: ownerId }]),
+    );
+    const named = (await owner.get(`/api/v1/orgs/${org.id}/members/${user.id}`)).json().member.provisioned;
+    expect(named.manager).toEqual({ id: ownerId, name: expect.any(String) });
+    expect(named.manager.name.length).toBeGreaterThan(0);
     // 5. Deactivation: Entra's "False" as a string, through the member core's disable.
     const off = await scim.send(
       'PATCH',
@@ -400,8 +418,12 @@ describeEachBackend('SCIM users', (backend) => {
     const created = await scim.send('POST', '/Users', entraUser(org.domain, 'quiet'));
     expect(created.statusCode).toBe(201);
     expect(await outboxFor(h, 'quiet@mail.example')).toEqual([]);
-    // The account is managed by the org, with no usable password until one is set through a reset.
-    const account = await createAccount(h.ctx);
-    expect(account.id).not.toBe(created.json().id);
+    // The account is managed by the org and has no usable password: the person signs in after a reset.
+    const account = await h.ctx.db
+      .selectFrom('accounts')
+      .select(['kind', 'password_hash', 'password_temporary'])
+      .where('username', '=', `quiet@${org.domain}`)
+      .executeTakeFirstOrThrow();
+    expect(account).toEqual({ kind: 'managed', password_hash: '!unset', password_temporary: false });
   });
 });

@@ -283,7 +283,14 @@ export async function memberDetails(
       .selectFrom('members as m')
       .leftJoin('accounts as a', 'a.id', 'm.account_id')
       .leftJoin('accounts as c', 'c.id', 'm.created_by')
+      .leftJoin('scim_users as s', 's.member_id', 'm.id')
       .select([
+        's.member_id as scim_member_id',
+        's.external_id',
+        's.manager_id',
+        // The manager an identity provider names is a SCIM User id: a member of the same org.
+        sql<string | null>`(select ma.name from members mm join accounts ma on ma.id = mm.account_id
+          where mm.org_id = m.org_id and mm.id::text = s.manager_id)`.as('manager_name'),
         'm.joined_at',
         'm.created_at',
         'm.status_changed_at',
@@ -313,6 +320,12 @@ export async function memberDetails(
     createdBy: extra.creator_id ? { id: extra.creator_id, name: extra.creator_name ?? '' } : null,
     invitationAddress: extra.invitation_address,
     mustChangePassword: extra.password_temporary ?? false,
+    provisioned: extra.scim_member_id
+      ? {
+          externalId: extra.external_id,
+          manager: extra.manager_id ? { id: extra.manager_id, name: extra.manager_name } : null,
+        }
+      : null,
   };
 }
 

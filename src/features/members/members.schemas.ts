@@ -125,6 +125,25 @@ export const MemberDetails = Type.Object({
     createdBy: Type.Union([Type.Object({ id: Uuid, name: Type.String() }), Type.Null()]),
     invitationAddress: Nullable(Type.String()),
     mustChangePassword: Type.Boolean(),
+    provisioned: Type.Union(
+      [
+        Type.Object({
+          externalId: Nullable(Type.String()),
+          manager: Type.Union([
+            Type.Object({
+              id: Type.String({ description: "The manager's SCIM id as the identity provider sent it" }),
+              name: Nullable(Type.String({ description: 'The member it names in this org, if any' })),
+            }),
+            Type.Null(),
+          ]),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "Provisioned over SCIM: the identity provider's externalId and the manager it named; null otherwise",
+      },
+    ),
   }).properties,
 });
 export type MemberDetails = Static<typeof MemberDetails>;

@@ -158,6 +158,25 @@ export function MemberDrawer({
           label: t('members.invitationAddress'),
           children: text(member.invitationAddress),
         },
+        // What an identity provider sent over SCIM beside the member's own fields.
+        ...(member.provisioned
+          ? [
+              {
+                key: 'externalId',
+                label: t('members.externalId'),
+                children: text(member.provisioned.externalId),
+              },
+              {
+                key: 'manager',
+                label: t('members.manager'),
+                children: member.provisioned.manager ? (
+                  (member.provisioned.manager.name ?? member.provisioned.manager.id)
+                ) : (
+                  <Unset />
+                ),
+              },
+            ]
+          : []),
         // An invitation nobody accepted has no account, so no password to speak of.
         ...(member.accountKind === null
           ? []
