@@ -268,6 +268,8 @@ export const deliverJob = defineJob<{ eventId: string; endpointId: string; since
 export const dispatchJob = defineJob<{ eventId: string }>({
   name: DISPATCH_QUEUE,
   queue: DISPATCH_POLICY,
+  // Four at once: a burst of events (an import) is fanned out at the pace its deliveries can follow.
+  workers: 4,
   async handle(ctx, { eventId }) {
     await ctx.db.transaction().execute(async (trx) => {
       const event = await trx
