@@ -48,7 +48,8 @@ const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> =
               .selectFrom('members')
               .select('account_id')
               .where('org_id', '=', org.id)
-              .where('roles', '@>', ['owner'])
+              .where('status', '=', 'active')
+              .limit(1)
               .executeTakeFirstOrThrow()
           ).account_id as string,
         })
