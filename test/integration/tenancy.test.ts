@@ -3,11 +3,31 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { BUILT_IN_ROLES, type Permission } from '../../src/features/access/permissions.js';
+import { newSecret, sealSecret } from '../../src/features/webhooks/webhooks.secrets.js';
 import { addMember, createAccount, createDepartment, createOrg, signIn } from '../support/factories.js';
 import { describeEachBackend, type Harness, startHarness } from '../support/harness.js';
 import { apiRoutes, fillPath, type JsonSchema, type RouteInfo, sampleOf } from '../support/routes.js';
 
 type Org = Awaited<ReturnType<typeof createOrg>>['org'];
+
+/**
+ * An endpoint of the org, written straight to its table: its address is a loopback one the delivery
+ * refuses at once (no receiver is needed for a ping to be answered), and its secret sealed as the
+ * service seals it.
+ */
+async function webhookIn(ctx: AppContext, org: Org): Promise<{ id: string }> {
+  const id = crypto.randomUUID();
+  return ctx.db
+    .insertInto('webhook_endpoints')
+    .values({
+      id,
+      org_id: org.id,
+      url: 'https://127.0.0.1/tenancy',
+      secret: sealSecret(ctx.secretKey, newSecret(), 'secret', id),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+}
 
 /**
  * How to make, inside a given org, the resource each path parameter names. A route with a parameter
@@ -56,6 +76,23 @@ const FIXTURES: Record<string, (ctx: AppContext, org: Org) => Promise<string>> =
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id,
+  webhookId: async (ctx, org) => (await webhookIn(ctx, org)).id,
+  // A logged delivery of an event to one of the org's endpoints.
+  deliveryId: async (ctx, org) => {
+    const endpoint = await webhookIn(ctx, org);
+    const event = await ctx.db
+      .insertInto('webhook_events')
+      .values({ org_id: org.id, type: 'member.created', resource_type: 'member', payload: '{}' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (
+      await ctx.db
+        .insertInto('webhook_deliveries')
+        .values({ event_id: event.id, endpoint_id: endpoint.id, attempt: 1, succeeded: false, latency_ms: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  },
   // An import whose preview is ready, with one row: every task route can act on it.
   taskId: async (ctx, org) => {
     const task = await ctx.db
@@ -116,6 +153,15 @@ const KNOWN_ORG_ROUTES = [
   'GET /api/v1/orgs/:orgId/api-tokens',
   'POST /api/v1/orgs/:orgId/api-tokens',
   'DELETE /api/v1/orgs/:orgId/api-tokens/:tokenId',
+  'GET /api/v1/orgs/:orgId/webhooks',
+  'GET /api/v1/orgs/:orgId/webhooks/events',
+  'POST /api/v1/orgs/:orgId/webhooks',
+  'PATCH /api/v1/orgs/:orgId/webhooks/:webhookId',
+  'DELETE /api/v1/orgs/:orgId/webhooks/:webhookId',
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/rotate-secret',
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/ping',
+  'GET /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries',
+  'POST /api/v1/orgs/:orgId/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
 ];
 
 const NOT_ACTIVE: MemberStatus[] = [
