@@ -3,13 +3,17 @@ import { createApiToken } from '../support/api-tokens.js';
 import { availableBackends, useHarness } from '../support/harness.js';
 import { patchOp, SCIM_PERMISSIONS, scimClient, scimOrg } from '../support/scim.js';
 
-const USERS = 10_000;
+/**
+ * The issue's 10,000 through `npm run test:scim-scale`; `npm test` runs the same race at 2,000, which
+ * keeps the whole suite inside its time (10,000 took 13 minutes on a loaded 2-core machine).
+ */
+const USERS = Number(process.env.SCIM_SCALE_USERS ?? 2000);
 const CLIENTS = 8;
 /** One in this many is deactivated after provisioning, so the status counts are checked for both states. */
 const DISABLE_EVERY = 10;
 
 /**
- * An identity provider's first sync of a large tenant: 10,000 users created by 8 clients at once (as
+ * An identity provider's first sync of a large tenant: USERS users created by 8 clients at once (as
  * Entra's and Okta's provisioning workers run in parallel), each with its own token so the per-token rate
  * limit is not what is measured. PostgreSQL only: PGlite serves one connection, so there is no
  * parallelism to test.
