@@ -207,7 +207,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const allowPrivateRaw = env.WEBHOOK_ALLOW_PRIVATE ?? '0';
   if (allowPrivateRaw !== '0' && allowPrivateRaw !== '1') {
-    throw new ConfigError('WEBHOOK_ALLOW_PRIVATE', '1 (allow private receivers) or 0 (refuse them, the default)');
+    throw new ConfigError(
+      'WEBHOOK_ALLOW_PRIVATE',
+      '1 (allow private receivers) or 0 (refuse them, the default)',
+    );
   }
 
   const tokenRateRaw = env.API_TOKEN_RATE_PER_MINUTE ?? '1200';
