@@ -386,6 +386,13 @@ describeEachBackend('invite from contacts', (backend) => {
   it('is in the OpenAPI document with every status it answers', async () => {
     const response = await h.app.inject({ method: 'GET', url: '/api/openapi.json' });
     const operation = response.json().paths['/api/v1/orgs/{orgId}/invitations/contacts']?.get;
-    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '429',
+    ]);
   });
 });

@@ -239,6 +239,10 @@ describeEachBackend('department-scoped administrators', (backend) => {
           roleId: s.role,
           groupId: group,
           taskId: task,
+          // Org-wide only (tokens.manage, webhooks.manage): refused before any lookup, so any id does.
+          tokenId: crypto.randomUUID(),
+          webhookId: crypto.randomUUID(),
+          deliveryId: crypto.randomUUID(),
         };
         const sample = route.body ? sampleOf(route.body as JsonSchema, route.name) : undefined;
         const target = sample === undefined ? undefined : aimed(sample, '', { member, department });
