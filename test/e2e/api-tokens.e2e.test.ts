@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { OWNER, orgIdOf, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import { ORGANIZATION, OWNER, orgIdOf, settledDialog, signedInPage, useConsole } from './fixtures.js';
 
 /** A row of the tokens table, by the token's name. */
 function row(page: Page, name: string) {
@@ -59,6 +59,42 @@ describe.skipIf(skipWithoutBrowser())('API tokens', () => {
     const refused = await fetch(members, { headers: { authorization: `Bearer ${token}` } });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('auth.token_invalid');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('fills in what an identity provider needs, and that token provisions over SCIM', async () => {
+    const { context, page, pageErrors } = await signedInPage(browser, server, OWNER.username, OWNER.password);
+    const orgId = orgIdOf(page);
+    await page.goto(`${server.url}/orgs/${orgId}/settings/api-tokens`);
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const create = await settledDialog(page, page.getByRole('dialog', { name: 'Create API token' }));
+    await create.getByLabel('Name', { exact: true }).fill('Entra ID');
+    await create.getByRole('button', { name: 'Choose what an identity provider (SCIM) needs' }).click();
+    await expect
+      .poll(() =>
+        create.getByRole('checkbox', { name: /^Provision members and user groups over SCIM/ }).isChecked(),
+      )
+      .toBe(true);
+    await create.getByRole('button', { name: 'Create' }).click();
+    const shown = page.getByRole('dialog', { name: 'Token “Entra ID” created' });
+    const token = await shown.getByLabel('Your new token').inputValue();
+
+    const scim = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+    const search = await fetch(`${server.url}/scim/v2/Users?count=1`, { headers: scim });
+    expect(search.status).toBe(200);
+    const created = await fetch(`${server.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: scim,
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `entra.user@${ORGANIZATION.domain}`,
+        name: { givenName: 'Entra', familyName: 'User' },
+        emails: [{ value: 'entra.user@mail.example', type: 'work', primary: true }],
+        active: true,
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

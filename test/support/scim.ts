@@ -1,4 +1,4 @@
-import type { Permission } from '../../src/features/access/permissions.js';
+import { type Permission, TOKEN_PRESETS } from '../../src/features/access/permissions.js';
 import { createApiToken } from './api-tokens.js';
 import { createAccount, createOrg, signIn } from './factories.js';
 import type { Harness } from './harness.js';
@@ -8,17 +8,7 @@ import type { Harness } from './harness.js';
  * (members, departments, groups), and the permissions of the default member role — no one acts on a
  * member who holds a permission they lack.
  */
-export const SCIM_PERMISSIONS: readonly Permission[] = [
-  'scim.provision',
-  'org.read',
-  'departments.read',
-  'directory.read',
-  'members.read',
-  'members.invite',
-  'members.manage',
-  'departments.manage',
-  'roles.manage',
-];
+export const SCIM_PERMISSIONS: readonly Permission[] = TOKEN_PRESETS.scim;
 
 /** The wire of an identity provider: SCIM requests with the token, `application/scim+json` in. */
 export function scimClient(h: Harness, token: string) {

@@ -214,6 +214,8 @@ export type AddGroupMembersResponse = Static<typeof ServerAddGroupMembersRespons
 export interface PermissionCatalogue {
   permissions: { key: string; en: string; zh: string }[];
   roles: { key: string; permissions: string[] }[];
+  /** Permission sets the token dialog offers (`scim`: an identity provider's). */
+  tokenPresets: { key: string; permissions: string[] }[];
 }
 
 /** The permission that lets someone create, edit and delete custom roles and user groups. */

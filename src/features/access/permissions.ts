@@ -41,6 +41,26 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * Permission sets a token is commonly made with, offered by the console's token dialog. `scim`: what an
+ * identity provider needs — `scim.provision` opens /scim/v2, and each change it makes goes through the
+ * member core, which asks for the permission of the same change made in the console (adding and
+ * disabling members, departments made on demand, filling user groups).
+ */
+export const TOKEN_PRESETS = {
+  scim: [
+    'scim.provision',
+    'org.read',
+    'departments.read',
+    'directory.read',
+    'members.read',
+    'members.invite',
+    'members.manage',
+    'departments.manage',
+    'roles.manage',
+  ],
+} as const satisfies Record<string, readonly Permission[]>;
+
 const ALL = Object.keys(PERMISSIONS) as Permission[];
 
 /** The roles every organization has. The owner is also protected by the member rules. */

@@ -9,8 +9,8 @@ export const ScimErrors = defineErrors({
   },
   'scim.forbidden': {
     status: 403,
-    en: 'This API token lacks the "{permission}" permission. Create a token that has it.',
-    zh: '此 API 令牌没有"{permission}"权限。请创建具有该权限的令牌。',
+    en: 'This API token lacks the "{permission}" permission. In Settings → API tokens, create a token with "Choose what an identity provider (SCIM) needs".',
+    zh: '此 API 令牌没有"{permission}"权限。请在“设置 → API 令牌”中创建令牌，并点击“选择身份提供商（SCIM）所需的权限”。',
   },
   'scim.invalid_filter': {
     status: 400,

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Checkbox, DatePicker, Flex, Form, Input, Modal, Select, Typography } from 'antd';
+import { Alert, Button, Checkbox, DatePicker, Flex, Form, Input, Modal, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -89,6 +89,9 @@ export function CreateTokenModal({
     onClose();
   };
   const keys = (catalogue?.permissions ?? []).map((entry) => entry.key).filter((key) => held.includes(key));
+  // An identity provider's token needs more than scim.provision: every change it makes asks for the
+  // permission of the same change in the console. The set is the server's (GET /permissions).
+  const scim = catalogue?.tokenPresets.find((preset) => preset.key === 'scim')?.permissions ?? [];
   const today = dayjs();
 
   if (created) {
@@ -165,6 +168,20 @@ export function CreateTokenModal({
           rules={[{ required: true, type: 'array', min: 1, message: t('apiTokens.permissionsRequired') }]}
         >
           <Checkbox.Group style={{ display: 'block' }}>
+            {scim.length > 0 ? (
+              <Button
+                size="small"
+                style={{ marginBottom: 8 }}
+                onClick={() =>
+                  form.setFieldValue(
+                    'permissions',
+                    scim.filter((key) => held.includes(key)),
+                  )
+                }
+              >
+                {t('apiTokens.scimPreset')}
+              </Button>
+            ) : null}
             <Flex vertical gap={4}>
               {keys.map((key) => (
                 <span key={key} style={{ alignSelf: 'flex-start' }}>
