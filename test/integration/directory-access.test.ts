@@ -56,6 +56,8 @@ describeEachBackend('the directory a plain member reads', (backend) => {
       departmentId: department.id,
       groupId: group.json().group.id,
       roleId: 'member',
+      // Routes for webhooks.manage only: a plain member is refused before any lookup.
+      webhookId: crypto.randomUUID(),
       // An import naming the disabled member: its task, rows and files are for those who manage members.
       taskId: (
         await h.ctx.db

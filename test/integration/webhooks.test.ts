@@ -36,11 +36,15 @@ async function deliverAll(h: Harness) {
   await runQueue(h, deliverJob as JobDefinition<never>);
 }
 
-/** Makes the failed deliveries waiting for their backoff due now (time moved in the database). */
+/**
+ * Makes the failed deliveries waiting for their backoff due now (time moved in the database): a second
+ * back, since pg-boss fetches what starts strictly before now() and PGlite's clock may not have moved on.
+ */
 const retryNow = (h: Harness) =>
-  h.ctx.database.executeSql(`update pgboss.job set start_after = now() where name = $1 and state = 'retry'`, [
-    deliverJob.name,
-  ]);
+  h.ctx.database.executeSql(
+    `update pgboss.job set start_after = now() - interval '1 second' where name = $1 and state = 'retry'`,
+    [deliverJob.name],
+  );
 
 type Payload = { id: string; type: string; timestamp: string; orgId: string; data: Record<string, unknown> };
 
