@@ -165,6 +165,11 @@ export const CommonErrors = defineErrors({
     en: 'Your password was set by someone else. Choose a new password before you continue.',
     zh: '您的密码由他人设置。请先设置新密码再继续。',
   },
+  'database.unavailable': {
+    status: 503,
+    en: 'The database cannot be reached right now. Try again in {retryAfterSeconds, plural, one {# second} other {# seconds}}.',
+    zh: '暂时无法连接数据库。请在{retryAfterSeconds}秒后重试。',
+  },
   rate_limited: {
     status: 429,
     en: 'Too many attempts. Wait {retryAfterSeconds, plural, one {# second} other {# seconds}} and try again.',

@@ -41,8 +41,51 @@ export class DataDirLockedError extends Error {
 // int8 (count(*), identity ids) as numbers, as PGlite already does: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * How long a query waits for a connection — a new one, or a free one of the pool — before it gives up as
+ * "database unavailable": a request must not hang on a database that does not answer (a refused connection
+ * fails at once; this bounds a blackholed one, and a pool whose connections are all stuck).
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** Socket errors of a connection that could not be made or was cut. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs that mean the server is going, gone or not ready: class 08 (connection exception), 57P01–57P03
+ * (admin shutdown, crash shutdown, cannot connect now: starting up or in recovery), 53300 (too many connections).
+ */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+
+/** What node-postgres says, without a code, when a connection ends under a query or cannot be had in time. */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/;
+
+/**
+ * Whether an error means the database cannot be reached right now (a restart, a failover, an outage),
+ * rather than that the statement was wrong: the HTTP layer answers these 503 with Retry-After.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.test(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}
+
 function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle client whose connection the server ended (restart, failover) is dropped by the pool and
   // replaced at the next query; without a listener the pool's 'error' event would crash the process.
   pool.on('error', () => {});

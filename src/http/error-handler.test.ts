@@ -45,6 +45,14 @@ async function mapperApp(): Promise<FastifyInstance> {
       throw new AppError(code, details);
     },
   );
+  app.post(
+    '/database-gone',
+    { schema: { body: Type.Object({ code: Type.Optional(Type.String()), message: Type.String() }) } },
+    (req) => {
+      const { code, message } = req.body as { code?: string; message: string };
+      throw Object.assign(new Error(message), code ? { code } : {});
+    },
+  );
   await app.ready();
   return app;
 }
@@ -223,5 +231,31 @@ describe('the error mapper', () => {
       payload: { code: 'rate_limited', details: { retryAfterSeconds: 1 } },
     });
     expect(wait.message).toContain('Wait 1 second and');
+  });
+
+  it('answers a database that cannot be reached 503 with Retry-After, and other database errors 500', async () => {
+    const gone = [
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' },
+      { code: '57P01', message: 'terminating connection due to administrator command' },
+      { code: '57P03', message: 'the database system is starting up' },
+      { code: '08006', message: 'connection failure' },
+      { message: 'Connection terminated unexpectedly' },
+      { message: 'timeout exceeded when trying to connect' },
+    ];
+    for (const payload of gone) {
+      const response = await app.inject({ method: 'POST', url: '/database-gone', payload });
+      expect(response.statusCode, payload.message).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().error).toMatchObject({
+        code: 'database.unavailable',
+        details: { retryAfterSeconds: 5 },
+      });
+    }
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/database-gone',
+      payload: { code: '42P01', message: 'relation "nothing" does not exist' },
+    });
+    expect(wrong.statusCode).toBe(500);
   });
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/database.js';
 import { AppError, CommonErrors, errorMessage } from '../errors.js';
 import { AccountErrors } from '../features/accounts/accounts.errors.js';
 import { ApiTokenErrors } from '../features/api-tokens/api-tokens.errors.js';
@@ -51,6 +52,9 @@ const UNPARSED_BODY: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'contentType',
 };
 
+/** What a client is told to wait before trying again while the database is away (a restart takes seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 interface DatabaseError {
   code?: string;
   constraint?: string;
@@ -59,6 +63,11 @@ interface DatabaseError {
 /** What a thrown error means as an AppError (constraint names, schema and body refusals), or null for a 500. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(CommonErrors['database.unavailable'], {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
+  }
   const dbError = error as DatabaseError;
   if (dbError?.code === '23505' && dbError.constraint && CONSTRAINT_ERRORS[dbError.constraint]) {
     const { code, field } = CONSTRAINT_ERRORS[dbError.constraint] as { code: string; field: string };
@@ -111,7 +120,8 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   }
   if (
     appError.code === CommonErrors.rate_limited ||
-    appError.code === ApiTokenErrors['auth.token_rate_limited']
+    appError.code === ApiTokenErrors['auth.token_rate_limited'] ||
+    appError.code === CommonErrors['database.unavailable']
   ) {
     reply.header('retry-after', String(appError.details.retryAfterSeconds ?? 60));
   }
