@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { type Database, openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
+import { duringStartUp, migrateToLatest } from './db/migrate.js';
 import { writeMissingSearchKeys } from './features/directory/directory.keys.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
@@ -45,9 +45,11 @@ export async function boot(
     await database.close();
   };
   try {
-    await migrateToLatest(database.db);
-    await writeMissingSearchKeys(database.db);
-    boss = await startBoss(database, allJobs);
+    boss = await duringStartUp(database, async () => {
+      await migrateToLatest(database.db);
+      await writeMissingSearchKeys(database.db);
+      return startBoss(database, allJobs);
+    });
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     const ctx: AppContext = {
       config,

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import type { Database } from './database.js';
 import * as m0001 from './migrations/0001-foundation.js';
 import * as m0002 from './migrations/0002-departments.js';
 import * as m0003 from './migrations/0003-members.js';
@@ -51,4 +52,24 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSe
     throw new Error(`Migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
   }
   return result;
+}
+
+/**
+ * Runs a process's start-up schema work (migrations, pg-boss's schema and queues) while holding a
+ * PostgreSQL advisory lock, so servers and workers starting at once do it one after another. Kysely's
+ * migrator locks itself, but pg-boss 10 does not: two processes creating its queues at once deadlock
+ * (`create_queue` attaches a partition to the job table), and one of them exits. The lock is held on a
+ * connection of its own for the whole work and ends with that session, so a process killed while
+ * holding it frees it. PGlite has one process and one connection: nothing to lock.
+ */
+export async function duringStartUp<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  if (database.backend !== 'postgres') return work();
+  return database.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('roster.start-up'))`.execute(connection);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('roster.start-up'))`.execute(connection);
+    }
+  });
 }
