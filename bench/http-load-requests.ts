@@ -163,7 +163,7 @@ function add(org: LoadOrg, tag: string): Request {
         body: JSON.stringify({
           name: `Load ${n}`,
           accountName: `load-${tag}-${n}`,
-          password: `Load${tag}x${n}`,
+          password: `q9Zk${n}Vt7m`,
           email: `load-${tag}-${n}@load.example`,
           departments: [{ departmentId: org.departmentId }],
         }),
