@@ -11,6 +11,7 @@ const TIMED = [
   'test/integration/import-crash.test.ts',
   'test/integration/webhooks-crash.test.ts',
   'test/integration/scim-scale.test.ts',
+  'test/integration/faults-database.test.ts',
 ];
 const integration = {
   include: ['test/integration/**/*.test.ts'],
