@@ -89,6 +89,10 @@ function openPostgres(url: string): Database {
   // An idle client whose connection the server ended (restart, failover) is dropped by the pool and
   // replaced at the next query; without a listener the pool's 'error' event would crash the process.
   pool.on('error', () => {});
+  // A client in use has no pool listener: when the server ends its connection (a restart, `-m immediate`)
+  // node-postgres fails the running query — which the request answers 503 — and also emits 'error' on the
+  // client, which unheard would end the process. The pool drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
