@@ -12,6 +12,7 @@ const TIMED = [
   'test/integration/webhooks-crash.test.ts',
   'test/integration/scim-scale.test.ts',
   'test/integration/faults-database.test.ts',
+  'test/integration/faults-shutdown.test.ts',
 ];
 const integration = {
   include: ['test/integration/**/*.test.ts'],
