@@ -41,7 +41,9 @@ export async function boot(
   let app: App | null = null;
   const close = async () => {
     await app?.close();
-    await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+    // Running jobs get 7 s to finish; pg-boss then gives back the ones still running, for another worker
+    // (or this one's next start) to retry, so the whole stop stays inside an orchestrator's 10 s grace.
+    await boss?.stop({ graceful: true, wait: true, timeout: 7_000 });
     await database.close();
   };
   try {

@@ -15,13 +15,23 @@ interface Ctx {
   logger: Logger;
 }
 
-/** Stops cleanly on SIGTERM/SIGINT: requests drain, jobs finish, the database closes. */
+/** How long a stop may take before the process ends anyway: inside an orchestrator's usual 10 s grace. */
+const STOP_DEADLINE_MS = 9_500;
+
+/**
+ * Stops cleanly on SIGTERM/SIGINT: readiness says no and the port closes, requests in flight finish, jobs
+ * finish or are given back, the database closes — and if any of it hangs, the process exits anyway.
+ */
 function closeOnSignals(running: Running, logger: Logger): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ signal, afterMs: STOP_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
     running.close().then(
       () => process.exit(0),
       (error) => {

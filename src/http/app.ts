@@ -71,6 +71,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     bodyLimit: 1_048_576,
     rewriteUrl: (request) => routableUrl(request.url ?? '/'),
     clientErrorHandler,
+    // While it closes (SIGTERM) the server stops accepting connections but still serves what arrives on open
+    // ones, each answer with `Connection: close`, so the client reconnects elsewhere: Fastify's default 503
+    // there was a 5xx a load balancer saw for every shutdown.
+    return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);

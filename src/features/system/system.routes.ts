@@ -4,6 +4,13 @@ import type { AppContext } from '../../context.js';
 import type { App } from '../../http/types.js';
 
 export function systemRoutes(app: App, ctx: AppContext): void {
+  // From the moment shutdown starts (SIGTERM), readiness says no, so a load balancer stops sending here
+  // while the requests already on their way are still served.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
   app.get(
     '/healthz',
     {
@@ -23,7 +30,7 @@ export function systemRoutes(app: App, ctx: AppContext): void {
       config: { access: { kind: 'public' } },
       schema: {
         tags: ['system'],
-        summary: 'The database answers',
+        summary: 'The database answers and the process is not shutting down',
         response: {
           200: Type.Object({ ok: Type.Boolean(), database: Type.String() }),
           503: Type.Object({ ok: Type.Boolean(), database: Type.String() }),
@@ -31,6 +38,7 @@ export function systemRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (request, reply) => {
+      if (closing) return reply.status(503).send({ ok: false, database: ctx.database.backend });
       try {
         await sql`select 1`.execute(ctx.db);
         return { ok: true, database: ctx.database.backend };
