@@ -15,7 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { boot } from '../../src/main.js';
 import { addMember, createAccount, createOrg, PASSWORD } from '../support/factories.js';
 import { availableBackends, type Backend } from '../support/harness.js';
-import { runScript } from '../support/processes.js';
+import { emptyPostgresDatabase, type Script, startRoster } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 import { startSmtpServer } from '../support/smtp.js';
 
@@ -27,7 +27,6 @@ import { startSmtpServer } from '../support/smtp.js';
  * production. At the end every row is done exactly once and no message is queued or sent twice.
  */
 
-const CLI = path.resolve('src/cli/main.ts');
 /**
  * Rows per backend: 100 a chunk, so enough chunks that every kill falls before the end. PGlite's server
  * runs chunks while the test signs in and polls, so a kill there may come a chunk or two later.
@@ -89,24 +88,12 @@ async function freshPlace(backend: Backend): Promise<{
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const adminUrl = inject('postgresUrl') as string;
-  const name = `roster_crash_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const { url, drop } = await emptyPostgresDatabase('roster_crash');
   return {
-    database: await openDatabase({ kind: 'postgres', url: url.toString() }),
-    env: { DATABASE_URL: url.toString(), ROSTER_SECRET_KEY: secret },
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    database: await openDatabase({ kind: 'postgres', url }),
+    env: { DATABASE_URL: url, ROSTER_SECRET_KEY: secret },
+    url,
+    drop,
   };
 }
 
@@ -142,34 +129,10 @@ async function runningImport(ctx: AppContext, rows: number) {
   return { org, admin, rows, taskId: task.id, seatsBefore: seats.seats_used };
 }
 
-type Worker = ReturnType<typeof runScript>;
+const startWorker = (backend: Backend, env: Record<string, string>) =>
+  startRoster(backend === 'postgres' ? 'worker' : 'serve', env);
 
-/**
- * Starts a worker and waits until it runs jobs. On PGlite a killed server's lock is taken over at the
- * next start; should the start still find the folder held (the dead one's lock not yet seen as stale),
- * it tries again.
- */
-async function startWorker(backend: Backend, env: Record<string, string>): Promise<Worker> {
-  for (let attempt = 1; ; attempt++) {
-    const worker = runScript(CLI, [backend === 'postgres' ? 'worker' : 'serve'], { env });
-    const ready = backend === 'postgres' ? /worker started/ : /Roster is running at/;
-    const outcome = await until(
-      'the worker to start',
-      async () =>
-        ready.test(worker.output()) ? 'up' : worker.child.exitCode !== null ? 'exited' : undefined,
-      90_000,
-      50,
-    );
-    if (outcome === 'up') return worker;
-    if (attempt < 5 && /already open in another Roster process/.test(worker.output())) {
-      await sleep(500);
-      continue;
-    }
-    throw new Error(`the worker did not start:\n${worker.output()}`);
-  }
-}
-
-async function kill(worker: Worker): Promise<void> {
+async function kill(worker: Script): Promise<void> {
   worker.child.kill('SIGKILL');
   await worker.exited;
 }

@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { RequestMeta } from '../../src/context.js';
@@ -16,7 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { boot } from '../../src/main.js';
 import { addMember, createAccount, createOrg } from '../support/factories.js';
 import { availableBackends, type Backend } from '../support/harness.js';
-import { runScript } from '../support/processes.js';
+import { emptyPostgresDatabase, startRoster } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 
 /**
@@ -25,7 +24,6 @@ import { freePort } from '../support/server.js';
  * deliveries and restarted; at the end every recorded event has reached the receiver, none is lost.
  */
 
-const CLI = path.resolve('src/cli/main.ts');
 const EVENTS = 150;
 const META: RequestMeta = { ip: null, requestId: null, userAgent: null, locale: 'en' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,42 +71,17 @@ async function freshPlace(backend: Backend) {
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const adminUrl = inject('postgresUrl') as string;
-  const name = `roster_whcrash_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const { url, drop } = await emptyPostgresDatabase('roster_whcrash');
   return {
-    database: await openDatabase({ kind: 'postgres', url: url.toString() }),
-    env: { DATABASE_URL: url.toString(), ROSTER_SECRET_KEY: secret } as Record<string, string>,
-    reopen: () => openDatabase({ kind: 'postgres', url: url.toString() }),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
+    database: await openDatabase({ kind: 'postgres', url }),
+    env: { DATABASE_URL: url, ROSTER_SECRET_KEY: secret } as Record<string, string>,
+    reopen: () => openDatabase({ kind: 'postgres', url }),
+    drop,
   };
 }
 
-type Worker = ReturnType<typeof runScript>;
-
-async function startWorker(backend: Backend, env: Record<string, string>): Promise<Worker> {
-  for (let attempt = 1; ; attempt++) {
-    const worker = runScript(CLI, [backend === 'postgres' ? 'worker' : 'serve'], { env });
-    const ready = backend === 'postgres' ? /worker started/ : /Roster is running at/;
-    await until('the worker to start', () => ready.test(worker.output()) || worker.child.exitCode !== null);
-    if (ready.test(worker.output())) return worker;
-    if (attempt < 5 && /already open in another Roster process/.test(worker.output())) {
-      await sleep(500);
-      continue;
-    }
-    throw new Error(`the worker did not start:\n${worker.output()}`);
-  }
-}
+const startWorker = (backend: Backend, env: Record<string, string>) =>
+  startRoster(backend === 'postgres' ? 'worker' : 'serve', env);
 
 /**
  * What pg-boss does for a killed worker's jobs once their expiry (60 s) has passed, at its next
