@@ -13,6 +13,7 @@ const TIMED = [
   'test/integration/scim-scale.test.ts',
   'test/integration/faults-database.test.ts',
   'test/integration/faults-shutdown.test.ts',
+  'test/integration/faults-pglite.test.ts',
   'test/integration/scale-out.test.ts',
 ];
 const integration = {
