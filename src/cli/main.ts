@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { DataDirLockedError } from '../db/database.js';
+import { DataDirLockedError, DataDirUnusableError } from '../db/database.js';
 import { AppError, errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { runCreateOrg, runDoctor, runMigrate, runServe, runWorker } from './commands.js';
@@ -9,7 +9,11 @@ import { type ImportCliOptions, runImport } from './import.js';
 
 /** Prints what went wrong in words an operator can act on, then exits non-zero. */
 function fail(error: unknown): never {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
+    error instanceof DataDirUnusableError
+  ) {
     process.stderr.write(`roster: ${error.message}\n`);
   } else if (error instanceof AppError) {
     process.stderr.write(`roster: ${errorMessage(error.code, 'en', error.details)} (${error.code})\n`);

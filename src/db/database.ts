@@ -38,6 +38,14 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** The data folder holds something other than a database Roster can open: someone else's files, or damage. */
+export class DataDirUnusableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirUnusableError';
+  }
+}
+
 // int8 (count(*), identity ids) as numbers, as PGlite already does: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
@@ -229,6 +237,23 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   }
 }
 
+/** What Roster itself puts in a data folder besides the database: the lock and the installation key file. */
+const OWN_ENTRIES = new Set([LOCK_FOLDER, 'secret.key']);
+
+/**
+ * Refuses a folder that holds no database but other files: PGlite would create its database among them
+ * (a mistyped ROSTER_DATA_DIR pointing at a home or an app's folder).
+ */
+function refuseForeignFolder(dataDir: string): void {
+  if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+  const foreign = fs.readdirSync(dataDir).filter((name) => !OWN_ENTRIES.has(name));
+  if (foreign.length === 0) return;
+  throw new DataDirUnusableError(
+    `The folder ${dataDir} holds files that are not Roster's embedded database (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}), so Roster will not write its database among them. ` +
+      'Set ROSTER_DATA_DIR to an empty folder, or to the folder Roster made before.',
+  );
+}
+
 /** Opens PGlite in memory (tests) or in a data folder, which it locks against a second process. */
 export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
   let release: (() => Promise<void>) | null = null;
@@ -237,8 +262,15 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
     release = await lockDataDir(dataDir);
   }
   try {
+    if (dataDir) refuseForeignFolder(dataDir);
     const client = new PGlite({ dataDir: dataDir ?? undefined, loadDataDir, extensions: { pg_trgm } });
-    await client.waitReady;
+    await client.waitReady.catch((error: unknown) => {
+      if (!dataDir) throw error;
+      throw new DataDirUnusableError(
+        `The embedded database in ${dataDir} could not be opened (${(error as Error).message}): its files are damaged or were not written by PGlite. ` +
+          'Move the folder aside and restore the latest backup into an empty one (`roster restore FILE`), or start empty.',
+      );
+    });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
     return {
       db,
