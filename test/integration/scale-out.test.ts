@@ -89,7 +89,7 @@ async function slowReceiver() {
       setTimeout(() => {
         ids.push(String(request.headers['webhook-id']));
         response.writeHead(200).end('ok');
-      }, 150);
+      }, 300);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -365,6 +365,10 @@ describe.skipIf(!inject('postgresUrl'))('two servers and two workers on one Post
       select fetched_by, count(*)::int as jobs from test_job_fetches
       where name like 'webhooks.%' group by fetched_by order by fetched_by`.execute(database.db);
     expect(fetchers.rows.map((row) => row.fetched_by)).toEqual(['roster-worker-a', 'roster-worker-b']);
+    const shares = fetchers.rows.map((row) => `${row.fetched_by} ${row.jobs}`).join(', ');
+    process.stdout.write(
+      `  scale-out: webhook jobs fetched by ${shares}; ${cut.rows.length} in flight at the kill\n`,
+    );
   });
 
   it('keeps serving while `roster migrate` runs beside the servers', async () => {
@@ -413,6 +417,9 @@ describe.skipIf(!inject('postgresUrl'))('two servers and two workers on one Post
     // Five pg-boss instances (four processes and this test's set-up) watched the clock all along.
     expect(jobs).toBeGreaterThanOrEqual(1);
     expect(jobs).toBeLessThanOrEqual(minutes);
+    process.stdout.write(
+      `  scale-out: members.expire ran ${jobs} times in ${minutes} minutes of the clock\n`,
+    );
 
     const expired = await database.db
       .selectFrom('members')
