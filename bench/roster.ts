@@ -23,6 +23,8 @@ export async function startRoster(database: Database): Promise<BenchRoster> {
     NODE_ENV: 'production',
     PUBLIC_URL: 'http://roster.bench',
     LOG_LEVEL: 'silent',
+    // The webhook fan-out case delivers to a receiver on loopback.
+    WEBHOOK_ALLOW_PRIVATE: '1',
     ROSTER_SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
     // The database is handed over open; this only keeps the config from looking for a data folder.
     ROSTER_DATA_DIR: '/nonexistent',

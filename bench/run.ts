@@ -5,6 +5,7 @@ import { type BenchCase, benchCases } from './cases.js';
 import { type Backend, openDataSet, scratchCopy, sizeLabel } from './databases.js';
 import { exportBench } from './exports.js';
 import { type ImportResult, importBench } from './imports.js';
+import { integrationBench, scimReadCases, type ThroughputResult } from './integrations.js';
 import { invitationBench } from './invitations.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
@@ -21,6 +22,9 @@ interface Result {
 }
 
 const RESULTS = path.join(import.meta.dirname, 'results.json');
+/** A rate over a whole run (issue 13's fan-out), beside its data set. */
+type Throughput = ThroughputResult & { backend: Backend; members: number };
+
 /** The data set issue 12's import cases run on (a scratch copy of it). */
 const IMPORT_SIZE = 100_000;
 const MAX_ITERATIONS = 200;
@@ -91,6 +95,17 @@ function importTable(imports: ImportResult[]): string {
   ].join('\n');
 }
 
+function throughputTable(rates: Throughput[]): string {
+  return [
+    '| backend | members | case | count | seconds | per s | target per s |',
+    '|---|---|---|---|---|---|---|',
+    ...rates.map(
+      (r) =>
+        `| ${r.backend} | ${sizeLabel(r.members)} | ${r.name} | ${r.count} | ${r.seconds} | ${r.per_s} | ≥ ${r.target_per_s} |`,
+    ),
+  ].join('\n');
+}
+
 function table(results: Result[]): string {
   const header = ['backend', 'members', 'read', 'p50 ms', 'p99 ms', 'floor p50', 'ratio'];
   const rows = results.map((r) => [
@@ -113,11 +128,11 @@ function table(results: Result[]): string {
  * run (`stale`) also drops the other entries of the data sets it measured, so reads renamed or removed
  * go; a run of `--only` keeps them.
  */
-function saveResults(results: Result[], imports: ImportResult[], stale: boolean): void {
-  const previous: (Result | ImportResult)[] = fs.existsSync(RESULTS)
+function saveResults(results: (Result | Throughput)[], imports: ImportResult[], stale: boolean): void {
+  const previous: (Result | Throughput | ImportResult)[] = fs.existsSync(RESULTS)
     ? JSON.parse(fs.readFileSync(RESULTS, 'utf8'))
     : [];
-  const key = (r: Result | ImportResult) =>
+  const key = (r: Result | Throughput | ImportResult) =>
     'members' in r ? `${r.backend}|${r.members}|${r.name}` : `${r.backend}|import|${r.name}`;
   const fresh = new Set([...results, ...imports].map(key));
   const sets = new Set([
@@ -149,6 +164,7 @@ async function main(): Promise<void> {
   const mode = values.regenerate ? 'regenerate' : values.reuse ? 'reuse' : 'auto';
   const started = performance.now();
   const results: Result[] = [];
+  const rates: Throughput[] = [];
   const imports: ImportResult[] = [];
   for (const backend of backends) {
     for (const members of sizes) {
@@ -159,7 +175,11 @@ async function main(): Promise<void> {
       });
       try {
         log(`measuring ${backend}, ${sizeLabel(members)} members`);
-        const cases = [...(await benchCases(database.db, fixture)), ...(await scopedCases(roster, fixture))];
+        const cases = [
+          ...(await benchCases(database.db, fixture)),
+          ...(await scopedCases(roster, fixture)),
+          ...(await scimReadCases(roster, fixture)),
+        ];
         for (const c of cases) {
           if (values.only && !c.name.includes(values.only)) continue;
           const times = await measure(c);
@@ -198,6 +218,24 @@ async function main(): Promise<void> {
               floor_p50_ms: round(result.floor_p50_ms),
             });
           }
+        }
+        if (!values.only || /SCIM|webhook/.test(values.only)) {
+          const run = await integrationBench(roster, fixture, log);
+          for (const write of run.writes) {
+            log(
+              `  ${write.name}: ${round(write.p50_ms)} / ${round(write.p99_ms)} ms (against ${round(write.floor_p50_ms)})`,
+            );
+            results.push({
+              backend,
+              members,
+              name: write.name,
+              p50_ms: round(write.p50_ms),
+              p99_ms: round(write.p99_ms),
+              floor_p50_ms: round(write.floor_p50_ms),
+              ratio: round(write.p50_ms / write.floor_p50_ms),
+            });
+          }
+          rates.push({ ...run.fanout, backend, members });
         }
         if (!values.only || values.only.includes('export')) {
           for (const run of await exportBench(roster, fixture, backend, log)) {
@@ -245,8 +283,9 @@ async function main(): Promise<void> {
     }
   }
   console.log(table(results));
+  if (rates.length > 0) console.log(throughputTable(rates));
   if (imports.length > 0) console.log(importTable(imports));
-  saveResults(results, imports, !values.only);
+  saveResults([...results, ...rates], imports, !values.only);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)}s; results in ${RESULTS}`);
 }
 

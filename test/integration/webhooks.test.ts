@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordAudit } from '../../src/features/audit/audit.js';
 import { deliverJob, dispatchJob } from '../../src/features/webhooks/webhooks.jobs.js';
 import { postWebhook } from '../../src/features/webhooks/webhooks.send.js';
-import type { JobDefinition } from '../../src/jobs/jobs.js';
+import { type JobDefinition, startWorkers } from '../../src/jobs/jobs.js';
 import { outboxFor } from '../support/factories.js';
 import { describeEachBackend, type Harness, useHarness } from '../support/harness.js';
 import { codeOf, memberOrg } from '../support/member-org.js';
@@ -203,6 +203,40 @@ describeEachBackend('webhooks', (backend) => {
       expect(codeOf(missing)).toBe('webhook.delivery_not_found');
     } finally {
       await flaky.close();
+    }
+  });
+
+  it("runs deliveries in batches through the worker: a failing endpoint's are retried, the others complete", async () => {
+    const failing = await startReceiver({ answers: Array.from({ length: 50 }, () => 500) });
+    try {
+      const o = await orgWithEndpoint();
+      const other = await o.owner.send('POST', o.hooks, { url: failing.url, events: ['member.created'] });
+      expect(other.statusCode, other.body).toBe(201);
+      const failingId = (other.json() as { webhook: { id: string } }).webhook.id;
+      for (let n = 0; n < 3; n++) await o.add();
+      const mine = (received: readonly Received[]) =>
+        received.filter((one) => (JSON.parse(one.body) as Payload).orgId === o.org.id);
+      await startWorkers(h.ctx, [dispatchJob, deliverJob] as JobDefinition<never>[]);
+      try {
+        await expect.poll(() => mine(failing.received).length, { timeout: 20_000 }).toBe(3);
+        await expect
+          .poll(() => payloadsFor(receiver.received, o.org.id, o.secret).length, { timeout: 20_000 })
+          .toBe(3);
+      } finally {
+        await h.ctx.boss.offWork(dispatchJob.name);
+        await h.ctx.boss.offWork(deliverJob.name);
+      }
+      const { rows } = await h.ctx.database.executeSql(
+        `select data->>'endpointId' = $2 as failing, state from pgboss.job
+         where name = $1 and data->>'eventId' in (select id::text from webhook_events where org_id = $3)`,
+        [deliverJob.name, failingId, o.org.id],
+      );
+      const states = (rows as { failing: boolean; state: string }[]).map(
+        (row) => `${row.failing}:${row.state}`,
+      );
+      expect(states.sort()).toEqual([...Array(3).fill('false:completed'), ...Array(3).fill('true:retry')]);
+    } finally {
+      await failing.close();
     }
   });
 

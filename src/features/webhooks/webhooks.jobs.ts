@@ -8,17 +8,18 @@
  * resource as it is when dispatched (usually milliseconds after the change); a resource gone by then
  * (a deleted department or group, an import's task) is sent as the audit snapshot with its id.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import type { AppContext } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
-import { defineJob, enqueueMany } from '../../jobs/jobs.js';
+import { defineBatchJob, enqueueMany } from '../../jobs/jobs.js';
 import { queueMessages } from '../../notify/outbox.js';
 import { recordAudit } from '../audit/audit.js';
 import { listDepartmentViews } from '../departments/departments.queries.js';
 import { listGroupViews } from '../groups/groups.queries.js';
-import { memberDetails } from '../members/members.queries.js';
+import { membersDetails } from '../members/members.queries.js';
 import { DISPATCH_POLICY, DISPATCH_QUEUE, PING_EVENT } from './webhooks.events.js';
 import { endpointDisabledMessage } from './webhooks.messages.js';
 import { openSecrets } from './webhooks.secrets.js';
@@ -37,34 +38,60 @@ type EventRow = {
   created_at: Date;
 };
 
-/** The resource as the REST API answers it, read now; the audit snapshot when it is gone. */
-async function renderData(db: Executor, event: EventRow): Promise<unknown> {
-  const id = event.resource_id;
-  const snapshot = event.snapshot && typeof event.snapshot === 'object' ? event.snapshot : {};
-  if (id !== null) {
-    if (event.resource_type === 'member') {
-      const member = await memberDetails(db, event.org_id, id);
-      if (member) return member;
-    } else if (event.resource_type === 'department') {
-      const [department] = await listDepartmentViews(db, event.org_id, { ids: [id] });
-      if (department) return department;
-    } else if (event.resource_type === 'group') {
-      const [group] = await listGroupViews(db, event.org_id, [id]);
-      if (group) return group;
-    }
+/**
+ * Each event's `data`, by event id: the resources as the REST API answers them, read now with one batch
+ * read per org and kind (a fan-out's hundred members cost what one does); the audit snapshot for a
+ * resource gone, and for a ping.
+ */
+async function renderData(db: Executor, events: readonly EventRow[]): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  const wanted = new Map<string, { org: string; kind: string; ids: string[] }>();
+  for (const event of events) {
+    if (event.resource_id === null || event.type === PING_EVENT) continue;
+    const key = `${event.org_id}|${event.resource_type}`;
+    const group = wanted.get(key) ?? { org: event.org_id, kind: event.resource_type, ids: [] };
+    group.ids.push(event.resource_id);
+    wanted.set(key, group);
   }
-  return { id, ...snapshot };
+  for (const { org, kind, ids } of wanted.values()) {
+    const views: { id: string }[] =
+      kind === 'member'
+        ? [...(await membersDetails(db, org, ids)).values()]
+        : kind === 'department'
+          ? await listDepartmentViews(db, org, { ids })
+          : kind === 'group'
+            ? await listGroupViews(db, org, ids)
+            : [];
+    for (const view of views) found.set(`${org}|${kind}|${view.id}`, view);
+  }
+  return new Map(
+    events.map((event) => {
+      const snapshot = event.snapshot && typeof event.snapshot === 'object' ? event.snapshot : {};
+      if (event.type === PING_EVENT) return [event.id, event.snapshot];
+      const view = found.get(`${event.org_id}|${event.resource_type}|${event.resource_id}`);
+      return [event.id, view ?? { id: event.resource_id, ...snapshot }];
+    }),
+  );
 }
 
-/** The body every endpoint gets for an event: `{ id, type, timestamp, orgId, data }`. */
-export async function renderPayload(db: Executor, event: EventRow): Promise<string> {
-  return JSON.stringify({
-    id: event.id,
-    type: event.type,
-    timestamp: event.created_at.toISOString(),
-    orgId: event.org_id,
-    data: event.type === PING_EVENT ? event.snapshot : await renderData(db, event),
-  });
+/** The bodies endpoints get, by event id: `{ id, type, timestamp, orgId, data }`. */
+export async function renderPayloads(
+  db: Executor,
+  events: readonly EventRow[],
+): Promise<Map<string, string>> {
+  const data = await renderData(db, events);
+  return new Map(
+    events.map((event) => [
+      event.id,
+      JSON.stringify({
+        id: event.id,
+        type: event.type,
+        timestamp: event.created_at.toISOString(),
+        orgId: event.org_id,
+        data: data.get(event.id),
+      }),
+    ]),
+  );
 }
 
 /** Signs a body with every secret that signs now (two during a rotation's overlap), per Standard Webhooks. */
@@ -77,95 +104,117 @@ export function signatureHeaders(messageId: string, at: Date, body: string, secr
 }
 
 /**
- * One attempt to send an event to an endpoint, logged. `since` (a redelivery, a ping) sends even to a
- * disabled endpoint and even after an earlier success, but only once per request: a job run again
- * after an attempt it already logged successfully sends nothing. Answers the logged attempt, or null
- * when there was nothing to send.
+ * An attempt asked for: a fan-out's delivery (`since` null), or a redelivery or ping (`since` the time it
+ * was asked), which sends even to a disabled endpoint and even after an earlier success, but only once
+ * per request: run again after an attempt it already logged successfully, it sends nothing.
  */
-export async function attemptDelivery(
-  ctx: AppContext,
-  eventId: string,
-  endpointId: string,
-  options: { since: string | null; ping?: boolean },
-): Promise<(AttemptResult & { id: string; attempt: number; disabled: boolean }) | null> {
-  const { since } = options;
-  const target = await ctx.db
-    .selectFrom('webhook_events as e')
-    .innerJoin('webhook_endpoints as w', (join) =>
-      join.on('w.id', '=', endpointId).onRef('w.org_id', '=', 'e.org_id'),
-    )
-    .select([
-      'e.payload',
-      'w.id',
-      'w.url',
-      'w.enabled',
-      'w.secret',
-      'w.previous_secret',
-      sql<boolean>`w.previous_secret_until > now()`.as('overlap'),
-      (eb) =>
-        eb
-          .selectFrom('webhook_deliveries as d')
-          .select(sql<number>`count(*)::int`.as('n'))
-          .where('d.event_id', '=', eventId)
-          .where('d.endpoint_id', '=', endpointId)
-          .as('attempts'),
-      (eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('webhook_deliveries as d')
-              .select('d.id')
-              .where('d.event_id', '=', eventId)
-              .where('d.endpoint_id', '=', endpointId)
-              .where('d.succeeded', '=', true)
-              .$if(since !== null, (qb) => qb.where('d.created_at', '>=', new Date(since as string))),
-          )
-          .as('delivered'),
-    ])
-    .where('e.id', '=', eventId)
-    .executeTakeFirst();
-  if (!target || target.payload === null || target.delivered) return null;
-  if (since === null && !target.enabled) return null;
-  const secrets = openSecrets(ctx.secretKey, target, target.overlap === true);
-  const now = new Date();
-  const result = await postWebhook(
-    target.url,
-    signatureHeaders(eventId, now, target.payload, secrets),
-    target.payload,
-    {
-      allowPrivate: ctx.config.webhookAllowPrivate,
-      timeoutMs: ATTEMPT_TIMEOUT_MS,
-    },
-  );
-  const attempt = (target.attempts ?? 0) + 1;
-  const logged = await ctx.db
-    .insertInto('webhook_deliveries')
-    .values({
-      event_id: eventId,
-      endpoint_id: endpointId,
-      attempt,
-      succeeded: result.ok,
-      status_code: result.statusCode,
-      latency_ms: result.latencyMs,
-      error: result.error,
-      response_body: result.responseBody,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // A ping says how the receiver answers now; it neither starts nor ends the failure window.
-  if (options.ping) return { ...result, id: logged.id, attempt, disabled: false };
-  const disabled = result.ok ? await recovered(ctx, endpointId) : await failedOnce(ctx, endpointId);
-  return { ...result, id: logged.id, attempt, disabled };
+export interface DeliveryRequest {
+  readonly eventId: string;
+  readonly endpointId: string;
+  readonly since: string | null;
+  readonly ping?: boolean;
 }
 
-async function recovered(ctx: AppContext, endpointId: string): Promise<boolean> {
+export type LoggedAttempt = AttemptResult & { id: string; attempt: number; disabled: boolean };
+
+/**
+ * Attempts many deliveries at once, each logged: one read of every event, endpoint and earlier attempt,
+ * the POSTs side by side (each with its own 10 s budget), one insert of the log, one update of the
+ * endpoints that answered. Answers each request's logged attempt, or null when it had nothing to send.
+ */
+export async function attemptDeliveries(
+  ctx: AppContext,
+  requests: readonly DeliveryRequest[],
+): Promise<(LoggedAttempt | null)[]> {
+  if (requests.length === 0) return [];
+  const { rows: targets } = await sql<{
+    n: number;
+    payload: string | null;
+    id: string;
+    url: string;
+    enabled: boolean;
+    secret: string;
+    previous_secret: string | null;
+    overlap: boolean;
+    attempts: number;
+    delivered: boolean;
+  }>`select r.n::int as n, e.payload, w.id, w.url, w.enabled, w.secret, w.previous_secret,
+      coalesce(w.previous_secret_until > now(), false) as overlap,
+      (select count(*)::int from webhook_deliveries d
+        where d.event_id = r.event_id and d.endpoint_id = r.endpoint_id) as attempts,
+      exists (select 1 from webhook_deliveries d
+        where d.event_id = r.event_id and d.endpoint_id = r.endpoint_id and d.succeeded
+          and (r.since is null or d.created_at >= r.since)) as delivered
+    from unnest(${requests.map((r) => r.eventId)}::uuid[], ${requests.map((r) => r.endpointId)}::uuid[],
+      ${requests.map((r) => r.since)}::timestamptz[]) with ordinality as r(event_id, endpoint_id, since, n)
+    join webhook_events e on e.id = r.event_id
+    join webhook_endpoints w on w.id = r.endpoint_id and w.org_id = e.org_id`.execute(ctx.db);
+  const targetOf = new Map(targets.map((target) => [target.n - 1, target]));
+  const secretsOf = new Map<string, string[]>();
+  const now = new Date();
+  const sent = await Promise.all(
+    requests.map(async (request, n) => {
+      const target = targetOf.get(n);
+      if (!target || target.payload === null || target.delivered) return null;
+      if (request.since === null && !target.enabled) return null;
+      const secrets = secretsOf.get(target.id) ?? openSecrets(ctx.secretKey, target, target.overlap);
+      secretsOf.set(target.id, secrets);
+      const result = await postWebhook(
+        target.url,
+        signatureHeaders(request.eventId, now, target.payload, secrets),
+        target.payload,
+        { allowPrivate: ctx.config.webhookAllowPrivate, timeoutMs: ATTEMPT_TIMEOUT_MS },
+      );
+      return { request, result, id: randomUUID(), attempt: target.attempts + 1 };
+    }),
+  );
+  const logged = sent.filter((one) => one !== null);
+  if (logged.length === 0) return sent.map(() => null);
+  await ctx.db
+    .insertInto('webhook_deliveries')
+    .values(
+      logged.map(({ request, result, id, attempt }) => ({
+        id,
+        event_id: request.eventId,
+        endpoint_id: request.endpointId,
+        attempt,
+        succeeded: result.ok,
+        status_code: result.statusCode,
+        latency_ms: result.latencyMs,
+        error: result.error,
+        response_body: result.responseBody,
+      })),
+    )
+    .execute();
+  // A ping says how the receiver answers now; it neither starts nor ends the failure window. An
+  // endpoint that answered once in the batch is up: its failures are retried, its window not started.
+  const counted = logged.filter((one) => !one.request.ping);
+  const answered = new Set(counted.filter((one) => one.result.ok).map((one) => one.request.endpointId));
+  const failing = new Set(
+    counted.filter((one) => !answered.has(one.request.endpointId)).map((one) => one.request.endpointId),
+  );
+  if (answered.size > 0) await recovered(ctx, [...answered]);
+  const disabled = new Set<string>();
+  for (const endpointId of failing) if (await failedOnce(ctx, endpointId)) disabled.add(endpointId);
+  return sent.map((one) =>
+    one === null
+      ? null
+      : {
+          ...one.result,
+          id: one.id,
+          attempt: one.attempt,
+          disabled: disabled.has(one.request.endpointId),
+        },
+  );
+}
+
+async function recovered(ctx: AppContext, endpointIds: readonly string[]): Promise<void> {
   await ctx.db
     .updateTable('webhook_endpoints')
     .set({ failing_since: null })
-    .where('id', '=', endpointId)
+    .where('id', 'in', endpointIds)
     .where('failing_since', 'is not', null)
     .execute();
-  return false;
 }
 
 /**
@@ -239,69 +288,98 @@ async function notifyAdmins(
 }
 
 /**
- * Sends one event to one endpoint. A failed attempt throws, so pg-boss retries it with exponential
- * backoff: 12 retries from 15 s doubling (each delay 1–2× its step) spread the 13 attempts over about a
- * day (17 h at the least, 34 h at the most). A redelivery (`since`) is one attempt, never retried.
- * Expiry: one attempt's 10 s plus the log's writes, with room: a killed worker's job runs again after it.
+ * Sends events to endpoints, a batch at a time (see attemptDeliveries). A failed attempt fails its job,
+ * so pg-boss retries it with exponential backoff: 12 retries from 15 s doubling (each delay 1–2× its
+ * step) spread the 13 attempts over about a day (17 h at the least, 34 h at the most). A redelivery
+ * (`since`) is one attempt, never retried. Expiry: one attempt's 10 s plus the log's writes, with room: a
+ * killed worker's jobs run again after it.
  */
-export const deliverJob = defineJob<{ eventId: string; endpointId: string; since?: string }>({
+export const deliverJob = defineBatchJob<{ eventId: string; endpointId: string; since?: string }>({
   name: 'webhooks.deliver',
   queue: { retryLimit: 12, retryDelay: 15, expireInSeconds: 60 },
-  // Each attempt mostly waits on its receiver: eight at once per worker process, so one slow receiver
-  // does not hold up every other endpoint's deliveries.
-  workers: 8,
-  async handle(ctx, { eventId, endpointId, since }) {
-    const result = await attemptDelivery(ctx, eventId, endpointId, { since: since ?? null });
-    if (result && !result.ok && !result.disabled && since === undefined) {
-      throw new Error(`Webhook delivery failed: ${result.error}`);
-    }
-    // A fan-out leaves many deliveries waiting: fetch the next at once rather than after the poll interval.
-    return true;
+  // Each batch mostly waits on its receivers: four batches at once per worker process, so one slow
+  // receiver does not hold up every other endpoint's deliveries.
+  workers: 4,
+  batch: {
+    size: 50,
+    async handle(ctx, jobs) {
+      const attempts = await attemptDeliveries(
+        ctx,
+        jobs.map(({ data }) => ({
+          eventId: data.eventId,
+          endpointId: data.endpointId,
+          since: data.since ?? null,
+        })),
+      );
+      const failed = new Map<string, string>();
+      for (const [n, job] of jobs.entries()) {
+        const attempt = attempts[n];
+        if (attempt && !attempt.ok && !attempt.disabled && job.data.since === undefined) {
+          failed.set(job.id, `Webhook delivery failed: ${attempt.error}`);
+        }
+      }
+      return failed;
+    },
   },
 });
 
 /**
- * Fans an event out: renders its body once (see above), then, in one transaction with the event's row
- * locked, queues one delivery job per endpoint subscribed now and marks the event dispatched. Run again,
- * it finds the event dispatched and does nothing.
+ * Fans events out, a batch at a time: renders the bodies (see above), then, in one transaction with the
+ * events' rows locked, queues one delivery job per endpoint subscribed now and marks the events
+ * dispatched. Run again, it finds them dispatched and does nothing.
  */
-export const dispatchJob = defineJob<{ eventId: string }>({
+export const dispatchJob = defineBatchJob<{ eventId: string }>({
   name: DISPATCH_QUEUE,
   queue: DISPATCH_POLICY,
-  // Four at once: a burst of events (an import) is fanned out at the pace its deliveries can follow.
-  workers: 4,
-  async handle(ctx, { eventId }) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const event = await trx
-        .selectFrom('webhook_events')
-        .selectAll()
-        .where('id', '=', eventId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!event || event.dispatched_at !== null) return;
-      const payload = event.payload ?? (await renderPayload(trx, event));
-      const endpoints = await trx
-        .selectFrom('webhook_endpoints')
-        .select('id')
-        .where('org_id', '=', event.org_id)
-        .where('enabled', '=', true)
-        .where((eb) =>
-          eb.or([eb('events', '=', sql<string[]>`'{}'`), eb(sql.val(event.type), '=', eb.fn.any('events'))]),
-        )
-        .execute();
-      await trx
-        .updateTable('webhook_events')
-        .set({ payload, dispatched_at: sql`now()` })
-        .where('id', '=', eventId)
-        .execute();
-      await enqueueMany(
-        trx,
-        ctx.boss,
-        deliverJob,
-        endpoints.map((endpoint) => ({ eventId, endpointId: endpoint.id })),
-      );
-    });
-    // Events come in bursts (an import, a bulk change): fetch the next at once.
-    return true;
+  // Two at once: a burst of events (an import) is fanned out at the pace its deliveries can follow.
+  workers: 2,
+  batch: {
+    size: 100,
+    async handle(ctx, jobs) {
+      await ctx.db.transaction().execute(async (trx) => {
+        const events = await trx
+          .selectFrom('webhook_events')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            jobs.map(({ data }) => data.eventId),
+          )
+          .where('dispatched_at', 'is', null)
+          .orderBy('created_at')
+          .forUpdate()
+          .execute();
+        if (events.length === 0) return;
+        const rendered = await renderPayloads(
+          trx,
+          events.filter((event) => event.payload === null),
+        );
+        const endpoints = await trx
+          .selectFrom('webhook_endpoints')
+          .select(['id', 'org_id', 'events'])
+          .where('org_id', 'in', [...new Set(events.map((event) => event.org_id))])
+          .where('enabled', '=', true)
+          .execute();
+        await sql`update webhook_events e set payload = coalesce(e.payload, r.payload), dispatched_at = now()
+          from unnest(${events.map((event) => event.id)}::uuid[],
+            ${events.map((event) => rendered.get(event.id) ?? null)}::text[]) as r(id, payload)
+          where e.id = r.id`.execute(trx);
+        await enqueueMany(
+          trx,
+          ctx.boss,
+          deliverJob,
+          events.flatMap((event) =>
+            endpoints
+              .filter(
+                (endpoint) =>
+                  endpoint.org_id === event.org_id &&
+                  (endpoint.events.length === 0 || endpoint.events.includes(event.type)),
+              )
+              .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id })),
+          ),
+        );
+      });
+      return new Map();
+    },
   },
 });

@@ -58,11 +58,43 @@ async function checkedAddress(
   return addresses[0] as { address: string; family: number };
 }
 
+/** Kept-alive connections per receiver: a fan-out of thousands to one endpoint connects (and shakes hands) once. */
+const agents = new Map<string, http.Agent>();
+const MOST_AGENTS = 256;
+
+/**
+ * The agent for a URL at its checked address. Its lookup answers only that address, so its connections
+ * (new or kept alive) always go where the check allowed; it is keyed by the address too, so a host that
+ * resolves elsewhere later gets a new agent, and kept-alive sockets of the old address are never reused
+ * for it.
+ */
+function agentFor(target: URL, pinned: { address: string; family: number }): http.Agent {
+  const key = `${target.protocol}//${target.host}|${pinned.address}`;
+  const known = agents.get(key);
+  if (known) return known;
+  if (agents.size >= MOST_AGENTS) {
+    const [oldest, agent] = agents.entries().next().value as [string, http.Agent];
+    agents.delete(oldest);
+    agent.destroy();
+  }
+  const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if ((lookupOptions as { all?: boolean }).all) {
+      (callback as (err: null, addresses: { address: string; family: number }[]) => void)(null, [pinned]);
+    } else {
+      callback(null, pinned.address, pinned.family);
+    }
+  };
+  const options = { keepAlive: true, maxSockets: 32, lookup };
+  const agent = target.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  agents.set(key, agent);
+  return agent;
+}
+
 /**
  * POSTs a signed body once: the host resolved and checked now, the connection made to that checked
- * address (a lookup that answers it, so a second resolution cannot swap it: DNS rebinding), redirects
- * never followed (a 3xx is a failed attempt that says where it pointed), the answer read up to 1 KB,
- * all within 10 seconds. Never throws: every failure is a result.
+ * address (an agent whose lookup answers it, so a second resolution cannot swap it: DNS rebinding),
+ * redirects never followed (a 3xx is a failed attempt that says where it pointed), the answer read up
+ * to 1 KB, all within 10 seconds. Never throws: every failure is a result.
  */
 export async function postWebhook(
   url: string,
@@ -85,13 +117,7 @@ export async function postWebhook(
   const signal = AbortSignal.timeout(options.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
   try {
     const pinned = await checkedAddress(target.hostname, options.allowPrivate);
-    const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
-      if ((lookupOptions as { all?: boolean }).all) {
-        (callback as (err: null, addresses: { address: string; family: number }[]) => void)(null, [pinned]);
-      } else {
-        callback(null, pinned.address, pinned.family);
-      }
-    };
+    const agent = agentFor(target, pinned);
     const transport = target.protocol === 'https:' ? https : http;
     const answer = await new Promise<{ status: number; location: string | null; text: string }>(
       (resolve, reject) => {
@@ -99,9 +125,8 @@ export async function postWebhook(
           target,
           {
             method: 'POST',
-            lookup,
             signal,
-            agent: false,
+            agent,
             headers: {
               ...headers,
               'content-type': 'application/json',

@@ -8,7 +8,7 @@ import type { OrgActor } from '../access/access.js';
 import { recordAudit } from '../audit/audit.js';
 import { WebhookErrors } from './webhooks.errors.js';
 import { PING_EVENT, WEBHOOK_EVENT_GROUPS } from './webhooks.events.js';
-import { attemptDelivery, deliverJob, renderPayload } from './webhooks.jobs.js';
+import { attemptDeliveries, deliverJob, renderPayloads } from './webhooks.jobs.js';
 import type {
   CreateWebhookInput,
   DeliveryView,
@@ -357,12 +357,11 @@ export async function pingEndpoint(ctx: AppContext, actor: OrgActor, id: string)
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const payload = await renderPayload(ctx.db, event);
+  const payload = (await renderPayloads(ctx.db, [event])).get(event.id);
   await ctx.db.updateTable('webhook_events').set({ payload }).where('id', '=', event.id).execute();
-  const attempt = await attemptDelivery(ctx, event.id, id, {
-    since: event.created_at.toISOString(),
-    ping: true,
-  });
+  const [attempt] = await attemptDeliveries(ctx, [
+    { eventId: event.id, endpointId: id, since: event.created_at.toISOString(), ping: true },
+  ]);
   if (!attempt) throw new AppError(WebhookErrors['webhook.not_found']);
   const row = await deliveries(ctx, id).where('d.id', '=', attempt.id).executeTakeFirstOrThrow();
   return deliveryView(row);
