@@ -129,6 +129,11 @@ async function floorRate(floor: BenchCase['floor'], clients: number, seconds: nu
   return done / ((performance.now() - started) / 1000);
 }
 
+/**
+ * Runs autocannon, then waits until the server has answered what it still had queued (`/readyz` asks the
+ * database, so on PGlite it answers behind every queued statement): the next run or floor starts on an
+ * idle server.
+ */
 async function cannon(
   origin: string,
   requests: Request[],
@@ -143,6 +148,9 @@ async function cannon(
     timeout: REQUEST_TIMEOUT_S,
     requests,
   });
+  await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(60_000) });
+  if (result.timeouts > 0) failures.set(`timeout (${REQUEST_TIMEOUT_S} s)`, result.timeouts);
+  if (result.errors > result.timeouts) failures.set('socket error', result.errors - result.timeouts);
   return {
     requests_per_s: round(result.requests.total / result.duration),
     p50_ms: result.latency.p50,
