@@ -53,10 +53,11 @@ export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQue
     : undefined;
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, query.count ?? MAX_RESULTS));
-  const [rows, total] = await Promise.all([
-    userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count }),
-    countUsers(ctx.db, actor.orgId, where),
-  ]);
+  const rows = await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count });
+  // A first page with room left holds every match (an identity provider's `userName eq` lookup before
+  // each create: one statement); otherwise the matches are counted.
+  const total =
+    startIndex === 1 && rows.length < count ? rows.length : await countUsers(ctx.db, actor.orgId, where);
   return {
     totalResults: total,
     startIndex,
