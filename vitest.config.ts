@@ -14,6 +14,7 @@ const TIMED = [
   'test/integration/faults-database.test.ts',
   'test/integration/faults-shutdown.test.ts',
   'test/integration/faults-pglite.test.ts',
+  'test/integration/backup.test.ts',
   'test/integration/scale-out.test.ts',
 ];
 const integration = {
