@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { DataDirLockedError, DataDirUnusableError } from '../db/database.js';
 import { AppError, errorMessage } from '../errors.js';
 import { createLogger } from '../logger.js';
+import { runBackup, runRestore } from './backup.js';
 import { runCreateOrg, runDoctor, runMigrate, runServe, runWorker } from './commands.js';
 import { type ExportOptions, runExport } from './export.js';
 import { type ImportCliOptions, runImport } from './import.js';
@@ -110,6 +111,26 @@ program
   )
   .action(async (file: string, options: ImportCliOptions) =>
     runImport(context().config, file, options).catch(fail),
+  );
+
+program
+  .command('backup')
+  .description(
+    'Back up the embedded database to a file, consistently, also while `roster serve` runs on it (PostgreSQL: use pg_dump)',
+  )
+  .argument('<file>', 'the backup file to write (a gzipped tar of the database)')
+  .action(async (file: string) => runBackup(context().config, file).catch(fail));
+
+program
+  .command('restore')
+  .description(
+    'Restore a file made by `roster backup` into the data folder (Roster must not be running on it)',
+  )
+  .argument('<file>', 'the backup file')
+  .option('--force', 'replace the database in a data folder that is not empty')
+  .action(async (file: string, options: { force?: boolean }) =>
+    // PGlite keeps the process alive after loading an image, though the database is closed: exit when done.
+    runRestore(context().config, file, options).then(() => process.exit(0), fail),
   );
 
 program

@@ -9,6 +9,7 @@ import { CompiledQuery, Kysely, PostgresDialect, type Transaction } from 'kysely
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
+import { imageOfDataDir } from './pglite-image.js';
 import type { DB } from './schema.js';
 
 /** What a query runs on: the database, or the transaction it belongs to (STYLE.md: queries take it first). */
@@ -199,25 +200,61 @@ function lockFolder(realDataDir: string, stagingName: string): string {
   return path.join(os.tmpdir(), `roster-lock-${folderHash(realDataDir)}`);
 }
 
-/** Locks the data folder for this process; the returned function releases it. */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+/** What a backup client sends on the lock socket; the holder answers OK and the image, or ERR and why. */
+const BACKUP_REQUEST = 'backup\n';
+const BACKUP_OK = Buffer.from('OK\n');
+
+/** The data folder's lock, held by this process; a backup client reaches the database through it. */
+interface DataDirLock {
+  release(): Promise<void>;
+  /** Answers backup requests on the lock socket with this dump of the open database. */
+  serveBackups(dump: () => Promise<Uint8Array>): void;
+}
+
+/** The Windows named pipe that locks a data folder. */
+function pipeName(realDataDir: string): string {
+  // The name folds case as Windows paths do.
+  return `\\\\.\\pipe\\roster-${folderHash(realDataDir.toLowerCase())}`;
+}
+
+/** Locks the data folder for this process. */
+async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const realDataDir = fs.realpathSync(dataDir);
-  // Accepted connections are probes: closing them at once is the whole answer.
-  const server = net.createServer((connection) => connection.destroy());
+  let dump: (() => Promise<Uint8Array>) | null = null;
+  // A probe (another starter asking whether the lock is alive) closes at once; a backup client (`roster
+  // backup` while this process serves) sends one request line and gets the dump. Reaching the socket takes
+  // the same access to the data folder as reading its files, so it gives nothing the folder does not.
+  const server = net.createServer((connection) => {
+    connection.on('error', () => {});
+    connection.setTimeout(5_000, () => connection.destroy());
+    connection.once('data', (request) => {
+      if (!dump || request.toString() !== BACKUP_REQUEST) return connection.destroy();
+      connection.setTimeout(0);
+      dump().then(
+        (image) => connection.end(Buffer.concat([BACKUP_OK, image])),
+        (error: unknown) => connection.end(`ERR ${(error as Error).message}`),
+      );
+    });
+  });
   // The lock must not keep the process alive, and a failed accept (EMFILE) must not end it: it still listens.
   server.unref();
   server.on('error', () => {});
-  const release = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  const lock: DataDirLock = {
+    release: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    serveBackups: (provider) => {
+      dump = provider;
+    },
+  };
+  const release = lock.release;
   if (process.platform === 'win32') {
-    // A named pipe disappears with the process that made it, and a second one of the same name is refused;
-    // the name folds case as Windows paths do.
+    // A named pipe disappears with the process that made it, and a second one of the same name is refused.
     try {
-      await listen(server, `\\\\.\\pipe\\roster-${folderHash(realDataDir.toLowerCase())}`);
+      await listen(server, pipeName(realDataDir));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DataDirLockedError(dataDir);
       throw error;
     }
-    return release;
+    return lock;
   }
   // Listening before the socket gets its number: a number never names a socket that is not yet alive. The
   // staging name goes once linked, so closing (which unlinks the name it listened on) leaves the number dead.
@@ -228,7 +265,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   await listen(server, staging);
   try {
     await claimNumber(folder, staging, dataDir);
-    return release;
+    return lock;
   } catch (error) {
     await release();
     throw error;
@@ -256,13 +293,36 @@ function refuseForeignFolder(dataDir: string): void {
 
 /** Opens PGlite in memory (tests) or in a data folder, which it locks against a second process. */
 export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Promise<Database> {
-  let release: (() => Promise<void>) | null = null;
-  if (dataDir) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    release = await lockDataDir(dataDir);
-  }
+  if (!dataDir) return openPgliteIn(null, null, loadDataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
   try {
-    if (dataDir) refuseForeignFolder(dataDir);
+    refuseForeignFolder(dataDir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  return openPgliteIn(dataDir, lock, loadDataDir);
+}
+
+/**
+ * A backup image of an open embedded database (its data folder as a gzipped tar), taken on its one
+ * connection — so between transactions, never inside one — right after a CHECKPOINT, so the image is the
+ * database as of that moment and opens without recovery.
+ */
+function dumpOf(db: Kysely<DB>, client: PGlite, dataDir: string): Promise<Uint8Array> {
+  return db.connection().execute(async () => {
+    await client.exec('checkpoint');
+    return new Uint8Array(imageOfDataDir(dataDir, OWN_ENTRIES));
+  });
+}
+
+async function openPgliteIn(
+  dataDir: string | null,
+  lock: DataDirLock | null,
+  loadDataDir: Blob | undefined,
+): Promise<Database> {
+  try {
     const client = new PGlite({ dataDir: dataDir ?? undefined, loadDataDir, extensions: { pg_trgm } });
     await client.waitReady.catch((error: unknown) => {
       if (!dataDir) throw error;
@@ -272,6 +332,7 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
       );
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    if (dataDir) lock?.serveBackups(() => dumpOf(db, client, dataDir));
     return {
       db,
       backend: 'pglite',
@@ -285,13 +346,87 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
         }),
       close: async () => {
         await db.destroy();
-        await release?.();
+        await lock?.release();
       },
     };
   } catch (error) {
-    await release?.();
+    await lock?.release();
     throw error;
   }
+}
+
+/** Asks the process holding the data folder for a backup image over its lock socket. */
+function askHolder(dataDir: string): Promise<Uint8Array> {
+  const realDataDir = fs.realpathSync(dataDir);
+  let where = pipeName(realDataDir);
+  if (process.platform !== 'win32') {
+    const folder = lockFolder(realDataDir, `.${'0'.repeat(16)}`);
+    where = path.join(folder, String(Math.max(0, ...numbers(folder))));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect({ path: where }, () => socket.write(BACKUP_REQUEST));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const answer = Buffer.concat(chunks);
+      if (answer.subarray(0, BACKUP_OK.length).equals(BACKUP_OK)) {
+        resolve(new Uint8Array(answer.subarray(BACKUP_OK.length)));
+        return;
+      }
+      const why = answer.toString().replace(/^ERR /, '') || 'it closed the connection';
+      reject(new Error(`The Roster process serving ${dataDir} did not send a backup: ${why}`));
+    });
+  });
+}
+
+/**
+ * A consistent backup image of the embedded database in `dataDir`: taken by this process when no other holds
+ * the folder, else by the process that does (`roster serve`), through the folder's lock socket.
+ */
+export async function backupPglite(dataDir: string): Promise<Uint8Array> {
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    throw new DataDirUnusableError(`There is no embedded database in ${dataDir} to back up.`);
+  }
+  let database: Database;
+  try {
+    database = await openPglite(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) return askHolder(dataDir);
+    throw error;
+  }
+  try {
+    return await dumpOf(database.db, database.pglite as PGlite, dataDir);
+  } finally {
+    await database.close();
+  }
+}
+
+/**
+ * Loads a backup image into `dataDir`: refused while a process holds the folder, and, unless `force`, when
+ * the folder holds anything but Roster's lock and key file; with `force` the database there is replaced.
+ */
+export async function restorePglite(dataDir: string, image: Uint8Array, force: boolean): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
+  try {
+    const present = fs.readdirSync(dataDir).filter((name) => !OWN_ENTRIES.has(name));
+    if (present.length > 0 && !force) {
+      throw new DataDirUnusableError(
+        `${dataDir} is not empty (${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}). Restore into an empty folder, or add --force to replace the database there.`,
+      );
+    }
+    for (const name of present) fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  const database = await openPgliteIn(
+    dataDir,
+    lock,
+    new Blob([Buffer.from(image)], { type: 'application/x-gzip' }),
+  );
+  await database.close();
 }
 
 /** Opens the configured database. */
