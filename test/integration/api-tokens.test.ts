@@ -4,6 +4,7 @@ import pino from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
 import { prepareImport } from '../../src/features/imports/import.service.js';
+import { runImportChunk } from '../../src/features/imports/import.write.js';
 import { bearer, createApiToken } from '../support/api-tokens.js';
 import { addMember, client, createAccount, createOrg, signIn, versionOf } from '../support/factories.js';
 import { describeEachBackend, type Harness, shareOf, useHarness } from '../support/harness.js';
@@ -402,6 +403,44 @@ describeEachBackend('api tokens', (backend) => {
     expect(preview.problems.map((problem) => [problem.line, problem.column, problem.code])).toEqual([
       [2, 'roles', 'access.roles_manage_required'],
     ]);
+  });
+
+  it("names the token on the audit rows an import's chunks write", async () => {
+    const token = await make(['imports.run', 'members.manage', 'members.read']);
+    const csv = ['Name *,Account *,Email', 'Token Import,tokenimport,tokenimport@tokens.test'].join('\n');
+    const { body, contentType } = multipart('one.csv', Buffer.from(csv));
+    const base = `/api/v1/orgs/${o.org.id}`;
+    const uploaded = await withToken(h, token, 'POST', `${base}/imports?departmentId=${o.root.id}`, body, {
+      'content-type': contentType,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(202);
+    const id = (uploaded.json() as TaskAnswer).task.id;
+    await prepareImport(h.ctx, id);
+    const started = await withToken(h, token, 'POST', `${base}/imports/${id}/start`);
+    expect(started.statusCode, started.body).toBe(200);
+    while (await runImportChunk(h.ctx, id)) {}
+    await runImportChunk(h.ctx, id);
+    const rows = await h.ctx.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_token_id'])
+      .where('org_id', '=', o.org.id)
+      .where((eb) =>
+        eb.or([
+          eb('target_id', '=', id),
+          eb('target_label', '=', 'Token Import'),
+          eb('action', '=', 'member.created').and(
+            'after',
+            '@>',
+            sql<string>`'{"name":"Token Import"}'::jsonb`,
+          ),
+        ]),
+      )
+      .execute();
+    const tokenId = (await rowOf(token)).id;
+    expect(rows.map((row) => row.action).sort()).toEqual(
+      expect.arrayContaining(['import.finished', 'import.started', 'member.created']),
+    );
+    for (const row of rows) expect(row.actor_token_id, row.action).toBe(tokenId);
   });
 
   it('limits each token to its rate, answering 429 with Retry-After', async () => {

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql, type Transaction } from 'kysely';
-import type { AppContext } from '../../context.js';
+import type { AppContext, RequestMeta } from '../../context.js';
 import type { Executor } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -215,6 +215,7 @@ export async function matchMembers(
 export async function updateRows(
   trx: Transaction<DB>,
   ctx: AppContext,
+  meta: RequestMeta,
   actor: OrgActor,
   overwrite: boolean,
   rows: readonly { line: number; input: UpdateInput }[],
@@ -272,7 +273,7 @@ export async function updateRows(
     const version = overwrite || row.input.version === null ? match.version : row.input.version;
     await sql`savepoint import_row`.execute(trx);
     try {
-      const { changed } = await editMember(trx, ctx, null, actor, match.memberId, {
+      const { changed } = await editMember(trx, ctx, meta, actor, match.memberId, {
         ...edits[i],
         version,
       } as UpdateMemberBody);

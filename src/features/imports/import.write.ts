@@ -23,6 +23,7 @@ import { answerAddressProbes } from '../members/members.fields.js';
 import { lockOrg, lockTreeShared } from '../members/members.locks.js';
 import { memberWelcomeMessage, setPasswordMessage } from '../members/members.messages.js';
 import { releaseSeats } from '../members/members.queries.js';
+import { taskMeta } from '../tasks/tasks.service.js';
 import { issueToken } from '../tokens/tokens.js';
 import { assignmentRefusals, byAssignments } from './import.assignments.js';
 import { databaseConflicts, type ImportInput, type RowProblem } from './import.check.js';
@@ -164,6 +165,7 @@ async function writeRows(
     const updates = await updateRows(
       trx,
       ctx,
+      taskMeta(task),
       actor,
       options.overwriteStale === true,
       rows.flatMap((row) =>
@@ -335,7 +337,7 @@ async function createRows(
   await queueMessages(trx, ctx, messages as Parameters<typeof queueMessages>[2]);
   await recordAudits(
     trx,
-    null,
+    taskMeta(task),
     members.map(({ member, departments, groupIds }, i) => {
       const input = inputs[i] as ImportInput;
       return {
@@ -391,7 +393,7 @@ async function inviteRows(
     const answered = await inviteAddresses(
       trx,
       ctx,
-      null,
+      taskMeta(task),
       {
         inviter: actor,
         org,
@@ -517,7 +519,7 @@ export async function finishImport(
       })
       .where('id', '=', taskId)
       .execute();
-    await recordAudits(trx, null, [
+    await recordAudits(trx, taskMeta(task), [
       {
         orgId: task.org_id,
         actorAccountId: task.created_by,

@@ -60,6 +60,21 @@ function visibleTasks(ctx: AppContext, actor: OrgActor) {
   return query;
 }
 
+/**
+ * Who and where a task's own writes come from, for the audit log: its chunks run in jobs, with no
+ * request, so the rows they write name the address and the API token the task was started with, as
+ * that request's own rows do. (The locale only words answers to a request; a job answers none.)
+ */
+export function taskMeta(task: Pick<Task, 'requester_ip' | 'actor_token_id'>): RequestMeta {
+  return {
+    ip: task.requester_ip,
+    requestId: null,
+    userAgent: null,
+    locale: 'en',
+    tokenId: task.actor_token_id,
+  };
+}
+
 /** The task center's list, newest first. */
 export async function listTasks(
   ctx: AppContext,
