@@ -17,6 +17,7 @@ import {
   replaceScimGroup,
 } from './scim.groups.js';
 import { projectResource } from './scim.project.js';
+import { scimSettingsRoutes } from './scim.settings.routes.js';
 import {
   createUser,
   deleteUser,
@@ -97,9 +98,10 @@ const ifMatchOf = (request: FastifyRequest) =>
 /**
  * The SCIM 2.0 server at /scim/v2 (RFC 7644): an identity provider's bearer API token decides the org;
  * the token needs scim.provision. Not under /api/v1, so its own hook authenticates and its own handler
- * answers errors in SCIM's shape.
+ * answers errors in SCIM's shape. Also the console's settings of it, under /api/v1.
  */
 export function scimRoutes(app: App, ctx: AppContext): void {
+  scimSettingsRoutes(app, ctx);
   app.register(
     async (scim) => {
       // Both media types, and an empty body (a DELETE sent with a content type) as none.

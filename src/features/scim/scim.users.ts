@@ -14,6 +14,7 @@ import { ScimErrors } from './scim.errors.js';
 import { filterSql, parseFilter } from './scim.filter.js';
 import { applyPatch, type PatchBody } from './scim.patch.js';
 import { countUsers, USER_FILTER_ATTRIBUTES, userRow, userRows } from './scim.queries.js';
+import { settingsOf } from './scim.settings.js';
 import {
   departmentNames,
   type ScimUserRow,
@@ -94,18 +95,6 @@ async function accountNameOf(ctx: AppContext, orgId: string, userName: string): 
   return lowered.slice(0, -suffix.length);
 }
 
-async function settingsOf(ctx: AppContext, orgId: string) {
-  const row = await ctx.db
-    .selectFrom('scim_settings')
-    .select(['create_departments', 'send_password_link'])
-    .where('org_id', '=', orgId)
-    .executeTakeFirst();
-  return {
-    createDepartments: row?.create_departments ?? true,
-    sendPasswordLink: row?.send_password_link ?? true,
-  };
-}
-
 /**
  * The department a path names, below the root: found by name level by level, the missing levels
  * created (under the tree's lock, by the department core) when the org allows it. No path: the root.
@@ -131,7 +120,7 @@ async function departmentOf(
     else missing.push(name);
   }
   if (missing.length === 0) return id;
-  if (!(await settingsOf(ctx, actor.orgId)).createDepartments) {
+  if (!(await settingsOf(ctx.db, actor.orgId)).createDepartments) {
     throw new AppError(ScimErrors['scim.department_missing'], { department: path });
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -190,7 +179,7 @@ export async function createUser(
   const accountName = await accountNameOf(ctx, actor.orgId, attributes.userName);
   await assertExternalIdFree(ctx, actor.orgId, attributes.externalId);
   const departmentId = await departmentOf(ctx, meta, actor, attributes.department);
-  const settings = await settingsOf(ctx, actor.orgId);
+  const settings = await settingsOf(ctx.db, actor.orgId);
   const { member } = await createMember(
     ctx,
     meta,
