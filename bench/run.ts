@@ -139,10 +139,12 @@ function saveResults(results: (Result | Throughput)[], imports: ImportResult[], 
     ...results.map((r) => `${r.backend}|${r.members}`),
     ...imports.map((r) => `${r.backend}|import`),
   ]);
+  // The load test's rows (`npm run load`, with `connections`) are its own: a whole bench run keeps them.
   const kept = previous.filter(
     (r) =>
       !fresh.has(key(r)) &&
-      !(stale && sets.has('members' in r ? `${r.backend}|${r.members}` : `${r.backend}|import`)),
+      ('connections' in r ||
+        !(stale && sets.has('members' in r ? `${r.backend}|${r.members}` : `${r.backend}|import`))),
   );
   fs.writeFileSync(RESULTS, `${JSON.stringify([...kept, ...results, ...imports], null, 2)}\n`);
 }
