@@ -89,17 +89,13 @@ export async function countOtherActiveAdmins(
   return Number(row.count);
 }
 
-/** The org's active admins (owner included). */
-async function countActiveAdmins(db: Executor, orgId: string): Promise<number> {
-  const row = await db
-    .selectFrom('members')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('org_id', '=', orgId)
-    .where('status', '=', 'active')
-    .where(sql<boolean>`roles && array['owner', 'admin']::text[]`)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
+/**
+ * The org's active owners and admins, counted in the statement that reads a page's rows (an
+ * uncorrelated subquery: counted once per page, not per row), for the last-admin rule of row menus.
+ */
+const activeAdmins = (orgId: string) =>
+  sql<number>`(select count(*)::int from members
+    where org_id = ${orgId} and status = 'active' and roles && array['owner', 'admin']::text[])`;
 
 type Row = { id: string; status: MemberRow['status']; roles: string[] };
 
@@ -168,12 +164,12 @@ async function decidableRows(
 async function standings(
   db: Executor,
   orgId: string,
-  rows: readonly Row[],
+  rows: readonly (Row & { active_admins: number })[],
   viewer: OrgActor | undefined,
 ): Promise<(row: Row) => Standing> {
   if (!viewer) return () => ANY_STANDING;
-  const [admins, held, inScope, decides] = await Promise.all([
-    countActiveAdmins(db, orgId),
+  const admins = rows[0]?.active_admins ?? 0;
+  const [held, inScope, decides] = await Promise.all([
     holdingsOf(db, orgId, rows),
     managedRows(db, orgId, rows, viewer),
     decidableRows(db, orgId, rows, viewer),
@@ -224,6 +220,7 @@ export async function memberSummaries(
       'm.version',
       // The database's clock, as every rule that reads the expiration time uses.
       sql<boolean>`coalesce(m.expires_at <= now(), false)`.as('expired'),
+      (viewer ? activeAdmins(orgId) : sql<number>`0`).as('active_admins'),
       jsonArrayFrom(
         eb
           .selectFrom('member_departments as md')
