@@ -70,6 +70,10 @@ import type {
   RoleView as ServerRoleView,
 } from '../../src/features/roles/roles.schemas.js';
 import type {
+  ScimSettingsBody as ServerScimSettingsBody,
+  ScimSettingsView as ServerScimSettingsView,
+} from '../../src/features/scim/scim.settings.schemas.js';
+import type {
   TaskDetails as ServerTaskDetails,
   TaskPage as ServerTaskPage,
   TaskView as ServerTaskView,
@@ -230,8 +234,11 @@ export type ApiTokenView = ApiTokenList['items'][number];
 /** A token just created: the raw token, shown this once. */
 export type CreatedApiToken = Static<typeof ServerCreatedApiToken>;
 
-/** The permission that lets someone create, list and revoke API tokens. */
+/** The permission that lets someone create, list and revoke API tokens (and set how SCIM provisions). */
 export const TOKENS_MANAGE = 'tokens.manage';
+
+export type ScimSettingsView = Static<typeof ServerScimSettingsView>;
+export type ScimSettingsBody = Static<typeof ServerScimSettingsBody>;
 
 /** The refusal of an action on a member or department outside the actor's departments. */
 export const OUT_OF_SCOPE = 'access.out_of_scope';

@@ -26,6 +26,7 @@ const OverviewPage = page(() => import('./pages/Organizations/OverviewPage'), 'O
 const SettingsPage = page(() => import('./pages/Organizations/SettingsPage'), 'SettingsPage');
 const ApiTokensPage = page(() => import('./pages/ApiTokens/ApiTokensPage'), 'ApiTokensPage');
 const WebhooksPage = page(() => import('./pages/Webhooks/WebhooksPage'), 'WebhooksPage');
+const ScimPage = page(() => import('./pages/Scim/ScimPage'), 'ScimPage');
 const NewOrganizationPage = page(
   () => import('./pages/Organizations/NewOrganizationPage'),
   'NewOrganizationPage',
@@ -71,6 +72,7 @@ export function AppRoutes() {
             <Route path="/orgs/:orgId/settings" element={<SettingsPage />} />
             <Route path="/orgs/:orgId/settings/api-tokens" element={<ApiTokensPage />} />
             <Route path="/orgs/:orgId/settings/webhooks" element={<WebhooksPage />} />
+            <Route path="/orgs/:orgId/settings/scim" element={<ScimPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="/operations" element={<OperationsPage />} />
             <Route path="/operations/delivery" element={<DeliveryPage />} />

@@ -2,14 +2,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Empty, Flex, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { useApi } from '../../api';
 import { type ApiTokenView, TOKENS_MANAGE } from '../../api-types';
-import { LoadError, PageSpinner } from '../../components/LoadState';
-import { NotFound } from '../../components/NotFound';
-import { PageHeader } from '../../components/PageHeader';
+import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
 import { hasPermission } from '../../session';
+import { SettingsSubpage } from '../Organizations/SettingsSubpage';
 import { useOrganization } from '../Organizations/use-organization';
 import { permissionLabel } from '../Roles/RoleModal';
 import { usePermissionCatalogue } from '../Roles/use-roles';
@@ -33,10 +32,14 @@ export function ApiTokensPage() {
   const allowed = hasPermission(summary, TOKENS_MANAGE);
   const tokens = useApiTokens(orgId, allowed);
   const catalogue = usePermissionCatalogue();
-  const [creating, setCreating] = useState(false);
-
-  if (!summary) return <PageSpinner />;
-  if (!allowed) return <NotFound subTitle={t('apiTokens.notAllowed')} />;
+  // `?create=scim` (the Provisioning page's link) opens the dialog with what a provider needs chosen.
+  const [search, setSearch] = useSearchParams();
+  const preset = search.get('create') === 'scim' ? 'scim' : undefined;
+  const [creating, setCreating] = useState(search.has('create'));
+  const closeCreate = () => {
+    setCreating(false);
+    if (search.has('create')) setSearch({}, { replace: true });
+  };
 
   function confirmRevoke(token: ApiTokenView) {
     modal.confirm({
@@ -137,19 +140,17 @@ export function ApiTokensPage() {
   ];
 
   return (
-    <>
-      <PageHeader
-        title={t('apiTokens.title')}
-        description={t('apiTokens.description')}
-        extra={
-          <Button type="primary" onClick={() => setCreating(true)}>
-            {t('apiTokens.createButton')}
-          </Button>
-        }
-      />
-      <Typography.Paragraph>
-        <Link to={`/orgs/${encodeURIComponent(orgId)}/settings`}>{t('apiTokens.backToSettings')}</Link>
-      </Typography.Paragraph>
+    <SettingsSubpage
+      permission={TOKENS_MANAGE}
+      notAllowed={t('apiTokens.notAllowed')}
+      title={t('apiTokens.title')}
+      description={t('apiTokens.description')}
+      extra={
+        <Button type="primary" onClick={() => setCreating(true)}>
+          {t('apiTokens.createButton')}
+        </Button>
+      }
+    >
       {tokens.error ? (
         <LoadError error={tokens.error} onRetry={() => void tokens.refetch()} />
       ) : (
@@ -166,10 +167,11 @@ export function ApiTokensPage() {
       <CreateTokenModal
         orgId={orgId}
         open={creating}
-        held={summary.permissions}
+        held={summary?.permissions ?? []}
         catalogue={catalogue.data}
-        onClose={() => setCreating(false)}
+        preset={preset}
+        onClose={closeCreate}
       />
-    </>
+    </SettingsSubpage>
   );
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, DatePicker, Flex, Form, Input, Modal, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api';
 import type { CreatedApiToken, PermissionCatalogue } from '../../api-types';
@@ -50,6 +50,7 @@ export function CreateTokenModal({
   open,
   held,
   catalogue,
+  preset,
   onClose,
 }: {
   orgId: string;
@@ -57,6 +58,8 @@ export function CreateTokenModal({
   /** The permissions the viewer holds over the whole organization. */
   held: readonly string[];
   catalogue: PermissionCatalogue | undefined;
+  /** A preset to choose as the dialog opens (the Provisioning page's "create a SCIM token"). */
+  preset?: 'scim';
   onClose: () => void;
 }) {
   const { t } = useTranslation();
@@ -93,6 +96,16 @@ export function CreateTokenModal({
   // permission of the same change in the console. The set is the server's (GET /permissions).
   const scim = catalogue?.tokenPresets.find((preset) => preset.key === 'scim')?.permissions ?? [];
   const today = dayjs();
+  const presetReady = open && preset === 'scim' && scim.length > 0;
+  // The catalogue arrives after the dialog opens; the choice is made once it has.
+  useEffect(() => {
+    if (presetReady && !form.isFieldTouched('permissions') && !form.getFieldValue('permissions')?.length) {
+      form.setFieldValue(
+        'permissions',
+        scim.filter((key) => held.includes(key)),
+      );
+    }
+  }, [presetReady, form, scim, held]);
 
   if (created) {
     return (

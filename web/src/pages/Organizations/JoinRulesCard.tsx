@@ -15,7 +15,7 @@ const rulesKey = (orgId: string) => ['orgs', orgId, 'join-rules'] as const;
 const linkKey = (orgId: string) => ['orgs', orgId, 'join-link'] as const;
 
 /** A labelled switch on one line, its help below: the settings' rows. */
-function SwitchRow({
+export function SwitchRow({
   id,
   label,
   help,

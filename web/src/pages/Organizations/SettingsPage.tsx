@@ -110,6 +110,12 @@ export function SettingsPage() {
           </Link>
         </Card>
       ) : null}
+      {hasPermission(summary, TOKENS_MANAGE) ? (
+        <Card title={t('settings.scimSection')} style={{ maxWidth: 720, marginTop: 16 }}>
+          <Typography.Paragraph>{t('settings.scimHelp')}</Typography.Paragraph>
+          <Link to={`/orgs/${encodeURIComponent(org.id)}/settings/scim`}>{t('settings.scimLink')}</Link>
+        </Card>
+      ) : null}
       {hasPermission(summary, WEBHOOKS_MANAGE) ? (
         <Card title={t('settings.webhooksSection')} style={{ maxWidth: 720, marginTop: 16 }}>
           <Typography.Paragraph>{t('settings.webhooksHelp')}</Typography.Paragraph>

@@ -2,7 +2,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Empty, Flex, Modal, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import { useApi } from '../../api';
 import {
   WEBHOOKS_MANAGE,
@@ -10,11 +9,10 @@ import {
   type WebhookView,
   type WebhookWithSecret,
 } from '../../api-types';
-import { LoadError, PageSpinner } from '../../components/LoadState';
-import { NotFound } from '../../components/NotFound';
-import { PageHeader } from '../../components/PageHeader';
+import { LoadError } from '../../components/LoadState';
 import { useFormat } from '../../format';
 import { hasPermission } from '../../session';
+import { SettingsSubpage } from '../Organizations/SettingsSubpage';
 import { useOrganization } from '../Organizations/use-organization';
 import { DeliveriesDrawer } from './DeliveriesDrawer';
 import { useWebhookEvents, useWebhooks, webhooksKey, webhooksPath } from './use-webhooks';
@@ -38,9 +36,6 @@ export function WebhooksPage() {
   const [editing, setEditing] = useState<WebhookView | null | 'new'>(null);
   const [logOf, setLogOf] = useState<WebhookView | null>(null);
   const [rotated, setRotated] = useState<string | null>(null);
-
-  if (!summary) return <PageSpinner />;
-  if (!allowed) return <NotFound subTitle={t('webhooks.notAllowed')} />;
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: webhooksKey(orgId) });
   const refused = (title: string, error: unknown) =>
@@ -188,19 +183,17 @@ export function WebhooksPage() {
   ];
 
   return (
-    <>
-      <PageHeader
-        title={t('webhooks.title')}
-        description={t('webhooks.description')}
-        extra={
-          <Button type="primary" onClick={() => setEditing('new')}>
-            {t('webhooks.createButton')}
-          </Button>
-        }
-      />
-      <Typography.Paragraph>
-        <Link to={`/orgs/${encodeURIComponent(orgId)}/settings`}>{t('webhooks.backToSettings')}</Link>
-      </Typography.Paragraph>
+    <SettingsSubpage
+      permission={WEBHOOKS_MANAGE}
+      notAllowed={t('webhooks.notAllowed')}
+      title={t('webhooks.title')}
+      description={t('webhooks.description')}
+      extra={
+        <Button type="primary" onClick={() => setEditing('new')}>
+          {t('webhooks.createButton')}
+        </Button>
+      }
+    >
       {webhooks.error ? (
         <LoadError error={webhooks.error} onRetry={() => void webhooks.refetch()} />
       ) : (
@@ -235,6 +228,6 @@ export function WebhooksPage() {
       >
         {rotated ? <SecretShown secret={rotated} rotated /> : null}
       </Modal>
-    </>
+    </SettingsSubpage>
   );
 }
