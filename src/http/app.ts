@@ -109,6 +109,15 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
 
+  // Every API route reads the database: while it is unreachable each answers 503 `database.unavailable`
+  // with Retry-After (the error handler), and its OpenAPI entry says so.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1') || !route.schema) return;
+    route.schema = {
+      ...route.schema,
+      response: { ...(route.schema.response as object | undefined), 503: ErrorResponse },
+    };
+  });
   registerAccessControl(app, ctx);
 
   await app.register(fastifySwagger, {

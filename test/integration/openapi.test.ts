@@ -23,6 +23,8 @@ function statusesFromAccessAndSchema(route: RouteInfo): number[] {
   if (kind !== 'public') statuses.push(401);
   if (kind === 'operator' || kind === 'org') statuses.push(403);
   if (kind === 'org') statuses.push(404);
+  // Every route reads the database, and answers 503 while it is unreachable.
+  statuses.push(503);
   return statuses;
 }
 
