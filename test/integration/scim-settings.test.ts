@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { addMember, client, createAccount, createOrg, outboxFor, signIn } from '../support/factories.js';
 import { describeEachBackend, useHarness } from '../support/harness.js';
@@ -78,6 +79,49 @@ describeEachBackend('SCIM settings', (backend) => {
     expect((await scim.send('POST', '/Users', user(org.domain, 'loud', 'Made Here'))).statusCode).toBe(201);
     expect(await outboxFor(h, 'loud@mail.example')).toHaveLength(1);
   });
+
+  it.skipIf(backend !== 'postgres')(
+    'takes a save in turn with a change made at the same time: its audit row starts where the other left',
+    async () => {
+      const { org, cookie } = await scimOrg(h);
+      let save: ReturnType<ReturnType<typeof client>['send']> | undefined;
+      // Another writer holds the org's row while it sets the choices; the save arrives meanwhile.
+      await h.ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .selectFrom('organizations')
+          .select('id')
+          .where('id', '=', org.id)
+          .forNoKeyUpdate()
+          .execute();
+        await trx
+          .insertInto('scim_settings')
+          .values({ org_id: org.id, create_departments: false, send_password_link: false })
+          .execute();
+        save = client(h, cookie).send('PUT', pathOf(org.id), {
+          createDepartments: true,
+          sendPasswordLink: false,
+        });
+        await expect
+          .poll(async () => {
+            const waiting = await sql<{ count: number }>`select count(*)::int as count from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`.execute(h.ctx.db);
+            return waiting.rows[0]?.count;
+          })
+          .toBeGreaterThan(0);
+      });
+      expect((await save)?.statusCode).toBe(200);
+      const row = await h.ctx.db
+        .selectFrom('audit_events')
+        .select(['before', 'after'])
+        .where('org_id', '=', org.id)
+        .where('action', '=', 'organization.scim_settings_changed')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({
+        before: { createDepartments: false, sendPasswordLink: false },
+        after: { createDepartments: true, sendPasswordLink: false },
+      });
+    },
+  );
 
   it('refuses a body without both choices or with other fields', async () => {
     const { org, cookie } = await scimOrg(h);

@@ -13,13 +13,12 @@ export interface ScimSettings {
   readonly sendPasswordLink: boolean;
 }
 
-/** The org's SCIM choices as they stand (`forUpdate`: the row locked for a change, when there is one). */
-export async function settingsOf(db: Executor, orgId: string, forUpdate = false): Promise<ScimSettings> {
+/** The org's SCIM choices as they stand. */
+export async function settingsOf(db: Executor, orgId: string): Promise<ScimSettings> {
   const row = await db
     .selectFrom('scim_settings')
     .select(['create_departments', 'send_password_link'])
     .where('org_id', '=', orgId)
-    .$if(forUpdate, (query) => query.forUpdate())
     .executeTakeFirst();
   return {
     createDepartments: row?.create_departments ?? true,
@@ -61,7 +60,15 @@ export async function updateScimSettings(
   body: ScimSettingsBody,
 ): Promise<ScimSettingsView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const before = await settingsOf(trx, actor.orgId, true);
+    // The org's row, not the settings' (an org without one has none to lock): two admins saving at once
+    // take turns, so each audit row's `before` is what the other left.
+    await trx
+      .selectFrom('organizations')
+      .select('id')
+      .where('id', '=', actor.orgId)
+      .forNoKeyUpdate()
+      .executeTakeFirstOrThrow();
+    const before = await settingsOf(trx, actor.orgId);
     const after: ScimSettings = {
       createDepartments: body.createDepartments,
       sendPasswordLink: body.sendPasswordLink,
