@@ -185,6 +185,7 @@ async function checkConsole(
     ['roles', `${org}/roles`, t.roles.title],
     ['audit-log', `${org}/audit`, t.audit.title],
     ['settings', `${org}/settings`, t.settings.title],
+    ['scim', `${org}/settings/scim`, t.scim.title],
     ['profile', `${server.url}/profile`, t.profile.title],
     ['operations', `${server.url}/operations`, t.operations.title],
     ['dev-mailbox', `${server.url}/dev-mailbox`, t.mailbox.title],
