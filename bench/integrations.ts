@@ -14,6 +14,7 @@ import type { BenchCase } from './cases.js';
 import type { Fixture } from './generate.js';
 import type { WriteResult } from './invitations.js';
 import type { BenchRoster } from './roster.js';
+import { percentile, timed } from './timing.js';
 
 /** A rate measured over a whole run (events delivered per second), against the issue's target. */
 export interface ThroughputResult {
@@ -27,17 +28,6 @@ export interface ThroughputResult {
 const ROUNDS = 60;
 const FANOUT_EVENTS = 10_000;
 const FANOUT_TARGET = 1000;
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-};
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
 
 /** What issue 13's cases need: the org-wide admin signed in, and an API token with what SCIM needs. */
 async function integrationSetup(roster: BenchRoster, fixture: Fixture) {

@@ -6,6 +6,7 @@ import { openBodies } from '../src/notify/outbox.js';
 import { benchAdmins } from './admins.js';
 import type { Fixture } from './generate.js';
 import type { BenchRoster } from './roster.js';
+import { percentile, timed } from './timing.js';
 
 /** A write timed through Roster over HTTP, beside the same rows written by hand in raw SQL. */
 export interface WriteResult {
@@ -18,17 +19,6 @@ export interface WriteResult {
 const ROUNDS = 60;
 const BULK = 1000;
 const BULK_ROUNDS = 3;
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-};
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
 
 /**
  * Issue 11's writes on a bench data set: one invitation, one acceptance and a 1,000-address invitation

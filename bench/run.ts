@@ -9,6 +9,7 @@ import { integrationBench, scimReadCases, type ThroughputResult } from './integr
 import { invitationBench } from './invitations.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
+import { percentile, timed } from './timing.js';
 
 /** One line of bench/results.json. */
 interface Result {
@@ -34,16 +35,6 @@ const BUDGET_MS = 8000;
 const WARMUP = 5;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
 
 function iterations(warmupMs: number[]): number {
   const typical = [...warmupMs].sort((a, b) => a - b)[Math.floor(warmupMs.length / 2)] ?? 1;
