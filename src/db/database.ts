@@ -313,7 +313,7 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
 function dumpOf(db: Kysely<DB>, client: PGlite, dataDir: string): Promise<Uint8Array> {
   return db.connection().execute(async () => {
     await client.exec('checkpoint');
-    return new Uint8Array(imageOfDataDir(dataDir, OWN_ENTRIES));
+    return new Uint8Array(await imageOfDataDir(dataDir, OWN_ENTRIES));
   });
 }
 

@@ -1,69 +1,48 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import zlib from 'node:zlib';
+import { pack } from 'tar-stream';
+
+/** A folder or a file of the data folder, read at one moment. */
+interface Entry {
+  readonly name: string;
+  readonly mode: number;
+  readonly mtime: Date;
+  /** The file's bytes; null for a folder. */
+  readonly data: Buffer | null;
+}
 
 /**
  * A PGlite data folder as the gzipped tar `new PGlite({ loadDataDir })` reads. PGlite's own `dumpDataDir()`
  * stops at the first file that is neither a file nor a folder — and the data folder's lock is a socket — so
  * this walks the folder itself, leaving out what is Roster's, not the database's: the lock and the key file.
- * The walk is synchronous: PGlite runs in this thread, so no write lands while it reads.
+ * The folder is read synchronously, before the first await: PGlite runs in this thread, so no write lands
+ * while it reads; the tar is then written from those bytes.
  */
-export function imageOfDataDir(dataDir: string, leaveOut: ReadonlySet<string>): Buffer {
-  const blocks: Buffer[] = [];
+export function imageOfDataDir(dataDir: string, leaveOut: ReadonlySet<string>): Promise<Buffer> {
+  const entries: Entry[] = [];
   const walk = (relative: string) => {
     for (const name of fs.readdirSync(path.join(dataDir, relative)).sort()) {
       if (relative === '' && leaveOut.has(name)) continue;
       const entry = relative === '' ? name : `${relative}/${name}`;
       const stat = fs.lstatSync(path.join(dataDir, entry));
+      const common = { name: entry, mode: stat.mode & 0o7777, mtime: stat.mtime };
       if (stat.isDirectory()) {
-        blocks.push(header(`${entry}/`, stat, 0, '5'));
+        entries.push({ ...common, data: null });
         walk(entry);
       } else if (stat.isFile()) {
-        const data = fs.readFileSync(path.join(dataDir, entry));
-        blocks.push(header(entry, stat, data.length, '0'), data, Buffer.alloc(padding(data.length)));
+        entries.push({ ...common, data: fs.readFileSync(path.join(dataDir, entry)) });
       }
     }
   };
   walk('');
-  // A tar ends with two empty blocks.
-  blocks.push(Buffer.alloc(1024));
-  return zlib.gzipSync(Buffer.concat(blocks), { level: 6 });
-}
-
-const BLOCK = 512;
-
-function padding(size: number): number {
-  return (BLOCK - (size % BLOCK)) % BLOCK;
-}
-
-/** One ustar header block (POSIX.1-1988): names up to 100 bytes, or 255 split at a slash into the prefix. */
-function header(name: string, stat: fs.Stats, size: number, type: '0' | '5'): Buffer {
-  const block = Buffer.alloc(BLOCK);
-  let prefix = '';
-  let rest = name;
-  if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf('/', name.length - 2);
-    prefix = name.slice(0, cut);
-    rest = name.slice(cut + 1);
-    if (Buffer.byteLength(rest) > 100 || Buffer.byteLength(prefix) > 155) {
-      throw new Error(`A path in the data folder is too long for the backup: ${name}`);
-    }
+  const tar = pack();
+  const image = buffer(tar.pipe(zlib.createGzip({ level: 6 })));
+  for (const { name, mode, mtime, data } of entries) {
+    if (data === null) tar.entry({ name, mode, mtime, type: 'directory' });
+    else tar.entry({ name, mode, mtime, size: data.length }, data);
   }
-  const put = (text: string, offset: number, length: number) => block.write(text, offset, length, 'utf8');
-  const octal = (value: number, offset: number, length: number) =>
-    put(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
-  put(rest, 0, 100);
-  octal(stat.mode & 0o7777, 100, 8);
-  octal(0, 108, 8);
-  octal(0, 116, 8);
-  octal(size, 124, 12);
-  octal(Math.floor(stat.mtimeMs / 1000), 136, 12);
-  put(' '.repeat(8), 148, 8);
-  put(type, 156, 1);
-  put('ustar\u000000', 257, 8);
-  put(prefix, 345, 155);
-  let sum = 0;
-  for (const byte of block) sum += byte;
-  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
-  return block;
+  tar.finalize();
+  return image;
 }
