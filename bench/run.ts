@@ -7,6 +7,7 @@ import { exportBench } from './exports.js';
 import { type ImportResult, importBench } from './imports.js';
 import { integrationBench, scimReadCases, type ThroughputResult } from './integrations.js';
 import { invitationBench } from './invitations.js';
+import { type SlapdPeer, slapdCase, startSlapd } from './peers.js';
 import { startRoster } from './roster.js';
 import { scopedCases } from './scoped.js';
 import { percentile, timed } from './timing.js';
@@ -41,11 +42,14 @@ function iterations(warmupMs: number[]): number {
   return Math.min(MAX_ITERATIONS, Math.max(MIN_ITERATIONS, Math.floor(BUDGET_MS / Math.max(typical, 0.001))));
 }
 
-/** Warms both sides, checks they agree, then times them alternately so both see the same load. */
-async function measure(c: BenchCase): Promise<{ ours: number[]; floor: number[] }> {
+/**
+ * Warms both sides, checks they agree (unless `compare` is off: a peer answers in its own shape and checks
+ * itself), then times them alternately so both see the same load.
+ */
+async function measure(c: BenchCase, compare = true): Promise<{ ours: number[]; floor: number[] }> {
   const [ours, floor] = [await c.ours(), await c.floor()];
   const answer = (rows: string[]) => (c.unordered ? [...rows].sort() : rows).join();
-  if (answer(ours) !== answer(floor)) {
+  if (compare && answer(ours) !== answer(floor)) {
     throw new Error(
       `"${c.name}": Roster answered ${ours.length} rows, the floor ${floor.length}, not the same`,
     );
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       regenerate: { type: 'boolean', default: false },
       reuse: { type: 'boolean', default: false },
+      peers: { type: 'boolean', default: false },
     },
   });
   const backends = (values.backend ?? ['postgres', 'pglite']).flatMap((b) => b.split(',')) as Backend[];
@@ -166,6 +171,7 @@ async function main(): Promise<void> {
         await database.close();
         throw error;
       });
+      let slapd: SlapdPeer | undefined;
       try {
         log(`measuring ${backend}, ${sizeLabel(members)} members`);
         const cases = [
@@ -173,9 +179,16 @@ async function main(): Promise<void> {
           ...(await scopedCases(roster, fixture)),
           ...(await scimReadCases(roster, fixture)),
         ];
-        for (const c of cases) {
+        const peers: BenchCase[] = [];
+        if (values.peers) {
+          const zhangWei = cases.find((c) => c.name.includes('张伟'));
+          if (!zhangWei) throw new Error('--peers compares with the 张伟 read, which is missing');
+          slapd = await startSlapd(database.db, fixture, log);
+          peers.push(await slapdCase(database.db, fixture, slapd, zhangWei));
+        }
+        for (const c of [...cases, ...peers]) {
           if (values.only && !c.name.includes(values.only)) continue;
-          const times = await measure(c);
+          const times = await measure(c, !peers.includes(c));
           const ours = times.ours.sort((a, b) => a - b);
           const floor = times.floor.sort((a, b) => a - b);
           const result: Result = {
@@ -244,6 +257,7 @@ async function main(): Promise<void> {
           }
         }
       } finally {
+        await slapd?.stop();
         await roster.close();
         await database.close();
       }
