@@ -409,6 +409,40 @@ describeEachBackend('member lifecycle', (backend) => {
     });
     const refused = await o.act(o.adminMember.id, 'disable', {}, helper);
     expect(codeOf(refused)).toBe('access.above_privilege');
+    // A member's custom role, org-wide or over a department, counts as what it holds: a role with
+    // roles.manage puts both holders out of the helper's reach, as it would a built-in admin.
+    const rolesAdmin = await h.ctx.db
+      .insertInto('org_roles')
+      .values({ org_id: o.org.id, name: 'Roles admin', permissions: ['members.read', 'roles.manage'] })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const orgWide = await createAccount(h.ctx);
+    const orgWideMember = await addMember(h.ctx, o.org.id, orgWide.id, { roles: ['member', rolesAdmin.id] });
+    const scoped = await createAccount(h.ctx);
+    const scopedMember = await addMember(h.ctx, o.org.id, scoped.id, { roles: ['member'] });
+    const root = await h.ctx.db
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', o.org.id)
+      .where('is_root', '=', true)
+      .executeTakeFirstOrThrow();
+    await h.ctx.db
+      .insertInto('member_grants')
+      .values({
+        org_id: o.org.id,
+        member_id: scopedMember.id,
+        role_id: rolesAdmin.id,
+        department_id: root.id,
+      })
+      .execute();
+    const withHolders = await rows(helper);
+    for (const held of [orgWideMember.id, scopedMember.id]) {
+      expect(withHolders.get(held)?.unavailable, held).toContainEqual({
+        action: 'disable',
+        code: 'access.above_privilege',
+      });
+    }
+    expect(withHolders.get(plain.id)?.actions).toContain('disable');
 
     const everything = await h.ctx.db
       .insertInto('org_roles')

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { isUuid } from '../../ids.js';
+import { isUuid, UUID_PATTERN } from '../../ids.js';
 import { DepartmentErrors } from '../departments/departments.errors.js';
 import { OrganizationErrors } from '../organizations/organizations.errors.js';
 import { AccessErrors } from './access.errors.js';
@@ -261,14 +261,48 @@ export async function holdingsOf(
   ]);
   const held = new Map<string, Holdings>();
   for (const member of members) {
-    const permissions = permissionsOf(
-      member.roles,
-      custom.filter((role) => member.roles.includes(role.id)).map((role) => role.permissions),
+    held.set(
+      member.id,
+      holdingsFrom(member.roles, {
+        custom: custom.filter((role) => member.roles.includes(role.id)).map((role) => role.permissions),
+        grants: grants.filter((grant) => grant.memberId === member.id),
+      }),
     );
-    const own = grants.filter((grant) => grant.memberId === member.id);
-    held.set(member.id, { permissions, scopes: scopesOf(permissions, own) });
   }
   return held;
+}
+
+/** A member's custom roles' permissions and its grants over departments, as stored. */
+export interface StoredHoldings {
+  readonly custom: readonly (readonly string[])[];
+  readonly grants: readonly {
+    readonly permissions: readonly string[];
+    readonly department: ScopeDepartment;
+  }[];
+}
+
+/**
+ * A member's stored holdings as one value of the statement that reads the member row aliased `m` (a page
+ * of members reads its rows' holdings with them, no statement more): the permissions of its custom
+ * roles of this org (as loadCustomRoles finds them) and its grants over departments (as scopedGrantsOf).
+ */
+export function holdingsColumn(orgId: string): RawBuilder<StoredHoldings> {
+  return sql<StoredHoldings>`json_build_object(
+    'custom', coalesce((select json_agg(r.permissions) from org_roles r
+      where r.org_id = ${orgId}
+        and r.id = any (select x::uuid from unnest(m.roles) as x where x ~* ${UUID_PATTERN})), '[]'::json),
+    'grants', coalesce((select json_agg(json_build_object('permissions', r.permissions,
+        'department', json_build_object('id', d.id, 'name', d.name, 'path', d.path)))
+      from member_grants g
+      join org_roles r on r.org_id = g.org_id and r.id = g.role_id
+      join departments d on d.id = g.department_id
+      where g.org_id = ${orgId} and g.member_id = m.id), '[]'::json))`;
+}
+
+/** What a member holds, from its org-wide roles and its stored holdings. */
+export function holdingsFrom(roles: readonly string[], stored: StoredHoldings): Holdings {
+  const permissions = permissionsOf(roles, stored.custom);
+  return { permissions, scopes: scopesOf(permissions, stored.grants) };
 }
 
 /**

@@ -6,7 +6,14 @@ import { AppError } from '../../errors.js';
 import { UUID_PATTERN } from '../../ids.js';
 import { holdsAnywhere, type OrgActor } from '../access/access.js';
 import { decidableRequest } from '../access/approvers.js';
-import { covers, type Holdings, holdingsOf, outOfReach } from '../access/privilege.js';
+import {
+  covers,
+  type Holdings,
+  holdingsColumn,
+  holdingsFrom,
+  outOfReach,
+  type StoredHoldings,
+} from '../access/privilege.js';
 import { ANY_STANDING, isAdmin, rowActions, type Standing } from './lifecycle/members.status.js';
 import { MemberErrors } from './members.errors.js';
 import { grantsOfMembers, grantViews } from './members.grants.js';
@@ -164,13 +171,15 @@ async function decidableRows(
 async function standings(
   db: Executor,
   orgId: string,
-  rows: readonly (Row & { active_admins: number })[],
+  rows: readonly (Row & { active_admins: number; holdings: StoredHoldings | null })[],
   viewer: OrgActor | undefined,
 ): Promise<(row: Row) => Standing> {
   if (!viewer) return () => ANY_STANDING;
   const admins = rows[0]?.active_admins ?? 0;
-  const [held, inScope, decides] = await Promise.all([
-    holdingsOf(db, orgId, rows),
+  const held = new Map(
+    rows.map((row) => [row.id, holdingsFrom(row.roles, row.holdings ?? { custom: [], grants: [] })]),
+  );
+  const [inScope, decides] = await Promise.all([
     managedRows(db, orgId, rows, viewer),
     decidableRows(db, orgId, rows, viewer),
   ]);
@@ -221,6 +230,8 @@ export async function memberSummaries(
       // The database's clock, as every rule that reads the expiration time uses.
       sql<boolean>`coalesce(m.expires_at <= now(), false)`.as('expired'),
       (viewer ? activeAdmins(orgId) : sql<number>`0`).as('active_admins'),
+      // What each row's member holds, for the viewer's reach over it (row menus): read with the rows.
+      (viewer ? holdingsColumn(orgId) : sql<StoredHoldings | null>`null`).as('holdings'),
       jsonArrayFrom(
         eb
           .selectFrom('member_departments as md')
