@@ -2,13 +2,9 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/database.js';
-import { createLogger } from '../../src/logger.js';
-import { boot } from '../../src/main.js';
-import { createAccount, createOrg, PASSWORD } from '../support/factories.js';
+import { PASSWORD } from '../support/factories.js';
 import { type PgCluster, startPgCluster } from '../support/pg-cluster.js';
-import { runScript } from '../support/processes.js';
+import { runScript, seedOwnerOrg } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 
 /**
@@ -152,28 +148,7 @@ async function checkOutage(outcomes: Outcome[], back: number) {
 describe('PostgreSQL goes away under load', () => {
   beforeAll(async () => {
     cluster = await startPgCluster();
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: cluster.url, ROSTER_SECRET_KEY: secretKey });
-    const seeding = await boot(config, createLogger(config), {
-      http: false,
-      workers: false,
-      database: await openDatabase(config.database),
-    });
-    try {
-      const owner = await createAccount(seeding.ctx);
-      const { org } = await createOrg(seeding.ctx, owner);
-      orgId = org.id;
-      ownerEmail = owner.email as string;
-      const root = await seeding.ctx.db
-        .selectFrom('departments')
-        .select('id')
-        .where('org_id', '=', org.id)
-        .where('is_root', '=', true)
-        .executeTakeFirstOrThrow();
-      rootId = root.id;
-      ownerLogin = owner.username;
-    } finally {
-      await seeding.close();
-    }
+    ({ orgId, rootId, ownerLogin, ownerEmail } = await seedOwnerOrg(cluster.url, secretKey));
   });
 
   // processes.ts stops every script after each test: each test starts its own server.

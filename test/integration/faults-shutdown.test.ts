@@ -1,13 +1,9 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/database.js';
-import { createLogger } from '../../src/logger.js';
-import { boot } from '../../src/main.js';
-import { createAccount, createOrg, PASSWORD } from '../support/factories.js';
-import { runScript } from '../support/processes.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../support/factories.js';
+import { emptyPostgresDatabase, runScript, seedOwnerOrg } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 
 /**
@@ -31,7 +27,7 @@ interface Outcome {
   name?: string;
 }
 
-let databaseName: string;
+let database: Awaited<ReturnType<typeof emptyPostgresDatabase>>;
 let url: string;
 let orgId: string;
 let rootId: string;
@@ -40,50 +36,15 @@ let ownerEmail: string;
 
 describe('SIGTERM under load', () => {
   beforeAll(async () => {
-    const adminUrl = inject('postgresUrl');
-    if (!adminUrl) throw new Error('PostgreSQL is not available for this run');
-    databaseName = `roster_shutdown_${crypto.randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${databaseName}`);
-    await admin.end();
-    const target = new URL(adminUrl);
-    target.pathname = `/${databaseName}`;
-    url = target.toString();
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: url,
-      ROSTER_SECRET_KEY: crypto.randomBytes(32).toString('base64url'),
-    });
-    const seeding = await boot(config, createLogger(config), {
-      http: false,
-      workers: false,
-      database: await openDatabase(config.database),
-    });
-    try {
-      const owner = await createAccount(seeding.ctx);
-      const { org } = await createOrg(seeding.ctx, owner);
-      orgId = org.id;
-      ownerLogin = owner.username;
-      ownerEmail = owner.email as string;
-      const root = await seeding.ctx.db
-        .selectFrom('departments')
-        .select('id')
-        .where('org_id', '=', org.id)
-        .where('is_root', '=', true)
-        .executeTakeFirstOrThrow();
-      rootId = root.id;
-    } finally {
-      await seeding.close();
-    }
+    database = await emptyPostgresDatabase('roster_shutdown');
+    url = database.url;
+    ({ orgId, rootId, ownerLogin, ownerEmail } = await seedOwnerOrg(
+      url,
+      crypto.randomBytes(32).toString('base64url'),
+    ));
   });
 
-  afterAll(async () => {
-    const admin = new pg.Client({ connectionString: inject('postgresUrl') as string });
-    await admin.connect();
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
-  });
+  afterAll(() => database.drop());
 
   it('finishes what is in flight, refuses what comes after without a 5xx, and exits within 10 s', async () => {
     const port = await freePort();

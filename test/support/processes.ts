@@ -3,6 +3,11 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, inject } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/database.js';
+import { createLogger } from '../../src/logger.js';
+import { boot } from '../../src/main.js';
+import { createAccount, createOrg } from './factories.js';
 
 const running: ChildProcess[] = [];
 /** Processes a suite started for all its tests (`lifetime: 'file'`): stopped after its last test. */
@@ -121,4 +126,31 @@ export async function emptyPostgresDatabase(prefix: string): Promise<{ url: stri
       await client.end();
     },
   };
+}
+
+/**
+ * Migrates the PostgreSQL database a Roster process will serve and writes an org and its owner into it
+ * (the suites then sign the owner in over HTTP, password `PASSWORD`): the org, its root department, and
+ * the owner's sign-in name and email.
+ */
+export async function seedOwnerOrg(databaseUrl: string, secretKey: string) {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, ROSTER_SECRET_KEY: secretKey });
+  const seeding = await boot(config, createLogger(config), {
+    http: false,
+    workers: false,
+    database: await openDatabase(config.database),
+  });
+  try {
+    const owner = await createAccount(seeding.ctx);
+    const { org } = await createOrg(seeding.ctx, owner);
+    const root = await seeding.ctx.db
+      .selectFrom('departments')
+      .select('id')
+      .where('org_id', '=', org.id)
+      .where('is_root', '=', true)
+      .executeTakeFirstOrThrow();
+    return { orgId: org.id, rootId: root.id, ownerLogin: owner.username, ownerEmail: owner.email as string };
+  } finally {
+    await seeding.close();
+  }
 }
