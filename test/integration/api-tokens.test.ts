@@ -385,21 +385,25 @@ describeEachBackend('api tokens', (backend) => {
     expect(event.actorToken).toEqual({ id, name: 'HR sync' });
   });
 
-  it("keeps a task started with a token (an import's preview) within the token's permissions", async () => {
-    const token = await make(['imports.run', 'members.manage', 'members.read']);
-    const csv = ['Name *,Account *,Email,Roles', 'Made Admin,madeadmin,madeadmin@tokens.test,admin'].join(
-      '\n',
-    );
-    const { body, contentType } = multipart('roles.csv', Buffer.from(csv));
-    const base = `/api/v1/orgs/${o.org.id}`;
-    const uploaded = await withToken(h, token, 'POST', `${base}/imports?departmentId=${o.root.id}`, body, {
-      'content-type': contentType,
-    });
+  /** Uploads a CSV with the token into the org's root and runs its preview job; answers the task's id. */
+  async function previewWithToken(token: string, lines: readonly string[]): Promise<string> {
+    const { body, contentType } = multipart('sheet.csv', Buffer.from(lines.join('\n')));
+    const url = `/api/v1/orgs/${o.org.id}/imports?departmentId=${o.root.id}`;
+    const uploaded = await withToken(h, token, 'POST', url, body, { 'content-type': contentType });
     expect(uploaded.statusCode, uploaded.body).toBe(202);
     const id = (uploaded.json() as TaskAnswer).task.id;
-    // The preview job reads the starter again: the owner, but through a token without roles.manage.
     await prepareImport(h.ctx, id);
-    const preview = (await o.owner.get(`${base}/tasks/${id}`)).json() as TaskAnswer;
+    return id;
+  }
+
+  it("keeps a task started with a token (an import's preview) within the token's permissions", async () => {
+    const token = await make(['imports.run', 'members.manage', 'members.read']);
+    // The preview job reads the starter again: the owner, but through a token without roles.manage.
+    const id = await previewWithToken(token, [
+      'Name *,Account *,Email,Roles',
+      'Made Admin,madeadmin,madeadmin@tokens.test,admin',
+    ]);
+    const preview = (await o.owner.get(`/api/v1/orgs/${o.org.id}/tasks/${id}`)).json() as TaskAnswer;
     expect(preview.problems.map((problem) => [problem.line, problem.column, problem.code])).toEqual([
       [2, 'roles', 'access.roles_manage_required'],
     ]);
@@ -407,16 +411,11 @@ describeEachBackend('api tokens', (backend) => {
 
   it("names the token on the audit rows an import's chunks write", async () => {
     const token = await make(['imports.run', 'members.manage', 'members.read']);
-    const csv = ['Name *,Account *,Email', 'Token Import,tokenimport,tokenimport@tokens.test'].join('\n');
-    const { body, contentType } = multipart('one.csv', Buffer.from(csv));
-    const base = `/api/v1/orgs/${o.org.id}`;
-    const uploaded = await withToken(h, token, 'POST', `${base}/imports?departmentId=${o.root.id}`, body, {
-      'content-type': contentType,
-    });
-    expect(uploaded.statusCode, uploaded.body).toBe(202);
-    const id = (uploaded.json() as TaskAnswer).task.id;
-    await prepareImport(h.ctx, id);
-    const started = await withToken(h, token, 'POST', `${base}/imports/${id}/start`);
+    const id = await previewWithToken(token, [
+      'Name *,Account *,Email',
+      'Token Import,tokenimport,tokenimport@tokens.test',
+    ]);
+    const started = await withToken(h, token, 'POST', `/api/v1/orgs/${o.org.id}/imports/${id}/start`);
     expect(started.statusCode, started.body).toBe(200);
     while (await runImportChunk(h.ctx, id)) {}
     await runImportChunk(h.ctx, id);
