@@ -393,6 +393,7 @@ describeEachBackend('invite from contacts', (backend) => {
       '403',
       '404',
       '429',
+      '503',
     ]);
   });
 });

@@ -216,25 +216,30 @@ describeEachBackend('webhooks', (backend) => {
       for (let n = 0; n < 3; n++) await o.add();
       const mine = (received: readonly Received[]) =>
         received.filter((one) => (JSON.parse(one.body) as Payload).orgId === o.org.id);
+      const states = async () => {
+        const { rows } = await h.ctx.database.executeSql(
+          `select data->>'endpointId' = $2 as failing, state from pgboss.job
+           where name = $1 and data->>'eventId' in (select id::text from webhook_events where org_id = $3)`,
+          [deliverJob.name, failingId, o.org.id],
+        );
+        return (rows as { failing: boolean; state: string }[])
+          .map((row) => `${row.failing}:${row.state}`)
+          .sort();
+      };
       await startWorkers(h.ctx, [dispatchJob, deliverJob] as JobDefinition<never>[]);
       try {
         await expect.poll(() => mine(failing.received).length, { timeout: 20_000 }).toBe(3);
         await expect
           .poll(() => payloadsFor(receiver.received, o.org.id, o.secret).length, { timeout: 20_000 })
           .toBe(3);
+        // A batch's jobs are completed (or failed) once its handler returns, after the receivers answered.
+        await expect
+          .poll(states, { timeout: 20_000 })
+          .toEqual([...Array(3).fill('false:completed'), ...Array(3).fill('true:retry')]);
       } finally {
         await h.ctx.boss.offWork(dispatchJob.name);
         await h.ctx.boss.offWork(deliverJob.name);
       }
-      const { rows } = await h.ctx.database.executeSql(
-        `select data->>'endpointId' = $2 as failing, state from pgboss.job
-         where name = $1 and data->>'eventId' in (select id::text from webhook_events where org_id = $3)`,
-        [deliverJob.name, failingId, o.org.id],
-      );
-      const states = (rows as { failing: boolean; state: string }[]).map(
-        (row) => `${row.failing}:${row.state}`,
-      );
-      expect(states.sort()).toEqual([...Array(3).fill('false:completed'), ...Array(3).fill('true:retry')]);
     } finally {
       await failing.close();
     }
