@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { defineCursor } from '../../cursor.js';
 import type { Executor } from '../../db/database.js';
 import type { MemberStatus } from '../../db/schema.js';
-import { PHONE_FIELD, type SearchPlan } from './directory.search.js';
+import type { SearchPlan } from './directory.search.js';
 
 /** The directory's order: directory order ascending, then name (pinyin for Chinese), then id. */
 export type SortKey = readonly [directoryOrder: number, sortName: string, id: string];
@@ -121,28 +121,10 @@ function memberConditions(q: DirectoryQuery, after = q.after): RawBuilder<boolea
     and ${orderCondition('m.directory_order', q.orderSet)} and ${afterCondition('m', 'id', after)}`;
 }
 
-/**
- * A member's phone number as `search_text` holds it, the expression `members_phone_prefix_idx` indexes
- * (written the same way, so the planner matches the two).
- */
-function phoneOf(alias: string): RawBuilder<string> {
-  return sql<string>`split_part(${sql.ref(`${alias}.search_text`)}, chr(31), ${sql.lit(PHONE_FIELD)})`;
-}
-
-/** A substring or phone search's test of one member row `alias`, read off its search text. */
-function textMatch(
-  search: Extract<SearchPlan, { kind: 'substring' | 'phone' }>,
-  alias: string,
-): RawBuilder<boolean> {
-  return search.kind === 'phone'
-    ? sql<boolean>`${phoneOf(alias)} like ${search.pattern}`
-    : sql<boolean>`${sql.ref(`${alias}.search_text`)} like ${search.pattern}`;
-}
-
 /** What a member must hold to match a search, read from its row (gram: probed in its grams). */
 function searchCondition(search: SearchPlan): RawBuilder<boolean> {
   if (search.kind === 'none') return sql<boolean>`true`;
-  if (search.kind === 'substring' || search.kind === 'phone') return textMatch(search, 'm');
+  if (search.kind === 'substring') return sql<boolean>`m.search_text like ${search.pattern}`;
   return sql<boolean>`exists (select 1 from member_search_grams g
     where g.member_id = m.id and g.gram = ${search.gram})`;
 }
@@ -244,12 +226,12 @@ function preferIndex(q: DirectoryQuery, budget: number, limit: number): RawBuild
  */
 function walkStepQuery(
   q: DirectoryQuery,
-  search: Extract<SearchPlan, { kind: 'substring' | 'phone' }>,
+  pattern: string,
   step: { after: SortKey | undefined; budget: number; limit: number; thenIndex: boolean },
 ): RawBuilder<WalkRow> {
   const useIndex = step.thenIndex ? sql<boolean>`true` : preferIndex(q, step.budget, step.limit);
   return sql<WalkRow>`with walk as materialized (
-      select m.id, m.directory_order, m.sort_name, ${textMatch(search, 'm')} as hit,
+      select m.id, m.directory_order, m.sort_name, m.search_text like ${pattern} as hit,
         row_number() over (${ORDER}) as n
       from members m
       where ${memberConditions(q, step.after)} and ${inScope(q.scope, 'm.id')}
@@ -263,7 +245,7 @@ function walkStepQuery(
     ),
     hits as materialized (
       select m.id, m.directory_order, m.sort_name from members m
-      where ${textMatch(search, 'm')} and ${memberConditions(q, undefined)}
+      where m.search_text like ${pattern} and ${memberConditions(q, undefined)}
         and (m.directory_order, m.sort_name, m.id) > (select e.directory_order, e.sort_name, e.id from edge e)
     )
     (select f.id, f.directory_order, f.sort_name, 'walk' as source, null::boolean as indexed from found f)
@@ -281,12 +263,8 @@ function walkStepQuery(
  * full, the trigram index for a rare term (same statement) or, for a middling one, a second walk sized
  * to fill the page at the rate seen (at most WALK_MORE rows) and the trigram index for what is missing.
  */
-async function substringSearch(
-  db: Executor,
-  q: DirectoryQuery,
-  search: Extract<SearchPlan, { kind: 'substring' | 'phone' }>,
-): Promise<KeyRow[]> {
-  const first = await walkStepQuery(q, search, {
+async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string): Promise<KeyRow[]> {
+  const first = await walkStepQuery(q, pattern, {
     after: q.after,
     budget: WALK_BUDGET,
     limit: q.limit,
@@ -298,40 +276,13 @@ async function substringSearch(
   if (!edge || edge.indexed) return matches;
   const missing = q.limit - matches.length;
   const budget = Math.min(WALK_MORE, Math.ceil((2 * missing * WALK_BUDGET) / matches.length));
-  const more = await walkStepQuery(q, search, {
+  const more = await walkStepQuery(q, pattern, {
     after: [edge.directory_order, edge.sort_name, edge.id],
     budget,
     limit: missing,
     thenIndex: true,
   }).execute(db);
   return [...matches, ...more.rows.filter((row) => row.source !== 'edge')];
-}
-
-/** A phone search sorts its matches itself when the phone index holds at most this many. */
-const PHONE_GATHER = 2000;
-
-/**
- * A phone number or its first digits: the phone index's matches (at most PHONE_GATHER + 1 read), sorted
- * when they are few — a whole number has one or two, at any org size. A short prefix held by more
- * answers a row of nulls, and is searched like a substring: walked, then the same index past the walk.
- */
-async function phoneSearch(
-  db: Executor,
-  q: DirectoryQuery,
-  search: Extract<SearchPlan, { kind: 'phone' }>,
-): Promise<KeyRow[]> {
-  const { rows } = await sql<GatherRow>`with hits as materialized (
-      select m.id, m.directory_order, m.sort_name from members m
-      where ${textMatch(search, 'm')} and ${memberConditions(q)} limit ${PHONE_GATHER + 1}
-    ),
-    few as (select (select count(*) from hits) <= ${PHONE_GATHER} as yes)
-    (select h.id, h.directory_order, h.sort_name from hits h
-      where (select f.yes from few f) and ${inScope(q.scope, 'h.id')}
-      order by h.directory_order, h.sort_name, h.id limit ${q.limit})
-    union all
-    (select null::uuid, null::int, null::text where not (select f.yes from few f))`.execute(db);
-  if (rows[0] && rows[0].id === null) return substringSearch(db, q, search);
-  return rows as KeyRow[];
 }
 
 /** The statement of a walked page without a substring search: the gram index, or the sort index. */
@@ -341,8 +292,7 @@ function walkedQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
 
 /** The page's rows when the scope is walked (or is the whole org). */
 async function walkedPage(db: Executor, q: DirectoryQuery): Promise<KeyRow[]> {
-  if (q.search.kind === 'phone') return phoneSearch(db, q, q.search);
-  if (q.search.kind === 'substring') return substringSearch(db, q, q.search);
+  if (q.search.kind === 'substring') return substringSearch(db, q, q.search.pattern);
   return (await walkedQuery(q).execute(db)).rows;
 }
 
@@ -362,7 +312,7 @@ export async function directoryPage(
       scope: q.scope.kind === 'gather' ? { kind: 'walk', departmentIds: q.scope.departmentIds } : q.scope,
     };
     // A substring search walks in steps of its own: a large scope answers nulls and is walked after.
-    const walk = q.search.kind === 'substring' || q.search.kind === 'phone' ? undefined : walkedQuery(walked);
+    const walk = q.search.kind === 'substring' ? undefined : walkedQuery(walked);
     const gathered = (await gatherQuery(q, q.scope, walk).execute(db)).rows;
     rows = gathered[0] && gathered[0].id === null ? await walkedPage(db, walked) : (gathered as KeyRow[]);
   } else {

@@ -71,14 +71,6 @@ describe('planSearch', () => {
     expect(planSearch('138 1234-5678')).toEqual({ kind: 'substring', pattern: '%13812345678%' });
   });
 
-  it('reads a number in E.164 form, whole or its start, as the start of a phone number', () => {
-    expect(planSearch('+86 138 1234-5678')).toEqual({ kind: 'phone', pattern: '+8613812345678%' });
-    expect(planSearch('+86 (138)')).toEqual({ kind: 'phone', pattern: '+86138%' });
-    // Too short to be a number's start, or without its +: anywhere in the search text, as before.
-    expect(planSearch('+861')).toEqual({ kind: 'substring', pattern: '%+861%' });
-    expect(planSearch('8613812345678')).toEqual({ kind: 'substring', pattern: '%8613812345678%' });
-  });
-
   it('ignores an empty term', () => {
     expect(planSearch('   ')).toEqual({ kind: 'none' });
   });

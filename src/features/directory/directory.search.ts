@@ -85,13 +85,7 @@ export function searchKeys(fields: SearchableFields): SearchKeys {
 export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'gram'; gram: string }
-  | { kind: 'substring'; pattern: string }
-  | { kind: 'phone'; pattern: string };
-
-/** Where the phone number sits in `search_text` (1-based, as SQL's `split_part` counts): see searchKeys. */
-export const PHONE_FIELD = 4;
-/** A phone number in E.164 form, whole or its first digits: `+` and at least this many digits. */
-const PHONE_PREFIX = /^\+\d{4,15}$/;
+  | { kind: 'substring'; pattern: string };
 
 /** Escapes LIKE's wildcards so a term is matched literally. */
 function likeLiteral(term: string): string {
@@ -100,11 +94,7 @@ function likeLiteral(term: string): string {
 
 /**
  * How a search term is answered: terms of one or two characters look up the gram index (names and pinyin
- * initials); longer ones are a substring of `search_text`. Phone-like terms drop their spaces and dashes;
- * one in E.164 form (`+8613…`) is the start of a phone number, found by the index on that field alone:
- * phone numbers are stored in E.164, so its `+` can only begin one. (It no longer finds the same digits
- * after a `+` elsewhere, e.g. an address `a+8613…@x`: digit trigrams are in most rows, so the trigram
- * index read ~900 pages for one number at 1M members.)
+ * initials); longer ones are a substring of `search_text`. Phone-like terms drop their spaces and dashes.
  */
 export function planSearch(raw: string): SearchPlan {
   let term = raw.trim().toLowerCase().normalize('NFC').replaceAll(SEPARATOR, '');
@@ -112,6 +102,5 @@ export function planSearch(raw: string): SearchPlan {
   else term = term.replace(/\s+/g, ' ');
   if (!term) return { kind: 'none' };
   if (characters(term).length < SHORT_TERM && !term.includes(' ')) return { kind: 'gram', gram: term };
-  if (PHONE_PREFIX.test(term)) return { kind: 'phone', pattern: `${term}%` };
   return { kind: 'substring', pattern: `%${likeLiteral(term)}%` };
 }
