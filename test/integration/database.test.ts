@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirLockedError, openPglite } from '../../src/db/database.js';
+import { DataDirLockedError, openPglite, prepared } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { enqueue } from '../../src/jobs/jobs.js';
 import { deliverMessageJob } from '../../src/notify/outbox.js';
@@ -88,6 +88,38 @@ describeEachBackend('database', (backend) => {
       .execute((trx) => enqueue(trx, h.ctx.boss, deliverMessageJob, { id: committed }));
     expect(await jobsFor(h, committed)).toBe(1);
   });
+
+  it("answers a prepared read with each call's own values", async () => {
+    const read = (n: number) =>
+      prepared(
+        h.ctx.db,
+        sql<{ n: number; doubled: number[] }>`
+      select ${n}::int as n, array(select x * 2 from unnest(${[n, n + 1]}::int[]) x) as doubled`,
+      );
+    expect(await read(1)).toEqual([{ n: 1, doubled: [2, 4] }]);
+    expect(await read(7)).toEqual([{ n: 7, doubled: [14, 16] }]);
+  });
+
+  // Named statements are PostgreSQL's (PGlite runs the text unnamed).
+  if (backend === 'postgres')
+    it('sends a prepared read as one named statement per connection, parsed once', async () => {
+      const marker = `prepared ${crypto.randomUUID()}`;
+      const statements = await h.ctx.db.transaction().execute(async (trx) => {
+        for (const n of [1, 2, 3, 4, 5, 6, 7]) {
+          expect(
+            await prepared(trx, sql<{ n: number }>`select ${n}::int as n, ${marker}::text as marker`),
+          ).toEqual([{ n, marker }]);
+        }
+        return (
+          await sql<{ name: string; parameter_types: string }>`
+            select name, parameter_types::text from pg_prepared_statements
+            where statement like ${`%${'$2::text as marker'}%`}`.execute(trx)
+        ).rows;
+      });
+      expect(statements).toEqual([
+        { name: expect.stringMatching(/^roster_[0-9a-f]{20}$/), parameter_types: '{integer,text}' },
+      ]);
+    });
 
   // PostgreSQL only (PGlite has no server to end connections): declared only there, so nothing reads as skipped.
   if (backend === 'postgres')
