@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { type Database, openDatabase, openPglite } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import type { App } from '../../src/http/types.js';
 import { createLogger } from '../../src/logger.js';
 import { boot } from '../../src/main.js';
@@ -27,7 +26,10 @@ export interface HarnessOptions {
   workers?: boolean;
 }
 
-/** A fresh, migrated database: PGlite loaded from the prepared image, or a new PostgreSQL database. */
+/**
+ * A fresh, migrated database: PGlite loaded from the prepared image, or a new PostgreSQL database copied
+ * from the prepared template (global-setup.ts).
+ */
 async function freshDatabase(
   backend: Backend,
 ): Promise<{ database: Database; url: string | null; drop(): Promise<void> }> {
@@ -36,16 +38,16 @@ async function freshDatabase(
     return { database: await openPglite(null, image), url: null, drop: async () => {} };
   }
   const adminUrl = inject('postgresUrl');
-  if (!adminUrl) throw new Error('PostgreSQL is not available for this run');
+  const template = inject('postgresTemplate');
+  if (!adminUrl || !template) throw new Error('PostgreSQL is not available for this run');
   const name = `roster_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ kind: 'postgres', url: url.toString() });
-  await migrateToLatest(database.db);
   return {
     database,
     url: url.toString(),
