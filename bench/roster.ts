@@ -3,6 +3,7 @@ import { loadConfig } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
 import type { Database } from '../src/db/database.js';
 import { createSession } from '../src/features/accounts/sessions.js';
+import { hashToken } from '../src/features/tokens/tokens.js';
 import type { App } from '../src/http/types.js';
 import { createLogger } from '../src/logger.js';
 import { boot } from '../src/main.js';
@@ -11,7 +12,7 @@ import { boot } from '../src/main.js';
 export interface BenchRoster {
   ctx: AppContext;
   app: App;
-  /** A signed-in session's cookie header for the account (sessions are deleted on close). */
+  /** A signed-in session's cookie header for the account (its session is deleted on close). */
   signIn(accountId: string): Promise<string>;
   /** Stops the app and the job queue; the database stays open for its owner to close. */
   close(): Promise<void>;
@@ -38,17 +39,18 @@ export async function startRoster(database: Database): Promise<BenchRoster> {
   const { ctx, app } = running;
   if (!app) throw new Error('boot did not build the app');
   await app.ready();
-  const accounts: string[] = [];
+  // Only the sessions made here are deleted: another bench run may hold sessions of the same accounts.
+  const sessions: string[] = [];
   return {
     ctx,
     app,
     signIn: async (accountId) => {
-      accounts.push(accountId);
-      return `roster_session=${await createSession(ctx.db, accountId, { ip: null, userAgent: 'bench' })}`;
+      const token = await createSession(ctx.db, accountId, { ip: null, userAgent: 'bench' });
+      sessions.push(hashToken(token));
+      return `roster_session=${token}`;
     },
     close: async () => {
-      if (accounts.length > 0)
-        await ctx.db.deleteFrom('sessions').where('account_id', 'in', accounts).execute();
+      if (sessions.length > 0) await ctx.db.deleteFrom('sessions').where('id_hash', 'in', sessions).execute();
       await app.close();
       await ctx.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
