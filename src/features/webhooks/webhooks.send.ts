@@ -1,4 +1,5 @@
 import dns from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -91,16 +92,27 @@ function agentFor(target: URL, pinned: { address: string; family: number }): htt
 }
 
 /**
+ * A deadline many attempts started together share (a delivery batch's): one timer instead of one per
+ * attempt, each attempt's own request listening to it.
+ */
+export function sharedDeadline(attempts: number, timeoutMs = ATTEMPT_TIMEOUT_MS): AbortSignal {
+  const signal = AbortSignal.timeout(timeoutMs);
+  setMaxListeners(attempts + 1, signal);
+  return signal;
+}
+
+/**
  * POSTs a signed body once: the host resolved and checked now, the connection made to that checked
  * address (an agent whose lookup answers it, so a second resolution cannot swap it: DNS rebinding),
  * redirects never followed (a 3xx is a failed attempt that says where it pointed), the answer read up
- * to 1 KB, all within 10 seconds. Never throws: every failure is a result.
+ * to 1 KB, all within 10 seconds (or by `deadline`, a `sharedDeadline` made when the attempt started).
+ * Never throws: every failure is a result.
  */
 export async function postWebhook(
   url: string,
   headers: Record<string, string>,
   body: string,
-  options: { allowPrivate: boolean; timeoutMs?: number },
+  options: { allowPrivate: boolean; timeoutMs?: number; deadline?: AbortSignal },
 ): Promise<AttemptResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -114,7 +126,7 @@ export async function postWebhook(
   const target = new URL(url);
   if (target.protocol !== 'https:' && target.protocol !== 'http:')
     return failed('Only http and https are sent to');
-  const signal = AbortSignal.timeout(options.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
+  const signal = options.deadline ?? AbortSignal.timeout(options.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
   try {
     const pinned = await checkedAddress(target.hostname, options.allowPrivate);
     const agent = agentFor(target, pinned);
