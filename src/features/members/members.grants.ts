@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
@@ -15,6 +15,34 @@ import type { GrantInput, MemberGrant } from './members.schemas.js';
  * over departments (`member_grants`). Read, checked and written here only; the privilege rule decides
  * who may change them.
  */
+
+/** A member's row of `member_grants` with its department, as `grantsFromRows` takes them. */
+export interface GrantRow {
+  readonly role_id: string;
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+}
+
+/**
+ * A member's grants from its org-wide roles and its `member_grants` rows (ordered by role, then path):
+ * org-wide roles first, then each scoped role with its departments.
+ */
+export function grantsFromRows(roles: readonly string[], rows: readonly GrantRow[]): Grant[] {
+  const scoped = new Map<string, ScopeDepartment[]>();
+  for (const row of rows) {
+    const departments = scoped.get(row.role_id) ?? [];
+    departments.push({ id: row.id, name: row.name, path: row.path });
+    scoped.set(row.role_id, departments);
+  }
+  return [...orgWideGrants(roles), ...[...scoped].map(([role, departments]) => ({ role, departments }))];
+}
+
+/** The `member_grants` rows of the member row `m`, as one JSON array in `grantsFromRows`' order. */
+export const grantRowsColumn = sql<GrantRow[]>`coalesce((select json_agg(json_build_object(
+    'role_id', g.role_id, 'id', d.id, 'name', d.name, 'path', d.path) order by g.role_id, d.path)
+  from member_grants g join departments d on d.id = g.department_id
+  where g.org_id = m.org_id and g.member_id = m.id), '[]'::json)`;
 
 /** The grants of these members, org-wide roles first, then each scoped role with its departments. */
 export async function grantsOfMembers(
@@ -37,20 +65,11 @@ export async function grantsOfMembers(
         .orderBy('d.path')
         .execute()
     : [];
-  const grants = new Map<string, Grant[]>();
-  for (const member of members) {
-    const scoped = new Map<string, ScopeDepartment[]>();
-    for (const row of rows.filter((row) => row.member_id === member.id)) {
-      const departments = scoped.get(row.role_id) ?? [];
-      departments.push({ id: row.id, name: row.name, path: row.path });
-      scoped.set(row.role_id, departments);
-    }
-    grants.set(member.id, [
-      ...orgWideGrants(member.roles),
-      ...[...scoped].map(([role, departments]) => ({ role, departments })),
-    ]);
-  }
-  return grants;
+  const rowsOf = new Map<string, GrantRow[]>();
+  for (const row of rows) rowsOf.set(row.member_id, [...(rowsOf.get(row.member_id) ?? []), row]);
+  return new Map(
+    members.map((member) => [member.id, grantsFromRows(member.roles, rowsOf.get(member.id) ?? [])]),
+  );
 }
 
 /** One member's grants. */
