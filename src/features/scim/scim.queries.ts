@@ -37,7 +37,7 @@ export const USER_FILTER_ATTRIBUTES: FilterAttributes = new Map<string, FilterAt
   ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:manager.value', attr('ce', sql`s.manager_id`)],
 ]);
 
-/** The rows a page of Users reads: the member, its account, what SCIM keeps of it, its primary department. */
+/** The rows a page of Users reads: the member, its account, what SCIM keeps of it, its primary department link. */
 function userSelect(db: Executor, orgId: string) {
   return db
     .selectFrom('members as m')
@@ -46,7 +46,6 @@ function userSelect(db: Executor, orgId: string) {
     .leftJoin('member_departments as pd', (join) =>
       join.onRef('pd.member_id', '=', 'm.id').on('pd.is_primary', '=', true),
     )
-    .leftJoin('departments as d', 'd.id', 'pd.department_id')
     .where('m.org_id', '=', orgId)
     .where('m.status', 'in', [...SCIM_STATUSES]);
 }
@@ -78,10 +77,13 @@ export async function userRows(
       's.family_name as familyName',
       's.manager_id as managerId',
       'pd.position as title',
-      // The primary department's names from below the root down to it, by the ids of its path.
+      // The primary department's names from below the root down to it, by the ids of its path. A
+      // subquery rather than a join: one table fewer for the planner to order costs every lookup more
+      // than reading one department by its key (planning was most of a `userName eq` statement).
       sql<string | null>`(select string_agg(x.name, '/' order by p.n)
-        from unnest(string_to_array(rtrim(d.path, '/'), '/')) with ordinality as p(id, n)
-        join departments x on x.id = p.id::uuid and not x.is_root)`.as('department'),
+        from departments d, unnest(string_to_array(rtrim(d.path, '/'), '/')) with ordinality as p(id, n)
+        join departments x on x.id = p.id::uuid and not x.is_root
+        where d.id = pd.department_id)`.as('department'),
     ])
     .orderBy('m.directory_order')
     .orderBy('m.sort_name')
