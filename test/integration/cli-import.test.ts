@@ -12,6 +12,7 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { HOLDER } from '../support/data-dir-holder.js';
 import { addMember, createAccount, createDepartment, createOrg } from '../support/factories.js';
 import { availableBackends, type Backend } from '../support/harness.js';
+import { migratedDataDir } from '../support/pglite-folder.js';
 import { runScript } from '../support/processes.js';
 
 const CLI = path.resolve('src/cli/main.ts');
@@ -74,7 +75,7 @@ async function populate(database: Database, orgId: string) {
 
 /** PGlite: the org made by `roster create-org`, its owner the admin; the rest written straight to the folder. */
 async function embeddedWorld(): Promise<World> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-import-'));
+  const dataDir = await migratedDataDir('roster-import-');
   const env = { ROSTER_DATA_DIR: dataDir };
   const created = await roster(
     ['create-org', '--name', 'Acme', '--domain', 'acme.example', '--owner-username', 'lisi'],

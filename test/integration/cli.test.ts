@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { migratedDataDir } from '../support/pglite-folder.js';
 import { runScript } from '../support/processes.js';
 import { freePort } from '../support/server.js';
 
@@ -41,7 +42,7 @@ describe('roster serve on the embedded database', () => {
   });
 
   it('creates an organization from the shell with a temporary owner password', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+    const dataDir = await migratedDataDir('roster-cli-');
     const run = roster(
       [
         'create-org',
@@ -73,7 +74,7 @@ describe('roster doctor', () => {
   }, 60_000);
 
   it('passes on a working embedded database', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-cli-'));
+    const dataDir = await migratedDataDir('roster-cli-');
     const run = roster(['doctor'], { ROSTER_DATA_DIR: dataDir });
     await run.exited;
     expect(run.output()).toMatch(/✓ database: PGlite in .*, 0 migration\(s\) applied|✓ database: PGlite/);

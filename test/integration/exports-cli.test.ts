@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -9,6 +8,7 @@ import type { AppContext } from '../../src/context.js';
 import { openPglite } from '../../src/db/database.js';
 import { HOLDER } from '../support/data-dir-holder.js';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
+import { migratedDataDir } from '../support/pglite-folder.js';
 import { runScript } from '../support/processes.js';
 
 const CLI = path.resolve('src/cli/main.ts');
@@ -31,11 +31,13 @@ function roster(args: string[], env: Record<string, string>) {
 }
 
 describe('roster export on the embedded database', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-export-'));
-  const env = { ROSTER_DATA_DIR: dataDir };
+  let dataDir: string;
+  let env: { ROSTER_DATA_DIR: string };
   let code: string;
 
   beforeAll(async () => {
+    dataDir = await migratedDataDir('roster-export-');
+    env = { ROSTER_DATA_DIR: dataDir };
     const created = await roster(
       ['create-org', '--name', '星河 "Labs"', '--domain', 'xinghe.example', '--owner-username', 'lisi'],
       env,
