@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/support/sequencer.js';
 
 // Unit and integration files run side by side: they wait on PostgreSQL more than they compute, so three
 // workers keep a 2-core machine busy where vitest's default (cores − 1) ran them one at a time. The
@@ -26,6 +27,7 @@ const integration = {
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
