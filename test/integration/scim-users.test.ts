@@ -384,6 +384,19 @@ describeEachBackend('SCIM users', (backend) => {
     expect(excluded.userName).toBeDefined();
   });
 
+  it('finds a User by its id in any case, and answers 404 for an id that is no UUID', async () => {
+    const a = await scimOrg(h);
+    const id = (await a.scim.send('POST', '/Users', entraUser(a.org.domain, 'casey'))).json().id as string;
+    const upper = await a.scim.get(`/Users/${id.toUpperCase()}`);
+    expect(upper.statusCode).toBe(200);
+    expect(upper.json().id).toBe(id);
+    for (const bad of ['not-a-uuid', `${id}x`, '1']) {
+      const answer = await a.scim.get(`/Users/${bad}`);
+      expect(answer.statusCode).toBe(404);
+      expect(answer.json()).toMatchObject({ schemas: [ERROR], status: '404' });
+    }
+  });
+
   it('keeps orgs apart: a token of org A never sees, changes or deletes org B’s users', async () => {
     const a = await scimOrg(h);
     const b = await scimOrg(h);
