@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { prepared } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { ActorRow } from '../access/access.js';
 
@@ -13,27 +14,31 @@ const TOUCH_EVERY_SECONDS = 60;
  * account is disabled. `actor` is null when the account is no active member of the token's org
  * (disabled, removed, expired there).
  */
-export function findLiveToken(db: Executor, by: { readonly hash: string } | { readonly id: string }) {
-  return db
-    .selectFrom('api_tokens as t')
-    .innerJoin('accounts as a', 'a.id', 't.account_id')
-    .select(['t.id', 't.org_id', 't.name', 't.permissions', 't.account_id'])
-    .select(
-      sql<boolean>`t.last_used_at is null or t.last_used_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as(
-        'stale',
-      ),
-    )
-    .select(
-      sql<ActorRow | null>`(select row_to_json(actor) from org_actor(t.org_id, t.account_id) actor)`.as(
-        'actor',
-      ),
-    )
-    .$if('hash' in by, (q) => q.where('t.hash', '=', (by as { hash: string }).hash))
-    .$if('id' in by, (q) => q.where('t.id', '=', (by as { id: string }).id))
-    .where('t.revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
-    .where('a.disabled_at', 'is', null)
-    .executeTakeFirst();
+export async function findLiveToken(db: Executor, by: { readonly hash: string } | { readonly id: string }) {
+  // Prepared: every request with a token asks it, and planning it cost more than running it.
+  const [row] = await prepared(
+    db,
+    db
+      .selectFrom('api_tokens as t')
+      .innerJoin('accounts as a', 'a.id', 't.account_id')
+      .select(['t.id', 't.org_id', 't.name', 't.permissions', 't.account_id'])
+      .select(
+        sql<boolean>`t.last_used_at is null or t.last_used_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as(
+          'stale',
+        ),
+      )
+      .select(
+        sql<ActorRow | null>`(select row_to_json(actor) from org_actor(t.org_id, t.account_id) actor)`.as(
+          'actor',
+        ),
+      )
+      .$if('hash' in by, (q) => q.where('t.hash', '=', (by as { hash: string }).hash))
+      .$if('id' in by, (q) => q.where('t.id', '=', (by as { id: string }).id))
+      .where('t.revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
+      .where('a.disabled_at', 'is', null),
+  );
+  return row;
 }
 
 /** Notes a request's use of a token, unless another request noted one within the last minute. */
