@@ -1,3 +1,4 @@
+import { normalizeName } from '../src/features/accounts/identifiers.js';
 import type { Random } from './random.js';
 import { Weighted } from './random.js';
 
@@ -70,9 +71,12 @@ export function chineseName(random: Random): string {
   return surname + random.pick(givenChars) + random.pick(givenChars);
 }
 
-/** An English first and last name. */
+/** An English first and last name, drawn again while the pair is longer than a name may be (20). */
 export function englishName(random: Random): string {
-  return `${firstNames.draw(random)} ${lastNames.draw(random)}`;
+  for (;;) {
+    const name = `${firstNames.draw(random)} ${lastNames.draw(random)}`;
+    if (normalizeName(name)) return name;
+  }
 }
 
 /** Department names, by level: divisions, then departments, then teams. */

@@ -74,11 +74,11 @@ export function generatePerson(random: Random, index: number, ctx: PersonContext
   const chinese = random.chance(0.7);
   const name = chinese ? chineseName(random) : englishName(random);
   const status: MemberStatus = index === 0 ? 'active' : STATUSES.draw(random);
+  // Pinyin's ü is written v in addresses and account names (吕 → lv), as people do: ü is in neither.
   const latin = chinese
-    ? searchKeys({ name, username: '', email: null, phone: null, employeeId: null }).sortName.replaceAll(
-        ' ',
-        '',
-      )
+    ? searchKeys({ name, username: '', email: null, phone: null, employeeId: null })
+        .sortName.replaceAll(' ', '')
+        .replaceAll('ü', 'v')
     : name.toLowerCase().replace(' ', '.');
   const kind = random.chance(0.85) ? 'managed' : 'personal';
   const username = kind === 'managed' ? `${latin}${index}@${ctx.domain}` : `${latin}${index}`;
