@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseFromRowMenu,
   ORGANIZATION,
   OWNER,
   openFromNavigation,
@@ -77,12 +78,14 @@ describe.skipIf(skipWithoutBrowser())('Chinese that reads like Chinese', () => {
     await page.getByRole('button', { name: '语言：简体中文' }).waitFor();
     await openFromNavigation(page, '成员与部门');
 
-    await page.getByRole('button', { name: `${NANA.name}的更多操作` }).click();
-    await page.getByRole('menuitem', { name: '停用', exact: true }).click();
-    const dialog = await settledDialog(
+    const asked = page.getByRole('dialog').filter({ hasText: `停用${NANA.name}？` });
+    await chooseFromRowMenu(
       page,
-      page.getByRole('dialog').filter({ hasText: `停用${NANA.name}？` }),
+      page.getByRole('button', { name: `${NANA.name}的更多操作` }),
+      '停用',
+      asked,
     );
+    const dialog = await settledDialog(page, asked);
     await dialog.getByText(`${NANA.name}将无法再进入本组织。`, { exact: false }).waitFor();
     const cancel = dialog.getByRole('button', { name: '取消' });
     expect(await cancel.textContent()).toBe('取消');

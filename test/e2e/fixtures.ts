@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
 import { addMember, createAccount } from '../support/factories.js';
 import { later } from '../support/harness.js';
@@ -101,6 +101,28 @@ export async function openFromNavigation(page: Page, link: string, title = link)
 export async function chooseFromUserMenu(page: Page, name: string, item: string): Promise<void> {
   await page.getByRole('button', { name: `Account menu for ${name}` }).click();
   await page.getByRole('menuitem', { name: item }).click();
+}
+
+/**
+ * Opens a row's "More" menu and picks an item until what it opens shows: on a loaded machine the table
+ * can render again under an open menu (its list answered late), and the click lands on nothing (a CI run
+ * waited 30 s for a dialog whose menu click was lost).
+ */
+export async function chooseFromRowMenu(
+  page: Page,
+  menu: Locator,
+  item: string,
+  opens: Locator,
+): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      if (await opens.isVisible()) return;
+      await menu.click({ timeout: 5_000 });
+      await page.getByRole('menuitem', { name: item, exact: true }).click({ timeout: 5_000 });
+      await opens.waitFor({ timeout: 5_000 });
+    },
+    { timeout: 30_000, interval: 500 },
+  );
 }
 
 /** The organization id in the address of an organization's page. */
