@@ -97,6 +97,11 @@ describeEachBackend('SCIM groups', (backend) => {
     expect(withoutMembers.members).toBeUndefined();
     const byMember = await o.scim.get(`/Groups?filter=${encodeURIComponent(`members[value eq "${ben}"]`)}`);
     expect(byMember.json().Resources.map((g: { id: string }) => g.id)).toEqual([group.id]);
+    // Ids compare as UUIDs, in any case.
+    const byUpper = await o.scim.get(
+      `/Groups?filter=${encodeURIComponent(`id eq "${group.id.toUpperCase()}" and members[value eq "${ben.toUpperCase()}"]`)}`,
+    );
+    expect(byUpper.json().Resources.map((g: { id: string }) => g.id)).toEqual([group.id]);
     expect(
       (await o.scim.get(`/Groups?filter=${encodeURIComponent(`members.value eq "${cy}"`)}`)).json()
         .totalResults,

@@ -395,6 +395,15 @@ describeEachBackend('SCIM users', (backend) => {
       expect(answer.statusCode).toBe(404);
       expect(answer.json()).toMatchObject({ schemas: [ERROR], status: '404' });
     }
+    // The id filter likewise: any case, and a value that is no UUID matches nothing.
+    const matches = async (filter: string) =>
+      (await a.scim.get(`/Users?filter=${encodeURIComponent(filter)}`))
+        .json()
+        .Resources.map((u: { id: string }) => u.id);
+    expect(await matches(`id eq "${id.toUpperCase()}"`)).toEqual([id]);
+    expect(await matches('id eq "not-a-uuid"')).toEqual([]);
+    expect(await matches(`id ne "${id}"`)).not.toContain(id);
+    expect(await matches(`id sw "${id.slice(0, 8).toUpperCase()}"`)).toEqual([id]);
   });
 
   it('keeps orgs apart: a token of org A never sees, changes or deletes org B’s users', async () => {

@@ -1,7 +1,7 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { filterSql, parseFilter } from './scim.filter.js';
+import { filterSql, isKeyLookup, parseFilter } from './scim.filter.js';
 import { USER_FILTER_ATTRIBUTES } from './scim.queries.js';
 import { USER_SCHEMA } from './scim.users.map.js';
 
@@ -45,6 +45,29 @@ describe('SCIM filter to SQL', () => {
       sql: 'lower(a.name) = $1',
       parameters: ['zhang san'],
     });
+  });
+
+  it('compares an id as a UUID, so its key finds the row; a value that is no UUID matches nothing', () => {
+    const id = '0B9F6E1C-54A1-4C3E-9A43-1D2E3F405060';
+    expect(compile(`id eq "${id}"`)).toEqual({ sql: 'm.id = $1::uuid', parameters: [id] });
+    expect(compile(`id ne "${id}"`).sql).toBe('not (m.id = $1::uuid)');
+    expect(compile('id eq "alice"')).toEqual({ sql: 'false', parameters: [] });
+    expect(compile('id ne "alice"')).toEqual({ sql: 'not (false)', parameters: [] });
+    // Other operators compare its text, case-insensitively.
+    expect(compile('id sw "0B9F"')).toEqual({ sql: 'lower(m.id::text) like $1', parameters: ['0b9f%'] });
+  });
+
+  it('knows a lookup by a key attribute (prepared) from every other filter', () => {
+    const keyed = (filter: string) => isKeyLookup(parseFilter(filter), USER_FILTER_ATTRIBUTES, USER_SCHEMA);
+    expect(keyed('userName eq "a@b.c"')).toBe(true);
+    expect(keyed(`${USER_SCHEMA}:userName eq "a@b.c"`)).toBe(true);
+    expect(keyed('externalId eq "x"')).toBe(true);
+    expect(keyed('id eq "x"')).toBe(true);
+    expect(keyed('userName co "a"')).toBe(false);
+    expect(keyed('userName ne "a"')).toBe(false);
+    expect(keyed('displayName eq "a"')).toBe(false);
+    expect(keyed('userName eq "a" and active eq true')).toBe(false);
+    expect(keyed('emails[value eq "a@b.c"]')).toBe(false);
   });
 
   it('escapes like wildcards in co, sw and ew', () => {

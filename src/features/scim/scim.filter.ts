@@ -17,14 +17,16 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type Filter, parse } from 'scim2-parse-filter';
 import { AppError } from '../../errors.js';
+import { isUuid } from '../../ids.js';
 import { ScimErrors } from './scim.errors.js';
 
 /**
  * How an attribute compares: `ci` case-insensitively (RFC 7643 caseExact false), `lower` against a
  * column stored lower-case (compared without lower() on the column, so its index serves), `ce` exactly,
- * `boolean`, `date` (a timestamp).
+ * `boolean`, `date` (a timestamp), `uuid` a row id (`eq` and `ne` by the key, in any case; the other
+ * operators on its text).
  */
-export type AttributeKind = 'ci' | 'lower' | 'ce' | 'boolean' | 'date';
+export type AttributeKind = 'ci' | 'lower' | 'ce' | 'boolean' | 'date' | 'uuid';
 
 /** An attribute a filter may name: its SQL expression, and for a multi-valued one the row test around it. */
 export interface FilterAttribute {
@@ -32,6 +34,8 @@ export interface FilterAttribute {
   readonly column: RawBuilder<unknown>;
   /** For a value held in another table: wraps the test of `column` (an EXISTS over that table). */
   readonly within?: (test: RawBuilder<boolean>) => RawBuilder<boolean>;
+  /** `eq` on it finds at most one row by a unique index: such a lookup's statement is prepared. */
+  readonly key?: true;
 }
 
 /** Lower-cased attribute paths (without the core schema's URN) → their SQL. */
@@ -72,6 +76,14 @@ function compare(attribute: FilterAttribute, op: string, value: unknown, path: s
     return op === 'eq' ? sql<boolean>`${column} = ${value}` : sql<boolean>`${column} <> ${value}`;
   }
   if (typeof value !== 'string') throw invalid(`${path} is compared with a string`);
+  if (kind === 'uuid') {
+    if (op !== 'eq' && op !== 'ne')
+      return compare({ kind: 'ci', column: sql`${column}::text` }, op, value, path);
+    // Compared as a UUID, the key's index finds the row; compared as text, every row was read. A value
+    // that is no UUID names no row.
+    const same = isUuid(value) ? sql<boolean>`${column} = ${value}::uuid` : sql<boolean>`false`;
+    return op === 'eq' ? same : sql<boolean>`not (${same})`;
+  }
   if (kind === 'date') {
     const time = new Date(value);
     if (Number.isNaN(time.getTime())) throw invalid(`${path} is compared with a date-time`);
@@ -146,4 +158,15 @@ export function filterSql(
       return attribute.within ? attribute.within(test) : test;
     }
   }
+}
+
+/**
+ * Whether a filter is one `eq` on a key attribute (an identity provider's `userName eq "…"` before each
+ * create): its statement's text is the same for every value and one plan serves them all, so it is run
+ * prepared (src/db/database.ts `prepared`). Other filters are planned for their values.
+ */
+export function isKeyLookup(filter: Filter, attributes: FilterAttributes, coreSchema: string): boolean {
+  if (filter.op !== 'eq') return false;
+  const key = attributeKey(filter.attrPath, coreSchema);
+  return (attributes.get(key) ?? attributes.get(`${key}.value`))?.key === true;
 }

@@ -22,7 +22,7 @@ import { GROUP_SCHEMA } from './scim.users.map.js';
  */
 
 const GROUP_ATTRIBUTES: FilterAttributes = new Map<string, FilterAttribute>([
-  ['id', { kind: 'ce', column: sql`g.id::text` }],
+  ['id', { kind: 'uuid', column: sql`g.id` }],
   ['displayname', { kind: 'ci', column: sql`g.name` }],
   ['externalid', { kind: 'ce', column: sql`sg.external_id` }],
   ['meta.created', { kind: 'date', column: sql`g.created_at` }],
@@ -30,8 +30,8 @@ const GROUP_ATTRIBUTES: FilterAttributes = new Map<string, FilterAttribute>([
   [
     'members.value',
     {
-      kind: 'ce',
-      column: sql`mg.member_id::text`,
+      kind: 'uuid',
+      column: sql`mg.member_id`,
       within: (test) =>
         sql<boolean>`exists (select 1 from member_groups mg where mg.group_id = g.id and ${test})`,
     },

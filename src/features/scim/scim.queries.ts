@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { type Executor, prepared } from '../../db/database.js';
 import { isUuid } from '../../ids.js';
 import type { FilterAttribute, FilterAttributes } from './scim.filter.js';
 import type { ScimUserRow } from './scim.users.map.js';
@@ -11,13 +11,18 @@ const attr = (kind: FilterAttribute['kind'], column: RawBuilder<unknown>): Filte
   kind,
   column,
 });
+const key = (kind: FilterAttribute['kind'], column: RawBuilder<unknown>): FilterAttribute => ({
+  kind,
+  column,
+  key: true,
+});
 
 /** Filterable User attributes (RFC 7643 §4.1, the enterprise extension by its URN) → their SQL. */
 export const USER_FILTER_ATTRIBUTES: FilterAttributes = new Map<string, FilterAttribute>([
-  ['id', attr('ce', sql`m.id::text`)],
+  ['id', key('uuid', sql`m.id`)],
   // Stored lower-case: compared as is, so the unique index on username answers `userName eq`.
-  ['username', attr('lower', sql`a.username`)],
-  ['externalid', attr('ce', sql`s.external_id`)],
+  ['username', key('lower', sql`a.username`)],
+  ['externalid', key('ce', sql`s.external_id`)],
   ['displayname', attr('ci', sql`a.name`)],
   ['name.formatted', attr('ci', sql`a.name`)],
   ['name.givenname', attr('ci', sql`s.given_name`)],
@@ -40,28 +45,37 @@ export const USER_FILTER_ATTRIBUTES: FilterAttributes = new Map<string, FilterAt
 
 /** The rows a page of Users reads: the member, its account, what SCIM keeps of it, its primary department link. */
 function userSelect(db: Executor, orgId: string) {
-  return db
-    .selectFrom('members as m')
-    .innerJoin('accounts as a', 'a.id', 'm.account_id')
-    .leftJoin('scim_users as s', 's.member_id', 'm.id')
-    .leftJoin('member_departments as pd', (join) =>
-      join.onRef('pd.member_id', '=', 'm.id').on('pd.is_primary', '=', true),
-    )
-    .where('m.org_id', '=', orgId)
-    .where('m.status', 'in', [...SCIM_STATUSES]);
+  return (
+    db
+      .selectFrom('members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      // The org named on both sides, so an `externalId eq` reads scim_users' (org, externalId) index.
+      .leftJoin('scim_users as s', (join) =>
+        join.onRef('s.member_id', '=', 'm.id').onRef('s.org_id', '=', 'm.org_id'),
+      )
+      .leftJoin('member_departments as pd', (join) =>
+        join.onRef('pd.member_id', '=', 'm.id').on('pd.is_primary', '=', true),
+      )
+      .where('m.org_id', '=', orgId)
+      .where('m.status', 'in', [...SCIM_STATUSES])
+  );
 }
 
-/** A page of Users matching the filter, in the directory's order (its index serves the order). */
+/**
+ * A page of Users matching the filter, in the directory's order (its index serves the order). A `keyed`
+ * filter (one row by a unique key: `isKeyLookup`) runs as a prepared statement.
+ */
 export async function userRows(
   db: Executor,
   orgId: string,
   where: RawBuilder<boolean> | undefined,
   page: { offset: number; limit: number },
+  keyed = false,
 ): Promise<ScimUserRow[]> {
   if (page.limit === 0) return [];
   let query = userSelect(db, orgId);
   if (where) query = query.where(where);
-  const rows = await query
+  const select = query
     .select([
       'm.id',
       'a.username',
@@ -90,9 +104,8 @@ export async function userRows(
     .orderBy('m.sort_name')
     .orderBy('m.id')
     .offset(page.offset)
-    .limit(page.limit)
-    .execute();
-  return rows;
+    .limit(page.limit);
+  return keyed ? prepared(db, select) : select.execute();
 }
 
 /**
@@ -103,7 +116,7 @@ export async function userRows(
  */
 export async function userRow(db: Executor, orgId: string, id: string): Promise<ScimUserRow | undefined> {
   if (!isUuid(id)) return undefined;
-  const [row] = await userRows(db, orgId, sql<boolean>`m.id = ${id}::uuid`, { offset: 0, limit: 1 });
+  const [row] = await userRows(db, orgId, sql<boolean>`m.id = ${id}::uuid`, { offset: 0, limit: 1 }, true);
   return row;
 }
 

@@ -11,7 +11,7 @@ import { createMember } from '../members/members.create.js';
 import type { UpdateMemberBody } from '../members/members.schemas.js';
 import { updateMember } from '../members/members.update.js';
 import { ScimErrors } from './scim.errors.js';
-import { filterSql, parseFilter } from './scim.filter.js';
+import { filterSql, isKeyLookup, parseFilter } from './scim.filter.js';
 import { applyPatch, type PatchBody } from './scim.patch.js';
 import { countUsers, USER_FILTER_ATTRIBUTES, userRow, userRows } from './scim.queries.js';
 import { settingsOf } from './scim.settings.js';
@@ -49,12 +49,12 @@ export const userResource = (ctx: AppContext, row: ScimUserRow) =>
 
 /** A page of Users: the filter translated to SQL over the org's members. */
 export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQuery) {
-  const where = query.filter
-    ? filterSql(parseFilter(query.filter), USER_FILTER_ATTRIBUTES, USER_SCHEMA)
-    : undefined;
+  const filter = query.filter ? parseFilter(query.filter) : undefined;
+  const where = filter ? filterSql(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : undefined;
+  const keyed = filter ? isKeyLookup(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : false;
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, query.count ?? MAX_RESULTS));
-  const rows = await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count });
+  const rows = await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count }, keyed);
   // A first page with room left holds every match (an identity provider's `userName eq` lookup before
   // each create: one statement); otherwise the matches are counted.
   const total =

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import { type Executor, prepared } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 
 /** A limit on attempts: at most `limit` in a window of `windowSeconds`. */
@@ -10,6 +10,17 @@ export interface ThrottleRule {
 
 /** One counter an attempt must find room in. */
 export type ThrottleKey = readonly [key: string, rule: ThrottleRule];
+
+/** How an attempt's count is kept. */
+export interface AttemptOptions {
+  /**
+   * false: the count commits without waiting for the disk (`synchronous_commit` off for its own
+   * transaction), so a crash of the database server may forget the last moment's counts, nothing else.
+   * For a counter taken on every request (an API token's rate), where the flush cost more than the read
+   * it guards (2–4 ms under load against 0.4 ms).
+   */
+  readonly durable?: boolean;
+}
 
 /** Thrown inside the transaction to undo the places already taken when a later counter is full. */
 class CounterFull extends Error {
@@ -43,13 +54,17 @@ async function secondsLeft(trx: Executor, key: string, rule: ThrottleRule): Prom
  * seconds until the first full counter has room again. Callers take keys in one order (account before
  * address), so two attempts never wait on each other's counters in a cycle.
  */
-export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]): Promise<number> {
+export async function takeAttempt(
+  db: Kysely<DB>,
+  keys: readonly ThrottleKey[],
+  options: AttemptOptions = {},
+): Promise<number> {
   // One counter is one statement that refuses a full counter and changes nothing else: it needs no
   // transaction of its own (an API token's rate, counted on every request, pays one round trip).
-  if (keys.length === 1) return countAttempt(db, keys);
+  if (keys.length === 1) return countAttempt(db, keys, options);
   try {
     await db.transaction().execute(async (trx) => {
-      const wait = await takeAttemptWithin(trx, keys);
+      const wait = await countAttempt(trx, keys, options);
       if (wait > 0) throw new CounterFull(wait);
     });
     return 0;
@@ -69,13 +84,25 @@ export async function takeAttemptWithin(trx: Transaction<DB>, keys: readonly Thr
   return countAttempt(trx, keys);
 }
 
-/** Every counter in one statement, each against its own rule; the wait of the first full one, else 0. */
-async function countAttempt(trx: Executor, keys: readonly ThrottleKey[]): Promise<number> {
+/**
+ * Every counter in one statement, each against its own rule; the wait of the first full one, else 0.
+ * Prepared: its text is the same for any keys (they go as arrays), and sign-ins and token requests run it.
+ */
+async function countAttempt(
+  trx: Executor,
+  keys: readonly ThrottleKey[],
+  { durable = true }: AttemptOptions = {},
+): Promise<number> {
   if (keys.length === 0) return 0;
-  const { rows } = await sql<{ key: string }>`
+  // Set inside the statement, the setting holds for the statement's own transaction (or the caller's).
+  const unflushed = durable ? sql`` : sql`where set_config('synchronous_commit', 'off', true) is not null`;
+  const rows = await prepared(
+    trx,
+    sql<{ key: string }>`
     with rule as (
       select * from unnest(${keys.map(([key]) => key)}::text[], ${keys.map(([, rule]) => rule.limit)}::int[],
         ${keys.map(([, rule]) => rule.windowSeconds)}::int[]) as r(key, max_hits, window_seconds)
+      ${unflushed}
     )
     insert into throttles (key, hits, window_started_at)
     select key, 1, now() from rule
@@ -83,7 +110,8 @@ async function countAttempt(trx: Executor, keys: readonly ThrottleKey[]): Promis
       hits = case when ${rulePassed} then 1 else throttles.hits + 1 end,
       window_started_at = case when ${rulePassed} then now() else throttles.window_started_at end
     where ${rulePassed} or throttles.hits < (select max_hits from rule where rule.key = throttles.key)
-    returning key`.execute(trx);
+    returning key`,
+  );
   const taken = new Set(rows.map((row) => row.key));
   // The first full counter, in the order given: its window is the wait.
   const full = keys.find(([key]) => !taken.has(key));
