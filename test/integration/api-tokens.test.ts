@@ -3,8 +3,10 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { beforeAll, expect, it } from 'vitest';
 import { PERMISSIONS, type Permission } from '../../src/features/access/permissions.js';
+import { findLiveTokenCounting } from '../../src/features/api-tokens/api-tokens.queries.js';
 import { prepareImport } from '../../src/features/imports/import.service.js';
 import { runImportChunk } from '../../src/features/imports/import.write.js';
+import { hashToken } from '../../src/features/tokens/tokens.js';
 import { bearer, createApiToken } from '../support/api-tokens.js';
 import { addMember, client, createAccount, createOrg, signIn, versionOf } from '../support/factories.js';
 import { describeEachBackend, type Harness, shareOf, useHarness } from '../support/harness.js';
@@ -458,6 +460,47 @@ describeEachBackend('api tokens', (backend) => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Another token has a counter of its own.
     expect((await withToken(h, await make(['members.read']), 'GET', members)).statusCode).toBe(200);
+  });
+
+  it('counts parallel requests against the rate in the token read itself: no more pass than the room left', async () => {
+    const token = await make(['members.read']);
+    const members = `/api/v1/orgs/${o.org.id}/members`;
+    expect((await withToken(h, token, 'GET', members)).statusCode).toBe(200);
+    // Three places left in the minute.
+    await h.ctx.db
+      .updateTable('throttles')
+      .set({ hits: h.ctx.config.apiTokenRatePerMinute - 3 })
+      .where('key', '=', `api-token:${(await rowOf(token)).id}`)
+      .execute();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => withToken(h, token, 'GET', members)));
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([
+      200, 200, 200, 429, 429, 429, 429, 429,
+    ]);
+  });
+
+  it('commits a request’s count without the flush, and only that statement’s', async () => {
+    const token = await make(['members.read']);
+    const rate = { limit: 100, windowSeconds: 60 };
+    const setting = async (db: typeof h.ctx.db) =>
+      (await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(db)).rows[0]
+        ?.synchronous_commit;
+    await h.ctx.db.connection().execute(async (connection) => {
+      expect((await findLiveTokenCounting(connection, hashToken(token), rate))?.counted).toBe(true);
+      // The connection's next statement, another request's write on a pooled connection, flushes.
+      expect(await setting(connection)).toBe('on');
+      // Inside a transaction the setting is seen until the transaction ends.
+      await sql`begin`.execute(connection);
+      await findLiveTokenCounting(connection, hashToken(token), rate);
+      expect(await setting(connection)).toBe('off');
+      await sql`commit`.execute(connection);
+      expect(await setting(connection)).toBe('on');
+    });
+    const counter = await h.ctx.db
+      .selectFrom('throttles')
+      .select('hits')
+      .where('key', '=', `api-token:${(await rowOf(token)).id}`)
+      .executeTakeFirstOrThrow();
+    expect(counter.hits).toBe(2);
   });
 
   it('notes the last use, writing it at most once a minute', async () => {

@@ -2,42 +2,68 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { prepared } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { ActorRow } from '../access/access.js';
+import { type ThrottleRule, takePlaces, unflushed } from '../throttles/throttles.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /** A request's use of a token is written at most this often: requests do not each cost a write. */
 const TOUCH_EVERY_SECONDS = 60;
 
+/** A live token as findLiveToken and findLiveTokenCounting read it. */
+type TokenRead = Awaited<ReturnType<ReturnType<typeof liveToken>['executeTakeFirstOrThrow']>>;
+
+/** The live token select: undefined rows for unknown, revoked or expired tokens and disabled accounts. */
+function liveToken(db: Executor) {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select(['t.id', 't.org_id', 't.name', 't.permissions', 't.account_id'])
+    .select(
+      sql<boolean>`t.last_used_at is null or t.last_used_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as(
+        'stale',
+      ),
+    )
+    .select(
+      sql<ActorRow | null>`(select row_to_json(actor) from org_actor(t.org_id, t.account_id) actor)`.as(
+        'actor',
+      ),
+    )
+    .where('t.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
+    .where('a.disabled_at', 'is', null);
+}
+
+const RATE_KEY_PREFIX = 'api-token:';
+
+/** The key of a token's rate counter in `throttles`. */
+export const rateKey = (tokenId: string) => `${RATE_KEY_PREFIX}${tokenId}`;
+
 /**
- * A live token by its hash (a request's) or its id (a task's), with the `org_actor` row of the member it
- * acts for, in one statement: undefined when there is no such token, or it is revoked or expired, or its
- * account is disabled. `actor` is null when the account is no active member of the token's org
- * (disabled, removed, expired there).
+ * A live token by the hash of a request's raw token, with the `org_actor` row of the member it acts for,
+ * counting the request against the token's rate in the same statement (`counted`: false when the
+ * counter is full). `actor` is null when the account is no active member of the token's org (disabled,
+ * removed, expired there). Prepared, and one round trip: every request with a token asks it, and each
+ * round trip cost more than the read (the count commits without the flush: throttles.ts `unflushed`).
  */
-export async function findLiveToken(db: Executor, by: { readonly hash: string } | { readonly id: string }) {
-  // Prepared: every request with a token asks it, and planning it cost more than running it.
+export async function findLiveTokenCounting(db: Executor, hash: string, rate: ThrottleRule) {
   const [row] = await prepared(
     db,
-    db
-      .selectFrom('api_tokens as t')
-      .innerJoin('accounts as a', 'a.id', 't.account_id')
-      .select(['t.id', 't.org_id', 't.name', 't.permissions', 't.account_id'])
-      .select(
-        sql<boolean>`t.last_used_at is null or t.last_used_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as(
-          'stale',
-        ),
-      )
-      .select(
-        sql<ActorRow | null>`(select row_to_json(actor) from org_actor(t.org_id, t.account_id) actor)`.as(
-          'actor',
-        ),
-      )
-      .$if('hash' in by, (q) => q.where('t.hash', '=', (by as { hash: string }).hash))
-      .$if('id' in by, (q) => q.where('t.id', '=', (by as { id: string }).id))
-      .where('t.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', sql<Date>`now()`)]))
-      .where('a.disabled_at', 'is', null),
+    sql<TokenRead & { counted: boolean }>`
+      with token as (${liveToken(db).where('t.hash', '=', hash)}),
+      rule as (
+        select ${RATE_KEY_PREFIX}::text || token.id::text as key, ${rate.limit}::int as max_hits,
+          ${rate.windowSeconds}::int as window_seconds
+        from token where ${unflushed}
+      ),
+      taken as (${takePlaces})
+      select token.*, exists (select 1 from taken) as counted from token`,
   );
+  return row;
+}
+
+/** A live token by its id (a task's), with its actor as findLiveTokenCounting reads it; nothing counted. */
+export async function findLiveToken(db: Executor, id: string) {
+  const [row] = await prepared(db, liveToken(db).where('t.id', '=', id));
   return row;
 }
 

@@ -8,12 +8,14 @@ import { type ActorToken, actorFromRow, loadOrgActor, type OrgActor } from '../a
 import { isPermission, type Permission } from '../access/permissions.js';
 import { actingNow, missingPermissions } from '../access/privilege.js';
 import { recordAudit } from '../audit/audit.js';
-import { type ThrottleRule, takeAttempt } from '../throttles/throttles.js';
+import { secondsLeft, type ThrottleRule } from '../throttles/throttles.js';
 import { hashToken, newToken } from '../tokens/tokens.js';
 import { ApiTokenErrors, MAX_TOKEN_DAYS, MAX_TOKEN_NAME_LENGTH } from './api-tokens.errors.js';
 import {
   findLiveToken,
+  findLiveTokenCounting,
   liveNameTaken,
+  rateKey,
   selectTokens,
   type TokenRow,
   touchToken,
@@ -58,12 +60,14 @@ export async function actorOfApiToken(
   meta: RequestMeta,
 ): Promise<OrgActor | undefined> {
   if (!raw.startsWith(API_TOKEN_PREFIX) || raw.length > 200) return undefined;
-  const row = await findLiveToken(ctx.db, { hash: hashToken(raw) });
-  if (!row?.actor) return undefined;
   const rate: ThrottleRule = { limit: ctx.config.apiTokenRatePerMinute, windowSeconds: 60 };
-  const wait = await takeAttempt(ctx.db, [[`api-token:${row.id}`, rate]], { durable: false });
-  if (wait === 0 && row.stale) await touchToken(ctx.db, row.id, meta.ip);
-  if (wait > 0) throw new AppError(ApiTokenErrors['auth.token_rate_limited'], { retryAfterSeconds: wait });
+  const row = await findLiveTokenCounting(ctx.db, hashToken(raw), rate);
+  if (!row?.actor) return undefined;
+  if (!row.counted) {
+    const wait = await secondsLeft(ctx.db, rateKey(row.id), rate);
+    throw new AppError(ApiTokenErrors['auth.token_rate_limited'], { retryAfterSeconds: wait });
+  }
+  if (row.stale) await touchToken(ctx.db, row.id, meta.ip);
   return actorFromRow(row.account_id, row.org_id, row.actor, tokenOf(row));
 }
 
@@ -87,7 +91,7 @@ export async function actorOfTask(
   if (task.actor_token_id === null) {
     return task.created_by ? loadOrgActor(db, task.created_by, task.org_id) : undefined;
   }
-  const row = await findLiveToken(db, { id: task.actor_token_id });
+  const row = await findLiveToken(db, task.actor_token_id);
   return row?.actor ? actorFromRow(row.account_id, row.org_id, row.actor, tokenOf(row)) : undefined;
 }
 

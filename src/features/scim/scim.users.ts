@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
@@ -13,7 +13,7 @@ import { updateMember } from '../members/members.update.js';
 import { ScimErrors } from './scim.errors.js';
 import { filterSql, isKeyLookup, parseFilter } from './scim.filter.js';
 import { applyPatch, type PatchBody } from './scim.patch.js';
-import { countUsers, USER_FILTER_ATTRIBUTES, userRow, userRows } from './scim.queries.js';
+import { countUsers, USER_FILTER_ATTRIBUTES, userByKey, userRow, userRows } from './scim.queries.js';
 import { settingsOf } from './scim.settings.js';
 import {
   departmentNames,
@@ -51,10 +51,12 @@ export const userResource = (ctx: AppContext, row: ScimUserRow) =>
 export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQuery) {
   const filter = query.filter ? parseFilter(query.filter) : undefined;
   const where = filter ? filterSql(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : undefined;
-  const keyed = filter ? isKeyLookup(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : false;
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, query.count ?? MAX_RESULTS));
-  const rows = await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count }, keyed);
+  const rows =
+    where && filter && isKeyLookup(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA)
+      ? await keyedPage(ctx, actor, where, startIndex, count)
+      : await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count });
   // A first page with room left holds every match (an identity provider's `userName eq` lookup before
   // each create: one statement); otherwise the matches are counted.
   const total =
@@ -65,6 +67,19 @@ export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQue
     itemsPerPage: rows.length,
     Resources: rows.map((row) => userResource(ctx, row)),
   };
+}
+
+/** The page of a key lookup: its one User on the first page (if asked for any), else none. */
+async function keyedPage(
+  ctx: AppContext,
+  actor: OrgActor,
+  where: RawBuilder<boolean>,
+  startIndex: number,
+  count: number,
+) {
+  if (startIndex > 1 || count === 0) return [];
+  const row = await userByKey(ctx.db, actor.orgId, where);
+  return row ? [row] : [];
 }
 
 /** One User, or scim.user_not_found (another org's member included). */

@@ -11,17 +11,6 @@ export interface ThrottleRule {
 /** One counter an attempt must find room in. */
 export type ThrottleKey = readonly [key: string, rule: ThrottleRule];
 
-/** How an attempt's count is kept. */
-export interface AttemptOptions {
-  /**
-   * false: the count commits without waiting for the disk (`synchronous_commit` off for its own
-   * transaction), so a crash of the database server may forget the last moment's counts, nothing else.
-   * For a counter taken on every request (an API token's rate), where the flush cost more than the read
-   * it guards (2–4 ms under load against 0.4 ms).
-   */
-  readonly durable?: boolean;
-}
-
 /** Thrown inside the transaction to undo the places already taken when a later counter is full. */
 class CounterFull extends Error {
   constructor(readonly seconds: number) {
@@ -29,12 +18,36 @@ class CounterFull extends Error {
   }
 }
 
-/** Whether a counter's window has passed, by the rule of its key in takeAttemptWithin's `rule` list. */
+/** Whether a counter's window has passed, by the rule of its key in the statement's `rule` list. */
 const rulePassed = sql<boolean>`throttles.window_started_at
   + make_interval(secs => (select window_seconds from rule where rule.key = throttles.key)) <= now()`;
 
+/**
+ * Takes one place in each counter named by a statement's `rule` CTE (`rule(key, max_hits,
+ * window_seconds)`), refusing full counters: a conditional increment, so of parallel attempts no more
+ * than the limit get a place. Returns the keys that got one. The one text of the rule, for
+ * countAttempt and for a statement that counts as it reads (an API token's request).
+ */
+export const takePlaces = sql<{ key: string }>`
+    insert into throttles (key, hits, window_started_at)
+    select key, 1, now() from rule
+    on conflict (key) do update set
+      hits = case when ${rulePassed} then 1 else throttles.hits + 1 end,
+      window_started_at = case when ${rulePassed} then now() else throttles.window_started_at end
+    where ${rulePassed} or throttles.hits < (select max_hits from rule where rule.key = throttles.key)
+    returning key`;
+
+/**
+ * A condition that holds and turns the flush off for its statement's transaction (`synchronous_commit`,
+ * set inside the statement, so it costs no round trip of its own): the count commits without waiting
+ * for the disk, and a crash of the database server may forget the last moment's counts, nothing else.
+ * For a counter taken on every request (an API token's rate), where the flush cost more than the read
+ * it guards (2–4 ms under load against 0.4 ms).
+ */
+export const unflushed = sql<boolean>`set_config('synchronous_commit', 'off', true) is not null`;
+
 /** Seconds until a full counter's window ends (at least 1). */
-async function secondsLeft(trx: Executor, key: string, rule: ThrottleRule): Promise<number> {
+export async function secondsLeft(trx: Executor, key: string, rule: ThrottleRule): Promise<number> {
   const row = await trx
     .selectFrom('throttles')
     .select(
@@ -54,17 +67,13 @@ async function secondsLeft(trx: Executor, key: string, rule: ThrottleRule): Prom
  * seconds until the first full counter has room again. Callers take keys in one order (account before
  * address), so two attempts never wait on each other's counters in a cycle.
  */
-export async function takeAttempt(
-  db: Kysely<DB>,
-  keys: readonly ThrottleKey[],
-  options: AttemptOptions = {},
-): Promise<number> {
+export async function takeAttempt(db: Kysely<DB>, keys: readonly ThrottleKey[]): Promise<number> {
   // One counter is one statement that refuses a full counter and changes nothing else: it needs no
-  // transaction of its own (an API token's rate, counted on every request, pays one round trip).
-  if (keys.length === 1) return countAttempt(db, keys, options);
+  // transaction of its own.
+  if (keys.length === 1) return countAttempt(db, keys);
   try {
     await db.transaction().execute(async (trx) => {
-      const wait = await countAttempt(trx, keys, options);
+      const wait = await countAttempt(trx, keys);
       if (wait > 0) throw new CounterFull(wait);
     });
     return 0;
@@ -88,29 +97,16 @@ export async function takeAttemptWithin(trx: Transaction<DB>, keys: readonly Thr
  * Every counter in one statement, each against its own rule; the wait of the first full one, else 0.
  * Prepared: its text is the same for any keys (they go as arrays), and sign-ins and token requests run it.
  */
-async function countAttempt(
-  trx: Executor,
-  keys: readonly ThrottleKey[],
-  { durable = true }: AttemptOptions = {},
-): Promise<number> {
+async function countAttempt(trx: Executor, keys: readonly ThrottleKey[]): Promise<number> {
   if (keys.length === 0) return 0;
-  // Set inside the statement, the setting holds for the statement's own transaction (or the caller's).
-  const unflushed = durable ? sql`` : sql`where set_config('synchronous_commit', 'off', true) is not null`;
   const rows = await prepared(
     trx,
     sql<{ key: string }>`
     with rule as (
       select * from unnest(${keys.map(([key]) => key)}::text[], ${keys.map(([, rule]) => rule.limit)}::int[],
         ${keys.map(([, rule]) => rule.windowSeconds)}::int[]) as r(key, max_hits, window_seconds)
-      ${unflushed}
     )
-    insert into throttles (key, hits, window_started_at)
-    select key, 1, now() from rule
-    on conflict (key) do update set
-      hits = case when ${rulePassed} then 1 else throttles.hits + 1 end,
-      window_started_at = case when ${rulePassed} then now() else throttles.window_started_at end
-    where ${rulePassed} or throttles.hits < (select max_hits from rule where rule.key = throttles.key)
-    returning key`,
+    ${takePlaces}`,
   );
   const taken = new Set(rows.map((row) => row.key));
   // The first full counter, in the order given: its window is the wait.
