@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirLockedError, openPglite, prepared } from '../../src/db/database.js';
+import { DataDirLockedError, openPglite, prepared, statement } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { enqueue } from '../../src/jobs/jobs.js';
 import { deliverMessageJob } from '../../src/notify/outbox.js';
@@ -98,6 +98,29 @@ describeEachBackend('database', (backend) => {
       );
     expect(await read(1)).toEqual([{ n: 1, doubled: [2, 4] }]);
     expect(await read(7)).toEqual([{ n: 7, doubled: [14, 16] }]);
+  });
+
+  it('builds a statement once and runs it with each call’s values, constants kept', async () => {
+    let builds = 0;
+    const read = statement((_db, n: number, names: string[]) => {
+      builds += 1;
+      return sql<{ n: number; names: string[]; kept: string }>`
+        select ${n}::int as n, ${names}::text[] as names, ${'constant'}::text as kept`;
+    });
+    expect(await read(h.ctx.db, 1, ['a'])).toEqual([{ n: 1, names: ['a'], kept: 'constant' }]);
+    expect(await read(h.ctx.db, 7, ['b', 'c'])).toEqual([{ n: 7, names: ['b', 'c'], kept: 'constant' }]);
+    expect(builds).toBe(1);
+  });
+
+  it('refuses a statement whose argument would shape its text rather than be one parameter', async () => {
+    // `in` spreads a list into one parameter per item: the first call's length would be kept.
+    const spread = statement((db, ids: string[]) =>
+      db.selectFrom('members').select('id').where('id', 'in', ids),
+    );
+    await expect(spread(h.ctx.db, [crypto.randomUUID()])).rejects.toThrow(/argument 0/);
+    // An argument used twice is two parameters.
+    const twice = statement((_db, n: number) => sql<{ n: number }>`select ${n}::int + ${n}::int as n`);
+    await expect(twice(h.ctx.db, 1)).rejects.toThrow(/argument 0/);
   });
 
   // Named statements are PostgreSQL's (PGlite runs the text unnamed).

@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { prepared } from '../../db/database.js';
+import { prepared, statement } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { ActorRow } from '../access/access.js';
 import { type ThrottleRule, takePlaces, unflushed } from '../throttles/throttles.js';
@@ -46,20 +46,22 @@ export const rateKey = (tokenId: string) => `${RATE_KEY_PREFIX}${tokenId}`;
  * round trip cost more than the read (the count commits without the flush: throttles.ts `unflushed`).
  */
 export async function findLiveTokenCounting(db: Executor, hash: string, rate: ThrottleRule) {
-  const [row] = await prepared(
-    db,
+  const [row] = await liveTokenCounting(db, hash, rate.limit, rate.windowSeconds);
+  return row;
+}
+
+const liveTokenCounting = statement(
+  (db, hash: string, limit: number, windowSeconds: number) =>
     sql<TokenRead & { counted: boolean }>`
       with token as (${liveToken(db).where('t.hash', '=', hash)}),
       rule as (
-        select ${RATE_KEY_PREFIX}::text || token.id::text as key, ${rate.limit}::int as max_hits,
-          ${rate.windowSeconds}::int as window_seconds
+        select ${RATE_KEY_PREFIX}::text || token.id::text as key, ${limit}::int as max_hits,
+          ${windowSeconds}::int as window_seconds
         from token where ${unflushed}
       ),
       taken as (${takePlaces})
       select token.*, exists (select 1 from taken) as counted from token`,
-  );
-  return row;
-}
+);
 
 /** A live token by its id (a task's), with its actor as findLiveTokenCounting reads it; nothing counted. */
 export async function findLiveToken(db: Executor, id: string) {
