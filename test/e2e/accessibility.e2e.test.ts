@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import en from '../../web/src/locales/en.json' with { type: 'json' };
 import zhCN from '../../web/src/locales/zh-CN.json' with { type: 'json' };
-import { skipWithoutBrowser } from './browser.js';
+import { newContext, skipWithoutBrowser } from './browser.js';
 import {
   ORGANIZATION,
   OWNER,
@@ -72,7 +72,7 @@ async function axe(page: Page): Promise<Violation[]> {
 /** A person's browser at one size, speaking one language from its first page on. */
 async function openAt(browser: Browser, language: Language, viewport: (typeof VIEWPORTS)[number]) {
   // The console's CSP allows its own scripts only; axe-core is injected by the test, past it.
-  const context = await browser.newContext({
+  const context = await newContext(browser, {
     viewport,
     locale: language === 'en' ? 'en-US' : 'zh-CN',
     bypassCSP: true,

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type BrowserServer,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 /** Debian's Chromium: the browser the end-to-end tests drive (`apt-get install chromium`). */
 const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -29,16 +36,19 @@ export function skipWithoutBrowser(): boolean {
   return true;
 }
 
+/** What a test file fails with when CI asked for Chromium (ROSTER_REQUIRE_BROWSER=1) and there is none. */
+export function missingBrowser(): Error {
+  return new Error(`ROSTER_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it.`);
+}
+
 /**
- * Launches headless Chromium with nothing that reaches out to the network on its own, as a person who asked
- * for reduced motion: the console then opens dialogs without animating them, so a flow waits for nothing
- * but the server (a context may emulate `reducedMotion: 'no-preference'` to see the animations).
+ * Launches headless Chromium with nothing that reaches out to the network on its own, once for the whole
+ * run (e2e-setup.ts): each test file connects to it (`connectBrowser` in fixtures.ts) instead of starting
+ * its own, and makes its profiles with `newContext`.
  */
-export async function launchBrowser(): Promise<Browser> {
-  if (!browserAvailable()) {
-    throw new Error(`ROSTER_REQUIRE_BROWSER=1 but there is no Chromium at ${CHROMIUM_PATH}. Install it.`);
-  }
-  return chromium.launch({
+export async function launchBrowserServer(): Promise<BrowserServer> {
+  if (!browserAvailable()) throw missingBrowser();
+  return chromium.launchServer({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
@@ -49,9 +59,22 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--force-prefers-reduced-motion',
     ],
   });
+}
+
+/**
+ * A fresh browser profile, as a person who asked for reduced motion unless `options` says otherwise: the
+ * console then opens menus and dialogs without animating them. Animated, a click could be lost under
+ * load: its press landed on a menu item or button and its release, a few milliseconds later, beside it as
+ * the popup grew, so the browser sent the click to what holds both (the menu, the dialog's frame) and
+ * nothing happened. Playwright emulates "no-preference" unless told, whatever Chromium's own flags say.
+ */
+export async function newContext(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  return browser.newContext({ reducedMotion: 'reduce', ...options });
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
-  chooseFromRowMenu,
+  chooseFromMenu,
   ORGANIZATION,
   OWNER,
   openFromNavigation,
@@ -79,12 +79,7 @@ describe.skipIf(skipWithoutBrowser())('Chinese that reads like Chinese', () => {
     await openFromNavigation(page, '成员与部门');
 
     const asked = page.getByRole('dialog').filter({ hasText: `停用${NANA.name}？` });
-    await chooseFromRowMenu(
-      page,
-      page.getByRole('button', { name: `${NANA.name}的更多操作` }),
-      '停用',
-      asked,
-    );
+    await chooseFromMenu(page, page.getByRole('button', { name: `${NANA.name}的更多操作` }), '停用');
     const dialog = await settledDialog(page, asked);
     await dialog.getByText(`${NANA.name}将无法再进入本组织。`, { exact: false }).waitFor();
     const cancel = dialog.getByRole('button', { name: '取消' });

@@ -5,6 +5,7 @@ import { addMember, createAccount } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseDepartmentAction,
   departmentTree,
   ORGANIZATION,
   OWNER,
@@ -31,12 +32,6 @@ function treeNode(page: Page, name: string): Locator {
 async function toggle(page: Page, name: string): Promise<void> {
   await treeNode(page, name).locator('.ant-tree-switcher').click();
   await expect.poll(() => departmentTree(page).locator('.ant-tree-treenode-motion').count()).toBe(0);
-}
-
-/** Opens a tree node's "…" menu and picks one of its items. */
-async function nodeAction(page: Page, department: string, item: string): Promise<void> {
-  await page.getByRole('button', { name: `Actions for ${department}`, exact: true }).click();
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
 /** Signs the owner in and opens Members & Departments; answers the page and the org's id. */
@@ -146,7 +141,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the tree pane', ()
     }
 
     // From a node's menu, the new department goes under that node.
-    await nodeAction(page, 'East', 'New sub-department');
+    await chooseDepartmentAction(page, 'East', 'New sub-department');
     const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'New department' }));
     await dialog.getByTitle('East', { exact: true }).waitFor();
     await dialog.getByLabel('Department name').fill('East Annex');
@@ -331,7 +326,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the tree pane', ()
     await page.reload();
     await nameInTree(page, 'Staffed').waitFor();
 
-    await nodeAction(page, 'Staffed', 'Delete');
+    await chooseDepartmentAction(page, 'Staffed', 'Delete');
     const blocked = await settledDialog(
       page,
       page.getByRole('dialog').filter({ hasText: `"Staffed" can't be deleted yet` }),
@@ -355,7 +350,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the tree pane', ()
         : route.continue(),
     );
     await staff(server, orgId, stale.id, 1);
-    await nodeAction(page, 'Quiet', 'Delete');
+    await chooseDepartmentAction(page, 'Quiet', 'Delete');
     const confirm = await settledDialog(
       page,
       page.getByRole('dialog').filter({ hasText: 'Delete "Quiet"?' }),

@@ -1,17 +1,19 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { fieldError, ORGANIZATION, OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import {
+  chooseDepartmentAction,
+  fieldError,
+  ORGANIZATION,
+  OWNER,
+  settledDialog,
+  signedInPage,
+  useConsole,
+} from './fixtures.js';
 
 /** The department tree on the left of Members & Departments. */
 function tree(page: Page) {
   return page.getByRole('tree', { name: 'Departments' });
-}
-
-/** Opens a tree node's "…" menu and picks one of its items. */
-async function nodeAction(page: Page, department: string, item: string): Promise<void> {
-  await page.getByRole('button', { name: `Actions for ${department}`, exact: true }).click();
-  await page.getByRole('menuitem', { name: item, exact: true }).click();
 }
 
 /** Names a new department in the open dialog and creates it. */
@@ -43,19 +45,19 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await tree(page).getByText(ORGANIZATION.name, { exact: true }).waitFor();
 
     // Two sub-departments under the root, one nested, one at the same level as another.
-    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    await chooseDepartmentAction(page, ORGANIZATION.name, 'New sub-department');
     await createDepartment(page, 'Engineering');
-    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    await chooseDepartmentAction(page, ORGANIZATION.name, 'New sub-department');
     await createDepartment(page, 'Sales');
-    await nodeAction(page, 'Engineering', 'New sub-department');
+    await chooseDepartmentAction(page, 'Engineering', 'New sub-department');
     await createDepartment(page, 'Platform');
-    await nodeAction(page, 'Sales', 'New same-level department');
+    await chooseDepartmentAction(page, 'Sales', 'New same-level department');
     await createDepartment(page, 'Marketing');
     // The new department is selected: its details show where it is.
     await details(page).getByText(`${ORGANIZATION.name} / Marketing`, { exact: true }).waitFor();
 
     // Rename one.
-    await nodeAction(page, 'Marketing', 'Rename');
+    await chooseDepartmentAction(page, 'Marketing', 'Rename');
     const rename = page.getByRole('dialog', { name: 'Rename "Marketing"' });
     await rename.getByLabel('Department name').fill('Growth');
     await rename.getByRole('button', { name: 'Save' }).click();
@@ -67,7 +69,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await expect(tree(page).getByText('Marketing', { exact: true }).count()).resolves.toBe(0);
 
     // Move it under Sales; the move dialog offers neither the department itself nor its own.
-    await nodeAction(page, 'Growth', 'Move');
+    await chooseDepartmentAction(page, 'Growth', 'Move');
     const move = page.getByRole('dialog', { name: 'Move "Growth"' });
     await move.getByLabel('New parent department').click();
     const options = page.locator('.ant-select-tree');
@@ -91,11 +93,11 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     };
     const [engineeringAt, salesAt] = await order();
     expect(engineeringAt).toBeLessThan(salesAt as number);
-    await nodeAction(page, 'Sales', 'Move up');
+    await chooseDepartmentAction(page, 'Sales', 'Move up');
     await expect.poll(order).toEqual([salesAt, engineeringAt]);
 
     // Heads: the owner heads Sales, found by the member search, and the details say so.
-    await nodeAction(page, 'Sales', 'Set heads');
+    await chooseDepartmentAction(page, 'Sales', 'Set heads');
     const heads = await settledDialog(page, page.getByRole('dialog', { name: 'Heads of "Sales"' }));
     await heads.getByLabel('Heads').fill('ada');
     // antd keeps a hidden listbox for screen readers; the visible option carries its label as title.
@@ -109,7 +111,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await details(page).getByText(OWNER.name, { exact: true }).waitFor();
 
     // A second "Engineering" under the root is refused; the server's message is beside the name.
-    await nodeAction(page, ORGANIZATION.name, 'New sub-department');
+    await chooseDepartmentAction(page, ORGANIZATION.name, 'New sub-department');
     const create = page.getByRole('dialog', { name: 'New department' });
     await create.getByLabel('Department name').fill('Engineering');
     await create.getByRole('button', { name: 'Create' }).click();
@@ -120,7 +122,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await create.waitFor({ state: 'hidden' });
 
     // Deleting a department that still has a sub-department: one dialog says why, with nothing to confirm.
-    await nodeAction(page, 'Engineering', 'Delete');
+    await chooseDepartmentAction(page, 'Engineering', 'Delete');
     const blocked = page.getByRole('dialog').filter({ hasText: `"Engineering" can't be deleted yet` });
     await blocked
       .getByText('It still has 0 members and 1 sub-department. Move or delete them first')
@@ -130,7 +132,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the department tre
     await blocked.waitFor({ state: 'hidden' });
 
     // An empty one is deleted.
-    await nodeAction(page, 'Platform', 'Delete');
+    await chooseDepartmentAction(page, 'Platform', 'Delete');
     const confirm = await settledDialog(
       page,
       page.getByRole('dialog').filter({ hasText: 'Delete "Platform"?' }),

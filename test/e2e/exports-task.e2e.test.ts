@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import { downloadedText, OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
 
 /** How long to wait for the console to catch up (a page load under the load of a shared machine). */
 const WAIT = { timeout: 15_000 } as const;
@@ -41,9 +40,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: a large export thr
       task.getByRole('button', { name: 'Download file' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/-members-\d{4}-\d{2}-\d{2}\.csv$/);
-    const [header, ...rows] = parse(
-      fs.readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, ''),
-    ) as string[][];
+    const [header, ...rows] = parse((await downloadedText(download)).replace(/^\uFEFF/, '')) as string[][];
     const name = header?.indexOf('Name') ?? -1;
     expect(rows.map((row) => row[name])).toEqual(expect.arrayContaining(names));
     expect(new Set(rows.map((row) => row[name])).size).toBe(rows.length);

@@ -1,9 +1,16 @@
-import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { departmentTree, ORGANIZATION, OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import {
+  departmentTree,
+  downloadedText,
+  ORGANIZATION,
+  OWNER,
+  settledDialog,
+  signedInPage,
+  useConsole,
+} from './fixtures.js';
 
 /** How long to wait for the console to catch up (a page load under the load of a shared machine). */
 const WAIT = { timeout: 15_000 } as const;
@@ -54,7 +61,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: export', () => {
     expect(download.suggestedFilename()).toMatch(
       new RegExp(`^${ORGANIZATION.name}-members-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
     );
-    const text = fs.readFileSync(await download.path(), 'utf8');
+    const text = await downloadedText(download);
     const [header, ...rows] = parse(text.replace(/^\uFEFF/, '')) as string[][];
     expect(header?.slice(0, 3)).toEqual(['Member ID', 'Name', 'Account']);
     const byName = new Map(rows.map((row) => [row[1], row]));

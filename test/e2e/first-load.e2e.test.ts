@@ -1,7 +1,7 @@
 import type { Request, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment, PASSWORD } from '../support/factories.js';
-import { screenshot, skipWithoutBrowser } from './browser.js';
+import { newContext, screenshot, skipWithoutBrowser } from './browser.js';
 import { addMembersDirectly, OWNER, orgIdOf, signedInPage, useConsole } from './fixtures.js';
 
 const LANDING = /\/orgs\/[0-9a-f-]{36}\/departments$/;
@@ -107,7 +107,7 @@ describe.skipIf(skipWithoutBrowser())('first load and first run', () => {
     expect(firstRow).toBeGreaterThan(0);
 
     // A profile that has nothing cached yet: every script arrives compressed, with a year-long lifetime.
-    const cold = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const cold = await newContext(browser, { viewport: { width: 1280, height: 900 } });
     await cold.addCookies(await context.cookies());
     const coldPage = await cold.newPage();
     const coldStarted = Date.now();

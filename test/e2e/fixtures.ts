@@ -1,12 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, vi } from 'vitest';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Download,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { hashPassword } from '../../src/features/accounts/passwords.js';
 import { addMember, createAccount } from '../support/factories.js';
 import { later } from '../support/harness.js';
 import { startTestServer } from '../support/server.js';
-import { launchBrowser } from './browser.js';
+import { missingBrowser, newContext } from './browser.js';
 
 /** The owner every flow sets up; the password satisfies the policy (letters, digits, not common). */
 export const OWNER = {
@@ -28,6 +36,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     throw new Error('The console is not built: run `npm run build:web` before the end-to-end tests.');
   }
   return startTestServer(env);
+}
+
+/**
+ * The run's Chromium (launched once in e2e-setup.ts), for one test file; closing what this answers closes
+ * the file's profiles, not the browser.
+ */
+export async function connectBrowser(): Promise<Browser> {
+  const endpoint = inject('browserEndpoint');
+  if (!endpoint) throw missingBrowser();
+  return chromium.connect(endpoint);
 }
 
 /**
@@ -55,7 +73,7 @@ export async function openPage(
   browser: Browser,
   options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({
+  const context = await newContext(browser, {
     viewport: { width: 1280, height: 900 },
     locale: 'en-US',
     ...options,
@@ -104,25 +122,29 @@ export async function chooseFromUserMenu(page: Page, name: string, item: string)
 }
 
 /**
- * Opens a row's "More" menu and picks an item until what it opens shows: on a loaded machine the table
- * can render again under an open menu (its list answered late), and the click lands on nothing (a CI run
- * waited 30 s for a dialog whose menu click was lost).
+ * Opens a menu from its button (a row's "More actions", a department's "…") and picks one of its items,
+ * for every menu whose item opens a dialog. The profile does not animate (newContext): an item stays
+ * where it was drawn between the press and the release of the click.
  */
-export async function chooseFromRowMenu(
-  page: Page,
-  menu: Locator,
-  item: string,
-  opens: Locator,
-): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (await opens.isVisible()) return;
-      await menu.click({ timeout: 5_000 });
-      await page.getByRole('menuitem', { name: item, exact: true }).click({ timeout: 5_000 });
-      await opens.waitFor({ timeout: 5_000 });
-    },
-    { timeout: 30_000, interval: 500 },
+export async function chooseFromMenu(page: Page, button: Locator, item: string): Promise<void> {
+  await button.click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Picks an item of a department's "…" menu in the tree. */
+export async function chooseDepartmentAction(page: Page, department: string, item: string): Promise<void> {
+  await chooseFromMenu(
+    page,
+    page.getByRole('button', { name: `Actions for ${department}`, exact: true }),
+    item,
   );
+}
+
+/** What the browser saved for a download, as text; read through Playwright, the browser being shared. */
+export async function downloadedText(download: Download): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The organization id in the address of an organization's page. */
@@ -199,8 +221,7 @@ export function departmentTree(page: Page) {
 
 /** Creates a department under `parent` from the parent's "…" menu in the tree, as a person would. */
 export async function createDepartmentByClicking(page: Page, parent: string, name: string): Promise<void> {
-  await page.getByRole('button', { name: `Actions for ${parent}`, exact: true }).click();
-  await page.getByRole('menuitem', { name: 'New sub-department', exact: true }).click();
+  await chooseDepartmentAction(page, parent, 'New sub-department');
   const dialog = page.getByRole('dialog', { name: 'New department' });
   await dialog.getByLabel('Department name').fill(name);
   await dialog.getByRole('button', { name: 'Create' }).click();
@@ -250,7 +271,7 @@ export function useConsole(options: { env?: Record<string, string>; firstRun?: b
   const browser = later<Browser>('The browser');
   beforeAll(async () => {
     // The browser first: without one (and ROSTER_REQUIRE_BROWSER=1) this fails before a server starts.
-    browser.current = await launchBrowser();
+    browser.current = await connectBrowser();
     server.current = await startServer(options.env);
     if (!options.firstRun) await setUpThroughApi(server.current);
   });

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Locator } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDepartment } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
-import { OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
+import { downloadedText, OWNER, settledDialog, signedInPage, useConsole } from './fixtures.js';
 
 /** How long to wait for the console and the import's jobs (a shared machine under load). */
 const WAIT = { timeout: 20_000 } as const;
@@ -41,9 +40,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: import', () => {
       dialog.getByRole('button', { name: /Download the template/ }).click(),
     ]);
     expect(template.suggestedFilename()).toBe('member-import-template.csv');
-    const [header = []] = parse(
-      fs.readFileSync(await template.path(), 'utf8').replace(/^\uFEFF/, ''),
-    ) as string[][];
+    const [header = []] = parse((await downloadedText(template)).replace(/^\uFEFF/, '')) as string[][];
     const at = (name: string) => header.findIndex((cell) => cell.replace(/\s*\*$/, '') === name);
     expect(at('Name')).toBeGreaterThanOrEqual(0);
     const row = (name: string, account: string, email: string, departments = '') => {
@@ -90,7 +87,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: import', () => {
     ]);
     expect(result.suggestedFilename()).toMatch(/^people-result-\d+\.csv$/);
     const [resultHeader = [], ...resultRows] = parse(
-      fs.readFileSync(await result.path(), 'utf8').replace(/^\uFEFF/, ''),
+      (await downloadedText(result)).replace(/^\uFEFF/, ''),
     ) as string[][];
     const outcome = resultHeader.indexOf('Result');
     expect(resultRows.map((cells) => [cells[at('Name')], cells[outcome]])).toEqual([

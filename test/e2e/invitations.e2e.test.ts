@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createAccount, PASSWORD } from '../support/factories.js';
-import { screenshot, skipWithoutBrowser } from './browser.js';
+import { newContext, screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseFromMenu,
   expectCurrentOrg,
   ORGANIZATION,
   OWNER,
@@ -251,8 +252,11 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     await openFromNavigation(admin.page, 'Invitations');
     const row = admin.page.getByRole('row').filter({ hasText: 'Dorothy Vaughan' });
     await row.getByText('Declined', { exact: true }).waitFor();
-    await row.getByRole('button', { name: 'More actions for Dorothy Vaughan' }).click();
-    await admin.page.getByRole('menuitem', { name: 'Invite again' }).click();
+    await chooseFromMenu(
+      admin.page,
+      row.getByRole('button', { name: 'More actions for Dorothy Vaughan' }),
+      'Invite again',
+    );
     await row.getByText('Invited', { exact: true }).waitFor();
     expect(await statusOf(server, orgId, 'dorothy@nasa.example')).toBe('invited');
     await linksSentTo(server, 'dorothy@nasa.example', 2);
@@ -403,7 +407,7 @@ describe.skipIf(skipWithoutBrowser())('invitations', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
 
-    const chinese = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const chinese = await newContext(browser, { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const zhPage = await chinese.newPage();
     const zhErrors: string[] = [];
     zhPage.on('pageerror', (error) => zhErrors.push(error.message));

@@ -4,6 +4,7 @@ import { addMember, createAccount } from '../support/factories.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseFromMenu,
   fieldError,
   ORGANIZATION,
   OWNER,
@@ -118,14 +119,12 @@ describe.skipIf(skipWithoutBrowser())('member dialogs and forms', () => {
 
     // A confirmation opened from a row's menu: focus returns to the menu's button, the item being gone.
     const more = page.getByRole('button', { name: 'More actions for Grace Hopper' });
-    await more.click();
-    await page.getByRole('menuitem', { name: 'Disable', exact: true }).click();
+    await chooseFromMenu(page, more, 'Disable');
     await escapeBackTo(page, page.getByRole('dialog').filter({ hasText: 'Disable Grace Hopper?' }), more);
 
     // A department dialog opened from a tree node's menu.
     const nodeMenu = page.getByRole('button', { name: `Actions for ${ORGANIZATION.name}`, exact: true });
-    await nodeMenu.click();
-    await page.getByRole('menuitem', { name: 'New sub-department', exact: true }).click();
+    await chooseFromMenu(page, nodeMenu, 'New sub-department');
     await escapeBackTo(page, page.getByRole('dialog', { name: 'New department' }), nodeMenu);
 
     // A role dialog.

@@ -1,8 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
-import { skipWithoutBrowser } from './browser.js';
-import { departmentTree, OWNER, settledDialog, signIn, useConsole } from './fixtures.js';
+import { newContext, skipWithoutBrowser } from './browser.js';
+import { chooseFromMenu, departmentTree, OWNER, settledDialog, signIn, useConsole } from './fixtures.js';
 
 /** A desk's window. */
 const DESK = { width: 1440, height: 900 } as const;
@@ -20,9 +20,14 @@ function row(page: Page, name: string) {
     .filter({ has: page.getByRole('button', { name: `Details of ${name}` }) });
 }
 
+/** A row's "More ▾" button. */
+function moreButton(page: Page, name: string) {
+  return page.getByRole('button', { name: `More actions for ${name}` });
+}
+
 /** Opens a row's "More ▾" menu and returns it. */
 async function openMore(page: Page, name: string) {
-  await page.getByRole('button', { name: `More actions for ${name}` }).click();
+  await moreButton(page, name).click();
   const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByRole('menu');
   await menu.waitFor();
   return menu;
@@ -96,7 +101,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table a
 
   /** A signed-in browser at 1440×900 (a desk), on Members & Departments. */
   async function atDesk(query = ''): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-    const context = await browser.newContext({ viewport: DESK, locale: 'en-US' });
+    const context = await newContext(browser, { viewport: DESK, locale: 'en-US' });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -245,11 +250,10 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table a
     const remove = annMenu.getByRole('menuitem', { name: /^Remove\s*Disable first$/ });
     await remove.waitFor();
     expect(await remove.getAttribute('aria-disabled')).toBe('true');
-    await page.getByRole('button', { name: 'More actions for Ann Active' }).click();
+    await moreButton(page, 'Ann Active').click();
     await annMenu.waitFor({ state: 'hidden' });
 
-    const doraMenu = await openMore(page, 'Dora Departing');
-    await doraMenu.getByRole('menuitem', { name: 'Disable and remove', exact: true }).click();
+    await chooseFromMenu(page, moreButton(page, 'Dora Departing'), 'Disable and remove');
     const dialog = await settledDialog(
       page,
       page.getByRole('dialog', { name: 'Disable and remove Dora Departing?' }),
@@ -262,8 +266,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the member table a
     await row(page, 'Dora Departing').getByText('Removed', { exact: true }).waitFor();
     await page.getByRole('tab', { name: /^All/ }).click();
 
-    const hedyMenu = await openMore(page, 'Hedy Head');
-    await hedyMenu.getByRole('menuitem', { name: 'Disable and remove', exact: true }).click();
+    await chooseFromMenu(page, moreButton(page, 'Hedy Head'), 'Disable and remove');
     const head = await settledDialog(
       page,
       page.getByRole('dialog', { name: 'Disable and remove Hedy Head?' }),

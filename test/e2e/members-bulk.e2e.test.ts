@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Axe from 'axe-core';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createAccount, createDepartment } from '../support/factories.js';
-import { skipWithoutBrowser } from './browser.js';
-import { OWNER, settledDialog, signIn, useConsole } from './fixtures.js';
+import { newContext, skipWithoutBrowser } from './browser.js';
+import { downloadedText, OWNER, settledDialog, signIn, useConsole } from './fixtures.js';
 
 /** How long to wait for the console to catch up (a page load under the load of a shared machine). */
 const WAIT = { timeout: 15_000 } as const;
@@ -63,7 +62,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
 
   it('selects rows, sets their primary department keeping the others, then disables them, each with a result', async () => {
     // bypassCSP: axe-core is added to the page as a script the console's policy would refuse.
-    const context = await browser.newContext({
+    const context = await newContext(browser, {
       viewport: { width: 1440, height: 900 },
       locale: 'en-US',
       bypassCSP: true,
@@ -141,7 +140,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
   });
 
   it('selects all members matching the filter, confirms, runs the change as a task and downloads its result', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    const context = await newContext(browser, { viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -181,9 +180,7 @@ describe.skipIf(skipWithoutBrowser())('members & departments: the bulk bar', () 
       page.waitForEvent('download', WAIT),
       task.getByRole('button', { name: 'Download result' }).click(),
     ]);
-    const [header, ...rows] = parse(
-      fs.readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, ''),
-    ) as string[][];
+    const [header, ...rows] = parse((await downloadedText(download)).replace(/^\uFEFF/, '')) as string[][];
     expect(header).toEqual(['Member', 'Member ID', 'Outcome', 'Reason']);
     expect(rows.map((cells) => cells[0]).sort()).toEqual(many);
     expect(rows.every((cells) => cells[2] === 'Done')).toBe(true);

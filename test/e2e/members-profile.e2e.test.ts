@@ -1,9 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, skipWithoutBrowser } from './browser.js';
+import { skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseFromMenu,
   chooseFromUserMenu,
+  connectBrowser,
   fieldError,
   ORGANIZATION,
   OWNER,
@@ -30,7 +32,7 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await connectBrowser();
     server = await startServer();
     await setUpThroughApi(server);
     // The admin adds 李雷 with a typed password (to be changed at the first sign-in) and org fields.
@@ -165,8 +167,11 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await page.locator('.ant-descriptions').getByText('李小雷', { exact: true }).waitFor();
 
     // A managed account's reset link is shown, to copy and hand over.
-    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
-    await page.getByRole('menuitem', { name: 'Reset password', exact: true }).click();
+    await chooseFromMenu(
+      page,
+      page.getByRole('button', { name: 'More actions for 李小雷' }),
+      'Reset password',
+    );
     const reset = await settledDialog(
       page,
       page.getByRole('dialog', { name: 'Reset the password of 李小雷' }),
@@ -179,8 +184,7 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
     await reset.getByRole('button', { name: 'Close' }).last().click();
     await reset.waitFor({ state: 'hidden' });
 
-    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
-    await page.getByRole('menuitem', { name: 'Disable', exact: true }).click();
+    await chooseFromMenu(page, page.getByRole('button', { name: 'More actions for 李小雷' }), 'Disable');
     const disable = await settledDialog(
       page,
       page.getByRole('dialog').filter({ hasText: 'Disable 李小雷?' }),
@@ -193,8 +197,7 @@ describe.skipIf(skipWithoutBrowser())('members: their own profile, and the admin
       .waitFor();
 
     // Removing a department head: the dialog asks for a successor up front.
-    await page.getByRole('button', { name: 'More actions for 李小雷' }).click();
-    await page.getByRole('menuitem', { name: 'Remove', exact: true }).click();
+    await chooseFromMenu(page, page.getByRole('button', { name: 'More actions for 李小雷' }), 'Remove');
     const remove = await settledDialog(page, page.getByRole('dialog', { name: 'Remove 李小雷?' }));
     await remove.getByText('This member heads', { exact: false }).waitFor();
     // Searched on the server as the admin types.

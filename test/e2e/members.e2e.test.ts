@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseFromMenu,
   chooseFromUserMenu,
   createDepartmentByClicking,
   departmentTree,
@@ -33,8 +34,7 @@ function row(page: Page, name: string) {
 
 /** Picks an action from a row's "More ▾" menu. */
 async function more(page: Page, name: string, action: string): Promise<void> {
-  await page.getByRole('button', { name: `More actions for ${name}` }).click();
-  await page.getByRole('menuitem', { name: action, exact: true }).click();
+  await chooseFromMenu(page, page.getByRole('button', { name: `More actions for ${name}` }), action);
 }
 
 /** The count a status tab shows. */

@@ -5,6 +5,7 @@ import { startTestServer } from '../support/server.js';
 import { screenshot, skipWithoutBrowser } from './browser.js';
 import {
   addMembersDirectly,
+  chooseDepartmentAction,
   departmentTree,
   expectCurrentOrg,
   fieldError,
@@ -67,8 +68,7 @@ describe.skipIf(skipWithoutBrowser())('organization settings, operations and the
     await departmentTree(page).getByText(renamed, { exact: true }).waitFor();
 
     // Renaming the root department from the tree renames the organization back.
-    await page.getByRole('button', { name: `Actions for ${renamed}`, exact: true }).click();
-    await page.getByRole('menuitem', { name: 'Rename', exact: true }).click();
+    await chooseDepartmentAction(page, renamed, 'Rename');
     const rootDialog = page.getByRole('dialog', { name: `Rename "${renamed}"` });
     await rootDialog.getByLabel('Department name').fill(ORGANIZATION.name);
     await rootDialog.getByRole('button', { name: 'Save' }).click();

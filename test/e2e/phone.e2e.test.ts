@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot, skipWithoutBrowser } from './browser.js';
+import { newContext, screenshot, skipWithoutBrowser } from './browser.js';
 import { ORGANIZATION, OWNER, orgIdOf, signIn, useConsole } from './fixtures.js';
 import { fillSampleOrg, SAMPLE_MEMBER } from './sample-org.js';
 
@@ -61,7 +61,7 @@ describe.skipIf(skipWithoutBrowser())('on a phone (390 × 844)', () => {
   const { server, browser } = useConsole();
 
   it('keeps every page within the screen, titles on a line or two, the navigation in a drawer', async () => {
-    const context = await browser.newContext({ viewport: PHONE, locale: 'en-US', hasTouch: true });
+    const context = await newContext(browser, { viewport: PHONE, locale: 'en-US', hasTouch: true });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -2,9 +2,10 @@ import { createRequire } from 'node:module';
 import type * as Axe from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot, skipWithoutBrowser } from './browser.js';
+import { newContext, screenshot, skipWithoutBrowser } from './browser.js';
 import {
   apiAs,
+  chooseDepartmentAction,
   departmentTree,
   ORGANIZATION,
   OWNER,
@@ -151,7 +152,7 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     // 张伟 signs in and lands on Members & Departments, at the department he manages.
     await setPasswordDirectly(server, ZHANG.username, ZHANG.password);
     // The console's CSP allows its own scripts only; axe-core is injected by the test, past it.
-    const context = await browser.newContext({
+    const context = await newContext(browser, {
       viewport: { width: 1280, height: 900 },
       locale: 'en-US',
       bypassCSP: true,
@@ -206,8 +207,7 @@ describe.skipIf(skipWithoutBrowser())('department-scoped administrators', () => 
     await page.getByRole('menuitem', { name: 'New sub-department', exact: true }).waitFor();
     expect(await page.getByRole('menuitem', { name: 'Rename', exact: true }).count()).toBe(0);
     await page.keyboard.press('Escape');
-    await page.getByRole('button', { name: 'Actions for 前端组', exact: true }).click();
-    await page.getByRole('menuitem', { name: 'Rename', exact: true }).click();
+    await chooseDepartmentAction(page, '前端组', 'Rename');
     const rename = await settledDialog(page, page.getByRole('dialog', { name: 'Rename "前端组"' }));
     await rename.getByLabel('Department name').fill('前端开发组');
     await rename.getByRole('button', { name: 'Save' }).click();
