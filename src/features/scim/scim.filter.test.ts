@@ -1,7 +1,7 @@
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors.js';
-import { filterSql, isKeyLookup, parseFilter } from './scim.filter.js';
+import { filterSql, keyCondition, keyLookup, parseFilter } from './scim.filter.js';
 import { USER_FILTER_ATTRIBUTES } from './scim.queries.js';
 import { USER_SCHEMA } from './scim.users.map.js';
 
@@ -57,17 +57,29 @@ describe('SCIM filter to SQL', () => {
     expect(compile('id sw "0B9F"')).toEqual({ sql: 'lower(m.id::text) like $1', parameters: ['0b9f%'] });
   });
 
-  it('knows a lookup by a key attribute (prepared) from every other filter', () => {
-    const keyed = (filter: string) => isKeyLookup(parseFilter(filter), USER_FILTER_ATTRIBUTES, USER_SCHEMA);
-    expect(keyed('userName eq "a@b.c"')).toBe(true);
-    expect(keyed(`${USER_SCHEMA}:userName eq "a@b.c"`)).toBe(true);
-    expect(keyed('externalId eq "x"')).toBe(true);
-    expect(keyed('id eq "x"')).toBe(true);
-    expect(keyed('userName co "a"')).toBe(false);
-    expect(keyed('userName ne "a"')).toBe(false);
-    expect(keyed('displayName eq "a"')).toBe(false);
-    expect(keyed('userName eq "a" and active eq true')).toBe(false);
-    expect(keyed('emails[value eq "a@b.c"]')).toBe(false);
+  it('knows a lookup by a key attribute (built once, prepared) from every other filter, with the same SQL', () => {
+    const lookup = (filter: string) => keyLookup(parseFilter(filter), USER_FILTER_ATTRIBUTES, USER_SCHEMA);
+    const value = (filter: string) => lookup(filter)?.value;
+    expect(value('userName eq "A@B.c"')).toBe('a@b.c');
+    expect(value(`${USER_SCHEMA}:userName eq "a@b.c"`)).toBe('a@b.c');
+    expect(value('externalId eq "X-1"')).toBe('X-1');
+    const id = '0B9F6E1C-54A1-4C3E-9A43-1D2E3F405060';
+    expect(value(`id eq "${id}"`)).toBe(id);
+    for (const other of [
+      'id eq "x"',
+      'userName co "a"',
+      'userName ne "a"',
+      'displayName eq "a"',
+      'userName eq "a" and active eq true',
+      'emails[value eq "a@b.c"]',
+    ]) {
+      expect(lookup(other), other).toBeUndefined();
+    }
+    // A lookup's condition is the one the filter translates to.
+    for (const filter of ['userName eq "A@B.c"', 'externalId eq "X-1"', `id eq "${id}"`]) {
+      const found = lookup(filter);
+      expect(found && keyCondition(found).compile(db).sql).toBe(compile(filter).sql);
+    }
   });
 
   it('escapes like wildcards in co, sw and ew', () => {

@@ -62,6 +62,17 @@ export function attributeKey(path: string, coreSchema: string): string {
 /** `like` pattern text with its wildcards taken literally. */
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** A string value as an attribute of this kind compares it: lower-cased unless case-exact. */
+const comparedValue = (kind: AttributeKind, value: string) =>
+  kind === 'ce' || kind === 'uuid' ? value : value.toLowerCase();
+
+/** The column equal to a compared value: for a key attribute, what its index answers. */
+function equals(attribute: FilterAttribute, value: string): RawBuilder<boolean> {
+  return attribute.kind === 'uuid'
+    ? sql<boolean>`${attribute.column} = ${value}::uuid`
+    : sql<boolean>`${attribute.column} = ${value}`;
+}
+
 function compare(attribute: FilterAttribute, op: string, value: unknown, path: string): RawBuilder<boolean> {
   const { kind, column } = attribute;
   if (op === 'pr') {
@@ -81,7 +92,7 @@ function compare(attribute: FilterAttribute, op: string, value: unknown, path: s
       return compare({ kind: 'ci', column: sql`${column}::text` }, op, value, path);
     // Compared as a UUID, the key's index finds the row; compared as text, every row was read. A value
     // that is no UUID names no row.
-    const same = isUuid(value) ? sql<boolean>`${column} = ${value}::uuid` : sql<boolean>`false`;
+    const same = isUuid(value) ? equals(attribute, value) : sql<boolean>`false`;
     return op === 'eq' ? same : sql<boolean>`not (${same})`;
   }
   if (kind === 'date') {
@@ -102,10 +113,10 @@ function compare(attribute: FilterAttribute, op: string, value: unknown, path: s
   }
   // Case-insensitive: both sides lower-cased; a column stored lower-case is left as it is.
   const left = kind === 'ci' ? sql`lower(${column})` : column;
-  const right = kind === 'ce' ? value : value.toLowerCase();
+  const right = comparedValue(kind, value);
   switch (op) {
     case 'eq':
-      return sql<boolean>`${left} = ${right}`;
+      return kind === 'ci' ? sql<boolean>`${left} = ${right}` : equals(attribute, right);
     case 'ne':
       return sql<boolean>`(${column} is null or ${left} <> ${right})`;
     case 'co':
@@ -160,13 +171,31 @@ export function filterSql(
   }
 }
 
-/**
- * Whether a filter is one `eq` on a key attribute (an identity provider's `userName eq "…"` before each
- * create): its statement's text is the same for every value and one plan serves them all, so it is run
- * prepared (src/db/database.ts `prepared`). Other filters are planned for their values.
- */
-export function isKeyLookup(filter: Filter, attributes: FilterAttributes, coreSchema: string): boolean {
-  if (filter.op !== 'eq') return false;
-  const key = attributeKey(filter.attrPath, coreSchema);
-  return (attributes.get(key) ?? attributes.get(`${key}.value`))?.key === true;
+/** A lookup by a key attribute: the attribute, and the value as compared (see `equals`). */
+export interface KeyLookup {
+  readonly attribute: FilterAttribute;
+  readonly value: string;
 }
+
+/**
+ * The key lookup a filter is, if it is one `eq` on a key attribute with a string (an identity provider's
+ * `userName eq "…"` before each create): at most one row, by a unique index, whose statement is the same
+ * for every value, so it is built once and prepared (`userByKey`). A UUID attribute compared with a
+ * value that is no UUID is no lookup (the filter matches nothing). Other filters are built and planned
+ * for their values.
+ */
+export function keyLookup(
+  filter: Filter,
+  attributes: FilterAttributes,
+  coreSchema: string,
+): KeyLookup | undefined {
+  if (filter.op !== 'eq' || typeof filter.compValue !== 'string') return undefined;
+  const key = attributeKey(filter.attrPath, coreSchema);
+  const attribute = attributes.get(key) ?? attributes.get(`${key}.value`);
+  if (!attribute?.key || attribute.within) return undefined;
+  if (attribute.kind === 'uuid' && !isUuid(filter.compValue)) return undefined;
+  return { attribute, value: comparedValue(attribute.kind, filter.compValue) };
+}
+
+/** The condition of a key lookup: the SQL `filterSql` makes of the same filter. */
+export const keyCondition = (lookup: KeyLookup) => equals(lookup.attribute, lookup.value);

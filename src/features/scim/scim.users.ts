@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { AppContext, RequestMeta } from '../../context.js';
 import { AppError } from '../../errors.js';
 import type { OrgActor } from '../access/access.js';
@@ -11,7 +11,7 @@ import { createMember } from '../members/members.create.js';
 import type { UpdateMemberBody } from '../members/members.schemas.js';
 import { updateMember } from '../members/members.update.js';
 import { ScimErrors } from './scim.errors.js';
-import { filterSql, isKeyLookup, parseFilter } from './scim.filter.js';
+import { filterSql, type KeyLookup, keyLookup, parseFilter } from './scim.filter.js';
 import { applyPatch, type PatchBody } from './scim.patch.js';
 import { countUsers, USER_FILTER_ATTRIBUTES, userByKey, userRow, userRows } from './scim.queries.js';
 import { settingsOf } from './scim.settings.js';
@@ -50,13 +50,13 @@ export const userResource = (ctx: AppContext, row: ScimUserRow) =>
 /** A page of Users: the filter translated to SQL over the org's members. */
 export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQuery) {
   const filter = query.filter ? parseFilter(query.filter) : undefined;
-  const where = filter ? filterSql(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : undefined;
   const startIndex = Math.max(1, query.startIndex ?? 1);
   const count = Math.min(MAX_RESULTS, Math.max(0, query.count ?? MAX_RESULTS));
-  const rows =
-    where && filter && isKeyLookup(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA)
-      ? await keyedPage(ctx, actor, where, startIndex, count)
-      : await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count });
+  const lookup = filter && keyLookup(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA);
+  const where = filter ? filterSql(filter, USER_FILTER_ATTRIBUTES, USER_SCHEMA) : undefined;
+  const rows = lookup
+    ? await keyedPage(ctx, actor, lookup, startIndex, count)
+    : await userRows(ctx.db, actor.orgId, where, { offset: startIndex - 1, limit: count });
   // A first page with room left holds every match (an identity provider's `userName eq` lookup before
   // each create: one statement); otherwise the matches are counted.
   const total =
@@ -73,12 +73,12 @@ export async function listUsers(ctx: AppContext, actor: OrgActor, query: ListQue
 async function keyedPage(
   ctx: AppContext,
   actor: OrgActor,
-  where: RawBuilder<boolean>,
+  lookup: KeyLookup,
   startIndex: number,
   count: number,
 ) {
   if (startIndex > 1 || count === 0) return [];
-  const row = await userByKey(ctx.db, actor.orgId, where);
+  const row = await userByKey(ctx.db, actor.orgId, lookup);
   return row ? [row] : [];
 }
 
