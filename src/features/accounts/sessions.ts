@@ -1,5 +1,5 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import { prepared } from '../../db/database.js';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Executor, statement } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import { isUuid } from '../../ids.js';
 import { type ActorRow, actorFromRow, type OrgActor, orgActorJson } from '../access/access.js';
@@ -42,6 +42,31 @@ export async function createSession(
 /** A session's idle deadline moves at most this often: reads do not each cost a write. */
 const TOUCH_EVERY_SECONDS = 60;
 
+/** A live session's account, with the `org_actor` row of `actor` (null when none is asked for). */
+function liveSession(db: Executor, sessionHash: string, actor: RawBuilder<ActorRow | null>) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .select(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
+    .select(
+      sql<boolean>`sessions.last_seen_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as('stale'),
+    )
+    .select(actor.as('actor'))
+    .where('sessions.id_hash', '=', sessionHash)
+    .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('accounts.disabled_at', 'is', null);
+}
+
+// Every request reads its session, so the reads are built once and prepared: planning the actor's
+// subqueries took longer than running them, and building the query cost about as much again (in an org:
+// 0.16–0.32 ms a read before, 0.09–0.13 ms built once, at load 12).
+const sessionRead = statement((db, sessionHash: string) =>
+  liveSession(db, sessionHash, sql<ActorRow | null>`null`),
+);
+const sessionReadInOrg = statement((db, sessionHash: string, orgId: string) =>
+  liveSession(db, sessionHash, orgActorJson(orgId, sql.ref('accounts.id'))),
+);
+
 /**
  * The principal for a cookie value, extending the session's idle time; undefined when it has ended.
  * Given the org of an org route, the same statement reads the account's standing there (`org_actor`,
@@ -55,27 +80,10 @@ export async function resolveSession(
 ): Promise<{ principal: Principal; orgActor: OrgActor | undefined } | undefined> {
   const sessionHash = hashToken(token);
   const actorOrg = orgId !== undefined && isUuid(orgId) ? orgId : undefined;
-  // Prepared: every request asks it, and planning the actor's subqueries took longer than running them.
-  const [row] = await prepared(
-    db,
-    db
-      .selectFrom('sessions')
-      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-      .select(['accounts.id', 'accounts.is_operator', 'accounts.password_temporary', 'accounts.locale'])
-      .select(
-        sql<boolean>`sessions.last_seen_at < now() - make_interval(secs => ${TOUCH_EVERY_SECONDS})`.as(
-          'stale',
-        ),
-      )
-      .select(
-        actorOrg === undefined
-          ? sql<ActorRow | null>`null`.as('actor')
-          : orgActorJson(actorOrg, sql.ref('accounts.id')).as('actor'),
-      )
-      .where('sessions.id_hash', '=', sessionHash)
-      .where('sessions.expires_at', '>', sql<Date>`now()`)
-      .where('accounts.disabled_at', 'is', null),
-  );
+  const [row] =
+    actorOrg === undefined
+      ? await sessionRead(db, sessionHash)
+      : await sessionReadInOrg(db, sessionHash, actorOrg);
   if (!row) return undefined;
   if (row.stale) {
     await db
