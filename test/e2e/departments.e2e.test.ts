@@ -18,7 +18,6 @@ function tree(page: Page) {
 
 /** Names a new department in the open dialog and creates it. */
 async function createDepartment(page: Page, name: string): Promise<void> {
-  // Typed into only once its opening animation ends: on a loaded machine a click during it was lost.
   const dialog = await settledDialog(page, page.getByRole('dialog', { name: 'New department' }));
   await dialog.getByLabel('Department name').fill(name);
   await dialog.getByRole('button', { name: 'Create' }).click();

@@ -251,8 +251,9 @@ export async function apiAs<T>(
 }
 
 /**
- * A dialog once it has finished zooming in: a click sent while it still moves can land beside the
- * button it aims at (seen under load).
+ * A dialog once shown and no longer zooming in. The profiles newContext makes do not animate; in one
+ * that asks for motion, a click sent while the dialog still grows presses its button and is released
+ * beside it, and is lost (seen under load).
  */
 export async function settledDialog(page: Page, dialog: Locator): Promise<Locator> {
   await dialog.and(page.locator(':not([class*="-zoom-"])')).waitFor();
