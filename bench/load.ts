@@ -80,19 +80,19 @@ export async function insertPeople(
       ${acc((p) => p.name)}::text[], ${acc((p) => p.lastSignInAt)}::timestamptz[])
       as t(id, kind, username, email, phone, name, last_sign_in_at)`.execute(db);
   await sql`insert into members (id, org_id, account_id, status, status_reason, created_by, joined_at, name,
-      sort_name, search_text, employee_id, work_location, org_email, directory_order, expires_at,
+      sort_name, search_text, search_phone, employee_id, work_location, org_email, directory_order, expires_at,
       invitation_address, status_changed_at, created_at)
     select id, ${orgId}, account_id, status, status_reason, ${ownerAccountId}, joined_at, name, sort_name,
-      search_text, employee_id, work_location, org_email, directory_order, expires_at, invitation_address,
+      search_text, search_phone, employee_id, work_location, org_email, directory_order, expires_at, invitation_address,
       coalesce(joined_at, '2025-06-01'), coalesce(joined_at, '2025-06-01')
     from unnest(${col((p) => p.memberId)}::uuid[], ${col((p) => (UNBOUND.has(p.status) ? null : p.accountId))}::uuid[],
       ${col((p) => p.status)}::text[], ${col((p) => p.statusReason)}::text[],
       ${col((p) => p.joinedAt)}::timestamptz[], ${col((p) => p.name)}::text[],
-      ${col((p) => p.sortName)}::text[], ${col((p) => p.searchText)}::text[],
+      ${col((p) => p.sortName)}::text[], ${col((p) => p.searchText)}::text[], ${col((p) => p.searchPhone)}::text[],
       ${col((p) => p.employeeId)}::text[], ${col((p) => p.workLocation)}::text[],
       ${col((p) => p.orgEmail)}::text[], ${col((p) => p.directoryOrder)}::int[],
       ${col((p) => p.expiresAt)}::timestamptz[], ${col((p) => p.invitationAddress)}::text[])
-      as t(id, account_id, status, status_reason, joined_at, name, sort_name, search_text, employee_id,
+      as t(id, account_id, status, status_reason, joined_at, name, sort_name, search_text, search_phone, employee_id,
         work_location, org_email, directory_order, expires_at, invitation_address)`.execute(db);
   const memberships = people.flatMap((p) => p.departments.map((d) => ({ ...d, memberId: p.memberId })));
   await sql`insert into member_departments (org_id, member_id, department_id, is_primary, position)

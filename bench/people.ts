@@ -25,6 +25,7 @@ export interface Person {
   invitationAddress: string | null;
   sortName: string;
   searchText: string;
+  searchPhone: string | null;
   grams: string[];
   departments: { id: string; isPrimary: boolean; position: string | null }[];
 }
@@ -113,6 +114,7 @@ export function generatePerson(random: Random, index: number, ctx: PersonContext
     invitationAddress: status === 'invited' || status === 'invitation_expired' ? (email ?? phone) : null,
     sortName: keys.sortName,
     searchText: keys.searchText,
+    searchPhone: keys.phone,
     grams: keys.grams,
     departments,
   };

@@ -48,7 +48,7 @@ export async function scopedCases(roster: BenchRoster, fixture: Fixture): Promis
       orgId,
       scope: orgWideScope,
       status: { kind: 'any', statuses: ALL_TABS },
-      search: planSearch(q),
+      search: planSearch(q, ctx.config.defaultPhoneRegion),
       orderSet: false,
       after: undefined,
       limit: limit + 1,

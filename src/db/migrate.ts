@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013-task-chunks.js';
 import * as m0014 from './migrations/0014-api-tokens.js';
 import * as m0015 from './migrations/0015-scim.js';
 import * as m0016 from './migrations/0016-webhooks.js';
+import * as m0017 from './migrations/0017-search-phone.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. A new file is added here too, so the build never depends on a folder scan. */
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0014-api-tokens': m0014,
   '0015-scim': m0015,
   '0016-webhooks': m0016,
+  '0017-search-phone': m0017,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -102,6 +102,8 @@ export interface MembersTable {
   name: Generated<string>;
   sort_name: Generated<string>;
   search_text: Generated<string>;
+  /** The phone number of search_text (E.164) in a column of its own, for its b-tree; null without one. */
+  search_phone: string | null;
   employee_id: string | null;
   work_location: string | null;
   org_email: string | null;

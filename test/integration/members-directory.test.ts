@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MemberStatus } from '../../src/db/schema.js';
 import { writeSearchKeys } from '../../src/features/directory/directory.keys.js';
 import {
+  countByStatus,
   directoryPage,
   type Scope,
   type SortKey,
@@ -27,7 +28,12 @@ interface Row {
   departments: string[];
   sortName: string;
   searchText: string;
+  /** The phone number the set-up gave it, E.164. */
+  phone: string | null;
 }
+
+/** The installation's default phone region, as the test configuration leaves it. */
+const REGION = 'CN';
 
 const SURNAMES = ['王', '李', '张', '刘', '陈'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊'];
@@ -40,6 +46,16 @@ const ALL: StatusFilter = {
 /** Members named Kiwi: ten among the first rows walked, one in the second walk, two only the index finds. */
 const kiwi = (i: number, count: number) =>
   (i > 0 && i <= 100 && i % 10 === 0) || i === 3 * WALK_BUDGET || i === count - 2 || i === count - 3;
+
+/**
+ * Four members in five have a mobile number: +86138… for the first 4,000 (the rows the first walk reads
+ * are among them), +86139… after, so a search for +86139 finds none in the walk and thousands past it.
+ */
+const phoneOf = (i: number) =>
+  i % 5 === 4 ? null : `+86${i < 4000 ? '138' : '139'}${String(i).padStart(8, '0')}`;
+
+/** A number only the other org's member has. */
+const ELSEWHERE = '+8613900009999';
 
 function nameOf(i: number, count: number): string {
   if (kiwi(i, count)) return `Kiwi Lee${i}`;
@@ -57,6 +73,7 @@ describeEachBackend('members directory', (backend) => {
   let everyDepartment: string[];
   /** Each department's path, for `subtree` scopes. */
   let paths: Map<string, string>;
+  let otherOrgId: string;
 
   beforeAll(async () => {
     h = await startHarness(backend);
@@ -81,10 +98,12 @@ describeEachBackend('members directory', (backend) => {
     // Zhou Yang (周阳) writes "zhouyang", which holds "ouyang" too: a rare term's matches, all sorting late.
     const orderOf = (i: number) => (i % 500 === 7 || i >= count - 3 ? 10000 : 1 + i);
     const names = index.map((i) => (i === count - 1 ? '周阳' : nameOf(i, count)));
+    const phones = index.map(phoneOf);
     const { rows: accounts } = await sql<{
       id: string;
-    }>`insert into accounts (kind, username, name, password_hash)
-      select 'managed', 'dir' || n || '@' || ${orgId}, name, 'x' from unnest(${index}::int[], ${names}::text[]) as t(n, name)
+    }>`insert into accounts (kind, username, name, phone, password_hash)
+      select 'managed', 'dir' || n || '@' || ${orgId}, name, phone, 'x'
+      from unnest(${index}::int[], ${names}::text[], ${phones}::text[]) as t(n, name, phone)
       returning id`.execute(h.ctx.db);
     const { rows: members } = await sql<{
       id: string;
@@ -99,9 +118,38 @@ describeEachBackend('members directory', (backend) => {
       from unnest(${members.map((m) => m.id)}::uuid[], ${index.map(departmentOf)}::uuid[]) as t(member_id, department_id)`.execute(
       h.ctx.db,
     );
+    // An invitation by SMS nobody accepted yet, to the number member 1233 has: found by its address.
+    const invited = await h.ctx.db
+      .insertInto('members')
+      .values({
+        org_id: orgId,
+        status: 'invited',
+        name: '邀请',
+        invitation_address: phoneOf(1233),
+        invitation_channel: 'sms',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await h.ctx.db
-      .transaction()
-      .execute((trx) => writeSearchKeys(trx, { memberIds: members.map((m) => m.id) }));
+      .insertInto('member_departments')
+      .values({ org_id: orgId, member_id: invited.id, department_id: b.id, is_primary: true })
+      .execute();
+    // Another org's member, whose number nobody here has.
+    ({
+      org: { id: otherOrgId },
+    } = await createOrg(h.ctx));
+    const [other] = (
+      await sql<{ id: string }>`with a as (
+          insert into accounts (kind, username, name, phone, password_hash)
+          values ('managed', 'elsewhere@' || ${otherOrgId}, 'Elsewhere', ${ELSEWHERE}, 'x') returning id
+        )
+        insert into members (org_id, account_id, status) select ${otherOrgId}, a.id, 'active' from a
+        returning id`.execute(h.ctx.db)
+    ).rows;
+    const keyed = [...members.map((m) => m.id), invited.id, (other as { id: string }).id];
+    await h.ctx.db.transaction().execute((trx) => writeSearchKeys(trx, { memberIds: keyed }));
+    const phoneById = new Map(members.map((m, i) => [m.id, phones[i] ?? null]));
+    phoneById.set(invited.id, phoneOf(1233));
     const stored = await h.ctx.db
       .selectFrom('members as m')
       .innerJoin('member_departments as md', 'md.member_id', 'm.id')
@@ -124,6 +172,7 @@ describeEachBackend('members directory', (backend) => {
       departments: [r.department_id],
       sortName: r.sort_name,
       searchText: r.search_text,
+      phone: phoneById.get(r.id) ?? null,
     }));
     // 9,000 members and their search keys: about 50 s on the embedded database alone, over the suite's
     // 120 s beside two other files.
@@ -143,19 +192,24 @@ describeEachBackend('members directory', (backend) => {
 
   const subtree = (id: string): Scope => ({ kind: 'subtree', paths: [paths.get(id) as string] });
 
-  /** The plain definition of the listing: every member in scope holding the term, sorted. */
-  function expected(scope: Scope, status: StatusFilter, term: string): string[] {
-    const plan = planSearch(term);
+  /**
+   * The plain definition of the listing: every member in scope holding the term (or, given `phone`, whose
+   * phone number starts with it), sorted.
+   */
+  function expected(scope: Scope, status: StatusFilter, term: string, phone?: string): string[] {
+    const plan = planSearch(term, REGION);
     const statuses = status.kind === 'one' ? [status.status] : status.statuses;
     return rows
       .filter((r) => statuses.includes(r.status))
       .filter((r) => scope.kind === 'whole' || r.departments.some((d) => departmentsOf(scope).includes(d)))
       .filter((r) =>
-        plan.kind === 'none'
-          ? true
-          : plan.kind === 'gram'
-            ? r.name.toLowerCase().includes(plan.gram)
-            : r.searchText.includes(term),
+        phone !== undefined
+          ? r.phone?.startsWith(phone)
+          : plan.kind === 'none'
+            ? true
+            : plan.kind === 'gram'
+              ? r.name.toLowerCase().includes(plan.gram)
+              : r.searchText.includes(term),
       )
       .sort(compare)
       .map((r) => r.id);
@@ -170,7 +224,7 @@ describeEachBackend('members directory', (backend) => {
         orgId,
         scope,
         status,
-        search: planSearch(term),
+        search: planSearch(term, REGION),
         after,
         limit: limit + 1,
       });
@@ -188,7 +242,7 @@ describeEachBackend('members directory', (backend) => {
       orgId,
       scope: { kind: 'whole' },
       status: ALL,
-      search: planSearch('ouyang'),
+      search: planSearch('ouyang', REGION),
       after: undefined,
       limit: 21,
     });
@@ -210,7 +264,7 @@ describeEachBackend('members directory', (backend) => {
           orgId,
           scope: { kind: 'whole' },
           status: ALL,
-          search: planSearch('kiwi'),
+          search: planSearch('kiwi', REGION),
           after: undefined,
           limit,
         });
@@ -272,5 +326,63 @@ describeEachBackend('members directory', (backend) => {
         expect(await pages(scope, ALL, term, 50)).toEqual(expected(scope, ALL, term));
       }
     }
+  });
+
+  it('finds phone numbers by their start, with or without the country code, and only in the org', async () => {
+    await h.ctx.db
+      .updateTable('organizations')
+      .set({ seats_used: 1_000_000 })
+      .where('id', '=', orgId)
+      .execute();
+    const whole = phoneOf(1233) as string;
+    const cases: { term: string; phone: string }[] = [
+      // Member 1233 and the invitation sent to its number.
+      { term: '+86 138 0000 1233', phone: whole },
+      { term: '138-0000-1233', phone: whole },
+      { term: '0086 13800001233', phone: whole },
+      // 800 numbers: gathered off the phone index and sorted, page after page.
+      { term: '+8613800001', phone: '+8613800001' },
+      // Thousands, most of them in the first rows walked: the walk fills the page.
+      { term: '+86138', phone: '+86138' },
+      // Thousands, none in the first rows walked: the phone index past the walk.
+      { term: '+86139', phone: '+86139' },
+      { term: ELSEWHERE, phone: ELSEWHERE },
+      { term: ELSEWHERE.slice(3), phone: ELSEWHERE },
+    ];
+    const scopes: Scope[] = [
+      { kind: 'whole' },
+      { kind: 'walk', departmentIds: big },
+      { kind: 'gather', departmentIds: small },
+      subtree(big[0] as string),
+      subtree([...paths.keys()][0] as string),
+    ];
+    expect(expected({ kind: 'whole' }, ALL, whole, whole)).toHaveLength(2);
+    expect(expected({ kind: 'whole' }, ALL, ELSEWHERE, ELSEWHERE)).toEqual([]);
+    for (const { term, phone } of cases) {
+      expect(planSearch(term, REGION)).toEqual({ kind: 'phone', pattern: `${phone}%` });
+      for (const scope of scopes) {
+        expect(await pages(scope, ALL, term, 500)).toEqual(expected(scope, ALL, term, phone));
+      }
+      const counts = await countByStatus(h.ctx.db, {
+        orgId,
+        scope: { kind: 'whole' },
+        search: planSearch(term, REGION),
+      });
+      const want = new Map<MemberStatus, number>();
+      for (const r of rows.filter((row) => row.phone?.startsWith(phone))) {
+        want.set(r.status, (want.get(r.status) ?? 0) + 1);
+      }
+      expect(counts).toEqual(want);
+    }
+    // The other org's member is there, found by its number in its own org.
+    const there = await directoryPage(h.ctx.db, {
+      orgId: otherOrgId,
+      scope: { kind: 'whole' },
+      status: ALL,
+      search: planSearch(ELSEWHERE.slice(3), REGION),
+      after: undefined,
+      limit: 2,
+    });
+    expect(there.ids).toHaveLength(1);
   });
 });

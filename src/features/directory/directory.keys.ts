@@ -24,6 +24,7 @@ export interface MemberKeys {
   readonly name: string;
   readonly sortName: string;
   readonly searchText: string;
+  readonly phone: string | null;
   readonly grams: readonly string[];
 }
 
@@ -123,10 +124,12 @@ export async function writeSearchKeys(
       employeeId: row.employee_id,
     }),
   }));
-  await sql`update members set name = v.name, sort_name = v.sort_name, search_text = v.search_text
+  await sql`update members set name = v.name, sort_name = v.sort_name, search_text = v.search_text,
+      search_phone = v.search_phone
     from unnest(${keyed.map((k) => k.id)}::uuid[], ${keyed.map((k) => k.keys.name)}::text[],
-      ${keyed.map((k) => k.keys.sortName)}::text[], ${keyed.map((k) => k.keys.searchText)}::text[])
-      as v(id, name, sort_name, search_text)
+      ${keyed.map((k) => k.keys.sortName)}::text[], ${keyed.map((k) => k.keys.searchText)}::text[],
+      ${keyed.map((k) => k.keys.phone)}::text[])
+      as v(id, name, sort_name, search_text, search_phone)
     where members.id = v.id`.execute(trx);
   await replaceGrams(trx, keyed);
 }
@@ -136,6 +139,7 @@ export const keyColumns = (keys: MemberKeys) => ({
   name: keys.name,
   sort_name: keys.sortName,
   search_text: keys.searchText,
+  search_phone: keys.phone,
 });
 
 /** Replaces the grams of members whose keys changed (their columns written by the caller, see keyColumns). */

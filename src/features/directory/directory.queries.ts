@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { defineCursor } from '../../cursor.js';
 import type { Executor } from '../../db/database.js';
 import type { MemberStatus } from '../../db/schema.js';
-import type { SearchPlan } from './directory.search.js';
+import { PHONE_FIELD, type SearchPlan } from './directory.search.js';
 
 /** The directory's order: directory order ascending, then name (pinyin for Chinese), then id. */
 export type SortKey = readonly [directoryOrder: number, sortName: string, id: string];
@@ -121,10 +121,31 @@ function memberConditions(q: DirectoryQuery, after = q.after): RawBuilder<boolea
     and ${orderCondition('m.directory_order', q.orderSet)} and ${afterCondition('m', 'id', after)}`;
 }
 
+/** A search read off a member's search text or phone: a substring, or the start of a phone number. */
+type TextSearch = Extract<SearchPlan, { kind: 'substring' | 'phone' }>;
+
+/** A text search's test of the member row `alias` (a phone: its phone column, which its index holds). */
+function rowMatch(search: TextSearch, alias: string): RawBuilder<boolean> {
+  return search.kind === 'phone'
+    ? sql<boolean>`${sql.ref(`${alias}.search_phone`)} like ${search.pattern}`
+    : sql<boolean>`${sql.ref(`${alias}.search_text`)} like ${search.pattern}`;
+}
+
+/**
+ * The same test off the covering sort index, which holds the search text but not the phone column: a
+ * phone is the search text's phone field, the value `search_phone` copies (null there for an empty one).
+ */
+function walkMatch(search: TextSearch, alias: string): RawBuilder<boolean> {
+  if (search.kind === 'substring') return rowMatch(search, alias);
+  return sql<boolean>`split_part(${sql.ref(`${alias}.search_text`)}, chr(31), ${sql.lit(PHONE_FIELD)}) like ${
+    search.pattern
+  }`;
+}
+
 /** What a member must hold to match a search, read from its row (gram: probed in its grams). */
 function searchCondition(search: SearchPlan): RawBuilder<boolean> {
   if (search.kind === 'none') return sql<boolean>`true`;
-  if (search.kind === 'substring') return sql<boolean>`m.search_text like ${search.pattern}`;
+  if (search.kind === 'substring' || search.kind === 'phone') return rowMatch(search, 'm');
   return sql<boolean>`exists (select 1 from member_search_grams g
     where g.member_id = m.id and g.gram = ${search.gram})`;
 }
@@ -226,12 +247,12 @@ function preferIndex(q: DirectoryQuery, budget: number, limit: number): RawBuild
  */
 function walkStepQuery(
   q: DirectoryQuery,
-  pattern: string,
+  search: TextSearch,
   step: { after: SortKey | undefined; budget: number; limit: number; thenIndex: boolean },
 ): RawBuilder<WalkRow> {
   const useIndex = step.thenIndex ? sql<boolean>`true` : preferIndex(q, step.budget, step.limit);
   return sql<WalkRow>`with walk as materialized (
-      select m.id, m.directory_order, m.sort_name, m.search_text like ${pattern} as hit,
+      select m.id, m.directory_order, m.sort_name, ${walkMatch(search, 'm')} as hit,
         row_number() over (${ORDER}) as n
       from members m
       where ${memberConditions(q, step.after)} and ${inScope(q.scope, 'm.id')}
@@ -245,7 +266,7 @@ function walkStepQuery(
     ),
     hits as materialized (
       select m.id, m.directory_order, m.sort_name from members m
-      where m.search_text like ${pattern} and ${memberConditions(q, undefined)}
+      where ${rowMatch(search, 'm')} and ${memberConditions(q, undefined)}
         and (m.directory_order, m.sort_name, m.id) > (select e.directory_order, e.sort_name, e.id from edge e)
     )
     (select f.id, f.directory_order, f.sort_name, 'walk' as source, null::boolean as indexed from found f)
@@ -263,8 +284,8 @@ function walkStepQuery(
  * full, the trigram index for a rare term (same statement) or, for a middling one, a second walk sized
  * to fill the page at the rate seen (at most WALK_MORE rows) and the trigram index for what is missing.
  */
-async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string): Promise<KeyRow[]> {
-  const first = await walkStepQuery(q, pattern, {
+async function substringSearch(db: Executor, q: DirectoryQuery, search: TextSearch): Promise<KeyRow[]> {
+  const first = await walkStepQuery(q, search, {
     after: q.after,
     budget: WALK_BUDGET,
     limit: q.limit,
@@ -276,13 +297,40 @@ async function substringSearch(db: Executor, q: DirectoryQuery, pattern: string)
   if (!edge || edge.indexed) return matches;
   const missing = q.limit - matches.length;
   const budget = Math.min(WALK_MORE, Math.ceil((2 * missing * WALK_BUDGET) / matches.length));
-  const more = await walkStepQuery(q, pattern, {
+  const more = await walkStepQuery(q, search, {
     after: [edge.directory_order, edge.sort_name, edge.id],
     budget,
     limit: missing,
     thenIndex: true,
   }).execute(db);
   return [...matches, ...more.rows.filter((row) => row.source !== 'edge')];
+}
+
+/** A phone search sorts its matches itself when the phone index holds at most this many. */
+const PHONE_GATHER = 2000;
+
+/**
+ * A phone number or its first digits: the phone index's matches (at most PHONE_GATHER + 1 read), sorted
+ * when they are few — a whole number has one or two, at any org size. A short prefix held by more
+ * answers a row of nulls, and is searched as a substring is: walked, then the same index past the walk.
+ */
+async function phoneSearch(
+  db: Executor,
+  q: DirectoryQuery,
+  search: Extract<SearchPlan, { kind: 'phone' }>,
+): Promise<KeyRow[]> {
+  const { rows } = await sql<GatherRow>`with hits as materialized (
+      select m.id, m.directory_order, m.sort_name from members m
+      where ${rowMatch(search, 'm')} and ${memberConditions(q)} limit ${PHONE_GATHER + 1}
+    ),
+    few as (select (select count(*) from hits) <= ${PHONE_GATHER} as yes)
+    (select h.id, h.directory_order, h.sort_name from hits h
+      where (select f.yes from few f) and ${inScope(q.scope, 'h.id')}
+      order by h.directory_order, h.sort_name, h.id limit ${q.limit})
+    union all
+    (select null::uuid, null::int, null::text where not (select f.yes from few f))`.execute(db);
+  if (rows[0] && rows[0].id === null) return substringSearch(db, q, search);
+  return rows as KeyRow[];
 }
 
 /** The statement of a walked page without a substring search: the gram index, or the sort index. */
@@ -292,7 +340,8 @@ function walkedQuery(q: DirectoryQuery): RawBuilder<KeyRow> {
 
 /** The page's rows when the scope is walked (or is the whole org). */
 async function walkedPage(db: Executor, q: DirectoryQuery): Promise<KeyRow[]> {
-  if (q.search.kind === 'substring') return substringSearch(db, q, q.search.pattern);
+  if (q.search.kind === 'phone') return phoneSearch(db, q, q.search);
+  if (q.search.kind === 'substring') return substringSearch(db, q, q.search);
   return (await walkedQuery(q).execute(db)).rows;
 }
 
@@ -311,8 +360,8 @@ export async function directoryPage(
       ...q,
       scope: q.scope.kind === 'gather' ? { kind: 'walk', departmentIds: q.scope.departmentIds } : q.scope,
     };
-    // A substring search walks in steps of its own: a large scope answers nulls and is walked after.
-    const walk = q.search.kind === 'substring' ? undefined : walkedQuery(walked);
+    // A text search walks in steps of its own: a large scope answers nulls and is walked after.
+    const walk = q.search.kind === 'substring' || q.search.kind === 'phone' ? undefined : walkedQuery(walked);
     const gathered = (await gatherQuery(q, q.scope, walk).execute(db)).rows;
     rows = gathered[0] && gathered[0].id === null ? await walkedPage(db, walked) : (gathered as KeyRow[]);
   } else {

@@ -58,20 +58,39 @@ describe('searchKeys', () => {
 
 describe('planSearch', () => {
   it('answers terms under three characters from the gram index', () => {
-    expect(planSearch(' 张伟 ')).toEqual({ kind: 'gram', gram: '张伟' });
-    expect(planSearch('ZS')).toEqual({ kind: 'gram', gram: 'zs' });
+    expect(planSearch(' 张伟 ', 'CN')).toEqual({ kind: 'gram', gram: '张伟' });
+    expect(planSearch('ZS', 'CN')).toEqual({ kind: 'gram', gram: 'zs' });
   });
 
   it('answers longer terms as a literal substring, wildcards escaped', () => {
-    expect(planSearch('zhangsan')).toEqual({ kind: 'substring', pattern: '%zhangsan%' });
-    expect(planSearch('50%_off')).toEqual({ kind: 'substring', pattern: '%50\\%\\_off%' });
+    expect(planSearch('zhangsan', 'CN')).toEqual({ kind: 'substring', pattern: '%zhangsan%' });
+    expect(planSearch('50%_off', 'CN')).toEqual({ kind: 'substring', pattern: '%50\\%\\_off%' });
   });
 
   it('drops the spaces and dashes of a phone-like term so any spelling matches', () => {
-    expect(planSearch('138 1234-5678')).toEqual({ kind: 'substring', pattern: '%13812345678%' });
+    expect(planSearch('138 1234-5678', 'US')).toEqual({ kind: 'substring', pattern: '%13812345678%' });
+    expect(planSearch('1381234', 'CN')).toEqual({ kind: 'substring', pattern: '%1381234%' });
+  });
+
+  it('reads a number in international form, whole or its start, as the start of a phone number', () => {
+    expect(planSearch('+86 138 1234-5678', 'CN')).toEqual({ kind: 'phone', pattern: '+8613812345678%' });
+    expect(planSearch('+86 (138)', 'US')).toEqual({ kind: 'phone', pattern: '+86138%' });
+    // Too short to be a number's start: anywhere in the search text, as before.
+    expect(planSearch('+861', 'CN')).toEqual({ kind: 'substring', pattern: '%+861%' });
+  });
+
+  it("reads a whole mobile number of the installation's region, without its country code, as that number", () => {
+    expect(planSearch('138 1234 5678', 'CN')).toEqual({ kind: 'phone', pattern: '+8613812345678%' });
+    expect(planSearch('07911 123456', 'GB')).toEqual({ kind: 'phone', pattern: '+447911123456%' });
+    expect(planSearch('8613812345678', 'CN')).toEqual({ kind: 'phone', pattern: '+8613812345678%' });
+    expect(planSearch('0086 138 1234 5678', 'US')).toEqual({ kind: 'phone', pattern: '+8613812345678%' });
+    // A number's middle digits, even after 00, stay a substring.
+    expect(planSearch('0013800', 'CN')).toEqual({ kind: 'substring', pattern: '%0013800%' });
+    // Digits that are no whole mobile number of the region (an employee ID) stay a substring.
+    expect(planSearch('20240001', 'CN')).toEqual({ kind: 'substring', pattern: '%20240001%' });
   });
 
   it('ignores an empty term', () => {
-    expect(planSearch('   ')).toEqual({ kind: 'none' });
+    expect(planSearch('   ', 'CN')).toEqual({ kind: 'none' });
   });
 });

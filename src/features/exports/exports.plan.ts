@@ -83,7 +83,7 @@ async function rowsOf(ctx: AppContext, actor: OrgActor, scope: ExportBody['scope
     kind: 'directory',
     scope: await scopeOf(ctx, actor, 'members.read', department, withSub),
     status: statusFilter(scope.kind === 'filter' ? (scope.status ?? 'all') : 'all'),
-    search: planSearch(scope.kind === 'filter' ? (scope.q ?? '') : ''),
+    search: planSearch(scope.kind === 'filter' ? (scope.q ?? '') : '', ctx.config.defaultPhoneRegion),
     orderSet: scope.kind === 'filter' ? scope.orderSet : undefined,
   };
 }
@@ -150,7 +150,7 @@ export async function planOperatorExport(
       kind: 'directory',
       scope: path === undefined ? { kind: 'whole' } : { kind: 'subtree', paths: [path] },
       status: statusFilter('all'),
-      search: planSearch(''),
+      search: { kind: 'none' },
     },
     columns: file.columns,
     format: options.format,

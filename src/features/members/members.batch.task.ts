@@ -192,7 +192,7 @@ async function nextMembers(
     orgId: actor.orgId,
     scope,
     status: statusFilter(filter.status ?? 'all'),
-    search: planSearch(filter.q ?? ''),
+    search: planSearch(filter.q ?? '', ctx.config.defaultPhoneRegion),
     orderSet: filter.orderSet ?? false,
     after: cursor ?? undefined,
     limit: BULK_CHUNK,

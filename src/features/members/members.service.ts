@@ -147,7 +147,7 @@ async function pageOf(
     orgId: actor.orgId,
     scope,
     status,
-    search: planSearch(query.q ?? ''),
+    search: planSearch(query.q ?? '', ctx.config.defaultPhoneRegion),
     orderSet,
     after,
     limit: limit + 1,
@@ -176,7 +176,7 @@ export async function countMembers(
     : await countByStatus(ctx.db, {
         orgId: actor.orgId,
         scope,
-        search: planSearch(query.q ?? ''),
+        search: planSearch(query.q ?? '', ctx.config.defaultPhoneRegion),
         orderSet: query.orderSet ?? false,
       });
   const tabs = {} as Record<StatusTab, number>;
