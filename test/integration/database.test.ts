@@ -112,15 +112,24 @@ describeEachBackend('database', (backend) => {
     expect(builds).toBe(1);
   });
 
-  it('refuses a statement whose argument would shape its text rather than be one parameter', async () => {
+  it('refuses a statement whose argument would shape its text, or reach it changed', async () => {
     // `in` spreads a list into one parameter per item: the first call's length would be kept.
     const spread = statement((db, ids: string[]) =>
       db.selectFrom('members').select('id').where('id', 'in', ids),
     );
-    await expect(spread(h.ctx.db, [crypto.randomUUID()])).rejects.toThrow(/argument 0/);
-    // An argument used twice is two parameters.
+    await expect(spread(h.ctx.db, [crypto.randomUUID()])).rejects.toThrow(/changed/);
+    // A value changed while building would be sent unchanged on every later call.
+    const lowered = statement(
+      (_db, name: string) => sql<{ name: string }>`select ${name.toLowerCase()}::text as name`,
+    );
+    await expect(lowered(h.ctx.db, 'Ada')).rejects.toThrow(/changed/);
+    // A value the text does not carry is one the build branched on.
+    const unused = statement((_db, _n: number) => sql<{ n: number }>`select 1 as n`);
+    await expect(unused(h.ctx.db, 1)).rejects.toThrow(/argument 0 reaches no parameter/);
+    // One used twice is the same value in both places.
     const twice = statement((_db, n: number) => sql<{ n: number }>`select ${n}::int + ${n}::int as n`);
-    await expect(twice(h.ctx.db, 1)).rejects.toThrow(/argument 0/);
+    expect(await twice(h.ctx.db, 2)).toEqual([{ n: 4 }]);
+    expect(await twice(h.ctx.db, 5)).toEqual([{ n: 10 }]);
   });
 
   // Named statements are PostgreSQL's (PGlite runs the text unnamed).

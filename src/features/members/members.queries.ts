@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { type Executor, prepared } from '../../db/database.js';
+import { type Executor, statement } from '../../db/database.js';
 import type { DB, Member as MemberRow } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { UUID_PATTERN } from '../../ids.js';
@@ -194,20 +194,11 @@ async function standings(
 }
 
 /**
- * The member table's rows for these ids, in the order given; with a `viewer`, each row's actions are
- * what that viewer may take (itself, its privilege, the last active admin), else what the status allows.
+ * The member table's rows for these ids in one statement: each row brings its departments (primary
+ * first), so a page costs one round trip; `forViewer`, also what the rows' actions need to know.
  */
-export async function memberSummaries(
-  db: Executor,
-  orgId: string,
-  ids: readonly string[],
-  viewer?: OrgActor,
-): Promise<MemberSummary[]> {
-  if (ids.length === 0) return [];
-  // One statement: each row brings its departments (primary first), so a page costs one round trip. It
-  // is prepared: planning it took longer than running it.
-  const rows = await prepared(
-    db,
+function summarySelect(db: Executor, orgId: string, ids: readonly string[], forViewer: boolean) {
+  return (
     db
       .selectFrom('members as m')
       // An invitation nobody accepted has no account: its name and address are the row's own.
@@ -232,9 +223,9 @@ export async function memberSummaries(
         'm.version',
         // The database's clock, as every rule that reads the expiration time uses.
         sql<boolean>`coalesce(m.expires_at <= now(), false)`.as('expired'),
-        (viewer ? activeAdmins(orgId) : sql<number>`0`).as('active_admins'),
+        (forViewer ? activeAdmins(orgId) : sql<number>`0`).as('active_admins'),
         // What each row's member holds, for the viewer's reach over it (row menus): read with the rows.
-        (viewer ? holdingsColumn(orgId) : sql<StoredHoldings | null>`null`).as('holdings'),
+        (forViewer ? holdingsColumn(orgId) : sql<StoredHoldings | null>`null`).as('holdings'),
         jsonArrayFrom(
           eb
             .selectFrom('member_departments as md')
@@ -246,8 +237,31 @@ export async function memberSummaries(
         ).as('departments'),
       ])
       .where('m.org_id', '=', orgId)
-      .where('m.id', '=', sql<string>`any(${ids}::uuid[])`),
+      .where('m.id', '=', sql<string>`any(${ids}::uuid[])`)
   );
+}
+
+// Built once and prepared: planning the statement took longer than running it, and building it cost
+// about as much again.
+const summariesOnly = statement((db, orgId: string, ids: readonly string[]) =>
+  summarySelect(db, orgId, ids, false),
+);
+const summariesForViewer = statement((db, orgId: string, ids: readonly string[]) =>
+  summarySelect(db, orgId, ids, true),
+);
+
+/**
+ * The member table's rows for these ids, in the order given; with a `viewer`, each row's actions are
+ * what that viewer may take (itself, its privilege, the last active admin), else what the status allows.
+ */
+export async function memberSummaries(
+  db: Executor,
+  orgId: string,
+  ids: readonly string[],
+  viewer?: OrgActor,
+): Promise<MemberSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await (viewer ? summariesForViewer : summariesOnly)(db, orgId, ids);
   const standingOf = await standings(db, orgId, rows, viewer);
   const byId = new Map(
     rows.map((row) => [
@@ -292,6 +306,46 @@ export async function memberDetails(
 }
 
 /**
+ * What details add to the summaries, in one statement, built once and prepared as the summaries: each
+ * member's groups and scoped grants come with its row, so a member's details cost three round trips with
+ * the session's.
+ */
+const detailsExtras = statement((db, orgId: string, ids: readonly string[]) =>
+  db
+    .selectFrom('members as m')
+    .leftJoin('accounts as a', 'a.id', 'm.account_id')
+    .leftJoin('accounts as c', 'c.id', 'm.created_by')
+    .leftJoin('scim_users as s', 's.member_id', 'm.id')
+    .select([
+      'm.id',
+      's.member_id as scim_member_id',
+      's.external_id',
+      's.manager_id',
+      // The manager an identity provider names is a SCIM User id: a member of the same org. It is
+      // text as sent, so it is cast only when it is a UUID: the member is then found by its key (a
+      // text comparison of every member's id would read the whole org for each member shown).
+      sql<string | null>`(select ma.name from members mm join accounts ma on ma.id = mm.account_id
+        where mm.org_id = m.org_id and mm.id = case when s.manager_id ~* ${UUID_PATTERN}
+          then s.manager_id::uuid end)`.as('manager_name'),
+      'm.joined_at',
+      'm.created_at',
+      'm.status_changed_at',
+      'm.invitation_address',
+      'a.password_temporary',
+      'c.id as creator_id',
+      'c.name as creator_name',
+      sql<
+        { id: string; name: string }[]
+      >`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name)
+          order by g.name) from member_groups mg join user_groups g on g.id = mg.group_id
+        where mg.member_id = m.id), '[]'::json)`.as('groups'),
+      grantRowsColumn.as('grant_rows'),
+    ])
+    .where('m.org_id', '=', orgId)
+    .where('m.id', '=', sql<string>`any(${ids}::uuid[])`),
+);
+
+/**
  * Every field of many members of one org, by id (ids the org does not have are absent): two statements
  * whatever the count, so a webhook fan-out renders a batch of members as cheaply as one.
  */
@@ -304,43 +358,7 @@ export async function membersDetails(
   const summaries = await memberSummaries(db, orgId, ids, viewer);
   if (summaries.length === 0) return new Map();
   const found = summaries.map((summary) => summary.id);
-  // One statement for the rest, prepared as the summaries: each member's groups and scoped grants come
-  // with its row, so a member's details cost three round trips with the session's.
-  const extras = await prepared(
-    db,
-    db
-      .selectFrom('members as m')
-      .leftJoin('accounts as a', 'a.id', 'm.account_id')
-      .leftJoin('accounts as c', 'c.id', 'm.created_by')
-      .leftJoin('scim_users as s', 's.member_id', 'm.id')
-      .select([
-        'm.id',
-        's.member_id as scim_member_id',
-        's.external_id',
-        's.manager_id',
-        // The manager an identity provider names is a SCIM User id: a member of the same org. It is
-        // text as sent, so it is cast only when it is a UUID: the member is then found by its key (a
-        // text comparison of every member's id would read the whole org for each member shown).
-        sql<string | null>`(select ma.name from members mm join accounts ma on ma.id = mm.account_id
-          where mm.org_id = m.org_id and mm.id = case when s.manager_id ~* ${UUID_PATTERN}
-            then s.manager_id::uuid end)`.as('manager_name'),
-        'm.joined_at',
-        'm.created_at',
-        'm.status_changed_at',
-        'm.invitation_address',
-        'a.password_temporary',
-        'c.id as creator_id',
-        'c.name as creator_name',
-        sql<
-          { id: string; name: string }[]
-        >`coalesce((select json_agg(json_build_object('id', g.id, 'name', g.name)
-            order by g.name) from member_groups mg join user_groups g on g.id = mg.group_id
-          where mg.member_id = m.id), '[]'::json)`.as('groups'),
-        grantRowsColumn.as('grant_rows'),
-      ])
-      .where('m.org_id', '=', orgId)
-      .where('m.id', '=', sql<string>`any(${found}::uuid[])`),
-  );
+  const extras = await detailsExtras(db, orgId, found);
   const extraOf = new Map(extras.map((extra) => [extra.id, extra]));
   const details = new Map<string, MemberDetails>();
   for (const summary of summaries) {
