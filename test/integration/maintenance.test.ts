@@ -41,4 +41,23 @@ describeEachBackend('maintenance sweep', (backend) => {
       'recent',
     ]);
   });
+
+  // PostgreSQL's autovacuum keeps the statistics there; PGlite has none, so the sweep gathers them.
+  if (backend === 'pglite')
+    it('gathers the planner’s statistics on the embedded database', async () => {
+      await sql`create table sweep_probe as select n from generate_series(1, 100) as n`.execute(h.ctx.db);
+      const statistics = async () =>
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_stats where tablename = 'sweep_probe'`.execute(h.ctx.db)
+        ).rows[0]?.n;
+      try {
+        expect(await statistics()).toBe(0);
+        await sweepJob.handle(h.ctx, {}, { retryCount: 0, retryLimit: 3 });
+        expect(await statistics()).toBe(1);
+      } finally {
+        await sql`drop table sweep_probe`.execute(h.ctx.db);
+      }
+    });
 });
