@@ -94,10 +94,14 @@ describe.skipIf(skipWithoutBrowser())('roles & groups', () => {
   });
 
   it('animates dialogs only for a person who has not asked their system for reduced motion', async () => {
-    const motionOfDialog = async (reducedMotion: 'reduce' | 'no-preference') => {
-      const { context, page } = await signedInPage(browser, server, OWNER.username, OWNER.password, {
-        reducedMotion,
-      });
+    const motionOfDialog = async (reducedMotion?: 'reduce' | 'no-preference') => {
+      const { context, page } = await signedInPage(
+        browser,
+        server,
+        OWNER.username,
+        OWNER.password,
+        reducedMotion ? { reducedMotion } : {},
+      );
       await page.getByRole('navigation').getByRole('link', { name: 'Roles & Groups' }).click();
       await page.getByRole('button', { name: 'New role' }).first().click();
       await page.getByRole('dialog', { name: 'New role' }).getByLabel('Role name').waitFor();
@@ -110,5 +114,7 @@ describe.skipIf(skipWithoutBrowser())('roles & groups', () => {
     };
     expect(await motionOfDialog('no-preference')).toBe('0.2s');
     expect(await motionOfDialog('reduce')).toBe('0s');
+    // The suite's own profiles ask for none (newContext): a click cannot be released beside a growing menu.
+    expect(await motionOfDialog()).toBe('0s');
   });
 });
