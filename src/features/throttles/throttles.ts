@@ -95,7 +95,7 @@ export async function takeAttemptWithin(trx: Transaction<DB>, keys: readonly Thr
 
 /**
  * Every counter in one statement, each against its own rule; the wait of the first full one, else 0.
- * Prepared: its text is the same for any keys (they go as arrays), and sign-ins and token requests run it.
+ * Prepared: its text is the same for any keys (they go as arrays), and every sign-in runs it.
  */
 async function countAttempt(trx: Executor, keys: readonly ThrottleKey[]): Promise<number> {
   if (keys.length === 0) return 0;
